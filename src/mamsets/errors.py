@@ -1,0 +1,80 @@
+"""Exception and warning classes used across mamsets.
+
+Every error subclasses both :class:`MamsetsError` and the builtin it refines, so
+callers can catch either ``mamsets.errors.GMTFormatError`` or plain ``ValueError``.
+Parser errors carry the file and line they refer to.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "MamsetsError",
+    "InputError",
+    "GMTFormatError",
+    "IdentifierError",
+    "OutputExistsError",
+    "MamsetsWarning",
+    "DuplicateGeneWarning",
+    "DroppedInputWarning",
+    "TiesWarning",
+]
+
+
+class MamsetsError(Exception):
+    """Base class of all mamsets errors."""
+
+
+class InputError(MamsetsError, ValueError):
+    """A user-supplied value cannot be used; the message says which and how to fix it."""
+
+
+class GMTFormatError(MamsetsError, ValueError):
+    """A GMT file is malformed.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong and how to fix it.
+    path : str or None
+        The file, when known.
+    line : int or None
+        1-based line number, when known.
+    """
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        elif line is not None:
+            where = f"line {line}: "
+        super().__init__(where + message)
+        self.reason = message
+
+
+class IdentifierError(MamsetsError, ValueError):
+    """Gene identifiers cannot be matched to a collection (wrong species or id type)."""
+
+
+class OutputExistsError(MamsetsError, FileExistsError):
+    """An output path exists and overwriting was not requested."""
+
+
+class MamsetsWarning(UserWarning):
+    """Base class of all mamsets warnings."""
+
+
+class DuplicateGeneWarning(MamsetsWarning):
+    """Duplicated genes were found and dropped (the message names them)."""
+
+
+class DroppedInputWarning(MamsetsWarning):
+    """Some input was dropped; the message counts it and says why."""
+
+
+class TiesWarning(MamsetsWarning):
+    """Many scores in a ranking are tied."""

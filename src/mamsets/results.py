@@ -1,0 +1,155 @@
+"""Enrichment results: a frozen record with a tidy table and everything that made it.
+
+Every engine returns an :class:`EnrichmentResult`. Its ``table`` has a fixed
+column schema per method (the same columns, in the same order and dtypes, even
+when no set was tested); list-valued cells (overlap genes, leading edge) are
+tuples in memory and ``;``-joined only when written to text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._atomic import atomic_write_text
+
+__all__ = ["EnrichmentResult", "empty_table", "conform_table", "package_version"]
+
+
+def package_version() -> str:
+    """Installed mamsets version (``"0+unknown"`` when not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mamsets")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def empty_table(schema: Mapping[str, str]) -> pd.DataFrame:
+    """An empty DataFrame with the columns and dtypes of ``schema`` (name -> dtype)."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in schema.items()})
+
+
+def conform_table(df: pd.DataFrame, schema: Mapping[str, str]) -> pd.DataFrame:
+    """Return ``df`` with exactly the columns of ``schema``, in order, cast to its dtypes.
+
+    Raises ``KeyError`` naming the missing columns: an engine that forgets a
+    column is a bug, not something to paper over.
+    """
+    missing = [c for c in schema if c not in df.columns]
+    if missing:
+        raise KeyError(f"result table lacks columns {missing}")
+    if len(df) == 0:
+        return empty_table(schema)
+    out = df.loc[:, list(schema)].copy()
+    for c, d in schema.items():
+        if d != "object":
+            out[c] = out[c].astype(d)
+    return out.reset_index(drop=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class EnrichmentResult:
+    """The outcome of one enrichment run.
+
+    Attributes
+    ----------
+    method : str
+        ``"ora"``, ``"gsea"`` (with the p-value method in ``params``), ...
+    table : pandas.DataFrame
+        One row per tested set (and query/contrast); fixed columns per method,
+        documented in the engine's docstring.
+    params : Mapping
+        The resolved parameters, including the seed actually used and counts of
+        sets dropped by size filters.
+    collection_name, collection_version, collection_sha256 : str
+        Which gene sets were used (the sha256 of the collection's GMT text).
+    package_version : str
+        The mamsets version that computed the result.
+    mapping : Mapping
+        Summary of how the user's identifiers were matched to the sets (may be empty).
+    """
+
+    method: str
+    table: pd.DataFrame
+    params: Mapping[str, Any]
+    collection_name: str
+    collection_version: str
+    collection_sha256: str
+    package_version: str = field(default_factory=package_version)
+    mapping: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+        object.__setattr__(self, "mapping", MappingProxyType(dict(self.mapping)))
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __repr__(self) -> str:
+        return (
+            f"EnrichmentResult(method={self.method!r}, rows={len(self.table)}, "
+            f"collection={self.collection_name!r} {self.collection_version} "
+            f"sha256={self.collection_sha256[:12]}, mamsets {self.package_version})"
+        )
+
+    def metadata(self) -> dict[str, Any]:
+        """Everything but the table, as JSON-ready data."""
+        return _jsonable(
+            {
+                "method": self.method,
+                "params": dict(self.params),
+                "collection": {
+                    "name": self.collection_name,
+                    "version": self.collection_version,
+                    "sha256": self.collection_sha256,
+                },
+                "package_version": self.package_version,
+                "mapping": dict(self.mapping),
+            }
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table with tuple cells joined by ``;`` (for text output)."""
+        out = self.table.copy()
+        for c in out.columns:
+            if out[c].dtype == object:
+                out[c] = out[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, tuple) else v)
+        return out
+
+    def to_tsv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write the table as TSV (atomically) with a ``#``-prefixed JSON metadata header line.
+
+        Read back with ``pandas.read_csv(path, sep="\\t", comment="#")``.
+        """
+        header = "# " + json.dumps(self.metadata(), sort_keys=True) + "\n"
+        body = self.to_frame().to_csv(sep="\t", index=False, lineterminator="\n")
+        atomic_write_text(path, header + body, overwrite=overwrite)
+
+    def to_json_params(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
+        """Write :meth:`metadata` as pretty JSON (atomically)."""
+        atomic_write_text(
+            path, json.dumps(self.metadata(), indent=2, sort_keys=True) + "\n", overwrite=overwrite
+        )

@@ -1,0 +1,49 @@
+"""Shared test fixtures.
+
+Tests that read the large reference data in ``../shared/data`` (next to the
+checkout; CI has it) carry ``@pytest.mark.shared_data``. When that folder is
+absent they are deselected, not failed. Set ``MAMSETS_SHARED`` to point
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TESTS_DATA = REPO / "tests" / "data"
+
+
+def _shared_dir() -> Path:
+    env = os.environ.get("MAMSETS_SHARED")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+SHARED = _shared_dir()
+HAVE_SHARED = (SHARED / "data").is_dir()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if HAVE_SHARED:
+        return
+    kept, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("shared_data") else kept).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Path to ``../shared/data`` (tests using it must be marked ``shared_data``)."""
+    return SHARED / "data"
+
+
+@pytest.fixture(scope="session")
+def tests_data() -> Path:
+    """Path to ``tests/data`` (small committed fixtures and reference outputs)."""
+    return TESTS_DATA
