@@ -9,7 +9,7 @@ here = pathlib.Path(mamsets.__file__).resolve()
 assert "site-packages" in str(here), f"mamsets imported from the checkout, not the wheel: {here}"
 print("mamsets", mamsets.__version__, "from", here.parent)
 PY
-if "$BIN/mamsets" --help | grep -q " sets "; then
+if "$BIN/python" -c "import mamsets.cli.sets" 2>/dev/null; then
   "$BIN/mamsets" sets list
   for sp in human mouse rat; do
     for idt in symbol entrez ensembl; do
