@@ -1,0 +1,233 @@
+"""read_ranking / read_gene_list: table styles, score choice, bad input."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mamsets.errors import DroppedInputWarning, InputError, MamsetsError, TiesWarning
+from mamsets.io.examples import EXAMPLES, example_path, load_example
+from mamsets.io.ranking import Ranking, read_gene_list, read_ranking, ties_fraction
+
+
+@pytest.fixture()
+def tables(tests_data):
+    return tests_data / "tables"
+
+
+def _plain(path, **kw):
+    """The same file read directly with pandas, as an independent reference."""
+    return pd.read_csv(path, **kw)
+
+
+# --------------------------------------------------------------------------- styles
+def test_deseq2_uses_stat_and_needs_dropna_for_all_zero_genes(tables):
+    path = tables / "deseq2.csv"
+    with pytest.raises(InputError, match=r"2 missing or non-finite scores.*dropna=True"):
+        read_ranking(path)
+    with pytest.warns(DroppedInputWarning, match="2 rows with a missing"):
+        r = read_ranking(path, dropna=True)
+    assert r.style == "DESeq2" and r.score_name == "stat" and r.gene_column == "Unnamed: 0"
+    assert "Wald" in r.how_chosen
+    ref = _plain(path, index_col=0)["stat"].dropna()
+    s = r.scores
+    assert len(s) == len(ref) == 400
+    assert s.is_monotonic_decreasing
+    pd.testing.assert_series_equal(
+        s.sort_index(), ref.sort_index().rename("score"), check_names=False, check_index_type=False
+    )
+    assert r.n_dropped_nonfinite == {"deseq2": 2}
+    assert set(r.table().columns) == {"score", "lfc", "pval", "padj"}
+
+
+def test_limma_toptable_rownames_in_index(tables):
+    r = read_ranking(tables / "limma.tsv")
+    assert (r.style, r.score_name, r.gene_column) == ("limma", "t", "<index>")
+    ref = _plain(tables / "limma.tsv", sep="\t")  # pandas puts the unlabeled gene column in the index
+    assert r.scores["UQCR11"] == ref.loc["UQCR11", "t"]
+    assert list(r.scores.index[:3]) == list(ref["t"].sort_values(ascending=False).index[:3])
+
+
+def test_edger_signed_log10p_by_hand(tables):
+    r = read_ranking(tables / "edger.tsv")
+    assert r.style == "edgeR"
+    assert r.score_name == "sign(logFC)*-log10(PValue)"
+    assert "no test statistic" in r.how_chosen
+    ref = _plain(tables / "edger.tsv", sep="\t")
+    g = "NDUFA10"
+    expected = np.sign(ref.loc[g, "logFC"]) * -np.log10(ref.loc[g, "PValue"])
+    assert r.scores[g] == pytest.approx(expected, rel=1e-15)
+    # a gene with negative fold change gets a negative score
+    neg = ref.index[ref["logFC"] < 0][0]
+    assert r.scores[neg] < 0
+
+
+def test_seurat_zero_pvalues_are_floored_and_counted(tables):
+    r = read_ranking(tables / "seurat.csv")
+    assert r.style == "Seurat" and r.columns["lfc"] == "avg_log2FC"
+    assert r.n_p_zero == {"seurat": 3}
+    top = r.scores.iloc[:3]
+    assert np.all(np.isfinite(top)) and top.iloc[0] == pytest.approx(-np.log10(2.2250738585072014e-308))
+
+
+def test_rnk_headerless_with_comment(tables):
+    r = read_ranking(tables / "ranking.rnk")
+    assert r.style == "rnk" and len(r.scores) == 400
+    ref = pd.read_csv(tables / "ranking.rnk", sep="\t", header=None, comment="#")
+    assert r.scores.iloc[0] == ref[1].max()
+
+
+def test_gzipped_and_frame_and_series_inputs(tables, tmp_path):
+    gz = tmp_path / "limma.tsv.gz"
+    with open(tables / "limma.tsv", "rb") as src, gzip.open(gz, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    a = read_ranking(gz).scores
+    b = read_ranking(tables / "limma.tsv").scores
+    pd.testing.assert_series_equal(a, b)
+    c = read_ranking(_plain(tables / "limma.tsv", sep="\t")).scores
+    pd.testing.assert_series_equal(c, b)
+    d = read_ranking(pd.Series({"A": 1.0, "B": 3.0, "C": -1.0}))
+    assert list(d.scores.index) == ["B", "A", "C"]
+
+
+def test_long_table_one_ranking_per_contrast(tables):
+    r = read_ranking(tables / "limma_long.tsv")
+    assert r.contrast_column == "contrast"
+    assert r.contrasts == ("trained_vs_sedentary", "detrained_vs_sedentary")
+    assert r.is_multi
+    with pytest.raises(InputError, match="2 contrasts"):
+        r.scores
+    ref = _plain(tables / "limma_long.tsv", sep="\t")
+    for c, s in r.items():
+        sub = ref[ref["contrast"] == c].set_index("gene")["t"]
+        assert len(s) == len(sub)
+        assert s["NDUFA1"] == sub["NDUFA1"]
+
+
+def test_score_override_and_unknown(tables):
+    r = read_ranking(tables / "limma.tsv", score="logFC")
+    assert r.score_name == "logFC" and "score=" in r.how_chosen
+    r2 = read_ranking(tables / "limma.tsv", score="signed_log10p")
+    assert r2.score_name == "sign(logFC)*-log10(P.Value)"
+    with pytest.raises(InputError, match="score='nope' is not a column"):
+        read_ranking(tables / "limma.tsv", score="nope")
+
+
+def test_gene_lists_up_down(tables):
+    r = read_ranking(tables / "limma.tsv")
+    lists = r.gene_lists(padj_max=0.05)
+    ref = _plain(tables / "limma.tsv", sep="\t")
+    up = set(ref.index[(ref["adj.P.Val"] < 0.05) & (ref["logFC"] > 0)])
+    down = set(ref.index[(ref["adj.P.Val"] < 0.05) & (ref["logFC"] < 0)])
+    assert set(lists["up"]) == up and set(lists["down"]) == down
+    assert len(up) > 5
+
+
+# --------------------------------------------------------------------------- bad input
+def test_unrecognised_columns_list_what_was_seen():
+    df = pd.DataFrame({"gene": ["A", "B"], "foo": [1.0, 2.0], "bar": [3.0, 4.0]})
+    with pytest.raises(InputError) as exc:
+        read_ranking(df)
+    msg = str(exc.value)
+    assert "'foo'" in msg and "'bar'" in msg and "score='<column>'" in msg and "log2FoldChange" in msg
+    assert isinstance(exc.value, (MamsetsError, ValueError))
+
+
+def test_duplicates_error_and_options():
+    df = pd.DataFrame({"gene": ["A", "B", "A", "C"], "t": [1.0, 2.0, -3.0, 0.5]})
+    with pytest.raises(InputError, match=r"1 genes occur more than once.*\['A'\].*max_abs"):
+        read_ranking(df)
+    assert read_ranking(df, duplicates="max_abs").scores["A"] == -3.0
+    assert read_ranking(df, duplicates="first").scores["A"] == 1.0
+    assert read_ranking(df, duplicates="mean").scores["A"] == -1.0
+    r = read_ranking(df, duplicates="first")
+    assert r.n_duplicates_resolved == {"ranking": 1}
+    with pytest.raises(InputError, match="duplicates='bogus'"):
+        read_ranking(df, duplicates="bogus")
+
+
+def test_missing_gene_ids_and_infinite_scores():
+    df = pd.DataFrame({"gene": ["A", None, "C", "D"], "t": [1.0, 2.0, np.inf, 0.5]})
+    with pytest.raises(InputError, match="1 rows have no gene identifier"):
+        read_ranking(df)
+    with pytest.warns(DroppedInputWarning):
+        r = read_ranking(df, dropna=True)
+    assert list(r.scores.index) == ["A", "D"]
+    assert r.n_dropped_missing_gene == {"ranking": 1} and r.n_dropped_nonfinite == {"ranking": 1}
+
+
+def test_ties_warning_suggests_finer_score():
+    rng = np.random.default_rng(1)
+    z = rng.normal(size=500)
+    df = pd.DataFrame({"gene": [f"G{i}" for i in range(500)], "t": np.round(z, 1), "z": z})
+    with pytest.warns(TiesWarning, match=r"tied.*score='z'"):
+        read_ranking(df, score="t")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = read_ranking(df)  # picks the unrounded z, no warning
+    assert r.score_name == "z" and r.ties["ranking"] == 0.0
+
+
+def test_ties_fraction_definition():
+    assert ties_fraction([1.0, 1.0, 2.0, 3.0]) == 0.25
+    assert ties_fraction([]) == 0.0
+
+
+def test_missing_file_and_empty(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        read_ranking(tmp_path / "nope.tsv")
+    (tmp_path / "empty.tsv").write_text("")
+    with pytest.raises(InputError, match="empty"):
+        read_ranking(tmp_path / "empty.tsv")
+
+
+def test_entrez_integer_gene_column():
+    df = pd.DataFrame({"entrez": [1, 2, 3], "stat": [0.1, -2.0, 3.0]})
+    r = read_ranking(df)
+    assert list(r.scores.index) == ["3", "1", "2"]
+
+
+# --------------------------------------------------------------------------- gene lists
+def test_read_gene_list(tmp_path, tables):
+    p = tmp_path / "genes.txt"
+    p.write_text("# up genes\nITPR1\n\n MFN2 \nPRKAA1\n")
+    assert read_gene_list(p) == ["ITPR1", "MFN2", "PRKAA1"]
+    p.write_text("ITPR1\nITPR1\n")
+    with pytest.raises(InputError, match="more than once"):
+        read_gene_list(p)
+    t = tmp_path / "hits.csv"
+    pd.DataFrame({"symbol": ["A", "B", None, "C"], "x": [1, 2, 3, 4]}).to_csv(t, index=False)
+    with pytest.warns(DroppedInputWarning, match="1 empty cells"):
+        assert read_gene_list(t, column="symbol") == ["A", "B", "C"]
+    with pytest.raises(InputError, match="column='nope'"):
+        read_gene_list(t, column="nope")
+    with pytest.raises(InputError, match="400 identifiers occur more than once"):
+        read_gene_list(tables / "limma_long.tsv", column="gene")
+
+
+# --------------------------------------------------------------------------- bundled example
+def test_bundled_example_is_motrpac_and_ranks_by_z():
+    df = load_example("motrpac_gn_8w")
+    assert df.shape == (28402, 8)
+    with pytest.warns(DroppedInputWarning):
+        r = read_ranking(df, dropna=True, duplicates="max_abs")
+    assert r.score_name == "z" and r.style == "MoTrPAC"
+    assert r.contrasts == ("F_8W - F_SED", "M_8W - M_SED")
+    # the authors' numbers (README): 772 genes without symbol, 68 duplicated symbols
+    assert r.n_dropped_missing_gene["M_8W - M_SED"] == 772
+    assert r.n_duplicates_resolved["M_8W - M_SED"] == 68
+    # ranking by the rounded t reproduces the documented 61% ties
+    with pytest.warns(TiesWarning):
+        rt = read_ranking(df, gene_column="featureName", score="t")
+    assert rt.ties["M_8W - M_SED"] == pytest.approx(0.61, abs=0.01)
+    orth = load_example("motrpac_rat_to_human")
+    assert {"rat_symbol", "human_symbol"} <= set(orth.columns) and len(orth) == 13023
+    assert example_path().stat().st_size < 1_000_000
+    assert set(EXAMPLES) == {"motrpac_gn_8w", "motrpac_rat_to_human"}
+    with pytest.raises(InputError, match="unknown example"):
+        load_example("nope")
