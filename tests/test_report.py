@@ -1,0 +1,167 @@
+"""Reports: one self-contained HTML file, text summary, atomic output folders."""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mamsets.errors import InputError, OutputExistsError  # noqa: E402
+from mamsets.io.ranking import read_ranking  # noqa: E402
+from mamsets.model import GeneSet, GeneSetCollection  # noqa: E402
+from mamsets.report import (  # noqa: E402
+    report_html,
+    stack_results,
+    text_summary,
+    write_report,
+    write_run_outputs,
+)
+from mamsets.results import EnrichmentResult  # noqa: E402
+
+gsea_mod = pytest.importorskip("mamsets.engines.gsea")
+ora_mod = pytest.importorskip("mamsets.engines.ora")
+
+
+@pytest.fixture(scope="module")
+def ranking(tests_data):
+    return read_ranking(tests_data / "tables" / "limma_long.tsv")
+
+
+@pytest.fixture(scope="module")
+def collection(ranking):
+    ox = tuple(g for g in ranking.genes if g.startswith(("NDUF", "COX", "ATP5", "UQCR", "SDH")))
+    return GeneSetCollection(
+        (
+            GeneSet("CTRL_OXPHOS", ox, description="OXPHOS subunits", tags=("control",)),
+            GeneSet("MAMS_GALPHA", ("GNAQ", "GNA11", "GNA14", "GNA15", "GNAS", "GNAL")),
+            GeneSet("MAMS_IP3R", ("ITPR1", "ITPR2", "ITPR3")),
+            GeneSet("MAMS_AMPK", ("PRKAA1", "PRKAA2", "PRKAB1", "PRKAB2", "PRKAG1", "PRKAG2",
+                                  "PRKAG3")),
+        ),
+        name="test-sets",
+        version="0.0",
+        species="human",
+        id_type="symbol",
+    )
+
+
+@pytest.fixture(scope="module")
+def gsea_result(ranking, collection):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        per = {c: gsea_mod.gsea(s, collection, rng=7, method="permutation", n_perm=200)
+               for c, s in ranking.items()}
+    return stack_results(per)
+
+
+@pytest.fixture(scope="module")
+def ora_result(ranking, collection):
+    lists = {k: v for k, v in ranking.gene_lists("trained_vs_sedentary").items() if v}
+    return ora_mod.ora(lists, collection, universe=list(ranking.table("trained_vs_sedentary").index))
+
+
+def test_stack_results_adds_contrast_column(gsea_result, ranking, collection):
+    t = gsea_result.table
+    assert list(t.columns[:2]) == ["contrast", "term"]
+    assert list(dict.fromkeys(t["contrast"])) == list(ranking.contrasts)
+    assert len(t) == 2 * len(collection)
+    assert set(gsea_result.params["by_contrast"]) == set(ranking.contrasts)
+    assert gsea_result.params["padj_scope"] == "within each contrast"
+    # the simulated trained contrast shifts OXPHOS up; the other does not
+    ox = t[t["term"] == "CTRL_OXPHOS"].set_index("contrast")
+    assert ox.loc["trained_vs_sedentary", "nes"] > 1.5
+    assert ox.loc["trained_vs_sedentary", "pval"] < 0.01
+
+
+def test_stack_results_refuses_mixed(gsea_result, ora_result):
+    with pytest.raises(InputError, match="stack only results of one method"):
+        stack_results({"a": gsea_result, "b": ora_result})
+
+
+def test_text_summary_controls_first(gsea_result, collection, ranking):
+    text = text_summary(gsea_result, collection=collection, ranking=ranking)
+    lines = text.splitlines()
+    i_ctrl = next(i for i, ln in enumerate(lines) if "positive controls" in ln)
+    assert "CTRL_OXPHOS" in lines[i_ctrl + 1]
+    assert "ranked by column 't'" in lines[0]
+    assert gsea_result.collection_sha256[:12] in text
+
+
+def test_report_html_is_self_contained(gsea_result, ora_result, ranking, collection):
+    doc = report_html({"gsea": gsea_result, "ora": ora_result}, ranking=ranking,
+                      collection=collection)
+    assert doc.startswith("<!DOCTYPE html>")
+    # nothing fetched from elsewhere: no scripts, stylesheets or remote images
+    assert "<script" not in doc and "<link" not in doc
+    assert not re.search(r"""(src|href)=['"](?!data:)""", doc)
+    imgs = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", doc)
+    assert len(imgs) >= 4  # 2 dot plots, enrichment plots, heatmap
+    import base64
+
+    assert all(base64.b64decode(b)[:8] == b"\x89PNG\r\n\x1a\n" for b in imgs)
+    for needle in (gsea_result.collection_sha256, "trained_vs_sedentary", "CTRL_OXPHOS",
+                   "detection_message", "ranked by column", "numpy", "Parameters"):
+        assert needle in doc
+    assert "class='ctrl'" in doc
+
+
+def test_report_without_plots_and_escaping(ora_result):
+    t = ora_result.table.copy()
+    t.loc[0, "term"] = "<b>odd</b>"
+    odd = EnrichmentResult("ora", t, {}, "c", "", "0" * 64)
+    doc = report_html(odd, plots=False)
+    assert "<b>odd</b>" not in doc and "&lt;b&gt;odd&lt;/b&gt;" in doc
+    assert "data:image/png" not in doc
+
+
+def test_write_run_outputs(tmp_path, gsea_result, ora_result, ranking, collection):
+    out = tmp_path / "run"
+    written = write_run_outputs({"gsea": gsea_result, "ora": ora_result}, out,
+                                ranking=ranking, collection=collection)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["params.json", "plots", "ranking.tsv", "report.html", "results.tsv",
+                     "results_ora.tsv", "summary.txt"]
+    back = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
+    assert list(back.columns) == list(gsea_result.table.columns)
+    assert len(back) == len(gsea_result.table)
+    params = json.loads((out / "params.json").read_text())
+    assert set(params) == {"gsea", "ora", "input"}
+    assert params["input"]["score"] == "t"
+    pngs = sorted(p.name for p in (out / "plots").iterdir())
+    assert "dotplot_gsea.png" in pngs and "member_heatmap.png" in pngs
+    assert any(p.startswith("enrichment_CTRL_OXPHOS") for p in pngs)
+    assert written["report"] == out / "report.html"
+    rk = pd.read_csv(out / "ranking.tsv", sep="\t")
+    assert list(rk.columns[:3]) == ["contrast", "gene", "score"] and len(rk) == 800
+    # an existing folder is refused, then replaced on request
+    with pytest.raises(OutputExistsError, match="--force"):
+        write_run_outputs(gsea_result, out)
+    write_run_outputs(gsea_result, out, overwrite=True, plots=False)
+    assert not (out / "plots").exists()
+
+
+def test_failed_run_leaves_nothing(tmp_path, gsea_result, monkeypatch):
+    import mamsets.report as rep
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(rep, "report_html", boom)
+    out = tmp_path / "run"
+    with pytest.raises(RuntimeError):
+        write_run_outputs(gsea_result, out, plots=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_report_single_file(tmp_path, ora_result):
+    p = write_report(ora_result, tmp_path / "r.html")
+    assert p.read_text().count("<html") == 1
+    with pytest.raises(OutputExistsError):
+        write_report(ora_result, tmp_path / "r.html")
