@@ -1,0 +1,606 @@
+"""Over-representation analysis (hypergeometric / one-sided Fisher test) with an explicit universe.
+
+:func:`ora` tests one or many gene lists against every set of a collection in
+one vectorised pass and returns an :class:`~mamsets.results.EnrichmentResult`
+whose table has the fixed columns of :data:`ORA_SCHEMA`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import (
+    DroppedInputWarning,
+    DuplicateGeneWarning,
+    IdentifierError,
+    InputError,
+    MamsetsWarning,
+)
+from ..model import GeneSetCollection
+from ..results import EnrichmentResult, conform_table, empty_table
+from . import _ora_kernel as kern
+
+__all__ = ["ora", "ORA_SCHEMA", "DEFAULT_QUERY"]
+
+logger = logging.getLogger(__name__)
+
+#: Column -> dtype of every ORA result table (the same columns when empty).
+ORA_SCHEMA: dict[str, str] = {
+    "query": "object",
+    "term": "object",
+    "description": "object",
+    "size": "int64",
+    "n_members": "int64",
+    "n_lost_to_universe": "int64",
+    "overlap": "int64",
+    "expected": "float64",
+    "fold_enrichment": "float64",
+    "odds_ratio": "float64",
+    "pval": "float64",
+    "padj": "float64",
+    "overlap_genes": "object",
+}
+
+#: Name of the query when ``genes`` is a single list rather than a mapping.
+DEFAULT_QUERY = "query"
+
+_UNIVERSE_HELP = (
+    "ora() needs universe=: every gene that could have been in your list (all genes measured, "
+    "e.g. every row of your differential-expression table, after the same filtering). "
+    "The p-value depends on it directly. gseapy's default background, the union of the "
+    "library's own genes, is meaningless for a small curated library such as the MAM sets "
+    "(a few hundred genes, nearly all of them 'hits' by construction), and even for large "
+    "libraries it omits measured genes that belong to no set, inflating enrichment. "
+    "From the command line, `mamsets ora --from-table DE.tsv` takes the universe from the "
+    "full results table."
+)
+
+_MAX_EXAMPLES = 10
+
+
+# ---------------------------------------------------------------------------
+# input cleaning
+# ---------------------------------------------------------------------------
+def _clean_ids(values: Iterable[Any], what: str) -> list[str]:
+    """Identifiers as strings; integers are accepted (Entrez ids), anything else is an error."""
+    if isinstance(values, (str, bytes)):
+        raise InputError(
+            f"{what} is a single string ({values[:60]!r}); pass a list of gene identifiers "
+            "(to read a file with one gene per line: Path(f).read_text().split())"
+        )
+    if isinstance(values, pd.DataFrame):
+        raise InputError(f"{what} is a DataFrame; pass one column, e.g. df['gene']")
+    if isinstance(values, pd.Series):
+        values = values.tolist()
+    elif isinstance(values, np.ndarray):
+        values = values.ravel().tolist()
+    elif isinstance(values, (set, frozenset)):
+        values = sorted(values, key=str)
+    out: list[str] = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            if not v or v != v.strip():
+                raise InputError(
+                    f"{what}: item {i} is {v!r}; identifiers must be non-empty and carry no "
+                    "surrounding whitespace (strip them first)"
+                )
+            out.append(v)
+        elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            out.append(str(int(v)))
+        else:
+            hint = ""
+            if isinstance(v, (float, np.floating)):
+                hint = (
+                    " (a missing value, or numeric ids read as floats: read the identifier "
+                    "column as text, e.g. pandas.read_csv(..., dtype={'gene': str}), and drop "
+                    "rows without an identifier)"
+                )
+            raise InputError(
+                f"{what}: item {i} is {v!r} of type {type(v).__name__}; gene identifiers must "
+                f"be strings or integers{hint}"
+            )
+    return out
+
+
+def _dedupe(values: list[str], what: str) -> tuple[list[str], int]:
+    seen: dict[str, None] = dict.fromkeys(values)
+    n_dup = len(values) - len(seen)
+    if n_dup:
+        counts: dict[str, int] = {}
+        for v in values:
+            counts[v] = counts.get(v, 0) + 1
+        examples = [g for g, c in counts.items() if c > 1][:_MAX_EXAMPLES]
+        warnings.warn(
+            f"{what}: {n_dup} duplicated identifier(s) removed (each gene counts once), "
+            f"e.g. {examples}",
+            DuplicateGeneWarning,
+            stacklevel=3,
+        )
+    return list(seen), n_dup
+
+
+def _as_queries(genes: Any) -> dict[str, Any]:
+    if isinstance(genes, Mapping):
+        if not genes:
+            raise InputError("genes is an empty mapping; give at least one query name -> gene list")
+        out: dict[str, Any] = {}
+        for name, lst in genes.items():
+            if not isinstance(name, str) or not name:
+                raise InputError(f"genes: query name {name!r} must be a non-empty string")
+            out[name] = lst
+        return out
+    if genes is None:
+        raise InputError("genes is None; pass a list of gene identifiers or a mapping name -> list")
+    return {DEFAULT_QUERY: genes}
+
+
+def _resolve_collection(collection: Any) -> GeneSetCollection:
+    if collection is None:
+        try:
+            from ..io.bundled import library
+        except ModuleNotFoundError as exc:  # pragma: no cover - bundled library not built yet
+            if exc.name and exc.name.endswith("io.bundled"):
+                raise InputError(
+                    "the built-in MAM library is not available in this installation; pass "
+                    "collection= (a GeneSetCollection, a {set: genes} dict or a GMT path)"
+                ) from None
+            raise
+        return library()
+    if isinstance(collection, GeneSetCollection):
+        return collection
+    if isinstance(collection, Mapping):
+        return GeneSetCollection.from_dict(collection, name="custom")
+    if isinstance(collection, (str, os.PathLike)):
+        from ..io.gmt import read_gmt
+
+        return read_gmt(collection)
+    raise InputError(
+        f"collection is a {type(collection).__name__}; pass a GeneSetCollection, a "
+        "{set_id: [genes]} dict, a GMT path, or None for the built-in MAM library"
+    )
+
+
+def _map_to_user_space(
+    collection: GeneSetCollection,
+    universe: list[str],
+    species: str | None,
+    id_type: str | None,
+) -> tuple[GeneSetCollection, dict[str, Any], dict[str, tuple[int, int]] | None]:
+    """Translate the collection into the universe's identifier space.
+
+    Returns the translated collection, the mapping summary (JSON-ready) and, per
+    set id, ``(n_members, n_missing)`` of the original members (``None`` when no
+    mapping module is installed: the collection is then used as it is).
+    """
+    try:
+        from ..ids import map_ids
+    except ModuleNotFoundError as exc:  # pragma: no cover - mapping not built in this checkout
+        if exc.name and exc.name.endswith("mamsets.ids"):
+            return collection, {}, None
+        raise
+    mapped, report = map_ids(collection, universe, species=species, id_type=id_type)
+    sets = report.sets
+    members = {
+        str(sid): (int(nm), int(nmiss))
+        for sid, nm, nmiss in zip(sets["set_id"], sets["n_members"], sets["n_missing"])
+    }
+    return mapped, dict(report.summary()), members
+
+
+def _check_options(
+    min_size: int, max_size: int | None, alternative: str, outside_universe: str, engine: str
+) -> None:
+    if isinstance(min_size, bool) or not isinstance(min_size, (int, np.integer)) or min_size < 1:
+        raise InputError(
+            f"min_size={min_size!r}: must be an integer >= 1 (a set with no member in the "
+            "universe cannot be tested; small sets are reported with exact p-values)"
+        )
+    if max_size is not None and (
+        isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer))
+        or max_size < min_size
+    ):
+        raise InputError(f"max_size={max_size!r}: must be None or an integer >= min_size={min_size}")
+    if alternative not in kern.ALTERNATIVES:
+        raise InputError(f"alternative={alternative!r}: use one of {kern.ALTERNATIVES}")
+    if outside_universe not in ("error", "drop"):
+        raise InputError(f"outside_universe={outside_universe!r}: use 'error' or 'drop'")
+    if engine not in ("mamsets", "gseapy"):
+        raise InputError(f"engine={engine!r}: use 'mamsets' or 'gseapy'")
+    if engine == "gseapy" and alternative != "greater":
+        raise InputError(
+            f"engine='gseapy' computes only the upper tail; alternative={alternative!r} needs "
+            "engine='mamsets'"
+        )
+
+
+# ---------------------------------------------------------------------------
+# the public function
+# ---------------------------------------------------------------------------
+def ora(
+    genes: Iterable[str] | Mapping[str, Iterable[str]],
+    collection: GeneSetCollection | Mapping[str, Iterable[str]] | str | os.PathLike[str] | None = None,
+    *,
+    universe: Iterable[str] | None = None,
+    min_size: int = 1,
+    max_size: int | None = None,
+    alternative: Literal["greater", "less", "two-sided"] = "greater",
+    outside_universe: Literal["error", "drop"] = "error",
+    species: str | None = None,
+    id_type: str | None = None,
+    engine: Literal["mamsets", "gseapy"] = "mamsets",
+) -> EnrichmentResult:
+    """Over-representation analysis of gene lists in gene sets (hypergeometric test).
+
+    Parameters
+    ----------
+    genes : list-like of str, or mapping of str to list-like of str
+        The gene list(s) to test: e.g. differentially expressed genes, a
+        proteomics hit list. A single list is reported as query ``"query"``;
+        a mapping ``{name: genes}`` (e.g. ``{"up": [...], "down": [...]}``)
+        gives one block of rows per name, in the mapping's order, all computed
+        in one vectorised pass. Integers (Entrez ids) are converted to text;
+        duplicates are removed with a :class:`~mamsets.errors.DuplicateGeneWarning`.
+    collection : GeneSetCollection, dict, path or None
+        The gene sets. ``None`` means the built-in MAM library; a dict
+        ``{set_id: genes}`` or a GMT path are accepted too.
+    universe : list-like of str
+        Required. Every gene that could have appeared in the lists: all genes
+        measured (all rows of the differential-expression table, all proteins
+        quantified, all genes screened). Set members outside it are not
+        counted (``n_lost_to_universe``). gseapy's default background, the union
+        of the library's genes, is meaningless for a small curated library and
+        is not offered.
+    min_size, max_size : int
+        Test only sets with ``min_size <= size <= max_size`` members *in the
+        universe*. The default keeps every set with at least one member: the
+        curated library has sets of 1-16 genes, and they are reported with
+        exact p-values. Dropped sets are counted in ``result.params``.
+    alternative : {"greater", "less", "two-sided"}
+        ``"greater"`` tests over-representation (P(X >= k)); ``"less"``
+        depletion (P(X <= k)); ``"two-sided"`` is Fisher's minimum-likelihood
+        two-sided test (as R's ``fisher.test``).
+    outside_universe : {"error", "drop"}
+        What to do with query genes that are not in the universe: raise an
+        error naming them (default), or drop them with a counted
+        :class:`~mamsets.errors.DroppedInputWarning`. They are never kept.
+    species, id_type : str, optional
+        Species and identifier type of ``genes`` and ``universe``, passed to
+        the identifier mapping (:func:`mamsets.ids.map_ids`) that translates
+        the collection into your identifiers.
+    engine : {"mamsets", "gseapy"}
+        ``"gseapy"`` computes the p-values with ``gseapy.enrich`` on the same
+        inputs (upper tail only) and returns the same table.
+
+    Returns
+    -------
+    EnrichmentResult
+        ``method="ora"``; ``table`` has one row per query and tested set, sorted
+        by query (input order), ``pval`` and ``term``, with columns
+
+        ========================  =========================================================
+        ``query``                 query name
+        ``term``                  set id
+        ``description``           set description (or title)
+        ``size``                  K, genes of the set in the universe
+        ``n_members``             members of the set (before identifier mapping)
+        ``n_lost_to_universe``    members with no identifier in the universe
+        ``overlap``               k, query genes in the set
+        ``expected``              n K / N
+        ``fold_enrichment``       k / expected (NaN when expected is 0)
+        ``odds_ratio``            Haldane-Anscombe sample odds ratio (always finite)
+        ``pval``                  exact hypergeometric tail (see Notes)
+        ``padj``                  Benjamini-Hochberg within the query, over the sets tested
+        ``overlap_genes``         tuple of the shared genes, sorted
+        ========================  =========================================================
+
+        ``params`` records the universe size, per-query counts (input,
+        duplicates, outside the universe, tested), the sets dropped by the size
+        filters (counts and ids), the alternative and the engine.
+
+    Raises
+    ------
+    InputError
+        Missing universe, query genes outside the universe (default), bad options.
+    IdentifierError
+        No member of any set is in the universe (wrong species or identifier type).
+
+    Notes
+    -----
+    For a query of ``n`` genes, a set with ``K`` members in a universe of ``N``
+    genes, and an overlap of ``k``, the 2x2 table is::
+
+                         in query     not in query       total
+        in set           k            K - k              K
+        not in set       n - k        N - K - n + k      N - K
+        total            n            N - n              N
+
+    Under the null hypothesis the overlap X is hypergeometric,
+    ``P(X = x) = C(K, x) C(N - K, n - x) / C(N, n)``, and
+
+    - ``greater``: ``p = P(X >= k) = scipy.stats.hypergeom.sf(k - 1, N, K, n)``,
+      identical to the one-sided Fisher exact test
+      ``scipy.stats.fisher_exact(table, alternative="greater")`` and to R's
+      ``fgsea::fora``;
+    - ``less``: ``p = P(X <= k)``;
+    - ``two-sided``: ``p = sum of P(X = x) over x with P(X = x) <= P(X = k)(1 + 1e-7)``.
+
+    ``odds_ratio = (k + .5)(N - K - n + k + .5) / ((K - k + .5)(n - k + .5))``
+    (0.5 added to every cell: finite, and equal to gseapy's ``Odds Ratio``; it is
+    not R's conditional maximum-likelihood estimate). ``padj`` is the
+    Benjamini-Hochberg adjustment (``scipy.stats.false_discovery_control``)
+    of the p-values of one query over all sets tested, including sets with no
+    overlap (gseapy adjusts only over sets with an overlap, which is
+    anti-conservative). p-values below 2.2e-308 are reported as 2.2e-308.
+
+    References
+    ----------
+    .. [1] Rivals I, Personnaz L, Taing L, Potier MC (2007). Enrichment or
+       depletion of a GO category within a class of genes: which test?
+       Bioinformatics 23:401-407. doi:10.1093/bioinformatics/btl633
+    .. [2] Benjamini Y, Hochberg Y (1995). Controlling the false discovery rate.
+       J R Stat Soc B 57:289-300. doi:10.1111/j.2517-6161.1995.tb02031.x
+    .. [3] Korotkevich G et al. (2016). Fast gene set enrichment analysis.
+       bioRxiv. doi:10.1101/060012
+
+    Examples
+    --------
+    >>> from mamsets.model import GeneSetCollection
+    >>> sets = GeneSetCollection.from_dict({"A": ["g1", "g2", "g3"], "B": ["g4", "g5"]})
+    >>> universe = [f"g{i}" for i in range(1, 21)]
+    >>> res = ora({"up": ["g1", "g2", "g6"]}, sets, universe=universe)
+    >>> res.table[["query", "term", "size", "overlap", "pval"]].round(4)
+      query term  size  overlap    pval
+    0    up    A     3        2  0.0456
+    1    up    B     2        0  1.0000
+    """
+    _check_options(min_size, max_size, alternative, outside_universe, engine)
+    if universe is None:
+        raise InputError(_UNIVERSE_HELP)
+    universe_list, n_universe_dup = _dedupe(_clean_ids(universe, "universe"), "universe")
+    if not universe_list:
+        raise InputError("universe is empty; " + _UNIVERSE_HELP)
+
+    raw_queries = _as_queries(genes)
+    source = _resolve_collection(collection)
+    coll, mapping, member_counts = _map_to_user_space(source, universe_list, species, id_type)
+
+    # -- universe index (sorted, so overlap genes come out sorted) --------------
+    uni = np.array(sorted(universe_list), dtype=object)
+    index = {g: i for i, g in enumerate(uni.tolist())}
+    N = len(uni)
+
+    # -- queries -------------------------------------------------------------
+    q_names: list[str] = []
+    q_indices: list[np.ndarray] = []
+    q_params: dict[str, dict[str, int]] = {}
+    for name, lst in raw_queries.items():
+        what = "genes" if name == DEFAULT_QUERY and not isinstance(genes, Mapping) else f"genes[{name!r}]"
+        cleaned = _clean_ids(lst, what)
+        if not cleaned:
+            raise InputError(f"{what} is empty; give at least one gene")
+        unique, n_dup = _dedupe(cleaned, what)
+        inside = [index[g] for g in unique if g in index]
+        outside = [g for g in unique if g not in index]
+        if outside and outside_universe == "error":
+            raise InputError(
+                f"{what}: {len(outside)} of {len(unique)} genes are not in the universe, e.g. "
+                f"{outside[:_MAX_EXAMPLES]}. The universe must contain every gene that could "
+                "have been in the list; add them to the universe, or pass "
+                "outside_universe='drop' (CLI: --outside-universe drop) to drop them with a warning"
+            )
+        if outside:
+            warnings.warn(
+                f"{what}: dropped {len(outside)} of {len(unique)} genes not in the universe, "
+                f"e.g. {outside[:_MAX_EXAMPLES]}",
+                DroppedInputWarning,
+                stacklevel=2,
+            )
+        q_names.append(name)
+        q_indices.append(np.array(sorted(inside), dtype=np.int64))
+        q_params[name] = {
+            "n_input": len(cleaned),
+            "n_duplicates": n_dup,
+            "n_outside_universe": len(outside),
+            "n_tested": len(inside),
+        }
+
+    # -- sets ------------------------------------------------------------------
+    all_ids = coll.ids
+    set_idx: list[np.ndarray] = []
+    n_members = np.zeros(len(coll), dtype=np.int64)
+    n_lost = np.zeros(len(coll), dtype=np.int64)
+    for j, gs in enumerate(coll.sets):
+        ix = [index[g] for g in gs.genes if g in index]
+        set_idx.append(np.array(ix, dtype=np.int64))
+        if member_counts is not None and gs.id in member_counts:
+            n_members[j], n_lost[j] = member_counts[gs.id]
+        else:
+            n_members[j] = len(gs.genes)
+            n_lost[j] = len(gs.genes) - len(ix)
+    sizes = np.fromiter((len(ix) for ix in set_idx), dtype=np.int64, count=len(set_idx))
+    coll_genes = coll.genes
+    n_coll_in_universe = sum(1 for g in coll_genes if g in index)
+    if len(coll_genes) and n_coll_in_universe == 0:
+        raise IdentifierError(
+            f"none of the {len(coll_genes)} genes of collection {coll.name!r} is in the universe "
+            f"(universe e.g. {uni[:3].tolist()}, collection e.g. {sorted(coll_genes)[:3]}); "
+            "are they the same species and identifier type? Pass species= and id_type=, or "
+            "use a collection in your identifiers"
+        )
+    if n_coll_in_universe == N and N < 5000 and len(coll) > 1:
+        warnings.warn(
+            f"every one of the {N} universe genes belongs to a set of {coll.name!r}: this looks "
+            "like the library's own genes used as the universe (gseapy's default background), "
+            "which overstates nothing-to-see and understates enrichment. Use all measured genes",
+            MamsetsWarning,
+            stacklevel=2,
+        )
+    hi = max_size if max_size is not None else np.iinfo(np.int64).max
+    too_small = sizes < min_size
+    too_big = sizes > hi
+    keep = ~(too_small | too_big)
+    kept = np.flatnonzero(keep)
+
+    params: dict[str, Any] = {
+        "alternative": alternative,
+        "min_size": int(min_size),
+        "max_size": None if max_size is None else int(max_size),
+        "outside_universe": outside_universe,
+        "engine": engine,
+        "species": species,
+        "id_type": id_type,
+        "universe_size": N,
+        "n_universe_duplicates": n_universe_dup,
+        "n_queries": len(q_names),
+        "queries": q_params,
+        "n_sets_in_collection": len(coll),
+        "n_sets_tested": int(kept.size),
+        "n_sets_dropped_min_size": int(too_small.sum()),
+        "n_sets_dropped_max_size": int((too_big & ~too_small).sum()),
+        "sets_dropped": [all_ids[j] for j in np.flatnonzero(~keep)],
+        "n_collection_genes": len(coll_genes),
+        "n_collection_genes_in_universe": n_coll_in_universe,
+        "pvalue": {
+            "greater": "P(X >= k), hypergeometric upper tail (one-sided Fisher)",
+            "less": "P(X <= k), hypergeometric lower tail",
+            "two-sided": "Fisher minimum-likelihood two-sided, relative tolerance 1e-7",
+        }[alternative],
+        "odds_ratio": "Haldane-Anscombe sample odds ratio (+0.5 to every cell)",
+        "padj": "Benjamini-Hochberg per query over the sets tested",
+    }
+    if coll is not source:
+        params["mapped_collection_sha256"] = coll.sha256
+
+    if kept.size == 0:
+        table = empty_table(ORA_SCHEMA)
+    else:
+        qmat = kern.membership_matrix(q_indices, N)
+        smat = kern.membership_matrix([set_idx[j] for j in kept], N)
+        q_sizes = np.fromiter((len(ix) for ix in q_indices), dtype=np.int64, count=len(q_indices))
+        if engine == "mamsets":
+            overlap = kern.overlap_counts(qmat, smat)
+            arr = kern.ora_arrays(overlap, N, sizes[kept], q_sizes, alternative)
+            pval = arr.pval
+        else:
+            overlap, pval = _gseapy_pvalues(q_indices, [set_idx[j] for j in kept], N)
+            arr = kern.ora_arrays(overlap, N, sizes[kept], q_sizes, alternative)
+            pval = np.clip(pval, kern.P_FLOOR, 1.0)
+            padj = _bh(pval)
+            arr = arr._replace(pval=pval, padj=padj)
+        genes_flat, bounds = kern.overlap_members(qmat, smat)
+        table = _build_table(
+            q_names, coll, kept, sizes, n_members, n_lost, arr, uni, genes_flat, bounds
+        )
+
+    return EnrichmentResult(
+        method="ora",
+        table=table,
+        params=params,
+        collection_name=source.name,
+        collection_version=source.version,
+        collection_sha256=source.sha256,
+        mapping=mapping,
+    )
+
+
+def _bh(pval: np.ndarray) -> np.ndarray:
+    from scipy.stats import false_discovery_control
+
+    if pval.shape[1] == 0:
+        return pval.copy()
+    return np.maximum(false_discovery_control(pval, axis=1, method="bh"), pval)
+
+
+def _build_table(
+    q_names: list[str],
+    coll: GeneSetCollection,
+    kept: np.ndarray,
+    sizes: np.ndarray,
+    n_members: np.ndarray,
+    n_lost: np.ndarray,
+    arr: kern.OraArrays,
+    uni: np.ndarray,
+    genes_flat: np.ndarray,
+    bounds: np.ndarray,
+) -> pd.DataFrame:
+    nq, ns = arr.pval.shape
+    ids = np.array([coll.sets[j].id for j in kept], dtype=object)
+    desc = np.array(
+        [coll.sets[j].description or coll.sets[j].title for j in kept], dtype=object
+    )
+    names = uni[genes_flat].tolist()
+    b = bounds.tolist()
+    overlap_genes = np.empty(nq * ns, dtype=object)
+    overlap_genes[:] = [tuple(names[b[i]:b[i + 1]]) for i in range(nq * ns)]
+    qi = np.repeat(np.arange(nq), ns)
+    si = np.tile(np.arange(ns), nq)
+    pval = arr.pval.ravel()
+    term_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
+    order = np.lexsort((term_rank[si], pval, qi))
+    df = pd.DataFrame(
+        {
+            "query": pd.Series(np.array(q_names, dtype=object)[qi[order]], dtype=object),
+            "term": pd.Series(ids[si[order]], dtype=object),
+            "description": pd.Series(desc[si[order]], dtype=object),
+            "size": sizes[kept][si[order]],
+            "n_members": n_members[kept][si[order]],
+            "n_lost_to_universe": n_lost[kept][si[order]],
+            "overlap": arr.overlap.ravel()[order],
+            "expected": arr.expected.ravel()[order],
+            "fold_enrichment": arr.fold_enrichment.ravel()[order],
+            "odds_ratio": arr.odds_ratio.ravel()[order],
+            "pval": pval[order],
+            "padj": arr.padj.ravel()[order],
+            "overlap_genes": pd.Series(overlap_genes[order], dtype=object),
+        }
+    )
+    return conform_table(df, ORA_SCHEMA)
+
+
+# ---------------------------------------------------------------------------
+# gseapy engine
+# ---------------------------------------------------------------------------
+def _gseapy_pvalues(
+    q_indices: list[np.ndarray], set_indices: list[np.ndarray], N: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Overlaps and upper-tail p-values (queries x sets) computed by ``gseapy.enrich``.
+
+    Genes are passed to gseapy as opaque upper-case tokens (``G0``, ``G1``, ...
+    for the universe's sorted genes) so that gseapy's input heuristics
+    (upper-casing queries when the sets look upper-case; treating all-numeric
+    lists as Entrez integers, which then match no string set) cannot change
+    which genes match. Sets gseapy omits (no overlap) have P(X >= 0) = 1.
+    """
+    import gseapy
+
+    token = [f"G{i}" for i in range(N)]
+    gene_sets = {f"S{j}": [token[i] for i in ix] for j, ix in enumerate(set_indices)}
+    background = list(token)
+    nq, ns = len(q_indices), len(set_indices)
+    overlap = np.zeros((nq, ns), dtype=np.int64)
+    pval = np.ones((nq, ns), dtype=np.float64)
+    for q, ix in enumerate(q_indices):
+        if ix.size == 0:
+            continue
+        enr = gseapy.enrich(
+            gene_list=[token[i] for i in ix],
+            gene_sets=gene_sets,
+            background=background,
+            outdir=None,
+            no_plot=True,
+            verbose=False,
+        )
+        res = enr.results
+        if not isinstance(res, pd.DataFrame) or res.empty:
+            continue
+        cols = res["Term"].str.slice(1).astype(np.int64).to_numpy()
+        overlap[q, cols] = res["Overlap"].str.split("/").str[0].astype(np.int64).to_numpy()
+        pval[q, cols] = res["P-value"].to_numpy(dtype=np.float64)
+    return overlap, pval
