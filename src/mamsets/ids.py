@@ -1,0 +1,1354 @@
+"""Gene identifiers and species: detect them, map gene sets onto them, and say how.
+
+The most common reason an enrichment run is wrong is silent: the user's
+identifiers do not match the gene sets' (outdated symbols, aliases, Ensembl ids
+with version suffixes, mouse symbols against human sets, upper-cased mouse
+symbols), genes drop out and the result still looks fine. This module makes the
+step explicit:
+
+* :func:`detect_ids` says what a list of identifiers looks like (id type and
+  species) with the evidence, and when it cannot tell.
+* :func:`map_ids` translates a collection into the user's identifier space and
+  returns a :class:`MappingReport` saying, per set and per member, how each member
+  was matched or why it was not.
+* :func:`harmonize_gmt` updates outdated and alias symbols of a human GMT to
+  current HGNC symbols, reporting every change and every ambiguity left alone.
+
+Tables ship with the package (``mamsets/data``, built by
+``scripts/build_idtables.py``) and are read lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+import math
+import numbers
+import os
+import re
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import IdentifierError, InputError, MamsetsWarning
+from .model import GeneSet, GeneSetCollection
+
+__all__ = [
+    "IdDetection",
+    "MappingReport",
+    "HarmonizeReport",
+    "detect_ids",
+    "map_ids",
+    "harmonize_gmt",
+    "clean_identifiers",
+    "HOWS",
+    "REASONS",
+]
+
+Species = Literal["human", "mouse", "rat"]
+IdType = Literal["symbol", "entrez", "ensembl", "ensembl_versioned"]
+AliasMode = Literal["unique", "previous", "none"]
+
+SPECIES: tuple[str, ...] = ("human", "mouse", "rat")
+ID_TYPES: tuple[str, ...] = ("symbol", "entrez", "ensembl", "ensembl_versioned")
+ALIAS_MODES: tuple[str, ...] = ("unique", "previous", "none")
+
+#: Values of the ``how`` column (how a member was matched), in report order.
+HOWS: tuple[str, ...] = (
+    "exact",
+    "case_insensitive",
+    "previous_symbol",
+    "alias",
+    "entrez",
+    "ensembl",
+    "ensembl_version_stripped",
+    "ortholog",
+    "ortholog_case_insensitive",
+    "ortholog_synonym",
+    "ortholog_version_stripped",
+)
+
+#: Values of the ``reason`` column (why a member was not matched).
+REASONS: tuple[str, ...] = (
+    "absent_from_data",
+    "ambiguous_alias",
+    "no_ortholog",
+    "not_in_ortholog_table",
+    "no_identifier",
+    "unknown_member",
+)
+
+MEMBER_COLUMNS: tuple[str, ...] = ("set_id", "member", "hgnc_id", "matched", "how", "reason", "note")
+SET_COLUMNS: tuple[str, ...] = (
+    "set_id",
+    "n_members",
+    "n_found",
+    "n_missing",
+    "n_genes",
+    *(f"n_{h}" for h in HOWS),
+)
+CHANGE_COLUMNS: tuple[str, ...] = ("set_id", "original", "updated", "how", "reason", "note")
+HARMONIZE_SET_COLUMNS: tuple[str, ...] = (
+    "set_id",
+    "n_genes",
+    "n_unchanged",
+    "n_updated",
+    "n_ambiguous",
+    "n_unknown",
+    "n_duplicates_removed",
+    "n_genes_out",
+)
+
+_ENSEMBL = re.compile(r"^ENS([A-Z]*?)G(\d{11})(\.\d+)?$")
+_ENSEMBL_PREFIX = {"": "human", "MUS": "mouse", "RNO": "rat"}
+_ENTREZ = re.compile(r"^\d+$")
+_FLOAT_INT = re.compile(r"^(\d+)\.0+$")
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ensembl_transcript", re.compile(r"^ENS[A-Z]*T\d{11}(\.\d+)?$")),
+    ("ensembl_protein", re.compile(r"^ENS[A-Z]*P\d{11}(\.\d+)?$")),
+    ("refseq", re.compile(r"^[NX][MRP]_\d+(\.\d+)?$")),
+    ("probe", re.compile(r"^\d+(_[a-z]+)*_at$|^ILMN_\d+$|^A_\d+_P\d+$", re.IGNORECASE)),
+    ("uniprot", re.compile(r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9][A-Z][A-Z0-9]{2}[0-9])(-\d+)?$")),
+)
+_MOUSE_ONLY = re.compile(r"^(\d{7}[A-Z]\d{2}Rik|Gm\d{3,})$", re.IGNORECASE)
+_RAT_ONLY = re.compile(r"^(RGD\d+|RT1-.*|Olr\d+)$", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables (read lazily, once)
+# ---------------------------------------------------------------------------------------------
+def _data_bytes(name: str) -> bytes:
+    return resources.files("mamsets").joinpath("data", name).read_bytes()
+
+
+def _read_table(name: str) -> pd.DataFrame:
+    raw = gzip.decompress(_data_bytes(name))
+    return pd.read_csv(io.BytesIO(raw), sep="\t", dtype=str, keep_default_na=False)
+
+
+def _split(value: str) -> list[str]:
+    return [v for v in value.split("|") if v] if value else []
+
+
+@dataclass(frozen=True)
+class _Human:
+    """Dictionaries over the shipped HGNC table (keys of symbol maps are upper case)."""
+
+    symbol: dict[str, str]  # approved symbol (exact) -> hgnc_id
+    symbol_ci: dict[str, str]  # upper(approved) -> hgnc_id
+    rescue: dict[str, tuple[str, str]]  # upper(prev/alias) -> (hgnc_id, "previous_symbol"|"alias"), usable
+    ambiguous: dict[str, tuple[str, ...]]  # upper(prev/alias) -> all hgnc ids it names (refused)
+    prev_only: frozenset[str]  # usable rescue keys that are previous symbols
+    entrez: dict[str, str]
+    ensembl: dict[str, str]
+    to_symbol: dict[str, str]
+    to_entrez: dict[str, str]
+    to_ensembl: dict[str, str]
+
+
+@functools.lru_cache(maxsize=1)
+def _human() -> _Human:
+    t = _read_table("hgnc_ids.tsv.gz")
+    ids = t["hgnc_id"].tolist()
+    symbols = t["symbol"].tolist()
+    symbol = dict(zip(symbols, ids))
+    upper_counts = Counter(s.upper() for s in symbols)
+    symbol_ci = {s.upper(): i for s, i in zip(symbols, ids) if upper_counts[s.upper()] == 1}
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {hgnc_id: kind}
+    for i, prev, alias in zip(ids, t["prev_symbols"], t["alias_symbols"]):
+        for s in _split(alias):
+            owners[s.upper()].setdefault(i, "alias")
+        for s in _split(prev):
+            owners[s.upper()][i] = "previous_symbol"
+    rescue: dict[str, tuple[str, str]] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for key, own in owners.items():
+        approved_other = symbol_ci.get(key)
+        if len(own) == 1 and approved_other is None and upper_counts[key] == 0:
+            ((i, kind),) = own.items()
+            rescue[key] = (i, kind)
+        else:
+            named = tuple(own) + ((approved_other,) if approved_other and approved_other not in own else ())
+            ambiguous[key] = named
+    prev_only = frozenset(k for k, (_, kind) in rescue.items() if kind == "previous_symbol")
+    entrez = {e: i for e, i in zip(t["entrez"], ids) if e}
+    ensembl = {e: i for e, i in zip(t["ensembl"], ids) if e}
+    return _Human(
+        symbol=symbol,
+        symbol_ci=symbol_ci,
+        rescue=rescue,
+        ambiguous=ambiguous,
+        prev_only=prev_only,
+        entrez=entrez,
+        ensembl=ensembl,
+        to_symbol=dict(zip(ids, symbols)),
+        to_entrez={i: e for i, e in zip(ids, t["entrez"]) if e},
+        to_ensembl={i: e for i, e in zip(ids, t["ensembl"]) if e},
+    )
+
+
+@dataclass(frozen=True)
+class _Ortholog:
+    symbol: str
+    entrez: str
+    ensembl: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    ambiguous_synonyms: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _orthologs() -> dict[str, dict[str, tuple[_Ortholog, ...]]]:
+    """``{species: {hgnc_id: (orthologs...)}}``; members without ortholog map to ``()``."""
+    t = _read_table("orthologs_members.tsv.gz")
+    out: dict[str, dict[str, list[_Ortholog]]] = {"mouse": {}, "rat": {}}
+    for r in t.itertuples(index=False):
+        lst = out.setdefault(r.species, {}).setdefault(r.hgnc_id, [])
+        if r.symbol or r.entrez or r.ensembl:
+            lst.append(
+                _Ortholog(
+                    symbol=r.symbol,
+                    entrez=r.entrez,
+                    ensembl=tuple(_split(r.ensembl)),
+                    synonyms=tuple(_split(r.synonyms)),
+                    ambiguous_synonyms=tuple(_split(r.ambiguous_synonyms)),
+                )
+            )
+    return {sp: {k: tuple(v) for k, v in d.items()} for sp, d in out.items()}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    entrez: dict[str, frozenset[str]]  # species -> entrez ids
+    symbol_only: dict[str, frozenset[str]]  # species -> upper(species-specific symbols)
+
+
+@functools.lru_cache(maxsize=1)
+def _evidence() -> _Evidence:
+    t = _read_table("species_evidence.tsv.gz")
+    entrez: dict[str, set[str]] = {"human": set(_human().entrez), "mouse": set(), "rat": set()}
+    sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}
+    for sp, kind, ident in zip(t["species"], t["id_type"], t["identifier"]):
+        (entrez if kind == "entrez" else sym)[sp].add(ident if kind == "entrez" else ident.upper())
+    for sp, table in _orthologs().items():  # members' own ortholog ids are evidence too
+        for orths in table.values():
+            for o in orths:
+                if o.entrez:
+                    entrez[sp].add(o.entrez)
+    return _Evidence(
+        entrez={k: frozenset(v) for k, v in entrez.items()},
+        symbol_only={k: frozenset(v) for k, v in sym.items()},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cleaning
+# ---------------------------------------------------------------------------------------------
+def clean_identifiers(identifiers: Iterable[Any]) -> tuple[list[str], dict[str, int]]:
+    """Turn user identifiers into unique, stripped strings and count what was cleaned.
+
+    Parameters
+    ----------
+    identifiers : iterable
+        Strings, integers (Entrez ids), integral floats (``1234.0``, as pandas
+        stores numeric columns with missing values), None or NaN. A pandas
+        Series/Index or a numpy array works too.
+
+    Returns
+    -------
+    ids : list of str
+        Unique identifiers in first-seen order.
+    counts : dict
+        ``n_identifiers`` (items received), ``n_nan`` (None/NaN), ``n_empty``
+        (empty strings), ``n_whitespace`` (whitespace-only strings),
+        ``n_stripped`` (surrounding whitespace removed), ``n_numeric``
+        (integers or integral floats turned into strings), ``n_duplicates``
+        (repeats dropped after cleaning), ``n_unique``.
+
+    Raises
+    ------
+    InputError
+        If ``identifiers`` is a single string, or holds a non-integral number.
+    """
+    if isinstance(identifiers, (str, bytes)):
+        raise InputError(
+            f"identifiers: got one string {identifiers[:40]!r}; pass a list of identifiers "
+            "(e.g. text.split() or a DataFrame column)"
+        )
+    if isinstance(identifiers, (pd.Series, pd.Index, np.ndarray)):
+        items = list(identifiers.tolist())
+    else:
+        items = list(identifiers)
+    counts = dict.fromkeys(
+        ("n_identifiers", "n_nan", "n_empty", "n_whitespace", "n_stripped", "n_numeric", "n_duplicates"),
+        0,
+    )
+    counts["n_identifiers"] = len(items)
+    seen: dict[str, None] = {}
+    for x in items:
+        if x is None or x is pd.NA or x is pd.NaT:
+            counts["n_nan"] += 1
+            continue
+        if isinstance(x, str):
+            s = x.strip()
+            if not s:
+                counts["n_empty" if not x else "n_whitespace"] += 1
+                continue
+            if s != x:
+                counts["n_stripped"] += 1
+        elif isinstance(x, bool):
+            raise InputError(f"identifiers: got a boolean {x!r}; pass gene identifiers")
+        elif isinstance(x, numbers.Integral):
+            s = str(int(x))
+            counts["n_numeric"] += 1
+        elif isinstance(x, numbers.Real):
+            if math.isnan(x):
+                counts["n_nan"] += 1
+                continue
+            if not float(x).is_integer():
+                raise InputError(
+                    f"identifiers: got the number {x!r}, which is not an integer Entrez id; "
+                    "pass gene identifiers (did you pass a score column?)"
+                )
+            s = str(int(x))
+            counts["n_numeric"] += 1
+        elif isinstance(x, bytes):
+            s = x.decode("utf-8").strip()
+            if not s:
+                counts["n_empty"] += 1
+                continue
+        else:
+            s = str(x).strip()
+            if not s:
+                counts["n_empty"] += 1
+                continue
+        if s in seen:
+            counts["n_duplicates"] += 1
+        else:
+            seen[s] = None
+    counts["n_unique"] = len(seen)
+    return list(seen), counts
+
+
+def _entrez_key(s: str) -> str | None:
+    if _ENTREZ.match(s):
+        return s.lstrip("0") or "0"
+    m = _FLOAT_INT.match(s)
+    return m.group(1) if m else None
+
+
+def _ensembl_key(s: str) -> tuple[str, bool] | None:
+    """``(unversioned upper-case id, had_version)`` or None."""
+    m = _ENSEMBL.match(s.upper())
+    if not m:
+        return None
+    return f"ENS{m.group(1)}G{m.group(2)}", m.group(3) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Detection
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IdDetection:
+    """What a list of gene identifiers looks like.
+
+    Attributes
+    ----------
+    id_type : str
+        ``"symbol"``, ``"entrez"``, ``"ensembl"``, ``"ensembl_versioned"``, or
+        ``"unknown"`` (also for other kinds such as RefSeq or probe ids; see
+        :attr:`kinds`).
+    species : str
+        ``"human"``, ``"mouse"``, ``"rat"`` or ``"unknown"``.
+    confident : bool
+        True when one candidate clearly wins; otherwise pass ``species=`` and
+        ``id_type=`` explicitly.
+    evidence : pandas.DataFrame
+        One row per candidate: ``species, id_type, n_matched, fraction,
+        n_specific``. ``fraction`` = identifiers matched by the candidate's
+        reference / identifiers; ``n_specific`` counts identifiers that only
+        this species has (species-specific symbols or Ensembl prefixes; Entrez
+        ids are specific by construction).
+    kinds : pandas.DataFrame
+        What the identifiers look like by pattern: ``kind, n, fraction,
+        examples`` (e.g. ``symbol_like``, ``numeric``, ``ensembl_gene``,
+        ``refseq``, ``probe``), most frequent first.
+    message : str
+        One-paragraph human-readable verdict, including mixed kinds with examples.
+    n_identifiers : int
+        Unique non-empty identifiers examined.
+    """
+
+    id_type: str
+    species: str
+    confident: bool
+    evidence: pd.DataFrame = field(repr=False)
+    kinds: pd.DataFrame = field(repr=False)
+    message: str
+    n_identifiers: int = 0
+
+    def describe(self) -> str:
+        """A short phrase such as ``"mouse Entrez gene ids"``."""
+        return _describe(self.species, self.id_type)
+
+
+_TYPE_WORDS = {
+    "symbol": "symbols",
+    "entrez": "Entrez gene ids",
+    "ensembl": "Ensembl gene ids",
+    "ensembl_versioned": "Ensembl gene ids with version suffixes",
+}
+
+
+def _describe(species: str, id_type: str) -> str:
+    sp = "" if species == "unknown" else f"{species} "
+    return sp + _TYPE_WORDS.get(id_type, "identifiers of an unrecognised kind")
+
+
+def _kind(s: str) -> str:
+    if _ENTREZ.match(s) or _FLOAT_INT.match(s):
+        return "numeric"
+    m = _ENSEMBL.match(s.upper())
+    if m:
+        return "ensembl_gene"
+    if s.upper() in _human().symbol_ci:  # e.g. B3GAT2 also fits the UniProt pattern
+        return "symbol_like"
+    for name, pat in _PATTERNS:
+        if pat.match(s):
+            return name
+    return "symbol_like"
+
+
+def _kinds_table(ids: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for s in ids:
+        groups[_kind(s)].append(s)
+    n = max(len(ids), 1)
+    rows = sorted(
+        ((k, len(v), len(v) / n, tuple(v[:5])) for k, v in groups.items()), key=lambda r: (-r[1], r[0])
+    )
+    df = pd.DataFrame(rows, columns=["kind", "n", "fraction", "examples"])
+    return df.astype({"kind": "object", "n": "int64", "fraction": "float64", "examples": "object"}), groups
+
+
+def detect_ids(identifiers: Iterable[Any]) -> IdDetection:
+    """Detect the identifier type and species of a list of gene identifiers.
+
+    Parameters
+    ----------
+    identifiers : iterable
+        Gene identifiers (strings or integers); NaN, empty and duplicated items
+        are ignored (see :func:`clean_identifiers`).
+
+    Returns
+    -------
+    IdDetection
+        The verdict with its evidence. ``confident`` is False when the data do
+        not decide (too few identifiers, no candidate matching at least half of
+        them, mouse and rat symbols that cannot be told apart, upper-cased
+        rodent symbols); the message then says which argument to pass.
+
+    Notes
+    -----
+    Candidates and their evidence (``fraction`` = matched / identifiers):
+
+    * Ensembl: the prefix decides (``ENSG`` human, ``ENSMUSG`` mouse,
+      ``ENSRNOG`` rat); ``ensembl_versioned`` when most ids carry ``.N``.
+    * Entrez: NCBI Gene ids are unique across species, so membership in the
+      human (HGNC), mouse or rat (orthologs of human protein-coding genes)
+      reference sets is specific.
+    * Symbols: human = approved HGNC symbols, case-sensitive. Mouse/rat = ids
+      that are not all upper case and whose upper case is an approved human
+      symbol (rodent nomenclature capitalises only the first letter) or a
+      rodent-specific symbol. Mouse and rat are then told apart by symbols that
+      exist in only one of the two species (e.g. ``Gm12345``,
+      ``1110008P14Rik`` vs ``RGD1310201``, ``Olr123``), which is decided only
+      when one species has at least three times the other's specific hits.
+
+    A list is called confidently when the winner matches at least half of the
+    identifiers (a fifth for symbols, whose references are incomplete) and at
+    least 5 identifiers.
+
+    Examples
+    --------
+    >>> d = detect_ids(["TP53", "MDM2", "CDKN1A", "BAX", "GADD45A", "SESN1"])
+    >>> d.species, d.id_type, d.confident
+    ('human', 'symbol', True)
+    """
+    ids, counts = clean_identifiers(identifiers)
+    return _detect(ids)
+
+
+def _detect(ids: list[str]) -> IdDetection:
+    n = len(ids)
+    kinds, groups = _kinds_table(ids)
+    rows: list[tuple[str, str, int, float, int]] = []
+    denom = max(n, 1)
+
+    # Ensembl
+    ens = groups.get("ensembl_gene", [])
+    if ens:
+        by_sp: Counter[str] = Counter()
+        n_version = 0
+        for s in ens:
+            m = _ENSEMBL.match(s.upper())
+            assert m is not None
+            by_sp[_ENSEMBL_PREFIX.get(m.group(1), "other")] += 1
+            n_version += m.group(3) is not None
+        versioned = n_version * 2 > len(ens)
+        t = "ensembl_versioned" if versioned else "ensembl"
+        for sp in SPECIES:
+            rows.append((sp, t, by_sp[sp], by_sp[sp] / denom, by_sp[sp]))
+
+    # Entrez
+    num = groups.get("numeric", [])
+    if num:
+        ev = _evidence()
+        keys = [_entrez_key(s) for s in num]
+        for sp in SPECIES:
+            ref = ev.entrez[sp]
+            k = sum(1 for x in keys if x in ref)
+            rows.append((sp, "entrez", k, k / denom, k))
+
+    # Symbols
+    sym = groups.get("symbol_like", [])
+    n_mouse_only = n_rat_only = 0
+    upper_rodent = 0
+    if sym:
+        hu = _human()
+        ev = _evidence()
+        n_h = sum(1 for s in sym if s in hu.symbol)
+        rodent_like = 0
+        for s in sym:
+            u = s.upper()
+            is_upper = s == u
+            in_h = u in hu.symbol_ci
+            m_only = u in ev.symbol_only["mouse"] or bool(_MOUSE_ONLY.match(s))
+            r_only = u in ev.symbol_only["rat"] or bool(_RAT_ONLY.match(s))
+            if m_only and not in_h:
+                n_mouse_only += 1
+            if r_only and not in_h:
+                n_rat_only += 1
+            if not is_upper and (in_h or m_only or r_only):
+                rodent_like += 1
+            if is_upper and not in_h and (m_only or r_only):
+                upper_rodent += 1
+        rows.append(("human", "symbol", n_h, n_h / denom, n_h))
+        rows.append(("mouse", "symbol", rodent_like, rodent_like / denom, n_mouse_only))
+        rows.append(("rat", "symbol", rodent_like, rodent_like / denom, n_rat_only))
+
+    evidence = pd.DataFrame(rows, columns=["species", "id_type", "n_matched", "fraction", "n_specific"])
+    evidence = evidence.astype(
+        {"species": "object", "id_type": "object", "n_matched": "int64", "fraction": "float64",
+         "n_specific": "int64"}
+    )
+    evidence = evidence.sort_values(["fraction", "n_specific"], ascending=False, kind="stable")
+    evidence = evidence.reset_index(drop=True)
+
+    mixed = _mixed_message(kinds, n)
+    if n == 0:
+        return IdDetection("unknown", "unknown", False, evidence, kinds, "no identifiers to examine", 0)
+    if evidence.empty or int(evidence["n_matched"].iloc[0]) == 0:
+        main_kind = kinds["kind"].iloc[0]
+        msg = (
+            f"could not recognise these {n} identifiers (mostly {main_kind.replace('_', ' ')}, "
+            f"e.g. {', '.join(kinds['examples'].iloc[0][:3])}); mamsets maps human, mouse and rat "
+            "symbols, Entrez and Ensembl gene ids"
+        )
+        return IdDetection("unknown", "unknown", False, evidence, kinds, msg + mixed, n)
+
+    best = evidence.iloc[0]
+    species, id_type = str(best["species"]), str(best["id_type"])
+    frac = float(best["fraction"])
+    threshold = 0.2 if id_type == "symbol" else 0.5
+    enough = int(best["n_matched"]) >= (1 if id_type.startswith("ensembl") else 5)
+    confident = frac >= threshold and enough
+    notes: list[str] = []
+    if id_type == "symbol" and species in ("mouse", "rat"):
+        m_spec, r_spec = n_mouse_only, n_rat_only
+        if m_spec >= 3 * max(r_spec, 1) and m_spec >= 3:
+            species = "mouse"
+        elif r_spec >= 3 * max(m_spec, 1) and r_spec >= 3:
+            species = "rat"
+        else:
+            confident = False
+            notes.append(
+                f"mouse and rat symbols look alike here ({m_spec} mouse-only vs {r_spec} rat-only "
+                "symbols); pass species='mouse' or species='rat'"
+            )
+            species = "mouse" if m_spec >= r_spec else "rat"
+    if id_type == "symbol" and species == "human" and upper_rodent >= max(3, 0.02 * n):
+        confident = False
+        notes.append(
+            f"{upper_rodent} identifiers are upper-cased rodent-only symbols (e.g. GM or RIK genes): "
+            "these may be upper-cased mouse/rat symbols; if so pass species='mouse' or 'rat'"
+        )
+    pct = f"{100 * frac:.0f}%"
+    verdict = f"these look like {_describe(species, id_type)} ({pct} of {n} match)"
+    if not confident and not notes:
+        why = f"only {n} identifiers, too few to be sure" if not enough else f"only {pct} match"
+        notes.append(f"{why}; pass species= and id_type= if you know them")
+    msg = verdict + ("; " + "; ".join(notes) if notes else "") + mixed
+    return IdDetection(id_type, species, bool(confident), evidence, kinds, msg, n)
+
+
+def _mixed_message(kinds: pd.DataFrame, n: int) -> str:
+    if len(kinds) < 2 or n == 0:
+        return ""
+    minor = kinds.iloc[1:]
+    minor = minor[minor["n"] >= max(1, 0.001 * n)]
+    if minor.empty:
+        return ""
+    parts = [
+        f"{r.n} {r.kind.replace('_', ' ')} (e.g. {', '.join(r.examples[:3])})" for r in kinds.itertuples()
+    ]
+    return "; mixed identifier kinds: " + ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------------------------
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    if isinstance(x, (np.floating,)):
+        return float(x)
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    return x
+
+
+@dataclass(frozen=True)
+class MappingReport:
+    """How a collection's members were matched to a user's identifiers.
+
+    Attributes
+    ----------
+    members : pandas.DataFrame
+        One row per (set, member, matched identifier); a member with several
+        matches (one human gene, several mouse orthologs present) has several
+        rows, a member without match has one row with ``matched == ""``.
+        Columns (all str): ``set_id``; ``member`` (the collection's identifier,
+        e.g. the human symbol); ``hgnc_id`` (``""`` when not resolved or not
+        needed); ``matched`` (the user's identifier, or ``""``); ``how`` (one of
+        :data:`HOWS`, ``""`` when not matched); ``reason`` (one of
+        :data:`REASONS`, ``""`` when matched); ``note`` (details, e.g. which
+        genes an ambiguous alias names, or that two members share one
+        identifier).
+    sets : pandas.DataFrame
+        One row per set: ``set_id, n_members, n_found, n_missing, n_genes``
+        (size of the translated set) and ``n_<how>`` for every value of
+        :data:`HOWS` (members counted by how their first match was made).
+    input : dict
+        The cleaning counts of :func:`clean_identifiers` plus
+        ``species``/``id_type`` used, the detection verdict
+        (``detected_species``, ``detected_id_type``, ``detection_confident``,
+        ``detection_message``), the collection's space and ``route``
+        (``"direct"`` or ``"hgnc"``), and ``aliases``.
+    """
+
+    members: pd.DataFrame = field(repr=False)
+    sets: pd.DataFrame = field(repr=False)
+    input: dict[str, Any]
+
+    def summary(self) -> dict[str, Any]:
+        """A JSON-ready dict: input counts, totals, counts by how and reason, sets that lost members."""
+        m = self.members
+        first = m.drop_duplicates(["set_id", "member"])
+        found = first[first["matched"] != ""]
+        unique_members = first.drop_duplicates("member")
+        uniq_found = set(found["member"])
+        lost = self.sets[self.sets["n_missing"] > 0]
+        return _jsonable(
+            {
+                "input": dict(self.input),
+                "n_sets": int(len(self.sets)),
+                "n_member_rows": int(len(first)),
+                "n_members_found": int(len(found)),
+                "n_distinct_members": int(len(unique_members)),
+                "n_distinct_members_found": len(uniq_found),
+                "how": {h: int((found["how"] == h).sum()) for h in HOWS if (found["how"] == h).any()},
+                "reason": {
+                    r: int((first["reason"] == r).sum()) for r in REASONS if (first["reason"] == r).any()
+                },
+                "sets_missing_members": [
+                    {"set_id": r.set_id, "n_members": int(r.n_members), "n_found": int(r.n_found)}
+                    for r in lost.itertuples()
+                ],
+            }
+        )
+
+    def distinct_members(self) -> pd.DataFrame:
+        """One row per distinct member (first row of each), for a gene-level view."""
+        return self.members.drop_duplicates("member").drop(columns="set_id").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class HarmonizeReport:
+    """Every change :func:`harmonize_gmt` made and every ambiguity it left alone.
+
+    Attributes
+    ----------
+    changes : pandas.DataFrame
+        One row per gene that was not an exact approved symbol: ``set_id,
+        original, updated`` (``""`` when removed as a duplicate), ``how``
+        (``case_insensitive``, ``previous_symbol``, ``alias``, or ``""``),
+        ``reason`` (``""`` for updates; ``ambiguous_alias``, ``unknown_symbol``
+        or ``duplicate_after_update`` otherwise; kept genes are left as given),
+        ``note``.
+    sets : pandas.DataFrame
+        ``set_id, n_genes, n_unchanged, n_updated, n_ambiguous, n_unknown,
+        n_duplicates_removed, n_genes_out``.
+    """
+
+    changes: pd.DataFrame = field(repr=False)
+    sets: pd.DataFrame = field(repr=False)
+    aliases: str = "unique"
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready totals and the distinct symbol changes."""
+        c = self.changes
+        upd = c[c["updated"].ne("") & c["reason"].eq("")].drop_duplicates(["original", "updated"])
+        return _jsonable(
+            {
+                "aliases": self.aliases,
+                "n_sets": int(len(self.sets)),
+                "n_genes": int(self.sets["n_genes"].sum()),
+                "n_updated": int(self.sets["n_updated"].sum()),
+                "n_ambiguous": int(self.sets["n_ambiguous"].sum()),
+                "n_unknown": int(self.sets["n_unknown"].sum()),
+                "n_duplicates_removed": int(self.sets["n_duplicates_removed"].sum()),
+                "updates": {o: u for o, u in zip(upd["original"], upd["updated"])},
+                "ambiguous": sorted(set(c.loc[c["reason"] == "ambiguous_alias", "original"])),
+                "unknown": sorted(set(c.loc[c["reason"] == "unknown_symbol", "original"])),
+            }
+        )
+
+
+def _frame(rows: list[tuple], columns: tuple[str, ...], ints: Iterable[str] = ()) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(columns))
+    types = {c: ("int64" if c in set(ints) else "object") for c in columns}
+    return df.astype(types)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mapping
+# ---------------------------------------------------------------------------------------------
+def _check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise InputError(f"{name}={value!r}: must be one of {', '.join(map(repr, choices))}")
+
+
+def _resolve_symbol(s: str, aliases: str) -> tuple[str | None, str, str]:
+    """Human symbol -> (hgnc_id or None, how, note). how '' when unresolved; note for ambiguity."""
+    hu = _human()
+    i = hu.symbol.get(s)
+    if i is not None:
+        return i, "exact", ""
+    u = s.upper()
+    i = hu.symbol_ci.get(u)
+    if i is not None:
+        return i, "case_insensitive", ""
+    if aliases != "none":
+        hit = hu.rescue.get(u)
+        if hit is not None and (aliases == "unique" or u in hu.prev_only):
+            kind = hit[1]
+            return hit[0], kind, f"{s} is {'a previous' if kind == 'previous_symbol' else 'an alias'} symbol of {hu.to_symbol[hit[0]]}"
+        amb = hu.ambiguous.get(u)
+        if amb:
+            names = ", ".join(sorted(hu.to_symbol[x] for x in amb))
+            return None, "", f"{s} names several genes ({names}); not used"
+    return None, "", ""
+
+
+def _collection_space(collection: GeneSetCollection) -> tuple[str, str, IdDetection | None]:
+    species, id_type = collection.species, collection.id_type
+    if species in SPECIES and id_type in ID_TYPES:
+        return species, id_type, None
+    det = _detect(sorted(collection.genes))
+    sp = species if species in SPECIES else det.species
+    it = id_type if id_type in ID_TYPES else det.id_type
+    return sp, it, det
+
+
+def _member_hgnc(gs: GeneSet, gene: str, space: tuple[str, str], aliases: str) -> tuple[str | None, str]:
+    """hgnc_id of a collection member (human space) and a note when it could not be resolved."""
+    for m in gs.members:
+        if m.symbol == gene and m.hgnc_id:
+            return m.hgnc_id, ""
+    hu = _human()
+    _, id_type = space
+    if id_type == "symbol":
+        i, _how, note = _resolve_symbol(gene, aliases)
+        return i, note or (f"{gene} is not an approved HGNC symbol" if i is None else "")
+    if id_type == "entrez":
+        k = _entrez_key(gene)
+        i = hu.entrez.get(k) if k else None
+        return i, "" if i else f"{gene} is not the Entrez id of an approved HGNC gene"
+    if id_type in ("ensembl", "ensembl_versioned"):
+        k = _ensembl_key(gene)
+        i = hu.ensembl.get(k[0]) if k else None
+        return i, "" if i else f"{gene} is not the Ensembl id of an approved HGNC gene"
+    return None, f"cannot resolve {gene}: collection id type unknown"
+
+
+class _UserIndex:
+    """Lookups from the user's identifiers, built once per call (dicts, no scans)."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.exact = {s: s for s in ids}
+        upper: dict[str, str] = {}
+        for s in ids:
+            upper.setdefault(s.upper(), s)
+        self.upper = upper
+        entrez: dict[str, str] = {}
+        ens: dict[str, tuple[str, bool]] = {}
+        for s in ids:
+            k = _entrez_key(s)
+            if k is not None:
+                entrez.setdefault(k, s)
+            e = _ensembl_key(s)
+            if e is not None:
+                ens.setdefault(e[0], (s, e[1]))
+        self.entrez = entrez
+        self.ensembl = ens
+
+
+def _human_targets(ix: _UserIndex, id_type: str, aliases: str) -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[str]]]:
+    """hgnc_id -> [(user id, how, note)] best first, and hgnc_id -> notes of refused ambiguous ids."""
+    hu = _human()
+    found: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
+    refused: dict[str, list[str]] = defaultdict(list)
+    rank = {h: r for r, h in enumerate(HOWS)}
+    if id_type == "symbol":
+        for s in ix.ids:
+            i, how, note = _resolve_symbol(s, aliases)
+            if i is not None:
+                found[i].append((rank[how], s, how, note))
+                for j in hu.ambiguous.get(s.upper(), ()):
+                    if j != i:
+                        refused[j].append(
+                            f"{s} is an alias or previous symbol of {hu.to_symbol[j]} but names "
+                            f"{hu.to_symbol[i]}; not used for {hu.to_symbol[j]}"
+                        )
+            elif note:
+                for j in hu.ambiguous.get(s.upper(), ()):
+                    refused[j].append(note)
+    elif id_type == "entrez":
+        for k, s in ix.entrez.items():
+            i = hu.entrez.get(k)
+            if i is not None:
+                found[i].append((rank["entrez"], s, "entrez", ""))
+    else:
+        for k, (s, had_version) in ix.ensembl.items():
+            i = hu.ensembl.get(k)
+            if i is not None:
+                how = "ensembl_version_stripped" if had_version else "ensembl"
+                found[i].append((rank[how], s, how, ""))
+    out = {i: [(s, how, note) for _, s, how, note in sorted(v)[:1]] for i, v in found.items()}
+    # only the best user identifier per gene is used; others are reported in the note
+    for i, v in found.items():
+        if len(v) > 1:
+            others = ", ".join(s for _, s, _, _ in sorted(v)[1:])
+            s, how, note = out[i][0]
+            out[i] = [(s, how, (note + "; " if note else "") + f"also in data, not used: {others}")]
+    return out, refused
+
+
+def _ortholog_targets(
+    ix: _UserIndex, hgnc_id: str, species: str, id_type: str, aliases: str
+) -> tuple[list[tuple[str, str, str]], str, str]:
+    """Matches of one member's orthologs: ([(user id, how, note)], reason, note)."""
+    table = _orthologs().get(species, {})
+    if hgnc_id not in table:
+        return [], "not_in_ortholog_table", (
+            f"{species} orthologs are shipped for the library's members only; map this "
+            f"collection to {species} ids yourself, or use human identifiers"
+        )
+    orths = table[hgnc_id]
+    if not orths:
+        return [], "no_ortholog", f"no {species} ortholog known (MGI/Alliance, RGD, HGNC)"
+    hits: list[tuple[str, str, str]] = []
+    amb_notes: list[str] = []
+    for o in orths:
+        hit: tuple[str, str, str] | None = None
+        if id_type == "symbol":
+            if o.symbol and o.symbol in ix.exact:
+                hit = (o.symbol, "ortholog", "")
+            elif o.symbol and o.symbol.upper() in ix.upper:
+                hit = (ix.upper[o.symbol.upper()], "ortholog_case_insensitive", "")
+            elif aliases != "none":
+                for syn in o.synonyms:
+                    s = ix.upper.get(syn.upper())
+                    if s is not None:
+                        hit = (s, "ortholog_synonym", f"{s} is a {species} synonym of {o.symbol}")
+                        break
+            if hit is None:
+                for syn in o.ambiguous_synonyms:
+                    s = ix.upper.get(syn.upper())
+                    if s is not None:
+                        amb_notes.append(
+                            f"{s} is a {species} synonym of {o.symbol} but also names another gene; not used"
+                        )
+        elif id_type == "entrez":
+            s = ix.entrez.get(o.entrez) if o.entrez else None
+            if s is not None:
+                hit = (s, "ortholog", "")
+        else:
+            for e in o.ensembl:
+                got = ix.ensembl.get(e.upper())
+                if got is not None:
+                    hit = (got[0], "ortholog_version_stripped" if got[1] else "ortholog", "")
+                    break
+        if hit is not None:
+            hits.append(hit)
+    if hits:
+        return hits, "", ""
+    if amb_notes:
+        return [], "ambiguous_alias", "; ".join(amb_notes)
+    if id_type == "entrez" and not any(o.entrez for o in orths):
+        return [], "no_identifier", f"{species} ortholog has no Entrez id"
+    if id_type.startswith("ensembl") and not any(o.ensembl for o in orths):
+        return [], "no_identifier", f"{species} ortholog has no Ensembl id"
+    syms = ", ".join(o.symbol for o in orths if o.symbol)
+    return [], "absent_from_data", f"{species} ortholog {syms} not in data"
+
+
+def map_ids(
+    collection: GeneSetCollection,
+    identifiers: Iterable[Any],
+    *,
+    species: Species | None = None,
+    id_type: IdType | None = None,
+    aliases: AliasMode = "unique",
+) -> tuple[GeneSetCollection, MappingReport]:
+    """Translate a collection into the identifier space of a user's data, with a report.
+
+    Parameters
+    ----------
+    collection : GeneSetCollection
+        Gene sets, e.g. the bundled MAMs library (human symbols) or any GMT.
+    identifiers : iterable
+        The user's gene identifiers (a ranked list's index, a universe, a DE
+        table column). NaN, empty strings and whitespace are cleaned and counted.
+    species : {"human", "mouse", "rat"}, optional
+        Species of ``identifiers``; detected when omitted (see :func:`detect_ids`).
+    id_type : {"symbol", "entrez", "ensembl", "ensembl_versioned"}, optional
+        Type of ``identifiers``; detected when omitted. Ensembl ids are matched
+        with or without version suffix either way.
+    aliases : {"unique", "previous", "none"}
+        Whether HGNC previous and alias symbols (and rodent synonyms) may rescue a
+        member: ``"unique"`` uses both, ``"previous"`` only previous symbols,
+        ``"none"`` neither. A rescue symbol is only ever used when it names
+        exactly one approved gene and is not itself the approved symbol of
+        another gene.
+
+    Returns
+    -------
+    collection : GeneSetCollection
+        Same sets, ids and metadata, genes replaced by the matching user
+        identifiers (sets that lost members keep their id and may be empty); its
+        ``species``/``id_type`` are the user's.
+    report : MappingReport
+        Per member and per set, how each member was matched or why not.
+
+    Raises
+    ------
+    IdentifierError
+        If no member of any set matches, with what the identifiers look like and
+        what to pass instead.
+    InputError
+        For invalid ``species``, ``id_type`` or ``aliases``.
+
+    Notes
+    -----
+    Route. When the collection is already in the user's space (same species and
+    id type, or a plain GMT whose genes match the identifiers directly), members
+    are matched as they are (``how="exact"``) and the collection is returned
+    unchanged apart from dropping absent genes. Human symbols are the exception:
+    they always go through HGNC so that case differences, previous and alias
+    symbols are rescued. Otherwise each member is resolved to its HGNC id
+    (curated members carry it) and from there to the user's space: the HGNC
+    symbol, Entrez or Ensembl id for human data, or the mouse/rat ortholog's
+    symbol (case-insensitive, then usable synonyms), Entrez or Ensembl id.
+
+    Precedence for human symbols: exact approved symbol, then case-insensitive
+    approved symbol, then a unique previous symbol, then a unique alias. An
+    identifier that is the approved symbol of one gene is never read as the
+    alias of another (``TG``, ``CA2`` stay thyroglobulin and carbonic
+    anhydrase 2). When several user identifiers name the same gene, the best one
+    is used and the others are named in ``note``.
+
+    Examples
+    --------
+    >>> from mamsets.model import GeneSetCollection
+    >>> c = GeneSetCollection.from_dict({"S": ["MFN2", "FIS1"]}, species="human", id_type="symbol")
+    >>> out, rep = map_ids(c, ["mfn2", "FIS1", "ACTB"], species="human", id_type="symbol")
+    >>> out["S"].genes
+    ('mfn2', 'FIS1')
+    >>> rep.members["how"].tolist()
+    ['case_insensitive', 'exact']
+    """
+    _check_choice("species", species, SPECIES)
+    _check_choice("id_type", id_type, ID_TYPES)
+    _check_choice("aliases", aliases, ALIAS_MODES)
+    if not isinstance(collection, GeneSetCollection):
+        raise InputError(
+            f"collection: expected a GeneSetCollection, got {type(collection).__name__}; "
+            "use mamsets.io.gmt.read_gmt(path) or GeneSetCollection.from_dict(...)"
+        )
+    ids, counts = clean_identifiers(identifiers)
+    if not ids:
+        raise IdentifierError(
+            f"identifiers: no usable identifiers among {counts['n_identifiers']} items "
+            f"({counts['n_nan']} NaN, {counts['n_empty']} empty, {counts['n_whitespace']} whitespace)"
+        )
+    det = _detect(ids)
+    user_species = species or (det.species if det.species != "unknown" else None)
+    user_type = id_type or (det.id_type if det.id_type != "unknown" else None)
+    if det.confident and (
+        (species and species != det.species) or (id_type and id_type.split("_")[0] != det.id_type.split("_")[0])
+    ):
+        warnings.warn(
+            f"map_ids: you passed species={species!r}, id_type={id_type!r} but {det.message}; "
+            "check the arguments",
+            MamsetsWarning,
+            stacklevel=2,
+        )
+    c_species, c_type, _ = _collection_space(collection)
+    ix = _UserIndex(ids)
+    info: dict[str, Any] = {
+        **counts,
+        "species": user_species or "unknown",
+        "id_type": user_type or "unknown",
+        "detected_species": det.species,
+        "detected_id_type": det.id_type,
+        "detection_confident": det.confident,
+        "detection_message": det.message,
+        "collection_species": c_species,
+        "collection_id_type": c_type,
+        "aliases": aliases,
+    }
+
+    plain = collection.species not in SPECIES or collection.id_type not in ID_TYPES
+    base = {"ensembl_versioned": "ensembl"}
+    same_space = (
+        user_species is not None
+        and user_type is not None
+        and c_species == user_species
+        and base.get(c_type, c_type) == base.get(user_type, user_type)
+    )
+    human_symbols = same_space and c_species == "human" and c_type == "symbol"
+    can_translate = (
+        c_species == "human" and c_type in ID_TYPES and user_species in SPECIES and user_type in ID_TYPES
+    )
+    if human_symbols and can_translate:
+        route = "hgnc"
+    elif same_space or not can_translate:
+        route = "direct"
+    elif plain and any(g in ix.exact for g in collection.genes):
+        route = "direct"
+    else:
+        route = "hgnc"
+    info["route"] = route
+    if route == "hgnc" and (species is None or id_type is None) and not det.confident:
+        warnings.warn(
+            f"map_ids: {det.message}; assuming {_describe(user_species or 'unknown', user_type or 'unknown')}"
+            " (pass species= and id_type= to be explicit)",
+            MamsetsWarning,
+            stacklevel=2,
+        )
+    if route == "direct":
+        out, rep = _map_direct(collection, ix, info)
+    else:
+        out, rep = _map_hgnc(collection, ix, info, (c_species, c_type), user_species, user_type, aliases)
+    n_found = int(rep.sets["n_found"].sum()) if len(rep.sets) else 0
+    if n_found == 0 and len(collection):
+        raise IdentifierError(_no_overlap_message(collection, ids, det, species, id_type, info))
+    species_out = user_species or (c_species if route == "direct" else "unknown")
+    type_out = user_type or (c_type if route == "direct" else "unknown")
+    return out.replace_sets(out.sets, species=species_out, id_type=type_out), rep
+
+
+def _no_overlap_message(
+    collection: GeneSetCollection,
+    ids: list[str],
+    det: IdDetection,
+    species: str | None,
+    id_type: str | None,
+    info: Mapping[str, Any],
+) -> str:
+    given = ", ".join(f"{k}={v!r}" for k, v in (("species", species), ("id_type", id_type)) if v)
+    head = (
+        f"none of the {len(ids)} identifiers (e.g. {', '.join(ids[:3])}) matches a member of "
+        f"collection {collection.name!r} ({len(collection)} sets, "
+        f"{_describe(info['collection_species'], info['collection_id_type'])})"
+    )
+    if given:
+        head += f" with {given}"
+    hint = det.message
+    if det.species in SPECIES and det.id_type in ID_TYPES:
+        hint += f"; pass species={det.species!r}, id_type={det.id_type!r}"
+    return f"{head}. {hint}"
+
+
+def _direct_match(ix: _UserIndex, gene: str) -> tuple[str | None, str]:
+    s = ix.exact.get(gene)
+    if s is not None:
+        return s, "exact"
+    e = _ensembl_key(gene)
+    if e is not None:
+        got = ix.ensembl.get(e[0])
+        if got is not None:
+            return got[0], "ensembl_version_stripped"
+    return None, ""
+
+
+def _map_direct(
+    collection: GeneSetCollection, ix: _UserIndex, info: dict[str, Any]
+) -> tuple[GeneSetCollection, MappingReport]:
+    rows: list[tuple] = []
+    srows: list[tuple] = []
+    new_sets = []
+    cache: dict[str, tuple[str | None, str]] = {}
+    for gs in collection:
+        genes: dict[str, None] = {}
+        hows: Counter[str] = Counter()
+        n_found = 0
+        for g in gs.genes:
+            if g not in cache:
+                cache[g] = _direct_match(ix, g)
+            s, how = cache[g]
+            if s is None:
+                rows.append((gs.id, g, "", "", "", "absent_from_data", ""))
+                continue
+            n_found += 1
+            hows[how] += 1
+            if s in genes:
+                rows.append((gs.id, g, "", s, how, "", "same identifier as another member; counted once"))
+            else:
+                genes[s] = None
+                rows.append((gs.id, g, "", s, how, "", ""))
+        srows.append((gs.id, len(gs), n_found, len(gs) - n_found, len(genes), *(hows.get(h, 0) for h in HOWS)))
+        new_sets.append(gs.with_genes(list(genes)))
+    report = MappingReport(
+        members=_frame(rows, MEMBER_COLUMNS),
+        sets=_frame(srows, SET_COLUMNS, ints=SET_COLUMNS[1:]),
+        input=info,
+    )
+    return collection.replace_sets(new_sets), report
+
+
+def _map_hgnc(
+    collection: GeneSetCollection,
+    ix: _UserIndex,
+    info: dict[str, Any],
+    space: tuple[str, str],
+    species: str,
+    id_type: str,
+    aliases: str,
+) -> tuple[GeneSetCollection, MappingReport]:
+    hu = _human()
+    human_targets: dict[str, list[tuple[str, str, str]]] = {}
+    refused: dict[str, list[str]] = {}
+    if species == "human":
+        human_targets, refused = _human_targets(ix, id_type.split("_")[0], aliases)
+    cache: dict[tuple[str, str], tuple[str | None, list[tuple[str, str, str]], str, str]] = {}
+    rows: list[tuple] = []
+    srows: list[tuple] = []
+    new_sets = []
+    for gs in collection:
+        genes: dict[str, str] = {}  # user id -> member that claimed it first
+        hows: Counter[str] = Counter()
+        n_found = 0
+        for g in gs.genes:
+            key = (g, "")
+            if gs.members:
+                key = (g, next((m.hgnc_id for m in gs.members if m.symbol == g), ""))
+            if key not in cache:
+                hid, note0 = _member_hgnc(gs, g, space, aliases)
+                if hid is None:
+                    cache[key] = (None, [], "unknown_member", note0)
+                elif species == "human":
+                    hits = human_targets.get(hid, [])
+                    if hits:
+                        cache[key] = (hid, hits, "", "")
+                    else:
+                        needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(id_type.split("_")[0])
+                        if needs is not None and hid not in needs:
+                            cache[key] = (hid, [], "no_identifier", f"HGNC lists no {id_type.split('_')[0]} id for {hu.to_symbol.get(hid, g)}")
+                        elif refused.get(hid):
+                            cache[key] = (hid, [], "ambiguous_alias", "; ".join(refused[hid]))
+                        else:
+                            cache[key] = (hid, [], "absent_from_data", "")
+                else:
+                    hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases)
+                    cache[key] = (hid, hits, reason, note)
+            hid, hits, reason, note = cache[key]
+            if not hits:
+                rows.append((gs.id, g, hid or "", "", "", reason, note))
+                continue
+            n_found += 1
+            hows[hits[0][1]] += 1
+            for s, how, hnote in hits:
+                if s in genes:
+                    extra = f"same identifier as member {genes[s]}; counted once"
+                    rows.append((gs.id, g, hid or "", s, how, "", (hnote + "; " if hnote else "") + extra))
+                else:
+                    genes[s] = g
+                    rows.append((gs.id, g, hid or "", s, how, "", hnote))
+        n = len(gs.genes)
+        srows.append((gs.id, n, n_found, n - n_found, len(genes), *(hows.get(h, 0) for h in HOWS)))
+        new_sets.append(gs.with_genes(list(genes)))
+    report = MappingReport(
+        members=_frame(rows, MEMBER_COLUMNS),
+        sets=_frame(srows, SET_COLUMNS, ints=SET_COLUMNS[1:]),
+        input=info,
+    )
+    return collection.replace_sets(new_sets), report
+
+
+# ---------------------------------------------------------------------------------------------
+# Harmonising human GMTs
+# ---------------------------------------------------------------------------------------------
+def harmonize_gmt(
+    path_or_collection: str | os.PathLike[str] | GeneSetCollection,
+    *,
+    aliases: AliasMode = "unique",
+) -> tuple[GeneSetCollection, HarmonizeReport]:
+    """Update outdated and alias symbols of a human gene-symbol GMT to current HGNC symbols.
+
+    Parameters
+    ----------
+    path_or_collection : path-like or GeneSetCollection
+        A GMT file of human gene symbols (e.g. an old MSigDB release) or a
+        collection read from one.
+    aliases : {"unique", "previous", "none"}
+        Which HGNC symbols may replace a gene: ``"unique"`` previous and alias
+        symbols, ``"previous"`` previous symbols only, ``"none"`` only case
+        fixes. Same uniqueness rule as :func:`map_ids`.
+
+    Returns
+    -------
+    collection : GeneSetCollection
+        Same sets and metadata with updated symbols (``species="human"``,
+        ``id_type="symbol"``); ambiguous and unknown symbols are kept as they
+        were; a symbol that becomes a duplicate of another member is removed.
+    report : HarmonizeReport
+        Every change and every gene left alone, per set.
+
+    Raises
+    ------
+    IdentifierError
+        If the GMT does not hold human gene symbols (e.g. Entrez or mouse symbols).
+
+    Notes
+    -----
+    For each gene: an approved symbol is kept; otherwise the first rule that
+    applies is used: the approved symbol matching case-insensitively, then the
+    gene whose previous symbol it is, then the gene whose alias it is - the
+    last two only when the symbol names exactly one approved gene and is not the
+    approved symbol of another (so ``TG`` stays thyroglobulin). Text-mined
+    figure genes show why: "MAM" (mitochondria-associated membranes) is a
+    previous symbol of SGCG and "HIR" an alias of KCNJ4; the report lists such
+    rescues so they can be reviewed.
+
+    References
+    ----------
+    Seal RL et al. (2023) Genenames.org: the HGNC resources in 2023. Nucleic
+    Acids Res 51:D1003-D1009. doi:10.1093/nar/gkac888
+    """
+    _check_choice("aliases", aliases, ALIAS_MODES)
+    if isinstance(path_or_collection, GeneSetCollection):
+        coll = path_or_collection
+    else:
+        from .io.gmt import read_gmt
+
+        coll = read_gmt(path_or_collection)
+    if coll.species not in ("human", "unknown") or coll.id_type not in ("symbol", "unknown"):
+        raise IdentifierError(
+            f"harmonize_gmt updates human gene symbols; collection {coll.name!r} is "
+            f"{_describe(coll.species, coll.id_type)}"
+        )
+    if coll.species == "unknown" or coll.id_type == "unknown":
+        det = _detect(sorted(coll.genes))
+        if det.n_identifiers and not (det.species == "human" and det.id_type == "symbol"):
+            if det.confident or det.id_type != "symbol":
+                raise IdentifierError(
+                    f"harmonize_gmt updates human gene symbols; the genes of {coll.name!r}: {det.message}"
+                )
+    hu = _human()
+    resolved: dict[str, tuple[str | None, str, str]] = {}
+    rows: list[tuple] = []
+    srows: list[tuple] = []
+    new_sets = []
+    for gs in coll:
+        out: dict[str, str] = {}
+        n_unch = n_upd = n_amb = n_unk = n_dup = 0
+        for g in gs.genes:
+            if g not in resolved:
+                resolved[g] = _resolve_symbol(g, aliases)
+            hid, how, note = resolved[g]
+            if hid is not None and how == "exact":
+                new, reason = g, ""
+                n_unch += 1
+            elif hid is not None:
+                new, reason = hu.to_symbol[hid], ""
+                n_upd += 1
+                rows.append((gs.id, g, new, how, "", note))
+            elif note:
+                new, reason = g, "ambiguous_alias"
+                n_amb += 1
+                rows.append((gs.id, g, g, "", reason, note))
+            else:
+                new, reason = g, "unknown_symbol"
+                n_unk += 1
+                rows.append((gs.id, g, g, "", reason, "not an approved, previous or alias HGNC symbol"))
+            if new in out:
+                n_dup += 1
+                rows.append((gs.id, g, "", how if how != "exact" else "", "duplicate_after_update",
+                             f"{new} already in set (from {out[new]}); removed"))
+            else:
+                out[new] = g
+        srows.append((gs.id, len(gs), n_unch, n_upd, n_amb, n_unk, n_dup, len(out)))
+        new_sets.append(gs.with_genes(list(out)))
+    report = HarmonizeReport(
+        changes=_frame(rows, CHANGE_COLUMNS),
+        sets=_frame(srows, HARMONIZE_SET_COLUMNS, ints=HARMONIZE_SET_COLUMNS[1:]),
+        aliases=aliases,
+    )
+    return coll.replace_sets(new_sets, species="human", id_type="symbol"), report
+
+
+def _read_identifier_file(path: str | os.PathLike[str], column: str | None = None) -> list[str]:
+    """Identifiers from a text file (one per line) or a column of a CSV/TSV table.
+
+    Used by the CLI. Without ``column``, a file with a tab or comma on its first
+    line is read as a table and its first column is used.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"identifier file not found: {p}")
+    text = p.read_bytes().decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    sep = "\t" if "\t" in first else ("," if "," in first else None)
+    if column is None and sep is None:
+        return [ln for ln in text.splitlines() if not ln.startswith("#")]
+    df = pd.read_csv(io.StringIO(text), sep=sep or "\t", dtype=str, keep_default_na=False, comment=None)
+    if column is None:
+        return df.iloc[:, 0].tolist()
+    if column not in df.columns:
+        raise InputError(f"{p}: no column {column!r}; columns are {list(df.columns)[:20]}")
+    return df[column].tolist()

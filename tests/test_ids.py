@@ -1,0 +1,429 @@
+"""Identifier detection, mapping and harmonisation (mamsets.ids).
+
+References are independent of the code: HGNC/MGI/RGD facts checked by hand on
+genenames.org / informatics.jax.org / rgd.mcw.edu (written out below), PFOCR's own
+NCBI Gene ids for the figure genes, the raw source files in ../shared/data/geneids
+(read here with plain pandas), and MotrPAC's rat-to-human table.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mamsets.errors import IdentifierError, InputError, MamsetsWarning
+from mamsets.ids import (
+    HOWS,
+    REASONS,
+    clean_identifiers,
+    detect_ids,
+    harmonize_gmt,
+    map_ids,
+)
+from mamsets.io.gmt import parse_gmt
+from mamsets.model import GeneSetCollection, GeneSet, Member
+
+# Hand-checked facts (HGNC symbol report, MGI and RGD gene pages).
+MFN2 = {"hgnc": "HGNC:16877", "entrez": "9927", "ensembl": "ENSG00000116688",
+        "mouse_entrez": "170731", "mouse_ensembl": "ENSMUSG00000029020",
+        "rat_entrez": "64476", "rat_ensembl": "ENSRNOG00000046424"}
+FIS1 = {"entrez": "51024"}
+CORE = ["MFN2", "FIS1", "MCU", "ITPR1", "PPARGC1A", "PRKAA1", "DNM1L", "PRKN", "HSPA9"]
+
+
+def human_collection(genes=CORE, **sets) -> GeneSetCollection:
+    mapping = {"CORE": list(genes), **sets}
+    return GeneSetCollection.from_dict(mapping, name="test", species="human", id_type="symbol")
+
+
+def row(report, member, set_id="CORE"):
+    m = report.members
+    r = m[(m["member"] == member) & (m["set_id"] == set_id)]
+    assert len(r) >= 1, f"{member} not in report"
+    return r.iloc[0]
+
+
+# -- cleaning ----------------------------------------------------------------------------------
+def test_clean_counts_everything() -> None:
+    ids, c = clean_identifiers(
+        ["MFN2", " FIS1 ", "", "   ", None, float("nan"), np.nan, "MFN2", 9927, 51024.0, np.int64(5)]
+    )
+    assert ids == ["MFN2", "FIS1", "9927", "51024", "5"]
+    assert c["n_identifiers"] == 11
+    assert c["n_nan"] == 3 and c["n_empty"] == 1 and c["n_whitespace"] == 1
+    assert c["n_stripped"] == 1 and c["n_numeric"] == 3 and c["n_duplicates"] == 1
+    assert c["n_unique"] == 5
+
+
+def test_clean_refuses_a_single_string_and_scores() -> None:
+    with pytest.raises(InputError, match="one string"):
+        clean_identifiers("MFN2")
+    with pytest.raises(InputError, match="not an integer"):
+        clean_identifiers([1.5])
+
+
+def test_clean_accepts_series_with_missing_values() -> None:
+    s = pd.Series([9927.0, math.nan, 51024.0])  # how pandas stores Entrez ids with gaps
+    ids, c = clean_identifiers(s)
+    assert ids == ["9927", "51024"] and c["n_nan"] == 1
+
+
+# -- human symbols --------------------------------------------------------------------------------
+@pytest.mark.parametrize("case", [str.upper, str.lower, str.title])
+def test_human_symbols_any_case(case) -> None:
+    user = [case(g) for g in CORE] + ["ACTB"]
+    out, rep = map_ids(human_collection(), user, species="human", id_type="symbol")
+    assert out["CORE"].genes == tuple(case(g) for g in CORE)
+    expected = "exact" if case is str.upper else "case_insensitive"
+    assert set(rep.members["how"]) == {expected}
+    assert out.species == "human" and out.id_type == "symbol"
+    assert rep.sets.loc[0, "n_found"] == len(CORE)
+
+
+def test_renamed_symbol_is_rescued_and_reported() -> None:
+    # PARK2 was renamed PRKN, KIAA0101 renamed PCLAF (HGNC previous symbols)
+    out, rep = map_ids(human_collection(["PRKN", "PCLAF", "MFN2"]), ["PARK2", "KIAA0101", "MFN2"],
+                       species="human", id_type="symbol")
+    assert out["CORE"].genes == ("PARK2", "KIAA0101", "MFN2")
+    assert row(rep, "PRKN")["how"] == "previous_symbol"
+    assert "PARK2 is a previous symbol of PRKN" in row(rep, "PRKN")["note"]
+    assert rep.sets.loc[0, "n_previous_symbol"] == 2
+    # exact wins over a previous symbol of the same gene, and the other is named
+    out, rep = map_ids(human_collection(["PRKN"]), ["PARK2", "PRKN"], species="human", id_type="symbol")
+    assert out["CORE"].genes == ("PRKN",)
+    assert "PARK2" in row(rep, "PRKN")["note"]
+
+
+def test_alias_modes() -> None:
+    coll = human_collection(["HSPA9", "RMDN3", "PRKN"])
+    user = ["GRP75", "PTPIP51", "PARK2"]  # aliases of HSPA9 and RMDN3, previous symbol of PRKN
+    _, rep = map_ids(coll, user, species="human", id_type="symbol", aliases="unique")
+    assert list(rep.members["how"]) == ["alias", "alias", "previous_symbol"]
+    _, rep = map_ids(coll, user, species="human", id_type="symbol", aliases="previous")
+    assert list(rep.members["how"]) == ["", "", "previous_symbol"]
+    assert list(rep.members["reason"][:2]) == ["absent_from_data"] * 2
+    with pytest.raises(IdentifierError):
+        map_ids(coll, user, species="human", id_type="symbol", aliases="none")
+
+
+def test_ambiguous_alias_is_refused_and_reported() -> None:
+    # DRP1 is an alias of DNM1L, DENR and UTRN: never used
+    coll = human_collection(["DNM1L", "MFN2"])
+    out, rep = map_ids(coll, ["DRP1", "MFN2"], species="human", id_type="symbol")
+    assert out["CORE"].genes == ("MFN2",)
+    r = row(rep, "DNM1L")
+    assert r["reason"] == "ambiguous_alias" and r["matched"] == ""
+    assert "DENR" in r["note"] and "UTRN" in r["note"]
+    assert rep.summary()["reason"] == {"ambiguous_alias": 1}
+
+
+def test_alias_equal_to_an_approved_symbol_stays_with_that_gene() -> None:
+    # AR is the androgen receptor's symbol and an alias of AKR1B1, AREG and FDXR
+    coll = human_collection(["AKR1B1", "AR"])
+    out, rep = map_ids(coll, ["AR", "TP53"], species="human", id_type="symbol")
+    assert out["CORE"].genes == ("AR",)
+    assert row(rep, "AR")["how"] == "exact"
+    r = row(rep, "AKR1B1")
+    assert r["reason"] == "ambiguous_alias" and "not used for AKR1B1" in r["note"]
+
+
+# -- the figure's own false positives (Li et al. 2024 fig. 3 as text-mined by PFOCR) ---------------
+def test_figure_false_positives_mam_hir_dag_are_rescues_that_show_in_the_report() -> None:
+    """MAM, HIR and DAG are figure words (membranes, insulin resistance, diacylglycerol).
+
+    HGNC lists MAM as a previous symbol of SGCG, HIR and DAG as aliases of KCNJ4 and DAG1.
+    They name one gene each, so the rule allows them; what matters is that the rescue is
+    never silent and can be switched off.
+    """
+    coll = human_collection(["SGCG", "KCNJ4", "DAG1"])
+    _, rep = map_ids(coll, ["MAM", "HIR", "DAG"], species="human", id_type="symbol")
+    got = dict(zip(rep.members["member"], zip(rep.members["matched"], rep.members["how"])))
+    assert got == {"SGCG": ("MAM", "previous_symbol"), "KCNJ4": ("HIR", "alias"), "DAG1": ("DAG", "alias")}
+    assert rep.summary()["how"] == {"previous_symbol": 1, "alias": 2}
+    with pytest.raises(IdentifierError):
+        map_ids(coll, ["MAM", "HIR", "DAG"], species="human", id_type="symbol", aliases="none")
+    _, rep = map_ids(coll, ["MAM", "HIR", "DAG", "SGCG"], species="human", id_type="symbol",
+                     aliases="previous")
+    assert list(rep.members["matched"]) == ["SGCG", "", ""]
+
+
+@pytest.mark.parametrize("symbol, hgnc_id", [("TG", "HGNC:11764"), ("CA2", "HGNC:1373")])
+def test_figure_false_positives_tg_ca2_are_approved_symbols(symbol, hgnc_id) -> None:
+    """TG (triglycerides) and CA2 (Ca2+) are thyroglobulin and carbonic anhydrase 2.
+
+    An approved symbol is only ever read as that gene: no rescue, no reinterpretation.
+    """
+    out, rep = map_ids(human_collection([symbol]), [symbol], species="human", id_type="symbol")
+    r = row(rep, symbol)
+    assert (r["how"], r["hgnc_id"]) == ("exact", hgnc_id)
+    _, hrep = harmonize_gmt(human_collection([symbol, "MFN2"]))
+    assert hrep.changes.empty and hrep.sets.loc[0, "n_unchanged"] == 2
+
+
+# -- Entrez and Ensembl ----------------------------------------------------------------------------
+@pytest.mark.parametrize("user", [[9927, 51024], ["9927", "51024"], [9927.0, 51024.0],
+                                  pd.Series([9927, 51024])])
+def test_entrez_int_and_str(user) -> None:
+    out, rep = map_ids(human_collection(["MFN2", "FIS1"]), user, species="human", id_type="entrez")
+    assert out["CORE"].genes == (MFN2["entrez"], FIS1["entrez"])
+    assert set(rep.members["how"]) == {"entrez"}
+    assert out.id_type == "entrez"
+
+
+def test_ensembl_with_and_without_version() -> None:
+    coll = human_collection(["MFN2"])
+    out, rep = map_ids(coll, [MFN2["ensembl"]], species="human", id_type="ensembl")
+    assert out["CORE"].genes == (MFN2["ensembl"],) and row(rep, "MFN2")["how"] == "ensembl"
+    versioned = MFN2["ensembl"] + ".17"
+    out, rep = map_ids(coll, [versioned, "ENSG00000141510.18"])
+    assert out["CORE"].genes == (versioned,)
+    assert row(rep, "MFN2")["how"] == "ensembl_version_stripped"
+    assert rep.input["detected_id_type"] == "ensembl_versioned"
+
+
+# -- mouse and rat onto the human library ------------------------------------------------------------
+def test_mouse_symbols_and_entrez_and_ensembl() -> None:
+    coll = human_collection(["MFN2", "DNM1L"])
+    out, rep = map_ids(coll, ["Mfn2", "Dnm1l", "Actb"], species="mouse", id_type="symbol")
+    assert out["CORE"].genes == ("Mfn2", "Dnm1l") and out.species == "mouse"
+    assert set(rep.members["how"]) == {"ortholog"}
+    # upper-cased mouse symbols (common in pipelines) and a mouse synonym
+    _, rep = map_ids(coll, ["MFN2", "DRP1"], species="mouse", id_type="symbol")
+    assert list(rep.members["how"]) == ["ortholog_case_insensitive", "ortholog_synonym"]
+    out, _ = map_ids(coll, [int(MFN2["mouse_entrez"]), 11461], species="mouse", id_type="entrez")
+    assert out["CORE"].genes == (MFN2["mouse_entrez"],)
+    out, rep = map_ids(coll, [MFN2["mouse_ensembl"] + ".9"], species="mouse", id_type="ensembl")
+    assert out["CORE"].genes == (MFN2["mouse_ensembl"] + ".9",)
+    assert row(rep, "MFN2")["how"] == "ortholog_version_stripped"
+
+
+def test_rat_symbols_and_entrez() -> None:
+    coll = human_collection(["MFN2", "DNM1L"])
+    out, rep = map_ids(coll, ["Mfn2", "Dnm1l"], species="rat", id_type="symbol")
+    assert out["CORE"].genes == ("Mfn2", "Dnm1l") and out.species == "rat"
+    out, rep = map_ids(coll, [MFN2["rat_entrez"], "24153"], species="rat", id_type="entrez")
+    assert out["CORE"].genes == (MFN2["rat_entrez"],) and row(rep, "MFN2")["how"] == "ortholog"
+    out, _ = map_ids(coll, [MFN2["rat_ensembl"]], species="rat", id_type="ensembl")
+    assert out["CORE"].genes == (MFN2["rat_ensembl"],)
+
+
+def test_gene_outside_the_member_table_is_reported_not_guessed() -> None:
+    coll = human_collection(["MFN2", "SGCG"])  # SGCG is not a library member
+    _, rep = map_ids(coll, ["Mfn2", "Sgcg"], species="mouse", id_type="symbol")
+    assert row(rep, "SGCG")["reason"] == "not_in_ortholog_table"
+
+
+def test_curated_members_use_their_hgnc_id() -> None:
+    gs = GeneSet("S", ("MFN2",), members=(Member("MFN2", MFN2["hgnc"], "figure_keyword"),))
+    coll = GeneSetCollection((gs,), species="human", id_type="symbol")
+    out, rep = map_ids(coll, [MFN2["mouse_entrez"]], species="mouse", id_type="entrez")
+    assert out["S"].genes == (MFN2["mouse_entrez"],) and out["S"].members == gs.members
+    assert row(rep, "MFN2", "S")["hgnc_id"] == MFN2["hgnc"]
+
+
+# -- contract for the engines ------------------------------------------------------------------------
+def test_plain_gmt_in_users_space_is_returned_unchanged() -> None:
+    coll = parse_gmt("A\tx\t170731\t74006\t999999999\nB\ty\t74006\n")  # species/id_type unknown
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matching directly needs no guess, so no warning
+        out, rep = map_ids(coll, ["170731", "74006", "12345"])
+    assert out["A"].genes == ("170731", "74006") and out["B"].genes == ("74006",)
+    assert rep.input["route"] == "direct"
+    assert set(rep.members.loc[rep.members["matched"] != "", "how"]) == {"exact"}
+    assert row(rep, "999999999", "A")["reason"] == "absent_from_data"
+
+
+def test_same_space_collection_is_matched_directly() -> None:
+    coll = GeneSetCollection.from_dict({"A": ["Mfn2", "Dnm1l", "Xyz1"]}, species="mouse", id_type="symbol")
+    out, rep = map_ids(coll, ["Mfn2", "Dnm1l"], species="mouse", id_type="symbol")
+    assert out["A"].genes == ("Mfn2", "Dnm1l") and rep.input["route"] == "direct"
+
+
+def test_no_overlap_says_what_the_identifiers_look_like() -> None:
+    mouse_entrez = ["170731", "74006", "11461", "12043", "11651", "13666", "14828", "22042"]
+    with pytest.raises(IdentifierError, match=r"mouse Entrez.*species='mouse', id_type='entrez'"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MamsetsWarning)
+            map_ids(human_collection(["TP53"]), mouse_entrez, species="human", id_type="entrez")
+
+
+def test_contradicting_arguments_warn() -> None:
+    with pytest.warns(MamsetsWarning, match="mouse"):
+        map_ids(human_collection(), [g.capitalize() for g in CORE] + ["Gm12345", "Gm4567", "Gm20500"],
+                species="human", id_type="symbol")
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(InputError, match="species='dog'"):
+        map_ids(human_collection(), ["MFN2"], species="dog")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="aliases"):
+        map_ids(human_collection(), ["MFN2"], aliases="all")  # type: ignore[arg-type]
+    with pytest.raises(IdentifierError, match="no usable identifiers"):
+        map_ids(human_collection(), ["", None, " "])
+
+
+def test_report_tables_have_fixed_columns_and_json_summary() -> None:
+    import json
+
+    _, rep = map_ids(human_collection(), ["MFN2", "fis1", "", None, "MFN2"], species="human",
+                     id_type="symbol")
+    assert tuple(rep.members.columns) == ("set_id", "member", "hgnc_id", "matched", "how", "reason", "note")
+    assert list(rep.sets.columns[:5]) == ["set_id", "n_members", "n_found", "n_missing", "n_genes"]
+    assert all(f"n_{h}" in rep.sets.columns for h in HOWS)
+    assert set(rep.members["reason"]) <= set(REASONS) | {""}
+    s = rep.summary()
+    json.dumps(s)
+    assert s["input"]["n_nan"] == 1 and s["input"]["n_empty"] == 1 and s["input"]["n_duplicates"] == 1
+    assert s["sets_missing_members"] == [{"set_id": "CORE", "n_members": len(CORE), "n_found": 2}]
+
+
+# -- detection --------------------------------------------------------------------------------------
+def test_detect_human_ensembl_and_mixed() -> None:
+    d = detect_ids(["ENSG00000116688.17", "ENSG00000141510.18", "ENSG00000214253.9"] * 2)
+    assert (d.species, d.id_type) == ("human", "ensembl_versioned")
+    ids = ["MFN2", "FIS1", "MCU", "ITPR1", "PRKN", "DNM1L", "HSPA9", "9927", "51024", "NM_014874"]
+    d = detect_ids(ids)
+    assert (d.species, d.id_type) == ("human", "symbol")
+    assert "mixed identifier kinds" in d.message and "9927" in d.message and "NM_014874" in d.message
+    assert set(d.kinds["kind"]) == {"symbol_like", "numeric", "refseq"}
+
+
+def test_detect_unrecognised() -> None:
+    d = detect_ids(["1007_s_at", "1053_at", "117_at", "121_at", "1255_g_at"])
+    assert d.id_type == "unknown" and not d.confident and "probe" in d.message
+
+
+# -- harmonize -----------------------------------------------------------------------------------------
+def test_harmonize_gmt(tmp_path) -> None:
+    p = tmp_path / "old.gmt"
+    p.write_text("OLD\td\tPARK2\tPRKN\tKIAA0101\tmfn2\tDRP1\tNOTAGENE1\tTG\nOK\td\tMFN2\n")
+    out, rep = harmonize_gmt(p)
+    assert out["OLD"].genes == ("PRKN", "PCLAF", "MFN2", "DRP1", "NOTAGENE1", "TG")
+    assert out["OK"].genes == ("MFN2",)
+    s = rep.summary()
+    assert s["updates"] == {"PARK2": "PRKN", "KIAA0101": "PCLAF", "mfn2": "MFN2"}
+    assert s["ambiguous"] == ["DRP1"] and s["unknown"] == ["NOTAGENE1"]
+    assert s["n_duplicates_removed"] == 1  # PARK2 -> PRKN, already present
+    r = rep.sets.set_index("set_id").loc["OLD"]
+    assert (r.n_genes, r.n_unchanged, r.n_updated, r.n_ambiguous, r.n_unknown, r.n_genes_out) == (7, 2, 3, 1, 1, 6)
+    assert out.species == "human" and out.id_type == "symbol"
+
+
+def test_harmonize_refuses_non_symbols() -> None:
+    coll = parse_gmt("A\td\t9927\t51024\t5071\t10059\t6445\n")
+    with pytest.raises(IdentifierError, match="Entrez"):
+        harmonize_gmt(coll)
+
+
+# -- against the raw sources and other tools (../shared) ---------------------------------------------
+@pytest.mark.shared_data
+def test_fgsea_example_is_detected_as_mouse_entrez(shared_data) -> None:
+    rnk = pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t",
+                      dtype={"ID": str})
+    d = detect_ids(rnk["ID"])
+    assert (d.species, d.id_type, d.confident) == ("mouse", "entrez", True)
+    # same answer from the integer column pandas makes by default
+    d2 = detect_ids(pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t")["ID"])
+    assert (d2.species, d2.id_type) == ("mouse", "entrez")
+
+
+@pytest.mark.shared_data
+def test_rodent_symbol_detection_on_real_lists(shared_data) -> None:
+    rat = pd.read_csv(shared_data / "motrpac-rat-training" / "TRNSCRPT_GN_DA_trained_vs_SED.tsv.gz",
+                      sep="\t", dtype=str, usecols=["featureName", "gene_symbol"])
+    d = detect_ids(rat["gene_symbol"])
+    assert (d.species, d.id_type, d.confident) == ("rat", "symbol", True)
+    assert (detect_ids(rat["featureName"]).species, detect_ids(rat["featureName"]).id_type) == ("rat", "ensembl")
+    # mouse symbols of the fgsea list, via MGI's own marker report
+    mk = pd.read_csv(shared_data / "geneids" / "mgi_HGNC_AllianceHomology_2024-11.rpt.gz", sep="\t",
+                     dtype=str, index_col=False, usecols=["Marker Symbol", "EntrezGene ID"])
+    rnk = pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t", dtype=str)
+    sym = mk[mk["EntrezGene ID"].isin(set(rnk["ID"]))]["Marker Symbol"]
+    d = detect_ids(sym)
+    assert (d.species, d.id_type, d.confident) == ("mouse", "symbol", True)
+    d = detect_ids(sym.str.upper())
+    assert not d.confident and "upper-cased" in d.message
+
+
+@pytest.mark.shared_data
+def test_human_table_matches_hgnc_source(shared_data) -> None:
+    src = pd.read_csv(shared_data / "geneids" / "hgnc_complete_set_2024-10.txt.gz", sep="\t", dtype=str,
+                      usecols=["hgnc_id", "symbol", "entrez_id", "ensembl_gene_id"])
+    src = src.sample(300, random_state=1)
+    cols = {}
+    for g, e, ens in zip(src["symbol"], src["entrez_id"], src["ensembl_gene_id"]):
+        cols[g] = (e, ens)
+    coll = GeneSetCollection.from_dict({"S": list(cols)}, species="human", id_type="symbol")
+    ent = [e for e, _ in cols.values() if isinstance(e, str)]
+    out, rep = map_ids(coll, ent, species="human", id_type="entrez")
+    got = dict(zip(rep.members["member"], rep.members["matched"]))
+    for g, (e, _) in cols.items():
+        assert got[g] == (e if isinstance(e, str) else "")
+
+
+@pytest.mark.shared_data
+def test_rat_orthologs_agree_with_motrpac(shared_data) -> None:
+    """MotrPAC's rat-to-human table (Ensembl/HomoloGene/... consensus) is an independent reference."""
+    from mamsets.ids import _orthologs
+
+    ref = pd.read_csv(shared_data / "motrpac-rat-training" / "RAT_TO_HUMAN.tsv.gz", sep="\t", dtype=str)
+    members = _orthologs()["rat"]
+    hgnc = pd.read_csv(shared_data / "geneids" / "hgnc_complete_set_2024-10.txt.gz", sep="\t", dtype=str,
+                       usecols=["hgnc_id", "symbol"])
+    sym = dict(zip(hgnc["hgnc_id"], hgnc["symbol"]))
+    genes = [sym[h] for h in members]
+    coll = GeneSetCollection.from_dict({"S": genes}, species="human", id_type="symbol")
+    ref = ref[ref["human_symbol"].isin(genes)]
+    out, rep = map_ids(coll, ref["entrez"].dropna(), species="rat", id_type="entrez")
+    ours = rep.members[rep.members["matched"] != ""].groupby("member")["matched"].apply(set)
+    theirs = ref.dropna(subset=["entrez"]).groupby("human_symbol")["entrez"].apply(set)
+    common = ours.index.intersection(theirs.index)
+    agree = sum(bool(ours[g] & theirs[g]) for g in common)
+    assert len(common) >= 0.9 * len(theirs) and agree == len(common)
+
+
+@pytest.mark.shared_data
+def test_fgsea_list_against_members_matches_mgi_join(shared_data) -> None:
+    """Members found in the fgsea list = an independent join through MGI's homology report."""
+    from mamsets.ids import _orthologs
+
+    hom = pd.read_csv(shared_data / "geneids" / "mgi_HOM_MouseHumanSequence_2024-11.rpt.gz", sep="\t",
+                      dtype=str)
+    hu = hom[hom["NCBI Taxon ID"] == "9606"][["DB Class Key", "HGNC ID", "Symbol"]]
+    mo = hom[hom["NCBI Taxon ID"] == "10090"][["DB Class Key", "EntrezGene ID"]]
+    pairs = hu.merge(mo, on="DB Class Key")
+    members = set(_orthologs()["mouse"])
+    pairs = pairs[pairs["HGNC ID"].isin(members)]
+    rnk = pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t", dtype=str)
+    expected = set(pairs.loc[pairs["EntrezGene ID"].isin(set(rnk["ID"])), "Symbol"])
+    coll = GeneSetCollection.from_dict({"S": sorted(set(pairs["Symbol"]))}, species="human", id_type="symbol")
+    out, rep = map_ids(coll, rnk["ID"])  # detected: mouse Entrez
+    found = set(rep.members.loc[rep.members["matched"] != "", "member"])
+    assert rep.input["species"] == "mouse" and rep.input["id_type"] == "entrez"
+    assert found == expected
+
+
+@pytest.mark.shared_data
+def test_pfocr_figure_words(shared_data) -> None:
+    """Harmonising the figure's raw words: rescues that PFOCR made silently are listed here."""
+    words = pd.read_csv(shared_data / "pfocr" / "PMC10970480__ijms-25-03196-g003-genes.tsv", sep="\t",
+                        dtype=str)
+    uniq = list(dict.fromkeys(words["match"]))
+    coll = GeneSetCollection.from_dict({"F3": uniq})
+    out, rep = harmonize_gmt(coll)
+    s = rep.summary()
+    assert s["updates"]["MAM"] == "SGCG" and s["updates"]["HIR"] == "KCNJ4"
+    # where we rescue a word, PFOCR's NCBI mapping names the same gene (independent reference)
+    pf = words.groupby("match")["ncbigene_symbol"].apply(set)
+    for word, new in s["updates"].items():
+        if len(pf[word]) == 1:
+            assert pf[word] == {new}, word
+    # words that name several genes are never collapsed onto one
+    assert "IP3R" not in s["updates"] and "MTORC2" not in s["updates"]
+    # aliases="none" keeps every figure word unchanged except case fixes
+    _, rep0 = harmonize_gmt(coll, aliases="none")
+    assert set(rep0.summary()["updates"]) <= {w for w in uniq if w.upper() != w}
