@@ -10,7 +10,10 @@ Derives, from the offline copies in ``../shared/data/geneids`` (see its README):
     symbols of gene N. Source: HGNC complete set (free, no restrictions).
 ``orthologs_members.tsv.gz``
     Mouse and rat orthologs of the *library members only*: ``hgnc_id, species,
-    symbol, org_id, entrez, ensembl, synonyms, ambiguous_synonyms, source``. A
+    symbol, org_id, entrez, ensembl, synonyms, ambiguous_synonyms, source``. Mouse
+    pairs come from MGI/Alliance homology clusters and HGNC's curated MGI ids; where
+    both agree on an ortholog only the agreed ones are kept. Rat pairs come from
+    HGNC's curated RGD ids. A
     member without an ortholog has one row with empty ortholog fields (so "no
     ortholog" can be told apart from "not a member"). Synonyms are split at build
     time into usable ones (point to exactly one marker of that species and are not
@@ -228,6 +231,11 @@ def ortholog_rows(
         for s in {x.upper() for x in syns}:
             synonym_owners[s] += 1
     by_id = markers.set_index("org_id")
+    # When MGI/Alliance and HGNC agree on an ortholog, keep only the agreed ones: the
+    # Alliance-only extras of such genes are pseudogenes and retrocopies (Rpl10-ps3, Rpl35rt).
+    agreed = pairs["source"].str.contains("alliance") & pairs["source"].str.contains("hgnc")
+    has_agreed = set(pairs.loc[agreed, "hgnc_id"])
+    pairs = pairs[agreed | ~pairs["hgnc_id"].isin(has_agreed)]
     by_member = pairs.groupby("hgnc_id")
     rows = []
     for hid in members:
@@ -328,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest = {
         "generated_by": "scripts/build_idtables.py",
         "members_from": origin,
+        "members_sha256": sha256_file(args.members if args.members is not None else args.identity),
         "n_members": len(members),
         "inputs": [
             {"file": f"../shared/data/geneids/{name}", "sha256": sha256_file(src / name)}
