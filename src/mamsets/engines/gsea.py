@@ -1,0 +1,873 @@
+"""Preranked gene set enrichment analysis (GSEA) with exact scores and honest p-values.
+
+:func:`gsea` scores every gene set of a collection against a ranked gene list
+with the weighted Kolmogorov-Smirnov-like enrichment score of Subramanian et al.
+(2005), normalises it as fgsea does, and estimates p-values either by gene-set
+permutation or by fgsea's adaptive multilevel splitting. :func:`running_sum`
+returns the running-sum curve of one set for plots.
+
+Result table (``EnrichmentResult.table``), the same columns for every method:
+
+================  =======  ======================================================
+column            dtype    meaning
+================  =======  ======================================================
+``term``          str      gene set id
+``description``   str      gene set description (GMT second column)
+``size``          int64    members found in the ranking (the K that was tested)
+``n_members``     int64    members in the set (``n_members - size`` were not ranked)
+``es``            float64  enrichment score
+``nes``           float64  ES / mean of the same-signed null ES of sets of this size
+``pval``          float64  nominal p-value given the sign of ES (never 0)
+``padj``          float64  Benjamini-Hochberg adjusted ``pval`` over the tested sets
+``fdr_gsea``      float64  GSEA desktop's NES-based FDR q-value
+``log2err``       float64  standard deviation of log2(pval) estimate
+``pval_at_floor`` bool     pval is at its resolution floor (see :func:`gsea`)
+``leading_edge``  tuple    leading-edge genes, most extreme first
+================  =======  ======================================================
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .._random import RngLike, resolve_seed
+from ..errors import DroppedInputWarning, IdentifierError, InputError, MamsetsWarning, TiesWarning
+from ..model import GeneSetCollection
+from ..results import EnrichmentResult, conform_table, empty_table
+from . import _gsea_kernel as _k
+
+__all__ = ["gsea", "running_sum", "RunningSum", "GSEA_SCHEMA", "PERM_CHUNK"]
+
+#: Column -> dtype of every GSEA result table (same for all methods and engines).
+GSEA_SCHEMA: dict[str, str] = {
+    "term": "object",
+    "description": "object",
+    "size": "int64",
+    "n_members": "int64",
+    "es": "float64",
+    "nes": "float64",
+    "pval": "float64",
+    "padj": "float64",
+    "fdr_gsea": "float64",
+    "log2err": "float64",
+    "pval_at_floor": "bool",
+    "leading_edge": "object",
+}
+
+#: Random sets per work unit of the permutation null. Each (set size, chunk) pair
+#: has its own seed derived from the run's seed, so results do not depend on
+#: ``n_jobs``, on the order of the sets, or on which other sets are tested.
+PERM_CHUNK = 1000
+
+#: Fewer same-signed random scores than this in the permutation sample make a
+#: multilevel p-value meaningless (fgsea's "unbalanced gene-level statistic").
+MIN_SAME_SIGN = 10
+
+_LN2 = math.log(2.0)
+
+Method = Literal["multilevel", "permutation"]
+Engine = Literal["mamsets", "gseapy"]
+
+
+# --------------------------------------------------------------------------------------
+# ranking checks
+# --------------------------------------------------------------------------------------
+def _as_series(ranking: Any) -> pd.Series:
+    if hasattr(ranking, "scores") and not isinstance(ranking, (pd.Series, pd.DataFrame)):
+        ranking = ranking.scores  # a mamsets.io.ranking.Ranking (one contrast)
+    if isinstance(ranking, pd.DataFrame):
+        if ranking.shape[1] == 1:
+            ranking = ranking.iloc[:, 0]
+        elif "score" in ranking.columns:
+            ranking = ranking["score"]
+        else:
+            raise InputError(
+                f"ranking is a DataFrame with columns {list(ranking.columns)[:6]}; pass a Series "
+                "gene -> score (e.g. df.set_index('gene')['stat']) or use mamsets.io.ranking.read_ranking"
+            )
+    elif isinstance(ranking, Mapping):
+        ranking = pd.Series(dict(ranking), dtype="float64")
+    if not isinstance(ranking, pd.Series):
+        raise InputError(
+            f"ranking has type {type(ranking).__name__}; pass a pandas Series gene -> score "
+            "or a Ranking from mamsets.io.ranking.read_ranking"
+        )
+    return ranking
+
+
+def _check_ranking(ranking: Any) -> tuple[np.ndarray, np.ndarray, float]:
+    """Validate and sort a ranking: (genes, scores) by decreasing score, then gene id.
+
+    Returns the sorted gene ids (object array of str), the sorted scores and the
+    fraction of tied scores.
+    """
+    s = _as_series(ranking)
+    if len(s) < 2:
+        raise InputError(f"ranking has {len(s)} gene(s); GSEA needs a ranked list of at least 2 genes")
+    if pd.api.types.is_float_dtype(s.index.dtype):
+        raise InputError(
+            "ranking index holds floats (e.g. 1234.0); convert gene ids to strings or integers "
+            "first: ranking.index = ranking.index.astype(int).astype(str)"
+        )
+    missing_id = s.index.isna() | (s.index.astype(str).str.strip() == "")
+    if missing_id.any():
+        raise InputError(
+            f"ranking has {int(missing_id.sum())} missing or empty gene ids; drop those rows first "
+            "(ranking = ranking[ranking.index.notna()])"
+        )
+    genes = s.index.astype(str).to_numpy(dtype=object)
+    dup = pd.Index(genes).duplicated(keep=False)
+    if dup.any():
+        examples = sorted(set(genes[dup]))[:5]
+        raise InputError(
+            f"ranking has {int(pd.Index(genes).duplicated().sum())} duplicated gene ids, e.g. "
+            f"{examples}; collapse them first: keep the largest |score| "
+            "(ranking.loc[ranking.abs().groupby(level=0).idxmax()] on unique positions), average "
+            "them (ranking.groupby(level=0).mean()), or read the table with "
+            "read_ranking(..., duplicates='max_abs'|'mean'|'first')"
+        )
+    try:
+        scores = pd.to_numeric(s, errors="raise").to_numpy(dtype=np.float64)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"ranking scores must be numbers: {exc}") from None
+    bad = ~np.isfinite(scores)
+    if bad.any():
+        examples = [f"{g}={v}" for g, v in zip(genes[bad][:5], s.to_numpy()[bad][:5])]
+        raise InputError(
+            f"ranking has {int(bad.sum())} missing or non-finite scores, e.g. {examples}; drop them "
+            "(ranking = ranking[np.isfinite(ranking)]) or replace infinite values by a large finite "
+            "score before ranking"
+        )
+    order = np.lexsort((genes.astype(str), -scores))
+    sorted_scores = scores[order]
+    tied = float((scores.size - np.unique(scores).size) / scores.size)
+    return genes[order], sorted_scores, tied
+
+
+def _warn_ties(tied: float) -> None:
+    if tied > 0:
+        warnings.warn(
+            f"{tied:.1%} of the ranking's scores are tied with another score; tied genes are "
+            "ordered by gene id (ascending), which can move ES slightly. Use an unrounded "
+            "statistic (e.g. limma's z instead of a rounded t) if you have one",
+            TiesWarning,
+            stacklevel=3,
+        )
+
+
+# --------------------------------------------------------------------------------------
+# running sum (plots)
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RunningSum:
+    """The running-sum curve of one gene set, for enrichment plots.
+
+    Attributes
+    ----------
+    ranked_genes : numpy.ndarray
+        Gene ids in ranking order (decreasing score; ties by gene id).
+    ranked_scores : numpy.ndarray
+        Their scores.
+    positions : numpy.ndarray
+        0-based ranks of the set's members found in the ranking, increasing.
+    curve : numpy.ndarray
+        Running sum after each ranked gene (length N).
+    es : float
+        The enrichment score (the extreme of ``curve``).
+    peak : int
+        Index into the ranking where ``curve`` reaches ``es`` (-1 if ES is 0).
+    leading_edge : tuple of str
+        Leading-edge genes, most extreme first (ES > 0: at or before the peak;
+        ES < 0: after the trough).
+    missing : tuple of str
+        Members of ``genes`` not in the ranking.
+    """
+
+    ranked_genes: np.ndarray
+    ranked_scores: np.ndarray
+    positions: np.ndarray
+    curve: np.ndarray
+    es: float
+    peak: int
+    leading_edge: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def running_sum(ranking: Any, genes: Iterable[str], weight: float = 1.0) -> RunningSum:
+    """Running-sum enrichment curve of one gene set, with ES, peak and leading edge.
+
+    Parameters
+    ----------
+    ranking : pandas.Series
+        Gene -> score (same rules as :func:`gsea`).
+    genes : iterable of str
+        The set's members; those not in the ranking are listed in ``missing``.
+    weight : float
+        GSEA weight ``p`` (see :func:`gsea`).
+
+    Returns
+    -------
+    RunningSum
+
+    Notes
+    -----
+    The curve starts at 0, rises by :math:`|r_j|^p / N_R` at each member and falls
+    by :math:`1/(N-K)` at each other gene, ending at 0; ES is its largest deviation
+    from 0 (see :func:`mamsets.engines._gsea_kernel.enrichment_score`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.Series({"a": 3.0, "b": 2.0, "c": 1.0, "d": -1.0})
+    >>> rs = running_sum(r, ["a", "c"])
+    >>> round(rs.es, 4), rs.peak, rs.leading_edge
+    (0.75, 0, ('a',))
+    """
+    weight = _check_weight(weight)
+    ranked, scores, tied = _check_ranking(ranking)
+    _warn_ties(tied)
+    index = pd.Index(ranked)
+    members = list(dict.fromkeys(str(g) for g in genes))
+    loc = index.get_indexer(members)
+    missing = tuple(g for g, i in zip(members, loc) if i < 0)
+    pos = np.sort(loc[loc >= 0]).astype(np.int64)
+    n = len(ranked)
+    if not 1 <= pos.size < n:
+        raise InputError(
+            f"running_sum: {pos.size} of the set's genes are in the ranking of {n} genes; "
+            "a running sum needs between 1 and N-1 of them"
+        )
+    w = _k.gene_weights(scores, weight)
+    es, hit = _k.enrichment_score(w, pos)
+    curve = _k.running_sum_curve(w, pos)
+    if es > 0:
+        peak = int(pos[hit])
+    elif es < 0:
+        peak = int(pos[hit]) - 1
+    else:
+        peak = -1
+    le = _k.leading_edge_positions(pos, es, hit)
+    return RunningSum(
+        ranked_genes=ranked,
+        ranked_scores=scores,
+        positions=pos,
+        curve=curve,
+        es=es,
+        peak=peak,
+        leading_edge=tuple(ranked[le]),
+        missing=missing,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# parameter checks
+# --------------------------------------------------------------------------------------
+def _check_weight(weight: float) -> float:
+    try:
+        w = float(weight)
+    except (TypeError, ValueError):
+        raise InputError(f"weight={weight!r}: pass a number >= 0 (1 is the GSEA default)") from None
+    if not math.isfinite(w) or w < 0:
+        raise InputError(f"weight={weight!r}: pass a finite number >= 0 (1 is the GSEA default)")
+    return w
+
+
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"{name}={value!r}: pass an integer >= {low}")
+    if value < low:
+        raise InputError(f"{name}={value}: must be >= {low}")
+    return int(value)
+
+
+def _resolve_jobs(n_jobs: Any) -> int:
+    if isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool) and n_jobs == -1:
+        return max(1, os.cpu_count() or 1)
+    return _check_int("n_jobs", n_jobs, 1)
+
+
+# --------------------------------------------------------------------------------------
+# permutation null
+# --------------------------------------------------------------------------------------
+def _unit_seed(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
+    return np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + tuple(key),
+                                  pool_size=ss.pool_size)
+
+
+def _progress(total: int, desc: str):  # pragma: no cover - only with a terminal
+    if total < 50 or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="unit", leave=False, file=sys.stderr)
+
+
+def _null_matrix(w: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.SeedSequence,
+                 n_jobs: int) -> np.ndarray:
+    """Random ES for each distinct size (rows) and ``n_perm`` random sets (columns)."""
+    out = np.empty((sizes.size, n_perm), dtype=np.float64)
+    units = [(r, c) for r in range(sizes.size) for c in range(0, n_perm, PERM_CHUNK)]
+
+    def work(unit: tuple[int, int]) -> None:
+        r, c = unit
+        k = int(sizes[r])
+        m = min(PERM_CHUNK, n_perm - c)
+        rng = np.random.default_rng(_unit_seed(ss, 0, k, c // PERM_CHUNK))
+        _k.null_es_unit(w, k, m, rng, out=out[r, c:c + m])
+
+    bar = _progress(len(units), "gsea permutations")
+    try:
+        if n_jobs == 1 or len(units) == 1:
+            for u in units:
+                work(u)
+                if bar is not None:
+                    bar.update()
+        else:
+            with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+                for _ in pool.map(work, units):
+                    if bar is not None:
+                        bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
+    return out
+
+
+@dataclass
+class _NullStats:
+    """Per-set statistics from the permutation null (arrays over tested sets)."""
+
+    k: np.ndarray        # random ES at least as extreme (same sign)
+    n_sign: np.ndarray   # random ES of the same sign (>= 0 for ES >= 0, <= 0 for ES < 0)
+    nes: np.ndarray
+    null_nes: np.ndarray  # (n_sizes, n_perm) null ES normalised per size and sign
+    mean_pos: np.ndarray
+    mean_neg: np.ndarray
+
+
+def _null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> _NullStats:
+    n_perm = null.shape[1]
+    srt = np.sort(null, axis=1)
+    n_rows = null.shape[0]
+    lo0 = np.array([np.searchsorted(srt[r], 0.0, "left") for r in range(n_rows)], dtype=np.int64)
+    hi0 = np.array([np.searchsorted(srt[r], 0.0, "right") for r in range(n_rows)], dtype=np.int64)
+    csum = np.concatenate([np.zeros((n_rows, 1)), np.cumsum(srt, axis=1)], axis=1)
+    n_pos = n_perm - lo0                              # random ES >= 0
+    n_neg = hi0                                       # random ES <= 0
+    sum_pos = csum[:, -1] - csum[np.arange(n_rows), lo0]
+    sum_neg = csum[np.arange(n_rows), hi0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_pos = np.where(n_pos > 0, sum_pos / np.maximum(n_pos, 1), np.nan)
+        mean_neg = np.where(n_neg > 0, sum_neg / np.maximum(n_neg, 1), np.nan)
+
+    k = np.empty(es.size, dtype=np.int64)
+    n_sign = np.empty(es.size, dtype=np.int64)
+    nes = np.empty(es.size, dtype=np.float64)
+    for i, (e, r) in enumerate(zip(es, size_row)):
+        if e >= 0:
+            k[i] = n_perm - np.searchsorted(srt[r], e, "left")
+            n_sign[i] = n_pos[r]
+            nes[i] = e / mean_pos[r] if n_pos[r] > 0 and mean_pos[r] > 0 else (0.0 if e == 0 else np.nan)
+        else:
+            k[i] = np.searchsorted(srt[r], e, "right")
+            n_sign[i] = n_neg[r]
+            nes[i] = e / -mean_neg[r] if n_neg[r] > 0 and mean_neg[r] < 0 else np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        null_nes = np.where(null >= 0, null / mean_pos[:, None], null / -mean_neg[:, None])
+    return _NullStats(k=k, n_sign=n_sign, nes=nes, null_nes=null_nes, mean_pos=mean_pos,
+                      mean_neg=mean_neg)
+
+
+def _fdr_gsea(nes: np.ndarray, size_row: np.ndarray, null_nes: np.ndarray) -> np.ndarray:
+    """GSEA desktop's FDR q-value from pooled normalised null scores (see :func:`gsea`)."""
+    q = np.full(nes.size, np.nan)
+    ok = np.isfinite(nes)
+    if not ok.any():
+        return q
+    rows, mult = np.unique(size_row[ok], return_counts=True)
+    vals = null_nes[rows]
+    weights = np.broadcast_to(mult[:, None], vals.shape)
+    fin = np.isfinite(vals)
+    vals, weights = vals[fin], weights[fin]
+    pos = vals >= 0
+    pv, pw = vals[pos], weights[pos]
+    nv, nw = vals[~pos], weights[~pos]
+    order = np.argsort(pv, kind="stable")
+    pv, pw = pv[order], pw[order]
+    pwc = np.concatenate([[0], np.cumsum(pw)])
+    order = np.argsort(nv, kind="stable")
+    nv, nw = nv[order], nw[order]
+    nwc = np.concatenate([[0], np.cumsum(nw)])
+    obs = nes[ok]
+    obs_pos = np.sort(obs[obs >= 0])
+    obs_neg = np.sort(obs[obs < 0])
+    for i in np.flatnonzero(ok):
+        x = nes[i]
+        if x >= 0:
+            null_frac = (pwc[-1] - pwc[np.searchsorted(pv, x, "left")]) / pwc[-1] if pwc[-1] else np.nan
+            obs_frac = (obs_pos.size - np.searchsorted(obs_pos, x, "left")) / obs_pos.size
+        else:
+            null_frac = nwc[np.searchsorted(nv, x, "right")] / nwc[-1] if nwc[-1] else np.nan
+            obs_frac = np.searchsorted(obs_neg, x, "right") / obs_neg.size
+        q[i] = min(1.0, null_frac / obs_frac)
+    return q
+
+
+def _trigamma(x: np.ndarray) -> np.ndarray:
+    from scipy.special import polygamma
+
+    return polygamma(1, np.asarray(x, dtype=np.float64))
+
+
+def _simple_log2err(k: np.ndarray, n_sign: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.sqrt(np.maximum(_trigamma(k + 1) - _trigamma(n_sign + 1), 0.0)) / _LN2
+
+
+def _multilevel_log2err(p: np.ndarray, sample_size: int) -> np.ndarray:
+    levels = np.floor(-np.log2(p) + 1)
+    return np.sqrt(levels * (_trigamma((sample_size + 1) / 2) - _trigamma(sample_size + 1))) / _LN2
+
+
+# --------------------------------------------------------------------------------------
+# main entry point
+# --------------------------------------------------------------------------------------
+def gsea(
+    ranking: Any,
+    collection: GeneSetCollection | None = None,
+    *,
+    weight: float = 1.0,
+    min_size: int = 1,
+    max_size: int | None = 500,
+    method: Method = "multilevel",
+    n_perm: int = 1000,
+    eps: float = 1e-50,
+    sample_size: int = 101,
+    rng: RngLike = None,
+    n_jobs: int = 1,
+    species: str | None = None,
+    id_type: str | None = None,
+    engine: Engine = "mamsets",
+) -> EnrichmentResult:
+    """Preranked gene set enrichment analysis (GSEA).
+
+    Parameters
+    ----------
+    ranking : pandas.Series or Ranking
+        Gene -> score (e.g. a moderated t or DESeq2's ``stat``); higher means more
+        up. A :class:`mamsets.io.ranking.Ranking` with one contrast is accepted.
+        Duplicated gene ids and missing or non-finite scores are errors (the
+        message lists examples and how to fix them). Ties are broken by gene id
+        (ascending) after sorting by decreasing score, with a
+        :class:`~mamsets.errors.TiesWarning` giving the fraction tied.
+    collection : GeneSetCollection, optional
+        The gene sets; ``None`` uses the built-in MAMs library
+        (:func:`mamsets.io.bundled.library`). Members absent from the ranking are
+        dropped and counted (columns ``size`` vs ``n_members``).
+    weight : float
+        Exponent ``p`` of the gene weights ``|r|^p`` (1, the GSEA default; 0 gives
+        the unweighted Kolmogorov-Smirnov statistic).
+    min_size, max_size : int
+        Sets with fewer/more members found in the ranking are not tested (counted
+        in ``params``). ``min_size=1`` (fgsea's default) because the curated MAMs
+        sets have 1-16 members; GSEA desktop uses 15 and 500. ``max_size=None``
+        means N - 1.
+    method : {"multilevel", "permutation"}
+        How p-values are estimated (see Notes).
+    n_perm : int
+        Random gene sets per distinct set size. For ``"multilevel"`` this sample
+        gives NES, ``fdr_gsea`` and the p-values of sets not significant enough to
+        need the multilevel method (fgsea's ``nPermSimple``).
+    eps : float
+        Multilevel only: p-values below ``eps`` are reported as ``eps`` with
+        ``pval_at_floor=True`` (0 estimates as far as double precision allows).
+    sample_size : int
+        Multilevel only: random sets per level (fgsea's ``sampleSize``, odd).
+    rng : int, numpy.random.Generator, SeedSequence or None
+        Seed. The seed used is recorded in ``params["seed"]``; the same seed gives
+        bit-identical results for any ``n_jobs``.
+    n_jobs : int
+        Threads (``-1``: all cores). Work is split into fixed units (one set size,
+        :data:`PERM_CHUNK` random sets) with their own seeds, so results do not
+        depend on ``n_jobs``.
+    species, id_type : str, optional
+        Identifier space of ``ranking`` for mapping the collection onto it (when
+        :mod:`mamsets.ids` is available; the mapping summary goes to ``mapping``).
+    engine : {"mamsets", "gseapy"}
+        ``"gseapy"`` runs :func:`gseapy.prerank` on the same inputs and returns
+        the same columns (for comparison; ``padj`` is BH over its p-values,
+        ``log2err`` is NaN, ``pval_at_floor`` marks its zero p-values, which are
+        reported as they come, i.e. 0).
+
+    Returns
+    -------
+    EnrichmentResult
+        ``method="gsea"``; ``table`` has the columns of :data:`GSEA_SCHEMA`
+        (documented in the module docstring), sorted by ``pval`` then ``term``;
+        ``params`` holds the resolved parameters, the seed, and the counts of
+        sets tested and dropped.
+
+    Notes
+    -----
+    **Enrichment score.** Genes are sorted by decreasing score :math:`r_j`. For a
+    set with :math:`K` members found among :math:`N` genes, the running sum rises
+    by :math:`|r_j|^p / N_R` (:math:`N_R = \\sum_{j \\in S} |r_j|^p`) at members
+    and falls by :math:`1/(N-K)` elsewhere; :math:`ES` is its maximum deviation
+    from zero (positive or negative; an exact tie between the two gives 0, as in
+    fgsea). The leading edge is the members at or before the peak for ES > 0, at
+    or after the trough for ES < 0, listed from the extreme end inwards.
+
+    **Null distribution.** For each distinct size :math:`K`, ``n_perm`` random
+    sets of :math:`K` distinct genes are drawn uniformly from the ranking and
+    scored; sets of equal size share them.
+
+    **NES** (as fgsea and GSEA desktop): :math:`NES = ES / \\overline{ES^0_+}` for
+    :math:`ES \\ge 0`, where :math:`\\overline{ES^0_+}` is the mean of the random
+    ES :math:`\\ge 0` of the same size, and :math:`NES = ES / |\\overline{ES^0_-}|`
+    with the mean of the random ES :math:`\\le 0` for :math:`ES < 0`.
+
+    **Permutation p-value** (``method="permutation"``), per sign:
+    :math:`p = (k + 1) / (n + 1)` where :math:`n` is the number of random ES of
+    the same sign as ES and :math:`k` the number at least as extreme (:math:`\\ge ES`
+    for ES >= 0, :math:`\\le ES` for ES < 0). Never 0; ``pval_at_floor`` is
+    true when :math:`k = 0` (the p-value is then an upper bound set by
+    ``n_perm``). ``log2err`` is
+    :math:`\\sqrt{\\psi_1(k+1) - \\psi_1(n+1)} / \\ln 2` (:math:`\\psi_1` the
+    trigamma function), the standard error of :math:`\\log_2 p`, as fgsea reports it.
+
+    **Multilevel p-value** (``method="multilevel"``, default): sets whose
+    permutation p-value would have a larger error than a multilevel estimate
+    (fgsea's rule: :math:`\\sqrt{\\lfloor -\\log_2 p + 1 \\rfloor
+    (\\psi_1((s+1)/2) - \\psi_1(s+1))} / \\ln 2` for sample size :math:`s`, smaller
+    than the permutation ``log2err`` above) get a p-value by adaptive multilevel
+    splitting (Korotkevich et al.), conditioned on the sign of ES as fgsea does;
+    the others keep the permutation p-value. ``pval_at_floor`` marks p-values at
+    ``eps``. A set whose sign is rare among the random ES (fewer than
+    :data:`MIN_SAME_SIGN` of ``n_perm``: a lopsided ranking) gets NaN p-values
+    with a warning, as in fgsea, because a small p-value there would be wrong.
+
+    **padj**: Benjamini-Hochberg over the tested sets
+    (:func:`scipy.stats.false_discovery_control`).
+
+    **fdr_gsea** (GSEA desktop's FDR q-value): each random ES is normalised like
+    the observed ones (divided by the mean of the same-signed random ES of its
+    size), pooling all tested sets (a size shared by :math:`m` sets counts
+    :math:`m` times). For a set with :math:`NES^* \\ge 0`
+
+    .. math:: q = \\min\\left(1, \\frac{\\#\\{NES^0 \\ge NES^*\\} / \\#\\{NES^0 \\ge 0\\}}
+              {\\#\\{NES \\ge NES^*\\} / \\#\\{NES \\ge 0\\}}\\right)
+
+    over null (:math:`NES^0`) and observed (:math:`NES`) scores, and mirrored with
+    :math:`\\le` and :math:`< 0` for :math:`NES^* < 0`. It is not made monotone
+    (neither is GSEA desktop's). For the multilevel method it uses the
+    ``n_perm`` random sets.
+
+    References
+    ----------
+    Subramanian A et al. (2005) Gene set enrichment analysis. PNAS 102:15545-15550.
+    doi:10.1073/pnas.0506580102
+
+    Korotkevich G, Sukhov V, Budin N, Shpak B, Artyomov MN, Sergushichev A (2016/2021)
+    Fast gene set enrichment analysis. bioRxiv 060012. doi:10.1101/060012
+
+    Benjamini Y, Hochberg Y (1995) J R Stat Soc B 57:289-300.
+    doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mamsets.model import GeneSetCollection
+    >>> genes = [f"g{i}" for i in range(200)]
+    >>> ranking = pd.Series(np.linspace(3, -3, 200), index=genes)
+    >>> sets = GeneSetCollection.from_dict({"top": genes[:10], "spread": genes[::20]})
+    >>> res = gsea(ranking, sets, method="permutation", n_perm=500, rng=1)
+    >>> print(res.table[["term", "size", "es"]].round(3).to_string(index=False))
+      term  size    es
+       top    10 1.000
+    spread    10 0.277
+    >>> bool(res.table.loc[0, "pval"] >= 1 / 501)  # never below 1/(n_perm + 1)
+    True
+    """
+    if method not in ("multilevel", "permutation"):
+        raise InputError(f"method={method!r}: choose 'multilevel' or 'permutation'")
+    if engine not in ("mamsets", "gseapy"):
+        raise InputError(f"engine={engine!r}: choose 'mamsets' or 'gseapy'")
+    weight = _check_weight(weight)
+    min_size = _check_int("min_size", min_size, 1)
+    if max_size is not None:
+        max_size = _check_int("max_size", max_size, 1)
+        if max_size < min_size:
+            raise InputError(f"max_size={max_size} is smaller than min_size={min_size}")
+    n_perm = _check_int("n_perm", n_perm, 1)
+    sample_size = _check_int("sample_size", sample_size, 3)
+    try:
+        eps = float(eps)
+    except (TypeError, ValueError):
+        raise InputError(f"eps={eps!r}: pass a number in [0, 1)") from None
+    if not 0 <= eps < 1:
+        raise InputError(f"eps={eps!r}: pass a number in [0, 1) (fgsea's default is 1e-50)")
+    n_jobs = _resolve_jobs(n_jobs)
+    ss, seed = resolve_seed(rng)
+
+    ranked, scores, tied = _check_ranking(ranking)
+    _warn_ties(tied)
+    n_genes = ranked.size
+
+    if collection is None:
+        from ..io.bundled import library
+
+        collection = library()
+    if not isinstance(collection, GeneSetCollection):
+        raise InputError(
+            f"collection has type {type(collection).__name__}; pass a GeneSetCollection "
+            "(GeneSetCollection.from_dict({...}) or mamsets.io.gmt.read_gmt(path))"
+        )
+    set_sizes = {gs.id: len(gs.genes) for gs in collection}
+    n_total = sum(set_sizes.values())
+    collection, mapping = _map_identifiers(collection, ranked, species, id_type)
+
+    # --- members found in the ranking; size filter ------------------------------
+    rank_of = {g: i for i, g in enumerate(ranked)}
+    hi = n_genes - 1 if max_size is None else min(max_size, n_genes - 1)
+    terms, descs, n_members, pos_list = [], [], [], []
+    n_small = n_large = n_found = 0
+    for gs in collection:
+        found = np.unique(np.fromiter((rank_of[g] for g in gs.genes if g in rank_of), dtype=np.int64))
+        n_found += found.size
+        if found.size < min_size:
+            n_small += 1
+            continue
+        if found.size > hi:
+            n_large += 1
+            continue
+        terms.append(gs.id)
+        descs.append(gs.description)
+        n_members.append(set_sizes.get(gs.id, len(gs.genes)))
+        pos_list.append(found)
+    n_missing = n_total - n_found
+    if n_total and n_found == 0:
+        raise IdentifierError(
+            f"none of the {n_total} members of collection {collection.name!r} is in the ranking "
+            f"(ranking ids look like {list(ranked[:3])}, set members like "
+            f"{sorted(collection.genes)[:3]}); check species and identifier type "
+            "(pass species=/id_type= or translate the identifiers)"
+        )
+    if n_small or n_large:
+        warnings.warn(
+            f"{n_small + n_large} of {len(collection)} gene sets not tested: {n_small} with fewer "
+            f"than min_size={min_size} and {n_large} with more than "
+            f"max_size={max_size if max_size is not None else n_genes - 1} members in the ranking",
+            DroppedInputWarning,
+            stacklevel=2,
+        )
+
+    params: dict[str, Any] = {
+        "pvalue_method": method,
+        "engine": engine,
+        "weight": weight,
+        "min_size": min_size,
+        "max_size": max_size,
+        "n_perm": n_perm,
+        "eps": eps,
+        "sample_size": sample_size,
+        "seed": seed,
+        "n_jobs": n_jobs,
+        "n_genes": n_genes,
+        "ties_fraction": tied,
+        "tie_break": "decreasing score, then gene id ascending",
+        "n_sets": len(collection),
+        "n_sets_tested": len(terms),
+        "n_sets_below_min_size": n_small,
+        "n_sets_above_max_size": n_large,
+        "n_members": n_total,
+        "n_members_not_ranked": n_missing,
+        "perm_chunk": PERM_CHUNK,
+    }
+
+    if engine == "gseapy":
+        table = _run_gseapy(ranked, scores, terms, descs, n_members, pos_list, collection,
+                            weight=weight, min_size=min_size, hi=hi, method=method, n_perm=n_perm,
+                            eps=eps, sample_size=sample_size, ss=ss, n_jobs=n_jobs, params=params)
+    else:
+        table = _run_mamsets(scores, ranked, terms, descs, n_members, pos_list, weight=weight,
+                             method=method, n_perm=n_perm, eps=eps, sample_size=sample_size,
+                             ss=ss, n_jobs=n_jobs, params=params)
+    return EnrichmentResult(
+        method="gsea",
+        table=table,
+        params=params,
+        collection_name=collection.name,
+        collection_version=collection.version,
+        collection_sha256=collection.sha256,
+        mapping=mapping,
+    )
+
+
+def _map_identifiers(collection: GeneSetCollection, ranked: np.ndarray, species: str | None,
+                     id_type: str | None) -> tuple[GeneSetCollection, dict[str, Any]]:
+    """Translate the collection into the ranking's identifier space.
+
+    A collection of unknown species and id type (a plain GMT) is matched exactly, as
+    written, like fgsea and gseapy do, unless ``species``/``id_type`` are given. A
+    collection that declares its space (e.g. the bundled library, human symbols) goes
+    through :func:`mamsets.ids.map_ids` when that module is available.
+    """
+    import importlib.util
+
+    declared = collection.species != "unknown" or collection.id_type != "unknown"
+    explicit = species is not None or id_type is not None
+    if not (declared or explicit) or importlib.util.find_spec("mamsets.ids") is None:
+        return collection, {"route": "exact", "note": "members matched to ranking ids as written"}
+    from ..ids import map_ids
+
+    mapped, report = map_ids(collection, list(ranked), species=species, id_type=id_type)
+    return mapped, dict(report.summary())
+
+
+def _finish(rows: dict[str, Any]) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    if len(df) == 0:
+        return empty_table(GSEA_SCHEMA)
+    p = df["pval"].to_numpy(dtype=np.float64)
+    padj = np.full(p.size, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        from scipy.stats import false_discovery_control
+
+        padj[ok] = false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
+    df["padj"] = padj
+    df = df.sort_values(["pval", "term"], kind="stable", na_position="last")
+    out = conform_table(df, GSEA_SCHEMA)
+    for c, d in GSEA_SCHEMA.items():  # text columns stay plain objects (pandas 3 infers "str")
+        if d == "object" and out[c].dtype != object:
+            out[c] = out[c].astype(object)
+    return out
+
+
+def _run_mamsets(scores: np.ndarray, ranked: np.ndarray, terms: list[str], descs: list[str],
+                 n_members: list[int], pos_list: list[np.ndarray], *, weight: float, method: str,
+                 n_perm: int, eps: float, sample_size: int, ss: np.random.SeedSequence,
+                 n_jobs: int, params: dict[str, Any]) -> pd.DataFrame:
+    if not terms:
+        params["n_multilevel"] = 0
+        return empty_table(GSEA_SCHEMA)
+    w = _k.gene_weights(scores, weight)
+    sizes = np.array([p.size for p in pos_list], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    es, peak = _k.enrichment_scores(w, np.concatenate(pos_list), offsets)
+
+    usizes, size_row = np.unique(sizes, return_inverse=True)
+    null = _null_matrix(w, usizes, n_perm, ss, n_jobs)
+    st = _null_stats(es, size_row, null)
+    fdr = _fdr_gsea(st.nes, size_row, st.null_nes)
+    del null
+
+    pval = (st.k + 1) / (st.n_sign + 1)
+    log2err = _simple_log2err(st.k, st.n_sign)
+    at_floor = st.k == 0
+    unbalanced = st.n_sign == 0
+    n_ml = 0
+    if method == "multilevel":
+        at_floor = np.zeros(es.size, dtype=bool)
+        unbalanced = (st.n_sign < MIN_SAME_SIGN) & (es != 0)
+        ml_err = _multilevel_log2err(pval, sample_size)
+        use_ml = (ml_err < log2err) & ~unbalanced & (es != 0)
+        if use_ml.any():
+            from ._multilevel import multilevel_pvalues
+
+            idx = np.flatnonzero(use_ml)
+            mp, merr, mfloor = multilevel_pvalues(
+                w, sizes[idx], es[idx], sample_size=sample_size, eps=eps,
+                seed_sequence=_unit_seed(ss, 1), n_jobs=n_jobs,
+            )
+            pval = pval.astype(np.float64)
+            log2err = log2err.astype(np.float64)
+            pval[idx] = mp
+            log2err[idx] = merr
+            at_floor[idx] = np.asarray(mfloor, dtype=bool)
+            n_ml = int(idx.size)
+        pval = np.where(unbalanced, np.nan, pval)
+        log2err = np.where(unbalanced, np.nan, log2err)
+    n_unbalanced = int(unbalanced.sum())
+    if n_unbalanced:
+        warnings.warn(
+            f"{n_unbalanced} gene set(s) have an ES whose sign is rare among random sets of their "
+            f"size (fewer than {MIN_SAME_SIGN if method == 'multilevel' else 1} of {n_perm}): the "
+            "ranking is unbalanced (mostly positive or mostly negative scores); their "
+            f"{'p-values' if method == 'multilevel' else 'NES'} are NaN. Centre or re-think the "
+            "gene-level statistic",
+            MamsetsWarning,
+            stacklevel=3,
+        )
+    params["n_multilevel"] = n_ml
+    params["n_unbalanced"] = n_unbalanced
+
+    le = [tuple(ranked[_k.leading_edge_positions(p, e, h)]) for p, e, h in zip(pos_list, es, peak)]
+    rows = {
+        "term": terms,
+        "description": descs,
+        "size": sizes,
+        "n_members": np.asarray(n_members, dtype=np.int64),
+        "es": es,
+        "nes": st.nes,
+        "pval": pval,
+        "fdr_gsea": fdr,
+        "log2err": log2err,
+        "pval_at_floor": at_floor,
+        "leading_edge": le,
+    }
+    return _finish(rows)
+
+
+def _run_gseapy(ranked: np.ndarray, scores: np.ndarray, terms: list[str], descs: list[str],
+                n_members: list[int], pos_list: list[np.ndarray], collection: GeneSetCollection, *,
+                weight: float, min_size: int, hi: int, method: str, n_perm: int, eps: float,
+                sample_size: int, ss: np.random.SeedSequence, n_jobs: int,
+                params: dict[str, Any]) -> pd.DataFrame:
+    if not terms:
+        return empty_table(GSEA_SCHEMA)
+    import gseapy
+
+    gseapy_seed = int(ss.generate_state(1)[0])
+    params["gseapy_seed"] = gseapy_seed
+    params["gseapy_version"] = gseapy.__version__
+    rnk = pd.Series(scores, index=pd.Index(ranked, name="gene"), name="score")
+    gene_sets = {t: [str(g) for g in collection[t].genes] for t in terms}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pre = gseapy.prerank(
+            rnk=rnk, gene_sets=gene_sets, outdir=None, min_size=min_size, max_size=hi,
+            permutation_num=n_perm, weight=weight, threads=n_jobs, no_plot=True, seed=gseapy_seed,
+            verbose=False, method=method, sample_size=sample_size, eps=eps,
+        )
+    res = pre.res2d.set_index("Term")
+    by_term = {t: i for i, t in enumerate(terms)}
+    sizes = np.array([p.size for p in pos_list], dtype=np.int64)
+    got = [t for t in res.index if t in by_term]
+    idx = [by_term[t] for t in got]
+    pval = pd.to_numeric(res.loc[got, "NOM p-val"], errors="coerce").to_numpy(dtype=np.float64)
+    lead = res.loc[got, "Lead_genes"].astype(str)
+    rows = {
+        "term": got,
+        "description": [descs[i] for i in idx],
+        "size": sizes[idx],
+        "n_members": np.asarray(n_members, dtype=np.int64)[idx],
+        "es": pd.to_numeric(res.loc[got, "ES"]).to_numpy(dtype=np.float64),
+        "nes": pd.to_numeric(res.loc[got, "NES"]).to_numpy(dtype=np.float64),
+        "pval": pval,
+        "fdr_gsea": pd.to_numeric(res.loc[got, "FDR q-val"]).to_numpy(dtype=np.float64),
+        "log2err": np.full(len(got), np.nan),
+        "pval_at_floor": pval == 0,
+        "leading_edge": [tuple(x for x in s.split(";") if x) for s in lead],
+    }
+    return _finish(rows)

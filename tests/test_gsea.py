@@ -1,0 +1,361 @@
+"""Preranked GSEA engine against R fgsea, gseapy and GSEA desktop outputs, plus calibration."""
+
+from __future__ import annotations
+
+import gzip
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from mamsets.engines import gsea as G
+from mamsets.engines.gsea import GSEA_SCHEMA, gsea, running_sum
+from mamsets.errors import DroppedInputWarning, IdentifierError, InputError, TiesWarning
+from mamsets.model import GeneSetCollection
+
+HAVE_MULTILEVEL = True
+try:
+    from mamsets.engines._multilevel import multilevel_pvalues  # noqa: F401
+except ImportError:  # pragma: no cover - until the multilevel kernel lands
+    HAVE_MULTILEVEL = False
+needs_multilevel = pytest.mark.skipif(not HAVE_MULTILEVEL, reason="multilevel kernel not available")
+
+
+# ----------------------------------------------------------------------------- fixtures
+def _read_gmt_gz(path: Path) -> GeneSetCollection:
+    sets, desc = {}, {}
+    with gzip.open(path, "rt") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            sets[f[0]] = list(dict.fromkeys(f[2:]))
+            desc[f[0]] = f[1]
+    return GeneSetCollection.from_dict(sets, name="reactome-15-500", descriptions=desc)
+
+
+@pytest.fixture(scope="module")
+def fgsea_example(tests_data: Path) -> tuple[pd.Series, GeneSetCollection]:
+    d = tests_data / "gsea"
+    rnk = pd.read_csv(d / "naive.vs.th1.rnk.gz", sep="\t", dtype={"ID": str}).set_index("ID")["t"]
+    return rnk, _read_gmt_gz(d / "mouse.reactome.15-500.gmt.gz")
+
+
+@pytest.fixture(scope="module")
+def fgsea_perm(fgsea_example):  # noqa: ANN001, ANN201
+    rnk, col = fgsea_example
+    return gsea(rnk, col, method="permutation", n_perm=10_000, rng=7, min_size=15, max_size=500)
+
+
+def _ref(tests_data: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(tests_data / "gsea" / name, sep="\t").set_index("pathway")
+
+
+def toy(n: int = 300, seed: int = 0) -> tuple[pd.Series, GeneSetCollection]:
+    rng = np.random.default_rng(seed)
+    genes = [f"G{i:04d}" for i in range(n)]
+    r = pd.Series(rng.standard_normal(n), index=genes)
+    sets = {
+        "top": list(r.sort_values(ascending=False).index[:12]),
+        "bottom": list(r.sort_values().index[:8]),
+        "rand_a": list(rng.choice(genes, 20, replace=False)),
+        "rand_b": list(rng.choice(genes, 20, replace=False)),
+        "rand_c": list(rng.choice(genes, 5, replace=False)) + ["NOT_RANKED_1", "NOT_RANKED_2"],
+    }
+    return r, GeneSetCollection.from_dict(sets, name="toy")
+
+
+# ----------------------------------------------------------------------------- R fgsea
+def test_es_size_leading_edge_equal_fgsea(tests_data: Path, fgsea_perm) -> None:  # noqa: ANN001
+    ref = _ref(tests_data, "fgsea-multilevel.tsv.gz")
+    t = fgsea_perm.table.set_index("term")
+    assert set(t.index) == set(ref.index) and len(t) == 586
+    t = t.loc[ref.index]
+    np.testing.assert_allclose(t["es"], ref["ES"], rtol=0, atol=1e-12)
+    assert (t["size"] == ref["size"]).all()
+    assert all(tuple(a) == tuple(b.split(",")) for a, b in zip(t["leading_edge"], ref["leadingEdge"]))
+
+
+def test_permutation_pvalues_agree_with_fgsea_simple(tests_data: Path, fgsea_perm) -> None:  # noqa: ANN001
+    ref = _ref(tests_data, "fgsea-simple-10000.tsv.gz")
+    t = fgsea_perm.table.set_index("term").loc[ref.index]
+    # both are (k+1)/(n+1) with n ~ 5,000 same-signed random sets: compare with a two-sample
+    # binomial z-score; 586 correlated tests -> a bound of 4.5 sd
+    n_ref = (ref["nMoreExtreme"] + 1) / ref["pval"] - 1
+    p = (t["pval"] + ref["pval"]) / 2
+    se = np.sqrt(p * (1 - p) * (1 / n_ref + 1 / n_ref))
+    z = (t["pval"] - ref["pval"]) / se
+    assert np.abs(z).max() < 4.5
+    assert abs(z.mean()) < 0.25  # no systematic bias
+    assert t["pval"].min() >= 1 / 10_001
+    # NES: same definition, Monte Carlo error of a mean over ~5,000 random ES (< 2 %)
+    np.testing.assert_allclose(t["nes"], ref["NES"], rtol=0.02)
+    assert (np.sign(t["nes"]) == np.sign(ref["NES"])).all()
+
+
+@needs_multilevel
+def test_multilevel_pvalues_agree_with_fgsea(tests_data: Path, fgsea_example) -> None:  # noqa: ANN001
+    ref = _ref(tests_data, "fgsea-multilevel.tsv.gz")
+    rnk, col = fgsea_example
+    res = gsea(rnk, col, rng=42, min_size=15, max_size=500)
+    t = res.table.set_index("term").loc[ref.index]
+    lp, lr = np.log2(t["pval"]), np.log2(ref["pval"])
+    err = np.sqrt(t["log2err"].fillna(0) ** 2 + ref["log2err"].fillna(0) ** 2)
+    # within 4 combined standard errors (log2 scale), plus a little for p near 1
+    assert (np.abs(lp - lr) <= 4 * err + 0.15).mean() >= 0.99
+    assert t["pval"].min() < 1e-20  # far below 1/n_perm, like fgsea (1e-27)
+    np.testing.assert_allclose(t["es"], ref["ES"], atol=1e-12)
+
+
+# ----------------------------------------------------------------------------- gseapy
+def test_es_equal_gseapy_prerank(fgsea_example) -> None:  # noqa: ANN001
+    gseapy = pytest.importorskip("gseapy")
+    rnk, col = fgsea_example
+    sub = col.select(list(col.ids)[:60])
+    ours = gsea(rnk, sub, method="permutation", n_perm=20, rng=1, min_size=15).table.set_index("term")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pre = gseapy.prerank(rnk=rnk, gene_sets=sub.to_dict(), outdir=None, permutation_num=20,
+                             min_size=15, max_size=500, seed=1, threads=1, no_plot=True)
+    theirs = pre.res2d.set_index("Term")
+    np.testing.assert_allclose(ours.loc[theirs.index, "es"], theirs["ES"].astype(float), atol=1e-12)
+
+
+def test_engine_gseapy_same_schema(fgsea_example) -> None:  # noqa: ANN001
+    pytest.importorskip("gseapy")
+    rnk, col = fgsea_example
+    sub = col.select(list(col.ids)[:10])
+    res = gsea(rnk, sub, method="permutation", n_perm=50, rng=3, engine="gseapy")
+    assert list(res.table.columns) == list(GSEA_SCHEMA)
+    assert res.table.dtypes.astype(str).tolist() == list(GSEA_SCHEMA.values())
+    ours = gsea(rnk, sub, method="permutation", n_perm=50, rng=3).table.set_index("term")
+    t = res.table.set_index("term")
+    np.testing.assert_allclose(t["es"], ours.loc[t.index, "es"], atol=1e-12)
+    assert (t["size"] == ours.loc[t.index, "size"]).all()
+    assert res.params["engine"] == "gseapy" and "gseapy_seed" in res.params
+
+
+# ----------------------------------------------------------------------------- GSEA desktop
+def _edb(tests_data: Path) -> list[dict]:
+    with gzip.open(tests_data / "gsea" / "gsea-desktop" / "results.edb.gz") as fh:
+        root = ET.parse(fh).getroot()
+    out = []
+    for d in root:
+        a = d.attrib
+        out.append({
+            "term": a["GENESET"].split("#", 1)[1],
+            "es": float(a["ES"]), "nes": float(a["NES"]), "np": float(a["NP"]), "fdr": float(a["FDR"]),
+            "rank_at_es": int(float(a["RANK_AT_ES"])),
+            "hits": np.array(a["HIT_INDICES"].split(), dtype=int),
+            "profile": np.array(a["ES_PROFILE"].split(), dtype=float),
+            "null": np.array(a["RND_ES"].split(), dtype=float),
+        })
+    return out
+
+
+def _desktop_inputs(tests_data: Path) -> tuple[pd.Series, GeneSetCollection]:
+    d = tests_data / "gsea" / "gsea-desktop"
+    rnk = pd.read_csv(d / "gsea_data.gsea_data.rnk", sep="\t", header=None, index_col=0).iloc[:, 0]
+    sets = {}
+    for line in (d / "gene_sets.gmt").read_text().splitlines():
+        f = line.split("\t")
+        sets[f[0]] = f[2:]
+    return rnk, GeneSetCollection.from_dict(sets)
+
+
+def test_es_equals_gsea_desktop(tests_data: Path) -> None:
+    rnk, col = _desktop_inputs(tests_data)
+    res = gsea(rnk, col, method="permutation", n_perm=100, rng=1).table.set_index("term")
+    for rec in _edb(tests_data):
+        assert res.loc[rec["term"], "es"] == pytest.approx(rec["es"], abs=5.001e-5)
+        rs = running_sum(rnk, col[rec["term"]].genes)
+        assert rs.positions.tolist() == rec["hits"].tolist()
+        np.testing.assert_allclose(rs.curve[rs.positions], rec["profile"], atol=5.001e-5)
+        assert rs.peak == rec["rank_at_es"]
+
+
+def test_nes_np_fdr_from_gsea_desktop_nulls(tests_data: Path) -> None:
+    recs = _edb(tests_data)
+    es = np.array([r["es"] for r in recs])
+    null = np.vstack([r["null"] for r in recs])  # one row per set (its own null)
+    rows = np.arange(len(recs))
+    st_ = G._null_stats(es, rows, null)
+    nes_desktop = np.array([r["nes"] for r in recs])
+    # nulls and ES are printed with 4 decimals: NES to 1e-3
+    np.testing.assert_allclose(st_.nes, nes_desktop, atol=1e-3)
+    # GSEA desktop's nominal p is k/n (ours adds one to both: (k+1)/(n+1))
+    np.testing.assert_allclose(st_.k / st_.n_sign, [r["np"] for r in recs], atol=5.001e-5)
+    fdr = G._fdr_gsea(st_.nes, rows, st_.null_nes)
+    np.testing.assert_allclose(fdr, [r["fdr"] for r in recs], atol=0.005)
+
+
+# ----------------------------------------------------------------------------- calibration
+def test_pvalues_uniform_on_random_rankings() -> None:
+    rng = np.random.default_rng(20261125)
+    n = 1000
+    genes = [f"g{i}" for i in range(n)]
+    r = pd.Series(rng.standard_normal(n), index=genes)
+    sizes = rng.integers(5, 60, 400)
+    sets = {f"s{i}": list(rng.choice(genes, k, replace=False)) for i, k in enumerate(sizes)}
+    res = gsea(r, GeneSetCollection.from_dict(sets), method="permutation", n_perm=1000, rng=11)
+    p = res.table["pval"].to_numpy()
+    assert p.min() >= 1 / 1001
+    assert stats.kstest(p, "uniform").pvalue > 0.01
+    # NES of random sets centre on +-1
+    assert abs(np.median(np.abs(res.table["nes"])) - 1) < 0.1
+
+
+def test_permutation_pvalue_floor_and_flag() -> None:
+    r, col = toy()
+    res = gsea(r, col, method="permutation", n_perm=200, rng=5).table.set_index("term")
+    assert res.loc["top", "pval"] >= 1 / 201
+    assert bool(res.loc["top", "pval_at_floor"])  # nothing beats the 12 top genes
+    assert res.loc["top", "es"] == pytest.approx(1.0)
+    assert res.loc["bottom", "es"] == pytest.approx(-1.0)
+    assert not res.loc[["rand_a", "rand_b"], "pval_at_floor"].any()
+
+
+# ----------------------------------------------------------------------------- table and params
+def test_table_schema_sizes_and_params() -> None:
+    r, col = toy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = gsea(r, col, method="permutation", n_perm=100, rng=1)
+    t = res.table.set_index("term")
+    assert list(res.table.columns) == list(GSEA_SCHEMA)
+    assert res.table.dtypes.astype(str).tolist() == list(GSEA_SCHEMA.values())
+    assert (t.loc["rand_c", "size"], t.loc["rand_c", "n_members"]) == (5, 7)
+    assert res.params["n_members_not_ranked"] == 2
+    assert res.params["seed"] == 1 and res.params["pvalue_method"] == "permutation"
+    assert res.method == "gsea" and res.collection_sha256 == col.sha256
+    assert res.table["pval"].is_monotonic_increasing
+    padj = stats.false_discovery_control(res.table["pval"], method="bh")
+    np.testing.assert_allclose(res.table["padj"], padj)
+    assert all(isinstance(x, tuple) for x in res.table["leading_edge"])
+    le_top = t.loc["top", "leading_edge"]
+    assert list(le_top) == list(r.sort_values(ascending=False).index[:12])
+
+
+def test_empty_result_keeps_schema() -> None:
+    r, col = toy()
+    with pytest.warns(DroppedInputWarning, match="5 of 5 gene sets not tested"):
+        res = gsea(r, col, method="permutation", min_size=50, max_size=60, rng=1)
+    assert len(res.table) == 0
+    assert list(res.table.columns) == list(GSEA_SCHEMA)
+    assert res.table.dtypes.astype(str).tolist() == list(GSEA_SCHEMA.values())
+    assert res.params["n_sets_below_min_size"] == 5
+
+
+def test_seed_recorded_when_none_reproduces() -> None:
+    r, col = toy()
+    a = gsea(r, col, method="permutation", n_perm=100)
+    b = gsea(r, col, method="permutation", n_perm=100, rng=a.params["seed"])
+    pd.testing.assert_frame_equal(a.table, b.table)
+
+
+def test_n_jobs_bit_identical() -> None:
+    r, col = toy()
+    a = gsea(r, col, method="permutation", n_perm=2500, rng=3, n_jobs=1)
+    b = gsea(r, col, method="permutation", n_perm=2500, rng=3, n_jobs=2)
+    pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
+
+
+@needs_multilevel
+def test_n_jobs_bit_identical_multilevel() -> None:
+    r, col = toy()
+    a = gsea(r, col, n_perm=500, rng=3, n_jobs=1)
+    b = gsea(r, col, n_perm=500, rng=3, n_jobs=2)
+    pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), data=st.data())
+def test_invariant_to_order_of_sets_and_genes(seed: int, data: st.DataObject) -> None:
+    r, col = toy(120, seed % 1000)
+    perm = data.draw(st.permutations(list(col.ids)))
+    shuffled = GeneSetCollection.from_dict(
+        {k: data.draw(st.permutations(list(col[k].genes))) for k in perm}, name="toy")
+    a = gsea(r, col, method="permutation", n_perm=100, rng=seed).table
+    b = gsea(r, shuffled, method="permutation", n_perm=100, rng=seed).table
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert (a["es"].abs() <= 1).all()
+
+
+def test_invariant_to_ranking_order() -> None:
+    r, col = toy()
+    a = gsea(r, col, method="permutation", n_perm=100, rng=2).table
+    b = gsea(r.sample(frac=1, random_state=1), col, method="permutation", n_perm=100, rng=2).table
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+# ----------------------------------------------------------------------------- input errors
+def test_duplicated_genes_error_lists_examples_and_options() -> None:
+    r = pd.Series([1.0, 2.0, 3.0], index=["A", "B", "A"])
+    with pytest.raises(InputError, match=r"duplicated gene ids.*'A'.*duplicates="):
+        gsea(r, GeneSetCollection.from_dict({"s": ["A"]}), method="permutation")
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_nonfinite_scores_error(bad: float) -> None:
+    r = pd.Series([1.0, bad, 3.0], index=["A", "B", "C"])
+    with pytest.raises(InputError, match=r"non-finite scores, e.g. \['B="):
+        gsea(r, GeneSetCollection.from_dict({"s": ["A"]}), method="permutation")
+
+
+def test_ties_warn_with_fraction_and_break_by_gene_id() -> None:
+    r = pd.Series([1.0, 1.0, 0.5, 0.0, -1.0], index=["B", "A", "C", "D", "E"])
+    with pytest.warns(TiesWarning, match="20.0% of the ranking"):
+        rs = running_sum(r, ["A"])
+    assert list(rs.ranked_genes) == ["A", "B", "C", "D", "E"]
+    assert rs.positions.tolist() == [0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"method": "exact"}, "method='exact'"),
+        ({"engine": "blitz"}, "engine='blitz'"),
+        ({"weight": -1}, "weight=-1"),
+        ({"min_size": 0}, "min_size=0"),
+        ({"min_size": 10, "max_size": 5}, "max_size=5 is smaller"),
+        ({"n_perm": 0}, "n_perm=0"),
+        ({"eps": 1.5}, "eps=1.5"),
+        ({"n_jobs": 0}, "n_jobs=0"),
+        ({"rng": "x"}, "rng='x'"),
+    ],
+)
+def test_parameter_errors(kwargs: dict, match: str) -> None:
+    r, col = toy()
+    with pytest.raises(InputError, match=match):
+        gsea(r, col, **{"method": "permutation", **kwargs})
+
+
+def test_no_overlap_is_identifier_error() -> None:
+    r, _ = toy()
+    with pytest.raises(IdentifierError, match="species and identifier type"):
+        gsea(r, GeneSetCollection.from_dict({"s": ["x1", "x2"]}), method="permutation")
+
+
+def test_bad_ranking_types() -> None:
+    col = GeneSetCollection.from_dict({"s": ["A"]})
+    with pytest.raises(InputError, match="pandas Series"):
+        gsea([1, 2, 3], col, method="permutation")
+    with pytest.raises(InputError, match="floats"):
+        gsea(pd.Series([1.0, 2.0], index=[1.0, 2.0]), col, method="permutation")
+    with pytest.raises(InputError, match="numbers"):
+        gsea(pd.Series(["a", "b"], index=["A", "B"]), col, method="permutation")
+    res = gsea(pd.Series({"A": 2.0, "B": 1.0, "C": -1.0}), col, method="permutation", n_perm=10, rng=0)
+    assert res.table.loc[0, "es"] == pytest.approx(1.0)
+
+
+def test_running_sum_checks_members() -> None:
+    r, _ = toy()
+    rs = running_sum(r, ["G0001", "G0002", "nope"])
+    assert rs.missing == ("nope",)
+    assert rs.curve.shape == (300,) and rs.curve[-1] == pytest.approx(0, abs=1e-12)
+    with pytest.raises(InputError, match="between 1 and N-1"):
+        running_sum(r, ["nope"])
