@@ -287,7 +287,7 @@ def ora(
         ========================  =========================================================
         ``query``                 query name
         ``term``                  set id
-        ``description``           set description (or title)
+        ``description``           set title (or GMT description)
         ``size``                  K, genes of the set in the universe
         ``n_members``             members of the set (before identifier mapping)
         ``n_lost_to_universe``    members with no identifier in the universe
@@ -533,7 +533,7 @@ def _build_table(
     nq, ns = arr.pval.shape
     ids = np.array([coll.sets[j].id for j in kept], dtype=object)
     desc = np.array(
-        [coll.sets[j].description or coll.sets[j].title for j in kept], dtype=object
+        [coll.sets[j].title or coll.sets[j].description for j in kept], dtype=object
     )
     names = uni[genes_flat].tolist()
     b = bounds.tolist()

@@ -1,0 +1,351 @@
+"""``mamsets ora``: over-representation analysis from gene lists or a differential-expression table.
+
+Two ways in::
+
+    mamsets ora GENES [GENES ...] --universe UNIVERSE [--column C] -o OUTDIR
+    mamsets ora --from-table DE.tsv [--gene-column G] [--padj-column P] [--lfc-column L]
+                [--padj-max 0.05] [--lfc-min 0] -o OUTDIR
+
+GENES and UNIVERSE are text files with one gene per line, or CSV/TSV tables
+whose column ``--column`` holds the genes. Each GENES file is one query, named
+after the file. With ``--from-table`` the ``up`` and ``down`` queries and the
+universe (every gene of the table with an adjusted p-value and a fold change)
+come from one results table (DESeq2, limma, edgeR, Seurat column names are
+recognised). OUTDIR receives ``results.tsv`` and ``params.json``, atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import io
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._atomic import atomic_dir, check_writable
+from ..errors import DroppedInputWarning, DuplicateGeneWarning, InputError
+from ..engines.ora import ora
+from ..io.gmt import read_gmt
+
+__all__ = ["register", "run"]
+
+#: Column names recognised in differential-expression tables, in order of preference.
+GENE_COLUMNS = (
+    "gene", "gene_id", "gene_symbol", "symbol", "gene_name", "genes", "Gene", "GeneID", "Gene.ID",
+    "gene.id", "Symbol", "SYMBOL", "GeneSymbol", "ENTREZID", "entrez", "ensembl_gene_id", "ID",
+    "id", "feature", "Feature", "names",
+)
+PADJ_COLUMNS = ("padj", "adj.P.Val", "FDR", "p_val_adj", "adj_pval", "q_value", "qvalue", "fdr")
+LFC_COLUMNS = ("log2FoldChange", "logFC", "avg_log2FC", "avg_logFC", "log2FC", "lfc")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = subparsers.add_parser(
+        "ora",
+        help="over-representation analysis of gene lists (hypergeometric test, explicit universe)",
+        description=(
+            "Over-representation analysis (hypergeometric upper tail = one-sided Fisher test) of "
+            "gene lists in gene sets, against an explicit universe: every gene that could have "
+            "been in the lists (all genes measured). Writes OUTDIR/results.tsv and "
+            "OUTDIR/params.json. Either give GENES files and --universe, or --from-table with a "
+            "differential-expression table, from which the up and down lists and the universe "
+            "are built."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument(
+        "genes", nargs="*", metavar="GENES",
+        help="file(s) with one gene per line, or CSV/TSV tables with --column; one query per file",
+    )
+    p.add_argument(
+        "--universe", metavar="UNIVERSE",
+        help="file of all measured genes (one per line, or a table with --column)",
+    )
+    p.add_argument("--column", metavar="C", help="column holding the genes when GENES/UNIVERSE are tables")
+    p.add_argument("--from-table", metavar="DE.tsv", help="differential-expression results table (CSV/TSV)")
+    p.add_argument("--gene-column", metavar="G", help="gene column of --from-table (auto-detected)")
+    p.add_argument("--padj-column", metavar="P", help="adjusted p-value column (auto: padj, adj.P.Val, FDR, p_val_adj)")
+    p.add_argument("--lfc-column", metavar="L", help="log fold change column (auto: log2FoldChange, logFC, avg_log2FC)")
+    p.add_argument("--padj-max", type=float, default=0.05, help="genes with padj <= this are selected")
+    p.add_argument("--lfc-min", type=float, default=0.0, help="and with |log fold change| >= this (and non-zero)")
+    p.add_argument("--gmt", metavar="FILE", help="gene sets as GMT (default: the built-in MAM library)")
+    p.add_argument("--species", help="species of your genes (human, mouse, rat); detected when omitted")
+    p.add_argument("--id-type", help="identifier type of your genes (symbol, entrez, ensembl); detected when omitted")
+    p.add_argument("--min-size", type=int, default=1, help="smallest set size (members in the universe) tested")
+    p.add_argument("--max-size", type=int, default=None, help="largest set size tested (default: no limit)")
+    p.add_argument("--alternative", choices=("greater", "less", "two-sided"), default="greater",
+                   help="greater = over-representation; less = depletion")
+    p.add_argument("--outside-universe", choices=("error", "drop"), default="error",
+                   help="query genes missing from the universe: stop with an error, or drop them with a warning")
+    p.add_argument("--engine", choices=("mamsets", "gseapy"), default="mamsets",
+                   help="compute p-values with mamsets or with gseapy.enrich (same table)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)")
+    p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
+    p.set_defaults(func=run)
+
+
+# ---------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------
+def _open_text(path: Path) -> str:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such file")
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason}); re-save it as UTF-8") from None
+
+
+def _sep_for(path: Path, first_line: str) -> str:
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".csv"):
+        return ","
+    if name.endswith((".tsv", ".tab", ".txt", ".rnk")) or "\t" in first_line:
+        return "\t"
+    return ","
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    text = _open_text(path)
+    first = text.split("\n", 1)[0]
+    sep = _sep_for(path, first)
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=True, comment=None)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{path}: cannot read as a {'comma' if sep == ',' else 'tab'}-separated table: {exc}") from None
+    return df
+
+
+def _read_gene_file(path: Path, column: str | None, what: str) -> list[str]:
+    """Genes from a one-per-line text file, or from column ``column`` of a table."""
+    if column is not None:
+        df = _read_table(path)
+        if column not in df.columns:
+            raise InputError(
+                f"{path}: no column {column!r} for {what}; columns are {list(df.columns)[:20]} "
+                "(pass --column with one of them)"
+            )
+        values = df[column]
+        n_missing = int(values.isna().sum())
+        genes = values.dropna().str.strip()
+        genes = genes[genes != ""].tolist()
+        n_missing += int(len(values) - n_missing - len(genes))
+        if n_missing:
+            warnings.warn(
+                f"{path}: {n_missing} row(s) without a gene identifier in column {column!r} ignored",
+                DroppedInputWarning,
+                stacklevel=2,
+            )
+        return genes
+    genes = []
+    for lineno, line in enumerate(_open_text(path).splitlines(), start=1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        if "\t" in s or "," in s:
+            cols = [c.strip() for c in s.replace(",", "\t").split("\t")]
+            raise InputError(
+                f"{path}, line {lineno}: several fields ({cols[:6]}); this looks like a table: "
+                "pass --column NAME to say which column holds the genes"
+            )
+        genes.append(s)
+    if not genes:
+        raise InputError(f"{path}: no genes found ({what} needs one gene per line)")
+    return genes
+
+
+def _pick(df: pd.DataFrame, given: str | None, candidates: tuple[str, ...], flag: str, what: str) -> str:
+    if given is not None:
+        if given not in df.columns:
+            raise InputError(
+                f"{flag} {given!r}: no such column; columns seen: {list(df.columns)[:30]}"
+            )
+        return given
+    for c in candidates:
+        if c in df.columns:
+            return c
+    raise InputError(
+        f"cannot tell which column holds the {what}; columns seen: {list(df.columns)[:30]}. "
+        f"Pass {flag} NAME"
+    )
+
+
+def _lists_from_table(
+    path: Path,
+    gene_column: str | None,
+    padj_column: str | None,
+    lfc_column: str | None,
+    padj_max: float,
+    lfc_min: float,
+) -> tuple[dict[str, list[str]], list[str], dict[str, Any]]:
+    """``{"up": [...], "down": [...]}``, the universe and what was done, from a DE table."""
+    if not (0 < padj_max <= 1):
+        raise InputError(f"--padj-max {padj_max}: must be in (0, 1]")
+    if lfc_min < 0:
+        raise InputError(f"--lfc-min {lfc_min}: must be >= 0 (it bounds |log fold change|)")
+    df = _read_table(path)
+    if gene_column is None and not any(c in df.columns for c in GENE_COLUMNS):
+        first = str(df.columns[0])
+        if first.startswith("Unnamed") or first == "":
+            gene_column = df.columns[0]  # row names written by R's write.csv / write.table
+    gcol = _pick(df, gene_column, GENE_COLUMNS, "--gene-column", "gene identifiers")
+    pcol = _pick(df, padj_column, PADJ_COLUMNS, "--padj-column", "adjusted p-values")
+    lcol = _pick(df, lfc_column, LFC_COLUMNS, "--lfc-column", "log fold changes")
+    genes = df[gcol].str.strip()
+    padj = pd.to_numeric(df[pcol], errors="coerce")
+    lfc = pd.to_numeric(df[lcol], errors="coerce")
+    no_id = genes.isna() | (genes == "")
+    no_stat = ~no_id & (padj.isna() | lfc.isna())
+    if no_id.any():
+        warnings.warn(
+            f"{path}: {int(no_id.sum())} row(s) without a gene identifier in {gcol!r} ignored",
+            DroppedInputWarning,
+            stacklevel=2,
+        )
+    if no_stat.any():
+        warnings.warn(
+            f"{path}: {int(no_stat.sum())} row(s) without {pcol!r} or {lcol!r} (e.g. filtered "
+            "before testing) left out of the universe: they could not have been selected",
+            DroppedInputWarning,
+            stacklevel=2,
+        )
+    tab = pd.DataFrame({"gene": genes, "padj": padj, "lfc": lfc})[~(no_id | no_stat)]
+    n_dup = int(tab["gene"].duplicated().sum())
+    if n_dup:
+        warnings.warn(
+            f"{path}: {n_dup} duplicated gene identifier(s) in {gcol!r}; kept the row with the "
+            f"smallest {pcol!r} for each, e.g. {tab.loc[tab['gene'].duplicated(), 'gene'].head(5).tolist()}",
+            DuplicateGeneWarning,
+            stacklevel=2,
+        )
+        tab = tab.sort_values("padj", kind="stable").drop_duplicates("gene", keep="first")
+    sig = tab["padj"] <= padj_max
+    up = tab.loc[sig & (tab["lfc"] > 0) & (tab["lfc"] >= lfc_min), "gene"].tolist()
+    down = tab.loc[sig & (tab["lfc"] < 0) & (tab["lfc"] <= -lfc_min), "gene"].tolist()
+    universe = tab["gene"].tolist()
+    if not universe:
+        raise InputError(f"{path}: no row has a gene identifier, {pcol!r} and {lcol!r}")
+    queries = {name: lst for name, lst in (("up", up), ("down", down)) if lst}
+    if not queries:
+        raise InputError(
+            f"{path}: no gene has {pcol} <= {padj_max} and |{lcol}| >= {lfc_min}; nothing to test "
+            "(relax --padj-max / --lfc-min)"
+        )
+    info = {
+        "table": str(path),
+        "gene_column": gcol,
+        "padj_column": pcol,
+        "lfc_column": lcol,
+        "padj_max": padj_max,
+        "lfc_min": lfc_min,
+        "n_rows": int(len(df)),
+        "n_rows_without_id": int(no_id.sum()),
+        "n_rows_without_statistics": int(no_stat.sum()),
+        "n_duplicated_ids": n_dup,
+        "n_up": len(up),
+        "n_down": len(down),
+        "selection": f"{pcol} <= {padj_max} and |{lcol}| >= {lfc_min} (non-zero); sign gives up/down",
+        "universe": "every gene of the table with an identifier, an adjusted p-value and a fold change",
+    }
+    return queries, universe, info
+
+
+# ---------------------------------------------------------------------------
+# run
+# ---------------------------------------------------------------------------
+def _query_name(path: Path, taken: set[str]) -> str:
+    name = path.name
+    for suffix in (".gz", ".txt", ".tsv", ".csv", ".tab", ".list"):
+        name = name.removesuffix(suffix)
+    base, i = name or "query", 2
+    while name in taken:
+        name, i = f"{base}_{i}", i + 1
+    taken.add(name)
+    return name
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    check_writable(out, args.force)  # fail before any work
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        source: dict[str, Any] = {}
+        if args.from_table:
+            if args.genes or args.universe:
+                raise InputError(
+                    "--from-table builds the gene lists and the universe itself; do not also give "
+                    "GENES or --universe"
+                )
+            queries, universe, source = _lists_from_table(
+                Path(args.from_table), args.gene_column, args.padj_column, args.lfc_column,
+                args.padj_max, args.lfc_min,
+            )
+        else:
+            if not args.genes:
+                raise InputError("give GENES file(s) and --universe, or --from-table DE.tsv")
+            if not args.universe:
+                raise InputError(
+                    "--universe is required: a file of every gene that could have been in your "
+                    "lists (all genes measured). The library's own genes are not a valid universe. "
+                    "With a differential-expression table, use --from-table, which takes it from "
+                    "the table"
+                )
+            taken: set[str] = set()
+            queries = {
+                _query_name(Path(g), taken): _read_gene_file(Path(g), args.column, "GENES")
+                for g in args.genes
+            }
+            universe = _read_gene_file(Path(args.universe), args.column, "--universe")
+            source = {"genes": list(args.genes), "universe": args.universe, "column": args.column}
+        collection = read_gmt(args.gmt) if args.gmt else None
+        res = ora(
+            queries,
+            collection,
+            universe=universe,
+            min_size=args.min_size,
+            max_size=args.max_size,
+            alternative=args.alternative,
+            outside_universe=args.outside_universe,
+            species=args.species,
+            id_type=args.id_type,
+            engine=args.engine,
+        )
+    for w in caught:
+        print(f"mamsets ora: warning: {w.message}", file=sys.stderr)
+    res = dataclasses.replace(res, params={**res.params, "input": source, "gmt": args.gmt})
+    with atomic_dir(out, overwrite=args.force) as tmp:
+        res.to_tsv(tmp / "results.tsv")
+        res.to_json_params(tmp / "params.json")
+    _print_summary(res, out)
+    return 0
+
+
+def _print_summary(res: Any, out: Path) -> None:
+    p = res.params
+    print(
+        f"mamsets ora: {p['n_queries']} quer{'y' if p['n_queries'] == 1 else 'ies'} x "
+        f"{p['n_sets_tested']} sets (of {p['n_sets_in_collection']} in {res.collection_name}; "
+        f"{p['n_sets_dropped_min_size'] + p['n_sets_dropped_max_size']} not tested: members in the universe outside --min-size..--max-size) "
+        f"over a universe of {p['universe_size']:,} genes; alternative={p['alternative']}"
+    )
+    t = res.table
+    for name, qp in p["queries"].items():
+        block = t[t["query"] == name]
+        sig = block[block["padj"] < 0.05]
+        line = f"  {name}: {qp['n_tested']} genes, {len(sig)} sets with padj < 0.05"
+        if len(block):
+            top = block.iloc[0]
+            line += (
+                f"; top {top['term']} (overlap {top['overlap']}/{top['size']}, "
+                f"p={top['pval']:.3g}, padj={top['padj']:.3g})"
+            )
+        print(line)
+    print(f"wrote {out / 'results.tsv'} and {out / 'params.json'}")

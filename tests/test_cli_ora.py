@@ -1,0 +1,170 @@
+"""``mamsets ora``: gene lists and DE tables in, results.tsv + params.json out.
+
+Expected numbers come from ``scipy.stats.hypergeom`` on counts written out by
+hand from the fixtures in ``tests/data/ora`` (see its README).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from scipy.stats import hypergeom
+
+from mamsets.cli import main
+
+UP = ["ITPR1", "ITPR2", "ITPR3", "RYR1", "RYR2", "ACTB"]
+DOWN = ["MFN1", "MFN2", "DNM1L", "FIS1", "GAPDH"]
+N_MEASURED = 67  # genes with statistics in every DE fixture
+
+
+@pytest.fixture
+def d(tests_data):
+    return tests_data / "ora"
+
+
+def read_results(out):
+    return pd.read_csv(out / "results.tsv", sep="\t", comment="#")
+
+
+def test_lists_with_gmt(d, tmp_path, capsys):
+    out = tmp_path / "res"
+    rc = main(["ora", str(d / "up.txt"), str(d / "down.txt"), "--universe", str(d / "universe.txt"),
+               "--gmt", str(d / "toy.gmt"), "-o", str(out)])
+    assert rc == 0
+    t = read_results(out)
+    assert t["query"].drop_duplicates().tolist() == ["up", "down"]
+    row = t[(t["query"] == "up") & (t["term"] == "IP3R")].iloc[0]
+    # N=67, IP3R K=3 all in the universe, n=6 up genes, k=3
+    assert row["pval"] == pytest.approx(hypergeom.sf(2, N_MEASURED, 3, 6), rel=1e-12)
+    fusion = t[(t["query"] == "down") & (t["term"] == "FUSION")].iloc[0]
+    assert fusion["size"] == 2 and fusion["n_lost_to_universe"] == 1  # OPA1 not measured
+    assert fusion["overlap_genes"] == "MFN1;MFN2"
+    params = json.loads((out / "params.json").read_text())
+    assert params["method"] == "ora" and params["params"]["universe_size"] == N_MEASURED
+    assert "IP3R" in capsys.readouterr().out
+
+
+def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
+    out = tmp_path / "res"
+    rc = main(["ora", "--from-table", str(d / "deseq2_results.csv"), "-o", str(out)])
+    assert rc == 0
+    params = json.loads((out / "params.json").read_text())["params"]
+    src = params["input"]
+    assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == (
+        "Unnamed: 0", "padj", "log2FoldChange")
+    assert (src["n_up"], src["n_down"]) == (6, 5)
+    assert src["n_rows_without_statistics"] == 3
+    assert params["universe_size"] == N_MEASURED
+    t = read_results(out)
+    assert set(t["query"]) == {"up", "down"}
+    ip3 = t[(t["query"] == "up") & (t["term"] == "MAMS_IP3_RECEPTORS")].iloc[0]
+    assert (ip3["size"], ip3["overlap"]) == (3, 3)
+    assert ip3["pval"] == pytest.approx(hypergeom.sf(2, N_MEASURED, 3, 6), rel=1e-12)
+    for _, r in t.iterrows():  # every row against scipy
+        n = 6 if r["query"] == "up" else 5
+        assert r["pval"] == pytest.approx(hypergeom.sf(r["overlap"] - 1, N_MEASURED, r["size"], n),
+                                          rel=1e-12)
+    captured = capsys.readouterr()
+    assert "up: 6 genes" in captured.out and "3 row(s) without" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("name", "cols"),
+    [("limma_toptable.tsv", ("ID", "adj.P.Val", "logFC")),
+     ("seurat_markers.tsv", ("gene", "p_val_adj", "avg_log2FC"))],
+)
+def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
+    out = tmp_path / "res"
+    rc = main(["ora", "--from-table", str(d / name), "--gmt", str(d / "toy.gmt"), "-o", str(out)])
+    assert rc == 0
+    src = json.loads((out / "params.json").read_text())["params"]["input"]
+    assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == cols
+    assert (src["n_up"], src["n_down"]) == (6, 5)  # limma's duplicate ITPR1 row is not counted twice
+    if name.startswith("limma"):
+        assert src["n_duplicated_ids"] == 1
+        assert "duplicated gene identifier" in capsys.readouterr().err
+
+
+def test_thresholds(d, tmp_path):
+    out = tmp_path / "res"
+    rc = main(["ora", "--from-table", str(d / "seurat_markers.tsv"), "--gmt", str(d / "toy.gmt"),
+               "--lfc-min", "2.0", "--padj-max", "0.01", "-o", str(out)])
+    assert rc == 0
+    src = json.loads((out / "params.json").read_text())["params"]["input"]
+    tab = pd.read_csv(d / "seurat_markers.tsv", sep="\t")
+    sel = tab[(tab["p_val_adj"] <= 0.01) & (tab["avg_log2FC"].abs() >= 2.0)]
+    assert src["n_up"] == int((sel["avg_log2FC"] > 0).sum())
+    assert src["n_down"] == int((sel["avg_log2FC"] < 0).sum())
+
+
+def test_explicit_columns_and_unknown_columns(d, tmp_path, capsys):
+    rc = main(["ora", "--from-table", str(d / "unknown_columns.tsv"), "-o", str(tmp_path / "x")])
+    assert rc == 2
+    err = capsys.readouterr().err
+    assert "columns seen: ['name', 'score', 'q']" in err and "--gene-column" in err
+    assert not (tmp_path / "x").exists()
+    rc = main(["ora", "--from-table", str(d / "unknown_columns.tsv"), "--gene-column", "name",
+               "--padj-column", "q", "--lfc-column", "score", "--gmt", str(d / "toy.gmt"),
+               "-o", str(tmp_path / "y")])
+    assert rc == 0
+
+
+def test_existing_output_needs_force(d, tmp_path, capsys):
+    out = tmp_path / "res"
+    args = ["ora", str(d / "up.txt"), "--universe", str(d / "universe.txt"), "--gmt",
+            str(d / "toy.gmt"), "-o", str(out)]
+    assert main(args) == 0
+    assert main(args) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main([*args, "--force"]) == 0
+
+
+def test_user_errors_exit_2(d, tmp_path, capsys):
+    base = ["--gmt", str(d / "toy.gmt"), "-o", str(tmp_path / "o")]
+    assert main(["ora", str(d / "up.txt"), *base]) == 2
+    assert "--universe is required" in capsys.readouterr().err
+    # a table given as a plain list
+    assert main(["ora", str(d / "seurat_markers.tsv"), "--universe", str(d / "universe.txt"), *base]) == 2
+    assert "pass --column" in capsys.readouterr().err
+    # genes outside the universe
+    (tmp_path / "odd.txt").write_text("ITPR1\nNOTMEASURED\n")
+    assert main(["ora", str(tmp_path / "odd.txt"), "--universe", str(d / "universe.txt"), *base]) == 2
+    assert "NOTMEASURED" in capsys.readouterr().err
+    assert main(["ora", str(tmp_path / "odd.txt"), "--universe", str(d / "universe.txt"),
+                 "--outside-universe", "drop", *base]) == 0
+    assert main(["ora", str(tmp_path / "missing.txt"), "--universe", str(d / "universe.txt"),
+                 "--gmt", str(d / "toy.gmt"), "-o", str(tmp_path / "p")]) == 2
+
+
+def test_column_of_a_table(d, tmp_path):
+    out = tmp_path / "res"
+    rc = main(["ora", str(d / "seurat_markers.tsv"), "--universe", str(d / "seurat_markers.tsv"),
+               "--column", "gene", "--gmt", str(d / "toy.gmt"), "-o", str(out)])
+    assert rc == 0
+    t = read_results(out)
+    assert (t["overlap"] == t["size"]).all()  # query = universe: every member overlaps
+
+
+def test_subprocess_smoke(d, tmp_path):
+    out = tmp_path / "res"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mamsets.cli", "ora", "--help"], capture_output=True, text=True
+    )
+    if proc.returncode != 0:  # no __main__ in the cli package: use the function entry point
+        proc = subprocess.run(
+            [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
+             "ora", "--help"], capture_output=True, text=True,
+        )
+    assert proc.returncode == 0 and "--from-table" in proc.stdout
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
+         "ora", "--from-table", str(d / "seurat_markers.tsv"), "--gmt", str(d / "toy.gmt"),
+         "-o", str(out)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "results.tsv").is_file() and (out / "params.json").is_file()
