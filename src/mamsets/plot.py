@@ -15,13 +15,14 @@ never calls ``show()``; pass ``ax=`` to draw into your own layout. Install the
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, TiesWarning
 from .io.ranking import Ranking
 from .model import GeneSet, GeneSetCollection
 from .results import EnrichmentResult
@@ -80,7 +81,10 @@ def running_sum_table(
 
     scores = _as_scores(ranking, contrast)
     genes = list(gene_set.genes if isinstance(gene_set, GeneSet) else gene_set)
-    rs = running_sum(scores, genes, weight=weight)
+    with warnings.catch_warnings():
+        # ties are reported when the ranking is read and when GSEA runs; not again per plot
+        warnings.simplefilter("ignore", TiesWarning)
+        rs = running_sum(scores, genes, weight=weight)
     n = len(rs.ranked_genes)
     hit = np.zeros(n, dtype=bool)
     hit[np.asarray(rs.positions, dtype=int)] = True
@@ -461,6 +465,8 @@ def member_heatmap(
                 if np.isfinite(v):
                     ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=6,
                             color="white" if abs(v) > 0.6 * lim else "black")
-    cb = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.05 + 0.015 * max(len(s) for s in ids))
-    cb.set_label(value if value != "score" else "ranking score")
+    cb = ax.figure.colorbar(im, ax=ax, location="top", shrink=0.8, aspect=25,
+                            pad=0.2 / max(len(rows), 5) ** 0.5)
+    cb.set_label(value if value != "score" else "ranking score", fontsize=8)
+    cb.ax.tick_params(labelsize=7)
     return ax

@@ -191,11 +191,13 @@ def text_summary(
         n_sig = int((t["padj"] < alpha).sum()) if "padj" in t else 0
         by = [c for c in ("contrast", "query") if c in t.columns]
         out.append(f"  {len(t)} tests, {n_sig} with padj < {alpha:g}")
-        ctrl = t[t["term"].isin(controls)]
+        ctrl = t[t["term"].isin(controls)].sort_values("pval", kind="stable")
         rest = t[~t["term"].isin(controls)].sort_values("pval", kind="stable")
         if len(ctrl):
-            out.append("  positive controls:")
-            out.extend("    " + _row_text(r, by) for _, r in ctrl.iterrows())
+            out.append("  positive controls (best first):")
+            out.extend("    " + _row_text(r, by) for _, r in ctrl.head(max(top // 2, 2)).iterrows())
+            if len(ctrl) > max(top // 2, 2):
+                out.append(f"    ... {len(ctrl) - max(top // 2, 2)} more control rows in the table")
         out.append(f"  top {min(top, len(rest))} sets by p-value:" if len(ctrl) else
                    f"  top {min(top, len(rest))} by p-value:")
         out.extend("    " + _row_text(r, by) for _, r in rest.head(top).iterrows())

@@ -1,0 +1,118 @@
+"""`mamsets run`: the main job end to end, on the bundled example and on each table style."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mamsets.cli import main  # noqa: E402
+
+pytest.importorskip("mamsets.engines.gsea")
+pytest.importorskip("mamsets.engines.ora")
+pytest.importorskip("mamsets.io.bundled")
+
+
+def test_main_job_on_bundled_example(tmp_path, capsys):
+    out = tmp_path / "out"
+    rc = main(["run", "-o", str(out), "--seed", "1"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["params.json", "plots", "ranking.tsv", "report.html", "results.tsv",
+                     "results_ora.tsv", "summary.txt"]
+    res = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
+    assert list(res.columns[:2]) == ["contrast", "term"]
+    assert set(res["contrast"]) == {"F_8W - F_SED", "M_8W - M_SED"}
+    # the positive control behaves as the MoTrPAC authors report (NES about +2.4 to +3.6)
+    ox = res[res["term"] == "CONTROL_OXPHOS"].set_index("contrast")
+    assert (ox["nes"] > 2.4).all() and (ox["padj"] < 1e-10).all()
+    # and the mechanism sets are near null on this data (nothing at padj < 0.05)
+    mams = res[res["term"].str.startswith("MAMS_")]
+    assert len(mams) > 40 and (mams["padj"] > 0.05).all()
+    params = json.loads((out / "params.json").read_text())
+    assert params["gsea"]["params"]["seed"] == 1
+    assert params["input"]["score"] == "z"
+    assert params["gsea"]["mapping"]["input"]["species"] == "rat"
+    assert "CONTROL_OXPHOS" in captured.out and "positive controls" in captured.out
+    assert "bundled example" in captured.err
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 4 and "<script" not in html
+    assert (out / "plots" / "member_heatmap.png").stat().st_size > 10_000
+    # an existing output folder is not overwritten without --force
+    rc = main(["run", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "--force" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("fixture", "extra", "score"),
+    [
+        ("deseq2.csv", ["--dropna"], "stat"),
+        ("limma.tsv", [], "t"),
+        ("edger.tsv", [], "sign(logFC)*-log10(PValue)"),
+        ("seurat.csv", [], "sign(avg_log2FC)*-log10(p_val)"),
+        ("limma_long.tsv", [], "t"),
+        ("ranking.rnk", [], "score"),
+    ],
+)
+def test_run_from_each_table_style(tests_data, tmp_path, capsys, fixture, extra, score):
+    out = tmp_path / "o"
+    rc = main(["run", str(tests_data / "tables" / fixture), "-o", str(out), "--seed", "3",
+               "--method", "permutation", "--n-perm", "200", "--no-plots", *extra])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    params = json.loads((out / "params.json").read_text())
+    assert params["input"]["score"] == score
+    res = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
+    ox = res[res["term"] == "CONTROL_OXPHOS"]
+    # the simulated data shift OXPHOS subunits up (trained contrast)
+    assert ox["nes"].max() > 1.5
+    assert (out / "report.html").exists()
+    assert (out / "results_ora.tsv").exists() == (fixture not in ("ranking.rnk",))
+
+
+def test_bad_table_lists_columns(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"gene": ["A", "B"], "foo": [1, 2], "bar": [3, 4]}).to_csv(bad, index=False)
+    rc = main(["run", str(bad), "-o", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "'foo'" in err and "score=" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_duplicates_error_in_cli(tmp_path, capsys):
+    dup = tmp_path / "dup.tsv"
+    pd.DataFrame({"gene": ["NDUFA1", "NDUFA1", "ITPR1"], "t": [1.0, 2.0, 3.0]}).to_csv(
+        dup, sep="\t", index=False)
+    rc = main(["run", str(dup), "-o", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "NDUFA1" in err and "max_abs" in err
+
+
+def test_help_and_subprocess_smoke(tmp_path, tests_data):
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    h = subprocess.run([sys.executable, "-m", "mamsets", "run", "--help"], capture_output=True,
+                       text=True, env=env)
+    if h.returncode != 0:  # no __main__ module: use the CLI entry point function
+        h = subprocess.run([sys.executable, "-c", "import sys; from mamsets.cli import main; "
+                            "sys.exit(main(sys.argv[1:]))", "run", "--help"],
+                           capture_output=True, text=True, env=env)
+    assert h.returncode == 0 and "--force" in h.stdout and "bundled" in h.stdout
+    p = subprocess.run(
+        [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
+         "run", str(tests_data / "tables" / "limma.tsv"), "-o", str(tmp_path / "o"),
+         "--method", "permutation", "--n-perm", "100", "--seed", "1", "--no-plots"],
+        capture_output=True, text=True, env=env,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "wrote" in p.stdout
