@@ -49,6 +49,7 @@ __all__ = [
     "map_ids",
     "harmonize_gmt",
     "clean_identifiers",
+    "read_identifiers",
     "HOWS",
     "REASONS",
 ]
@@ -592,9 +593,10 @@ def _detect(ids: list[str]) -> IdDetection:
         )
     pct = f"{100 * frac:.0f}%"
     verdict = f"these look like {_describe(species, id_type)} ({pct} of {n} match)"
-    if not confident and not notes:
-        why = f"only {n} identifiers, too few to be sure" if not enough else f"only {pct} match"
-        notes.append(f"{why}; pass species= and id_type= if you know them")
+    if not enough:
+        notes.insert(0, f"only {n} identifiers, too few to be sure; pass species= and id_type= if you know them")
+    elif not confident and not notes:
+        notes.append(f"only {pct} match; pass species= and id_type= if you know them")
     msg = verdict + ("; " + "; ".join(notes) if notes else "") + mixed
     return IdDetection(id_type, species, bool(confident), evidence, kinds, msg, n)
 
@@ -674,8 +676,8 @@ class MappingReport:
             {
                 "input": dict(self.input),
                 "n_sets": int(len(self.sets)),
-                "n_member_rows": int(len(first)),
-                "n_members_found": int(len(found)),
+                "n_set_members": int(len(first)),
+                "n_set_members_found": int(len(found)),
                 "n_distinct_members": int(len(unique_members)),
                 "n_distinct_members_found": len(uniq_found),
                 "how": {h: int((found["how"] == h).sum()) for h in HOWS if (found["how"] == h).any()},
@@ -1063,7 +1065,10 @@ def map_ids(
     else:
         route = "hgnc"
     info["route"] = route
-    if route == "hgnc" and (species is None or id_type is None) and not det.confident:
+    type_certain = det.id_type != "unknown" and float(det.kinds["fraction"].iloc[0]) >= 0.9
+    if route == "hgnc" and (
+        (species is None and not det.confident) or (id_type is None and not type_certain)
+    ):
         warnings.warn(
             f"map_ids: {det.message}; assuming {_describe(user_species or 'unknown', user_type or 'unknown')}"
             " (pass species= and id_type= to be explicit)",
@@ -1332,23 +1337,54 @@ def harmonize_gmt(
     return coll.replace_sets(new_sets, species="human", id_type="symbol"), report
 
 
-def _read_identifier_file(path: str | os.PathLike[str], column: str | None = None) -> list[str]:
+def read_identifiers(path: str | os.PathLike[str], column: str | None = None) -> list[str]:
     """Identifiers from a text file (one per line) or a column of a CSV/TSV table.
 
-    Used by the CLI. Without ``column``, a file with a tab or comma on its first
-    line is read as a table and its first column is used.
+    Parameters
+    ----------
+    path : path-like
+        Plain text with one identifier per line (``#`` lines skipped), or a
+        tab- or comma-separated table (detected from the first line).
+    column : str, optional
+        Column holding the identifiers; default the first column. A table whose
+        first line has a number in its second field (a headerless ``.rnk``) is
+        read without header.
+
+    Returns
+    -------
+    list of str
+        As read (not yet cleaned; :func:`map_ids` cleans and counts).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    InputError
+        If ``column`` is not a column of the table.
     """
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"identifier file not found: {p}")
     text = p.read_bytes().decode("utf-8-sig")
-    first = text.split("\n", 1)[0]
+    lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
+    first = lines[0] if lines else ""
     sep = "\t" if "\t" in first else ("," if "," in first else None)
-    if column is None and sep is None:
-        return [ln for ln in text.splitlines() if not ln.startswith("#")]
-    df = pd.read_csv(io.StringIO(text), sep=sep or "\t", dtype=str, keep_default_na=False, comment=None)
+    if sep is None:
+        if column is not None:
+            raise InputError(f"{p}: --column {column!r} given but the file is not a CSV/TSV table")
+        return lines
+    fields = first.split(sep)
+    headerless = False
+    if column is None and len(fields) > 1:
+        try:
+            float(fields[1])
+            headerless = True
+        except ValueError:
+            pass
+    df = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, dtype=str, keep_default_na=False,
+                     header=None if headerless else 0)
     if column is None:
         return df.iloc[:, 0].tolist()
     if column not in df.columns:
-        raise InputError(f"{p}: no column {column!r}; columns are {list(df.columns)[:20]}")
+        raise InputError(f"{p}: no column {column!r}; columns are {[str(c) for c in df.columns][:20]}")
     return df[column].tolist()
