@@ -308,7 +308,7 @@ def test_nonfinite_scores_error(bad: float) -> None:
 
 def test_ties_warn_with_fraction_and_break_by_gene_id() -> None:
     r = pd.Series([1.0, 1.0, 0.5, 0.0, -1.0], index=["B", "A", "C", "D", "E"])
-    with pytest.warns(TiesWarning, match="20.0% of the ranking"):
+    with pytest.warns(TiesWarning, match=r"1 of 5 scores \(20.00%\) are tied"):
         rs = running_sum(r, ["A"])
     assert list(rs.ranked_genes) == ["A", "B", "C", "D", "E"]
     assert rs.positions.tolist() == [0]

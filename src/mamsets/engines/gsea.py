@@ -154,10 +154,10 @@ def _check_ranking(ranking: Any) -> tuple[np.ndarray, np.ndarray, float]:
     return genes[order], sorted_scores, tied
 
 
-def _warn_ties(tied: float) -> None:
+def _warn_ties(tied: float, n: int) -> None:
     if tied > 0:
         warnings.warn(
-            f"{tied:.1%} of the ranking's scores are tied with another score; tied genes are "
+            f"{round(tied * n)} of {n} scores ({tied:.2%}) are tied with an earlier score; tied genes are "
             "ordered by gene id (ascending), which can move ES slightly. Use an unrounded "
             "statistic (e.g. limma's z instead of a rounded t) if you have one",
             TiesWarning,
@@ -235,7 +235,7 @@ def running_sum(ranking: Any, genes: Iterable[str], weight: float = 1.0) -> Runn
     """
     weight = _check_weight(weight)
     ranked, scores, tied = _check_ranking(ranking)
-    _warn_ties(tied)
+    _warn_ties(tied, len(ranked))
     index = pd.Index(ranked)
     members = list(dict.fromkeys(str(g) for g in genes))
     loc = index.get_indexer(members)
@@ -620,7 +620,7 @@ def gsea(
     ss, seed = resolve_seed(rng)
 
     ranked, scores, tied = _check_ranking(ranking)
-    _warn_ties(tied)
+    _warn_ties(tied, ranked.size)
     n_genes = ranked.size
 
     if collection is None:
