@@ -394,3 +394,16 @@ def test_identity_table_against_an_independent_source(shared_data):
                 checks.append(("rat_ensembl", True, row.rat_ensembl in rgd_ens[row.rgd_id]))
         problems += [(row.symbol, what, a, b) for what, a, b in checks if a != b]
     assert not problems, f"{len(problems)} disagreements: {problems[:20]}"
+
+
+def test_translation_report():
+    from mamsets.io.bundled import translation_report
+
+    rep = translation_report("mouse", "symbol", controls=True).set_index("set")
+    ribo = rep.loc["CONTROL_CYTOSOLIC_RIBOSOME"]
+    assert (ribo.members, ribo.genes) == (89, 85)
+    assert set(ribo.unmapped) == {"RPS4Y2", "RPL26L1", "RPL41"} and ribo.shared == ("RPS4Y1",)
+    human = translation_report()
+    assert (human.members == human.genes).all() and human.unmapped.map(len).sum() == 0
+    for row in translation_report("rat", "ensembl").itertuples():
+        assert len(library("rat", "ensembl")[row.set]) == row.genes

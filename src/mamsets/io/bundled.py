@@ -34,6 +34,7 @@ import tomllib
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from ..errors import DroppedInputWarning, InputError, MamsetsError
@@ -51,6 +52,7 @@ __all__ = [
     "library_version",
     "describe",
     "genesets_dir",
+    "translation_report",
 ]
 
 Species = Literal["human", "mouse", "rat"]
@@ -287,7 +289,7 @@ def _parsed(file: str) -> tuple[Mapping[str, Any], tuple[GeneSet, ...], Mapping[
             )
         )
         long_desc[sid] = " ".join(str(s.get("description", "")).split())
-    return meta, tuple(sets), long_desc
+    return MappingProxyType(dict(meta)), tuple(sets), MappingProxyType(long_desc)
 
 
 # --------------------------------------------------------------------------- identity table
@@ -346,6 +348,22 @@ def identity_table() -> "pd.DataFrame":  # noqa: F821
 
 
 # --------------------------------------------------------------------------- public loaders
+def _map_members(gs: GeneSet, mapping: Mapping[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """(genes, members without an id, members whose id another member already brought)."""
+    genes: list[str] = []
+    missing: list[str] = []
+    shared: list[str] = []
+    for m in gs.members:
+        gid = mapping.get(m.hgnc_id)
+        if not gid:
+            missing.append(m.symbol)
+        elif gid in genes:
+            shared.append(m.symbol)
+        else:
+            genes.append(gid)
+    return genes, missing, shared
+
+
 def _translate(
     sets: tuple[GeneSet, ...], species: str, id_type: str
 ) -> tuple[GeneSet, ...]:
@@ -356,24 +374,14 @@ def _translate(
     out: list[GeneSet] = []
     emptied: list[str] = []
     for gs in sets:
-        genes: list[str] = []
-        missing: list[str] = []
-        merged: list[str] = []
-        for m in gs.members:
-            gid = mapping.get(m.hgnc_id)
-            if not gid:
-                missing.append(m.symbol)
-            elif gid in genes:
-                merged.append(m.symbol)
-            else:
-                genes.append(gid)
+        genes, missing, shared = _map_members(gs, mapping)
         desc = gs.description
         n = len(gs.members)
         what = f"{species} {id_type}"
         if missing:
             desc += f" | {len(missing)} of {n} members without a {what} id: {','.join(missing)}"
-        if merged:
-            desc += f" | {len(merged)} of {n} members share a {what} id with another: {','.join(merged)}"
+        if shared:
+            desc += f" | {len(shared)} of {n} members share a {what} id with another: {','.join(shared)}"
         if not genes:
             emptied.append(gs.id)
             continue
@@ -386,6 +394,45 @@ def _translate(
             stacklevel=3,
         )
     return tuple(out)
+
+
+def translation_report(
+    species: Species = "human", id_type: IdType = "symbol", *, controls: bool = False
+) -> "pd.DataFrame":  # noqa: F821
+    """Per set, how many curated members have an identifier in a species / id type.
+
+    Parameters
+    ----------
+    species, id_type
+        As in :func:`library`.
+    controls : bool
+        Report on the control collection instead of the library.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per set: ``set, members, genes, unmapped, shared``. ``members`` counts
+        the curated (human) members, ``genes`` the identifiers in the requested space;
+        ``unmapped`` is a tuple of the member symbols without an identifier there
+        (dropped), ``shared`` of members whose identifier another member of the set
+        already brought (e.g. two human paralogs with one mouse ortholog).
+    """
+    import pandas as pd
+
+    _column(species, id_type)
+    sets = _parsed("controls.toml" if controls else "mams.toml")[1]
+    mapping = (
+        {m.hgnc_id: m.symbol for gs in sets for m in gs.members}
+        if (species, id_type) == ("human", "symbol")
+        else _id_map(species, id_type)
+    )
+    rows = []
+    for gs in sets:
+        genes, missing, shared = _map_members(gs, mapping)
+        rows.append((gs.id, len(gs.members), len(genes), tuple(missing), tuple(shared)))
+    return pd.DataFrame(rows, columns=["set", "members", "genes", "unmapped", "shared"]).astype(
+        {"set": object, "members": "int64", "genes": "int64", "unmapped": object, "shared": object}
+    )
 
 
 def library(
