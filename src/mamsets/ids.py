@@ -413,14 +413,14 @@ def _describe(species: str, id_type: str) -> str:
     return sp + _TYPE_WORDS.get(id_type, "identifiers of an unrecognised kind")
 
 
-def _kind(s: str) -> str:
-    if _ENTREZ.match(s) or _FLOAT_INT.match(s):
+def _kind(s: str, symbols_ci: Mapping[str, str]) -> str:
+    if s.isascii() and s.isdigit() or _FLOAT_INT.match(s):
         return "numeric"
-    m = _ENSEMBL.match(s.upper())
-    if m:
-        return "ensembl_gene"
-    if s.upper() in _human().symbol_ci:  # e.g. B3GAT2 also fits the UniProt pattern
+    u = s.upper()
+    if u in symbols_ci:  # most lists are symbols; also, B3GAT2 fits the UniProt pattern
         return "symbol_like"
+    if u.startswith("ENS") and _ENSEMBL.match(u):
+        return "ensembl_gene"
     for name, pat in _PATTERNS:
         if pat.match(s):
             return name
@@ -429,8 +429,9 @@ def _kind(s: str) -> str:
 
 def _kinds_table(ids: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     groups: dict[str, list[str]] = defaultdict(list)
+    symbols_ci = _human().symbol_ci
     for s in ids:
-        groups[_kind(s)].append(s)
+        groups[_kind(s, symbols_ci)].append(s)
     n = max(len(ids), 1)
     rows = sorted(
         ((k, len(v), len(v) / n, tuple(v[:5])) for k, v in groups.items()), key=lambda r: (-r[1], r[0])
@@ -811,25 +812,38 @@ class _UserIndex:
     def __init__(self, ids: list[str]) -> None:
         self.ids = ids
         self.exact = {s: s for s in ids}
+
+    @functools.cached_property
+    def upper(self) -> dict[str, str]:
         upper: dict[str, str] = {}
-        for s in ids:
+        for s in self.ids:
             upper.setdefault(s.upper(), s)
-        self.upper = upper
+        return upper
+
+    @functools.cached_property
+    def entrez(self) -> dict[str, str]:
         entrez: dict[str, str] = {}
-        ens: dict[str, tuple[str, bool]] = {}
-        for s in ids:
+        for s in self.ids:
             k = _entrez_key(s)
             if k is not None:
                 entrez.setdefault(k, s)
-            e = _ensembl_key(s)
-            if e is not None:
-                ens.setdefault(e[0], (s, e[1]))
-        self.entrez = entrez
-        self.ensembl = ens
+        return entrez
+
+    @functools.cached_property
+    def ensembl(self) -> dict[str, tuple[str, bool]]:
+        ens: dict[str, tuple[str, bool]] = {}
+        for s in self.ids:
+            if s[:3].upper() == "ENS":
+                e = _ensembl_key(s)
+                if e is not None:
+                    ens.setdefault(e[0], (s, e[1]))
+        return ens
 
 
-def _human_targets(ix: _UserIndex, id_type: str, aliases: str) -> tuple[dict[str, list[tuple[str, str, str]]], dict[str, list[str]]]:
-    """hgnc_id -> [(user id, how, note)] best first, and hgnc_id -> notes of refused ambiguous ids."""
+def _human_targets(
+    ix: _UserIndex, id_type: str, aliases: str
+) -> tuple[dict[str, list[tuple[int, str, str, str]]], dict[str, list[str]]]:
+    """hgnc_id -> [(rank, user id, how, note)], and hgnc_id -> notes of refused ambiguous ids."""
     hu = _human()
     found: dict[str, list[tuple[int, str, str, str]]] = defaultdict(list)
     refused: dict[str, list[str]] = defaultdict(list)
@@ -859,14 +873,19 @@ def _human_targets(ix: _UserIndex, id_type: str, aliases: str) -> tuple[dict[str
             if i is not None:
                 how = "ensembl_version_stripped" if had_version else "ensembl"
                 found[i].append((rank[how], s, how, ""))
-    out = {i: [(s, how, note) for _, s, how, note in sorted(v)[:1]] for i, v in found.items()}
-    # only the best user identifier per gene is used; others are reported in the note
-    for i, v in found.items():
-        if len(v) > 1:
-            others = ", ".join(s for _, s, _, _ in sorted(v)[1:])
-            s, how, note = out[i][0]
-            out[i] = [(s, how, (note + "; " if note else "") + f"also in data, not used: {others}")]
-    return out, refused
+    return found, refused
+
+
+def _best(candidates: list[tuple[int, str, str, str]]) -> list[tuple[str, str, str]]:
+    """The best user identifier for one gene; the others are named in its note."""
+    if not candidates:
+        return []
+    ranked = sorted(candidates)
+    _, s, how, note = ranked[0]
+    if len(ranked) > 1:
+        others = ", ".join(x[1] for x in ranked[1:])
+        note = (note + "; " if note else "") + f"also in data, not used: {others}"
+    return [(s, how, note)]
 
 
 def _ortholog_targets(
@@ -1166,7 +1185,7 @@ def _map_hgnc(
     aliases: str,
 ) -> tuple[GeneSetCollection, MappingReport]:
     hu = _human()
-    human_targets: dict[str, list[tuple[str, str, str]]] = {}
+    human_targets: dict[str, list[tuple[int, str, str, str]]] = {}
     refused: dict[str, list[str]] = {}
     if species == "human":
         human_targets, refused = _human_targets(ix, id_type.split("_")[0], aliases)
@@ -1187,7 +1206,7 @@ def _map_hgnc(
                 if hid is None:
                     cache[key] = (None, [], "unknown_member", note0)
                 elif species == "human":
-                    hits = human_targets.get(hid, [])
+                    hits = _best(human_targets.get(hid, []))
                     if hits:
                         cache[key] = (hid, hits, "", "")
                     else:
