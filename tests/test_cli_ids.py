@@ -126,9 +126,6 @@ def test_help(cmd, capsys) -> None:
 
 def test_subprocess_smoke(human_list) -> None:
     code = "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))"
-    r = subprocess.run([sys.executable, "-c", code, "ids", "detect", str(human_list)],
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0 and "human symbols" in r.stdout
     r = subprocess.run([sys.executable, "-c", code, "ids", "detect", str(human_list) + ".missing"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "not found" in r.stderr and "Traceback" not in r.stderr

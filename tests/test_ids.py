@@ -194,6 +194,9 @@ def test_mouse_symbols_and_entrez_and_ensembl() -> None:
     # upper-cased mouse symbols (common in pipelines) and a mouse synonym
     _, rep = map_ids(coll, ["MFN2", "DRP1"], species="mouse", id_type="symbol")
     assert list(rep.members["how"]) == ["ortholog_case_insensitive", "ortholog_synonym"]
+    assert "DRP1 is a mouse synonym of Dnm1l" in row(rep, "DNM1L")["note"]
+    _, rep = map_ids(coll, ["MFN2", "DRP1"], species="mouse", id_type="symbol", aliases="previous")
+    assert list(rep.members["how"]) == ["ortholog_case_insensitive", ""]
     out, _ = map_ids(coll, [int(MFN2["mouse_entrez"]), 11461], species="mouse", id_type="entrez")
     assert out["CORE"].genes == (MFN2["mouse_entrez"],)
     out, rep = map_ids(coll, [MFN2["mouse_ensembl"] + ".9"], species="mouse", id_type="ensembl")

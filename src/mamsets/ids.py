@@ -910,7 +910,7 @@ def _ortholog_targets(
                 hit = (o.symbol, "ortholog", "")
             elif o.symbol and o.symbol.upper() in ix.upper:
                 hit = (ix.upper[o.symbol.upper()], "ortholog_case_insensitive", "")
-            elif aliases != "none":
+            elif aliases == "unique":  # rodent synonyms mix old symbols and aliases
                 for syn in o.synonyms:
                     s = ix.upper.get(syn.upper())
                     if s is not None:
@@ -974,7 +974,8 @@ def map_ids(
         member: ``"unique"`` uses both, ``"previous"`` only previous symbols,
         ``"none"`` neither. A rescue symbol is only ever used when it names
         exactly one approved gene and is not itself the approved symbol of
-        another gene.
+        another gene. Mouse/rat synonyms (MGI and RGD mix old symbols and
+        aliases there) are used only with ``"unique"``.
 
     Returns
     -------
