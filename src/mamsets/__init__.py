@@ -1,9 +1,23 @@
 """mamsets: curated MAM mechanism gene sets and exact, fast enrichment engines.
 
-Import as ``import mamsets as ms``.
+Import as ``import mamsets as ms``. The public API:
+
+- library: :func:`library`, :func:`controls`, :func:`metabolites`, :func:`exclusions`,
+  :func:`identity_table`, :func:`library_version`, :func:`export`
+- GMT files: :func:`read_gmt`, :func:`write_gmt`, :func:`parse_gmt`, :func:`validate_gmt`
+- identifiers: :func:`detect_ids`, :func:`map_ids`, :func:`harmonize_gmt`
+- user data: :func:`read_ranking`, :func:`read_gene_list`, :func:`load_example`
+- engines: :func:`ora`, :func:`gsea`, :func:`running_sum`
+- outputs: :func:`report_html`, :func:`write_report`, :func:`text_summary`, :mod:`mamsets.plot`
+
+Heavy modules (pandas-heavy tables, numba kernels) are imported on first use, so
+``import mamsets`` itself is cheap and has no side effects.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from .errors import (
     GMTFormatError,
@@ -18,6 +32,38 @@ from .results import EnrichmentResult, package_version
 
 __version__ = package_version()
 
+# public name -> module that defines it (imported lazily, PEP 562)
+_LAZY: dict[str, str] = {
+    "library": "mamsets.io.bundled",
+    "controls": "mamsets.io.bundled",
+    "metabolites": "mamsets.io.bundled",
+    "exclusions": "mamsets.io.bundled",
+    "identity_table": "mamsets.io.bundled",
+    "library_version": "mamsets.io.bundled",
+    "export": "mamsets.io.export",
+    "read_gmt": "mamsets.io.gmt",
+    "write_gmt": "mamsets.io.gmt",
+    "parse_gmt": "mamsets.io.gmt",
+    "validate_gmt": "mamsets.io.gmt",
+    "read_ranking": "mamsets.io.ranking",
+    "read_gene_list": "mamsets.io.ranking",
+    "Ranking": "mamsets.io.ranking",
+    "load_example": "mamsets.io.examples",
+    "detect_ids": "mamsets.ids",
+    "map_ids": "mamsets.ids",
+    "harmonize_gmt": "mamsets.ids",
+    "MappingReport": "mamsets.ids",
+    "IdDetection": "mamsets.ids",
+    "ora": "mamsets.engines.ora",
+    "gsea": "mamsets.engines.gsea",
+    "running_sum": "mamsets.engines.gsea",
+    "report_html": "mamsets.report",
+    "write_report": "mamsets.report",
+    "text_summary": "mamsets.report",
+    "stack_results": "mamsets.report",
+    "plot": "mamsets.plot",
+}
+
 __all__ = [
     "__version__",
     "GMTFormatError",
@@ -31,4 +77,19 @@ __all__ = [
     "GeneSetCollection",
     "Member",
     "EnrichmentResult",
+    *_LAZY,
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'mamsets' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name.endswith("." + name) else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
