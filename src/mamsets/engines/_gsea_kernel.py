@@ -77,12 +77,11 @@ def _es_core(w: np.ndarray, pos: np.ndarray, n_genes: int) -> tuple[float, int]:
                 bottom_min = bottom
                 bottom_arg = i
     else:
-        inv_nr = 1.0 / nr
         for i in range(k):
-            wi = w[pos[i]]
-            cum += wi
-            top = cum * inv_nr - (pos[i] - i) * miss_step
-            bottom = top - wi * inv_nr
+            step = w[pos[i]] / nr
+            cum += step
+            top = cum - (pos[i] - i) * miss_step
+            bottom = top - step
             if top > top_max:
                 top_max = top
                 top_arg = i
@@ -94,6 +93,42 @@ def _es_core(w: np.ndarray, pos: np.ndarray, n_genes: int) -> tuple[float, int]:
     if top_max < -bottom_min:
         return bottom_min, bottom_arg
     return 0.0, -1
+
+
+@numba.njit(**_NJIT)
+def _es_value(w: np.ndarray, pos: np.ndarray, n_genes: int, nr: float) -> float:
+    """ES only (no peak), given N_R summed over ``pos`` in order: the null's inner loop.
+
+    Same arithmetic as :func:`_es_core`, so the same set gets a bit-identical score.
+    """
+    k = pos.shape[0]
+    miss_step = 1.0 / (n_genes - k)
+    top_max = -np.inf
+    bottom_min = np.inf
+    if nr == 0.0:
+        for i in range(k):
+            top = (i + 1) / k - (pos[i] - i) * miss_step
+            bottom = top - 1.0 / k
+            if top > top_max:
+                top_max = top
+            if bottom < bottom_min:
+                bottom_min = bottom
+    else:
+        cum = 0.0
+        for i in range(k):
+            step = w[pos[i]] / nr
+            cum += step
+            top = cum - (pos[i] - i) * miss_step
+            bottom = top - step
+            if top > top_max:
+                top_max = top
+            if bottom < bottom_min:
+                bottom_min = bottom
+    if top_max > -bottom_min:
+        return top_max
+    if top_max < -bottom_min:
+        return bottom_min
+    return 0.0
 
 
 def enrichment_score(w: np.ndarray, pos: np.ndarray) -> tuple[float, int]:
@@ -121,7 +156,7 @@ def enrichment_score(w: np.ndarray, pos: np.ndarray) -> tuple[float, int]:
     :math:`w_j = |r_j|^p`, :math:`N_R = \\sum_{i} w_{p_i}` and :math:`N` genes, the
     running sum just after hit :math:`i` (1-based) is
 
-    .. math:: T_i = \\frac{1}{N_R}\\sum_{j \\le i} w_{p_j} - \\frac{p_i - (i - 1)}{N - K}
+    .. math:: T_i = \\sum_{j \\le i} \\frac{w_{p_j}}{N_R} - \\frac{p_i - (i - 1)}{N - K}
 
     and just before it :math:`B_i = T_i - w_{p_i}/N_R`. Between hits the sum only
     decreases, so its extremes are :math:`\\max_i T_i` and :math:`\\min_i B_i`, and
@@ -235,6 +270,7 @@ def _null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generato
             drawn[c] = p
             c += 1
         c = 0
+        nr = 0.0
         for sw in range(n_summary):
             y = summary[sw]
             while y:
@@ -243,13 +279,14 @@ def _null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generato
                 x = bits[word]
                 base = word << 6
                 while x:
-                    pos[c] = base + _lowest_bit(x, table)
+                    q = base + _lowest_bit(x, table)
+                    pos[c] = q
+                    nr += w[q]
                     c += 1
                     x &= x - one
                 bits[word] = np.uint64(0)
             summary[sw] = np.uint64(0)
-        es, _ = _es_core(w, pos, n)
-        out[j] = es
+        out[j] = _es_value(w, pos, n, nr)
 
 
 def null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator,
