@@ -61,8 +61,10 @@ _LAZY: dict[str, str] = {
     "write_report": "mamsets.report",
     "text_summary": "mamsets.report",
     "stack_results": "mamsets.report",
-    "plot": "mamsets.plot",
 }
+
+# public name -> module exposed as a sub-module attribute
+_LAZY_MODULES: dict[str, str] = {"plot": "mamsets.plot", "report": "mamsets.report"}
 
 __all__ = [
     "__version__",
@@ -78,18 +80,20 @@ __all__ = [
     "Member",
     "EnrichmentResult",
     *_LAZY,
+    *_LAZY_MODULES,
 ]
 
 
 def __getattr__(name: str) -> Any:
-    module_name = _LAZY.get(name)
-    if module_name is None:
+    if name in _LAZY_MODULES:
+        value = importlib.import_module(_LAZY_MODULES[name])
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
         raise AttributeError(f"module 'mamsets' has no attribute {name!r}")
-    module = importlib.import_module(module_name)
-    value = module if module_name.endswith("." + name) else getattr(module, name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_LAZY_MODULES))
