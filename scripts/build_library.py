@@ -46,8 +46,8 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 GENESETS = REPO / "genesets"
 
-from mamsets.io import bundled  # noqa: E402
-from mamsets.io.bundled import IDENTITY_COLUMNS  # noqa: E402
+from mamsets.io import bundled
+from mamsets.io.bundled import IDENTITY_COLUMNS
 
 HGNC_FILE = "geneids/hgnc_complete_set_2024-10.txt.gz"
 MGI_HOM_FILE = "geneids/mgi_HOM_MouseHumanSequence_2024-11.rpt.gz"
@@ -300,8 +300,10 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "attribution": [
             "HGNC: HUGO Gene Nomenclature Committee at EMBL-EBI, genenames.org",
-            "MGI: Mouse Genome Informatics, The Jackson Laboratory, informatics.jax.org "
-            "(only ortholog ids and symbols of library members are shipped, no MGI files)",
+            (
+                "MGI: Mouse Genome Informatics, The Jackson Laboratory, informatics.jax.org "
+                "(only ortholog ids and symbols of library members are shipped, no MGI files)"
+            ),
             "RGD: Rat Genome Database, rgd.mcw.edu (CC BY 4.0)",
         ],
         "report": report,

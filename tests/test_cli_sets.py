@@ -117,13 +117,13 @@ def test_subprocess_smoke(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main())",
          "sets", "export", "--species", "mouse", "-o", str(out)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "MAMS_AMPK_COMPLEX" in out.read_text()
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main())",
          "sets", "show", "NOPE"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

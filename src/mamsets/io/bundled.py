@@ -35,23 +35,26 @@ import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import DroppedInputWarning, InputError, MamsetsError
 from ..model import PATHWAYS, GeneSet, GeneSetCollection, Member
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
-    "SPECIES",
-    "ID_TYPES",
     "IDENTITY_COLUMNS",
-    "library",
+    "ID_TYPES",
+    "SPECIES",
     "controls",
-    "metabolites",
-    "exclusions",
-    "identity_table",
-    "library_version",
     "describe",
+    "exclusions",
     "genesets_dir",
+    "identity_table",
+    "library",
+    "library_version",
+    "metabolites",
     "translation_report",
 ]
 
@@ -216,7 +219,7 @@ def _kind(tags: tuple[str, ...], direction: str | None) -> str:
     return "curated"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parsed(file: str) -> tuple[Mapping[str, Any], tuple[GeneSet, ...], Mapping[str, str]]:
     """Parse and resolve a gene-set TOML into human-symbol GeneSets (cached, immutable)."""
     data = _toml(file)
@@ -310,7 +313,7 @@ def _identity_rows() -> tuple[tuple[str, ...], ...]:
     return rows
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _id_map(species: str, id_type: str) -> Mapping[str, str]:
     """``{hgnc_id: identifier}`` for one space (only non-empty identifiers)."""
     col = _column(species, id_type)
@@ -329,7 +332,7 @@ def _column(species: str, id_type: str) -> str:
     return f"{species}_{id_type}"
 
 
-def identity_table() -> "pd.DataFrame":  # noqa: F821
+def identity_table() -> pd.DataFrame:
     """The member identity table: one row per human gene of the library and the controls.
 
     Returns
@@ -398,7 +401,7 @@ def _translate(
 
 def translation_report(
     species: Species = "human", id_type: IdType = "symbol", *, controls: bool = False
-) -> "pd.DataFrame":  # noqa: F821
+) -> pd.DataFrame:
     """Per set, how many curated members have an identifier in a species / id type.
 
     Parameters
@@ -585,7 +588,7 @@ def _exclusion_rows() -> tuple[tuple[Any, ...], ...]:
     return tuple(rows)
 
 
-def exclusions() -> "pd.DataFrame":  # noqa: F821
+def exclusions() -> pd.DataFrame:
     """Audit of the PFOCR keywords left out of the curated figure set, and why.
 
     Returns

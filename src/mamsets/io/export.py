@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._atomic import atomic_write_text, check_writable
 from ..errors import InputError
@@ -39,14 +39,17 @@ from ..model import GeneSetCollection
 from . import bundled
 from .gmt import gmt_text
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "FORMATS",
     "MEMBER_COLUMNS",
+    "build_exports",
+    "collection_record",
     "export",
     "export_text",
-    "collection_record",
     "members_table",
-    "build_exports",
 ]
 
 Format = Literal["gmt", "json", "tsv"]
@@ -106,7 +109,7 @@ def _member_rows(collection: GeneSetCollection) -> list[tuple[str, ...]]:
     return rows
 
 
-def members_table(collection: GeneSetCollection) -> "pd.DataFrame":  # noqa: F821
+def members_table(collection: GeneSetCollection) -> pd.DataFrame:
     """The long member table: one row per (set, member gene).
 
     Returns
