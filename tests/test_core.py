@@ -111,3 +111,20 @@ def test_atomic_dir_leaves_nothing_on_failure(tmp_path: Path) -> None:
         (d / "b.txt").write_text("2")
     assert sorted(p.name for p in target.iterdir()) == ["b.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_atomic_outputs_have_normal_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from mamsets._atomic import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        f = atomic_write_text(tmp_path / "f.txt", "x")
+        with atomic_dir(tmp_path / "d") as d:
+            (d / "g").write_text("y")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(f.stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o755
