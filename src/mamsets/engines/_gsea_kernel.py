@@ -88,6 +88,8 @@ def _es_core(w: np.ndarray, pos: np.ndarray, n_genes: int) -> tuple[float, int]:
             if bottom < bottom_min:
                 bottom_min = bottom
                 bottom_arg = i
+    top_max = min(top_max, 1.0)  # rounding of the summed steps must not exceed |ES| = 1
+    bottom_min = max(bottom_min, -1.0)
     if top_max > -bottom_min:
         return top_max, top_arg
     if top_max < -bottom_min:
@@ -124,6 +126,8 @@ def _es_value(w: np.ndarray, pos: np.ndarray, n_genes: int, nr: float) -> float:
                 top_max = top
             if bottom < bottom_min:
                 bottom_min = bottom
+    top_max = min(top_max, 1.0)
+    bottom_min = max(bottom_min, -1.0)
     if top_max > -bottom_min:
         return top_max
     if top_max < -bottom_min:
