@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from mamsets.cli import main
 from mamsets.io.bundled import controls, library
 from mamsets.io.gmt import read_gmt
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_list(capsys):
@@ -127,3 +130,13 @@ def test_subprocess_smoke(tmp_path):
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_export_metabolites(tmp_path):
+    out = tmp_path / "met.gmt"
+    assert main(["sets", "export", "--metabolites", "-o", str(out)]) == 0
+    got = read_gmt(out)
+    assert "CHEBI:17855" in got["MAMS_METABOLITES_LIPID_HOMEOSTASIS_DN"]
+    assert out.read_text() == (REPO / "genesets" / "exports" / "mams_metabolites.chebi.gmt").read_text()
+    with pytest.raises(SystemExit):
+        main(["sets", "export", "--metabolites", "--controls", "-o", str(tmp_path / "y.gmt")])

@@ -6,8 +6,8 @@ Commands
     One line per set: id, level, pathways, size (and tags).
 ``mamsets sets show ID``
     A set's title, description and members with role, direction and evidence.
-``mamsets sets export --species S --id-type T --format F [--min-size N] [--controls] -o PATH [--force]``
-    Write the library (or the controls) as GMT, JSON or the long member TSV.
+``mamsets sets export --species S --id-type T --format F [--min-size N] [--controls | --metabolites] -o PATH [--force]``
+    Write the library (or the controls, or the metabolite sets) as GMT, JSON or the long TSV.
 ``mamsets sets exclusions``
     The PFOCR keywords left out of the curated figure set, and why.
 """
@@ -61,7 +61,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     ex.add_argument("--format", choices=FORMATS, default="gmt", help="default: gmt")
     ex.add_argument("--min-size", type=int, default=1, metavar="N",
                     help="leave out sets with fewer than N genes (default 1: keep all)")
-    ex.add_argument("--controls", action="store_true", help="export the positive-control sets")
+    which = ex.add_mutually_exclusive_group()
+    which.add_argument("--controls", action="store_true", help="export the positive-control sets")
+    which.add_argument("--metabolites", action="store_true",
+                       help="export the metabolite sets (ChEBI ids; --species/--id-type do not apply)")
     ex.add_argument("--no-raw", dest="include_raw", action="store_false",
                     help="leave out the raw PFOCR keyword set")
     ex.add_argument("--no-extended", dest="include_extended", action="store_false",
@@ -138,7 +141,9 @@ def run_show(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     if args.min_size < 1:
         raise InputError(f"--min-size {args.min_size}: must be 1 or more")
-    if args.controls:
+    if args.metabolites:
+        coll = bundled.metabolites()
+    elif args.controls:
         coll = bundled.controls(args.species, args.id_type)
     else:
         coll = bundled.library(args.species, args.id_type, include_raw=args.include_raw,
@@ -150,8 +155,9 @@ def run_export(args: argparse.Namespace) -> int:
                          f"{max(len(gs) for gs in coll)} genes")
     path = export(kept, args.output, format=args.format, overwrite=args.force)
     note = f" ({dropped} set(s) smaller than {args.min_size} genes left out)" if dropped else ""
-    print(f"wrote {len(kept)} sets ({coll.name} {coll.version}, {args.species} {args.id_type}, "
-          f"{args.format}) to {path}{note}", file=sys.stderr)
+    space = "chebi" if args.metabolites else f"{args.species} {args.id_type}"
+    print(f"wrote {len(kept)} sets ({coll.name} {coll.version}, {space}, {args.format}) to "
+          f"{path}{note}", file=sys.stderr)
     return 0
 
 
