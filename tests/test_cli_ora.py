@@ -32,8 +32,19 @@ def read_results(out):
 
 def test_lists_with_gmt(d, tmp_path, capsys):
     out = tmp_path / "res"
-    rc = main(["ora", str(d / "up.txt"), str(d / "down.txt"), "--universe", str(d / "universe.txt"),
-               "--gmt", str(d / "toy.gmt"), "-o", str(out)])
+    rc = main(
+        [
+            "ora",
+            str(d / "up.txt"),
+            str(d / "down.txt"),
+            "--universe",
+            str(d / "universe.txt"),
+            "--gmt",
+            str(d / "toy.gmt"),
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0
     t = read_results(out)
     assert t["query"].drop_duplicates().tolist() == ["up", "down"]
@@ -55,7 +66,10 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
     params = json.loads((out / "params.json").read_text())["params"]
     src = params["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == (
-        "Unnamed: 0", "padj", "log2FoldChange")
+        "Unnamed: 0",
+        "padj",
+        "log2FoldChange",
+    )
     assert (src["n_up"], src["n_down"]) == (6, 5)
     assert src["n_rows_without_statistics"] == 3
     assert params["universe_size"] == N_MEASURED
@@ -66,16 +80,19 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
     assert ip3["pval"] == pytest.approx(hypergeom.sf(2, N_MEASURED, 3, 6), rel=1e-12)
     for _, r in t.iterrows():  # every row against scipy
         n = 6 if r["query"] == "up" else 5
-        assert r["pval"] == pytest.approx(hypergeom.sf(r["overlap"] - 1, N_MEASURED, r["size"], n),
-                                          rel=1e-12)
+        assert r["pval"] == pytest.approx(
+            hypergeom.sf(r["overlap"] - 1, N_MEASURED, r["size"], n), rel=1e-12
+        )
     captured = capsys.readouterr()
     assert "up: 6 genes" in captured.out and "3 row(s) without" in captured.err
 
 
 @pytest.mark.parametrize(
     ("name", "cols"),
-    [("limma_toptable.tsv", ("ID", "adj.P.Val", "logFC")),
-     ("seurat_markers.tsv", ("gene", "p_val_adj", "avg_log2FC"))],
+    [
+        ("limma_toptable.tsv", ("ID", "adj.P.Val", "logFC")),
+        ("seurat_markers.tsv", ("gene", "p_val_adj", "avg_log2FC")),
+    ],
 )
 def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
     out = tmp_path / "res"
@@ -83,7 +100,10 @@ def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
     assert rc == 0
     src = json.loads((out / "params.json").read_text())["params"]["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == cols
-    assert (src["n_up"], src["n_down"]) == (6, 5)  # limma's duplicate ITPR1 row is not counted twice
+    assert (src["n_up"], src["n_down"]) == (
+        6,
+        5,
+    )  # limma's duplicate ITPR1 row is not counted twice
     if name.startswith("limma"):
         assert src["n_duplicated_ids"] == 1
         assert "duplicated gene identifier" in capsys.readouterr().err
@@ -91,8 +111,21 @@ def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
 
 def test_thresholds(d, tmp_path):
     out = tmp_path / "res"
-    rc = main(["ora", "--from-table", str(d / "seurat_markers.tsv"), "--gmt", str(d / "toy.gmt"),
-               "--lfc-min", "2.0", "--padj-max", "0.01", "-o", str(out)])
+    rc = main(
+        [
+            "ora",
+            "--from-table",
+            str(d / "seurat_markers.tsv"),
+            "--gmt",
+            str(d / "toy.gmt"),
+            "--lfc-min",
+            "2.0",
+            "--padj-max",
+            "0.01",
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0
     src = json.loads((out / "params.json").read_text())["params"]["input"]
     tab = pd.read_csv(d / "seurat_markers.tsv", sep="\t")
@@ -107,16 +140,38 @@ def test_explicit_columns_and_unknown_columns(d, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "columns seen: ['name', 'score', 'q']" in err and "--gene-column" in err
     assert not (tmp_path / "x").exists()
-    rc = main(["ora", "--from-table", str(d / "unknown_columns.tsv"), "--gene-column", "name",
-               "--padj-column", "q", "--lfc-column", "score", "--gmt", str(d / "toy.gmt"),
-               "-o", str(tmp_path / "y")])
+    rc = main(
+        [
+            "ora",
+            "--from-table",
+            str(d / "unknown_columns.tsv"),
+            "--gene-column",
+            "name",
+            "--padj-column",
+            "q",
+            "--lfc-column",
+            "score",
+            "--gmt",
+            str(d / "toy.gmt"),
+            "-o",
+            str(tmp_path / "y"),
+        ]
+    )
     assert rc == 0
 
 
 def test_existing_output_needs_force(d, tmp_path, capsys):
     out = tmp_path / "res"
-    args = ["ora", str(d / "up.txt"), "--universe", str(d / "universe.txt"), "--gmt",
-            str(d / "toy.gmt"), "-o", str(out)]
+    args = [
+        "ora",
+        str(d / "up.txt"),
+        "--universe",
+        str(d / "universe.txt"),
+        "--gmt",
+        str(d / "toy.gmt"),
+        "-o",
+        str(out),
+    ]
     assert main(args) == 0
     assert main(args) == 2
     assert "--force" in capsys.readouterr().err
@@ -128,22 +183,64 @@ def test_user_errors_exit_2(d, tmp_path, capsys):
     assert main(["ora", str(d / "up.txt"), *base]) == 2
     assert "--universe is required" in capsys.readouterr().err
     # a table given as a plain list
-    assert main(["ora", str(d / "seurat_markers.tsv"), "--universe", str(d / "universe.txt"), *base]) == 2
+    assert (
+        main(["ora", str(d / "seurat_markers.tsv"), "--universe", str(d / "universe.txt"), *base])
+        == 2
+    )
     assert "pass --column" in capsys.readouterr().err
     # genes outside the universe
     (tmp_path / "odd.txt").write_text("ITPR1\nNOTMEASURED\n")
-    assert main(["ora", str(tmp_path / "odd.txt"), "--universe", str(d / "universe.txt"), *base]) == 2
+    assert (
+        main(["ora", str(tmp_path / "odd.txt"), "--universe", str(d / "universe.txt"), *base]) == 2
+    )
     assert "NOTMEASURED" in capsys.readouterr().err
-    assert main(["ora", str(tmp_path / "odd.txt"), "--universe", str(d / "universe.txt"),
-                 "--outside-universe", "drop", *base]) == 0
-    assert main(["ora", str(tmp_path / "missing.txt"), "--universe", str(d / "universe.txt"),
-                 "--gmt", str(d / "toy.gmt"), "-o", str(tmp_path / "p")]) == 2
+    assert (
+        main(
+            [
+                "ora",
+                str(tmp_path / "odd.txt"),
+                "--universe",
+                str(d / "universe.txt"),
+                "--outside-universe",
+                "drop",
+                *base,
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "ora",
+                str(tmp_path / "missing.txt"),
+                "--universe",
+                str(d / "universe.txt"),
+                "--gmt",
+                str(d / "toy.gmt"),
+                "-o",
+                str(tmp_path / "p"),
+            ]
+        )
+        == 2
+    )
 
 
 def test_column_of_a_table(d, tmp_path):
     out = tmp_path / "res"
-    rc = main(["ora", str(d / "seurat_markers.tsv"), "--universe", str(d / "seurat_markers.tsv"),
-               "--column", "gene", "--gmt", str(d / "toy.gmt"), "-o", str(out)])
+    rc = main(
+        [
+            "ora",
+            str(d / "seurat_markers.tsv"),
+            "--universe",
+            str(d / "seurat_markers.tsv"),
+            "--column",
+            "gene",
+            "--gmt",
+            str(d / "toy.gmt"),
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0
     t = read_results(out)
     assert (t["overlap"] == t["size"]).all()  # query = universe: every member overlaps
@@ -152,19 +249,41 @@ def test_column_of_a_table(d, tmp_path):
 def test_subprocess_smoke(d, tmp_path):
     out = tmp_path / "res"
     proc = subprocess.run(
-        [sys.executable, "-m", "mamsets.cli", "ora", "--help"], capture_output=True, text=True
+        [sys.executable, "-m", "mamsets.cli", "ora", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:  # no __main__ in the cli package: use the function entry point
         proc = subprocess.run(
-            [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
-             "ora", "--help"], capture_output=True, text=True,
+            [
+                sys.executable,
+                "-c",
+                "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
+                "ora",
+                "--help",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
     assert proc.returncode == 0 and "--from-table" in proc.stdout
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
-         "ora", "--from-table", str(d / "seurat_markers.tsv"), "--gmt", str(d / "toy.gmt"),
-         "-o", str(out)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
+            "ora",
+            "--from-table",
+            str(d / "seurat_markers.tsv"),
+            "--gmt",
+            str(d / "toy.gmt"),
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert (out / "results.tsv").is_file() and (out / "params.json").is_file()

@@ -7,6 +7,7 @@ References are independent of our code: ``scipy.stats.fisher_exact`` per row,
 
 from __future__ import annotations
 
+import itertools
 import random
 import warnings
 
@@ -68,7 +69,9 @@ def test_hand_computed_example(small):
 def test_every_row_matches_fisher_exact(alternative):
     rng = np.random.default_rng(2)
     uni = [f"x{i}" for i in range(300)]
-    sets = {f"S{j}": rng.choice(uni, rng.integers(1, 40), replace=False).tolist() for j in range(40)}
+    sets = {
+        f"S{j}": rng.choice(uni, rng.integers(1, 40), replace=False).tolist() for j in range(40)
+    }
     queries = {
         "up": rng.choice(uni[:120], 35, replace=False).tolist(),
         "down": rng.choice(uni, 60, replace=False).tolist(),
@@ -134,7 +137,10 @@ def test_result_metadata(small, tmp_path):
     assert res.collection_name == "small" and res.collection_sha256 == small.sha256
     assert res.params["universe_size"] == 40
     assert res.params["queries"]["up"] == {
-        "n_input": 2, "n_duplicates": 0, "n_outside_universe": 0, "n_tested": 2,
+        "n_input": 2,
+        "n_duplicates": 0,
+        "n_outside_universe": 0,
+        "n_tested": 2,
     }
     res.to_tsv(tmp_path / "r.tsv")
     back = pd.read_csv(tmp_path / "r.tsv", sep="\t", comment="#")
@@ -151,7 +157,9 @@ def test_integer_identifiers_are_text():
 def _random_case(seed: int, numeric: bool = False):
     rng = np.random.default_rng(seed)
     uni = [str(100 + i) if numeric else f"GENE{i}" for i in range(800)]
-    sets = {f"S{j}": rng.choice(uni, rng.integers(1, 80), replace=False).tolist() for j in range(60)}
+    sets = {
+        f"S{j}": rng.choice(uni, rng.integers(1, 80), replace=False).tolist() for j in range(60)
+    }
     queries = {
         "up": rng.choice(uni[:300], 50, replace=False).tolist(),
         "down": rng.choice(uni, 90, replace=False).tolist(),
@@ -164,7 +172,9 @@ def test_gseapy_engine_matches_mamsets(numeric):
     uni, sets, queries = _random_case(4, numeric)
     a = ora(queries, sets, universe=uni).table
     b = ora(queries, sets, universe=uni, engine="gseapy").table
-    pd.testing.assert_frame_equal(a.drop(columns=["pval", "padj"]), b.drop(columns=["pval", "padj"]))
+    pd.testing.assert_frame_equal(
+        a.drop(columns=["pval", "padj"]), b.drop(columns=["pval", "padj"])
+    )
     np.testing.assert_allclose(a["pval"], b["pval"], rtol=1e-12)
     np.testing.assert_allclose(a["padj"], b["padj"], rtol=1e-12)
 
@@ -214,7 +224,9 @@ def test_fgsea_example_against_fora_scipy_and_gseapy(shared_data):
     np.testing.assert_allclose(t["pval"], f["pval"], rtol=1e-12)
     np.testing.assert_allclose(t["padj"], f["padj"], rtol=1e-12)
     np.testing.assert_allclose(t["fold_enrichment"], f["foldEnrichment"], rtol=1e-12)
-    fora_genes = f["overlapGenes"].fillna("").map(lambda s: tuple(sorted(s.split(","))) if s else ())
+    fora_genes = (
+        f["overlapGenes"].fillna("").map(lambda s: tuple(sorted(s.split(","))) if s else ())
+    )
     assert (t["overlap_genes"].map(lambda g: tuple(sorted(g))) == fora_genes).all()
 
     # scipy per set
@@ -224,7 +236,11 @@ def test_fgsea_example_against_fora_scipy_and_gseapy(shared_data):
     # gseapy.enrich on the same inputs (integer ids, as gseapy needs for numeric lists)
     gs = {s.id: [int(g) for g in s.genes] for s in coll if s.id in t.index}
     enr = gseapy.enrich(
-        gene_list=top, gene_sets=gs, background=[int(u) for u in universe], outdir=None, no_plot=True
+        gene_list=top,
+        gene_sets=gs,
+        background=[int(u) for u in universe],
+        outdir=None,
+        no_plot=True,
     )
     g = enr.results.set_index("Term")
     np.testing.assert_allclose(t.loc[g.index, "pval"], g["P-value"], rtol=1e-12)
@@ -308,8 +324,12 @@ def test_properties(case, alternative):
         # invariant to the order of genes, sets and universe
         r = random.Random(seed)
         shuffled_sets = {k: r.sample(v, len(v)) for k, v in r.sample(list(sets.items()), len(sets))}
-        again = ora(r.sample(query, len(query)), shuffled_sets, universe=r.sample(uni, len(uni)),
-                    alternative=alternative).table
+        again = ora(
+            r.sample(query, len(query)),
+            shuffled_sets,
+            universe=r.sample(uni, len(uni)),
+            alternative=alternative,
+        ).table
     pd.testing.assert_frame_equal(t, again)
 
 
@@ -320,10 +340,10 @@ def test_pvalue_non_increasing_as_overlap_grows(extra, n):
     uni = [f"u{i}" for i in range(60)]
     sets = {"S": uni[:10]}
     pvals = []
-    for k in range(0, 10):
-        query = uni[:k] + uni[10:10 + n - k]
+    for k in range(10):
+        query = uni[:k] + uni[10 : 10 + n - k]
         pvals.append(ora(query, sets, universe=uni).table["pval"].item())
-    assert all(b <= a * (1 + 1e-14) for a, b in zip(pvals, pvals[1:]))
+    assert all(b <= a * (1 + 1e-14) for a, b in itertools.pairwise(pvals))
     assert pvals[0] == 1.0
 
 

@@ -28,17 +28,35 @@ from typing import Any
 import pandas as pd
 
 from .._atomic import atomic_dir, check_writable
-from ..errors import DroppedInputWarning, DuplicateGeneWarning, InputError
 from ..engines.ora import ora
+from ..errors import DroppedInputWarning, DuplicateGeneWarning, InputError
 from ..io.gmt import read_gmt
 
 __all__ = ["register", "run"]
 
 #: Column names recognised in differential-expression tables, in order of preference.
 GENE_COLUMNS = (
-    "gene", "gene_id", "gene_symbol", "symbol", "gene_name", "genes", "Gene", "GeneID", "Gene.ID",
-    "gene.id", "Symbol", "SYMBOL", "GeneSymbol", "ENTREZID", "entrez", "ensembl_gene_id", "ID",
-    "id", "feature", "Feature", "names",
+    "gene",
+    "gene_id",
+    "gene_symbol",
+    "symbol",
+    "gene_name",
+    "genes",
+    "Gene",
+    "GeneID",
+    "Gene.ID",
+    "gene.id",
+    "Symbol",
+    "SYMBOL",
+    "GeneSymbol",
+    "ENTREZID",
+    "entrez",
+    "ensembl_gene_id",
+    "ID",
+    "id",
+    "feature",
+    "Feature",
+    "names",
 )
 PADJ_COLUMNS = ("padj", "adj.P.Val", "FDR", "p_val_adj", "adj_pval", "q_value", "qvalue", "fdr")
 LFC_COLUMNS = ("log2FoldChange", "logFC", "avg_log2FC", "avg_logFC", "log2FC", "lfc")
@@ -59,32 +77,79 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument(
-        "genes", nargs="*", metavar="GENES",
+        "genes",
+        nargs="*",
+        metavar="GENES",
         help="file(s) with one gene per line, or CSV/TSV tables with --column; one query per file",
     )
     p.add_argument(
-        "--universe", metavar="UNIVERSE",
+        "--universe",
+        metavar="UNIVERSE",
         help="file of all measured genes (one per line, or a table with --column)",
     )
-    p.add_argument("--column", metavar="C", help="column holding the genes when GENES/UNIVERSE are tables")
-    p.add_argument("--from-table", metavar="DE.tsv", help="differential-expression results table (CSV/TSV)")
+    p.add_argument(
+        "--column", metavar="C", help="column holding the genes when GENES/UNIVERSE are tables"
+    )
+    p.add_argument(
+        "--from-table", metavar="DE.tsv", help="differential-expression results table (CSV/TSV)"
+    )
     p.add_argument("--gene-column", metavar="G", help="gene column of --from-table (auto-detected)")
-    p.add_argument("--padj-column", metavar="P", help="adjusted p-value column (auto: padj, adj.P.Val, FDR, p_val_adj)")
-    p.add_argument("--lfc-column", metavar="L", help="log fold change column (auto: log2FoldChange, logFC, avg_log2FC)")
-    p.add_argument("--padj-max", type=float, default=0.05, help="genes with padj <= this are selected")
-    p.add_argument("--lfc-min", type=float, default=0.0, help="and with |log fold change| >= this (and non-zero)")
-    p.add_argument("--gmt", metavar="FILE", help="gene sets as GMT (default: the built-in MAM library)")
-    p.add_argument("--species", help="species of your genes (human, mouse, rat); detected when omitted")
-    p.add_argument("--id-type", help="identifier type of your genes (symbol, entrez, ensembl); detected when omitted")
-    p.add_argument("--min-size", type=int, default=1, help="smallest set size (members in the universe) tested")
-    p.add_argument("--max-size", type=int, default=None, help="largest set size tested (default: no limit)")
-    p.add_argument("--alternative", choices=("greater", "less", "two-sided"), default="greater",
-                   help="greater = over-representation; less = depletion")
-    p.add_argument("--outside-universe", choices=("error", "drop"), default="error",
-                   help="query genes missing from the universe: stop with an error, or drop them with a warning")
-    p.add_argument("--engine", choices=("mamsets", "gseapy"), default="mamsets",
-                   help="compute p-values with mamsets or with gseapy.enrich (same table)")
-    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)")
+    p.add_argument(
+        "--padj-column",
+        metavar="P",
+        help="adjusted p-value column (auto: padj, adj.P.Val, FDR, p_val_adj)",
+    )
+    p.add_argument(
+        "--lfc-column",
+        metavar="L",
+        help="log fold change column (auto: log2FoldChange, logFC, avg_log2FC)",
+    )
+    p.add_argument(
+        "--padj-max", type=float, default=0.05, help="genes with padj <= this are selected"
+    )
+    p.add_argument(
+        "--lfc-min",
+        type=float,
+        default=0.0,
+        help="and with |log fold change| >= this (and non-zero)",
+    )
+    p.add_argument(
+        "--gmt", metavar="FILE", help="gene sets as GMT (default: the built-in MAM library)"
+    )
+    p.add_argument(
+        "--species", help="species of your genes (human, mouse, rat); detected when omitted"
+    )
+    p.add_argument(
+        "--id-type",
+        help="identifier type of your genes (symbol, entrez, ensembl); detected when omitted",
+    )
+    p.add_argument(
+        "--min-size", type=int, default=1, help="smallest set size (members in the universe) tested"
+    )
+    p.add_argument(
+        "--max-size", type=int, default=None, help="largest set size tested (default: no limit)"
+    )
+    p.add_argument(
+        "--alternative",
+        choices=("greater", "less", "two-sided"),
+        default="greater",
+        help="greater = over-representation; less = depletion",
+    )
+    p.add_argument(
+        "--outside-universe",
+        choices=("error", "drop"),
+        default="error",
+        help="query genes missing from the universe: stop with an error, or drop them (warning)",
+    )
+    p.add_argument(
+        "--engine",
+        choices=("mamsets", "gseapy"),
+        default="mamsets",
+        help="compute p-values with mamsets or with gseapy.enrich (same table)",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)"
+    )
     p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     p.set_defaults(func=run)
 
@@ -120,7 +185,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=True, comment=None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: cannot read as a {'comma' if sep == ',' else 'tab'}-separated table: {exc}") from None
+        raise InputError(
+            f"{path}: cannot read as a {'comma' if sep == ',' else 'tab'}-separated table: {exc}"
+        ) from None
     return df
 
 
@@ -140,7 +207,7 @@ def _read_gene_file(path: Path, column: str | None, what: str) -> list[str]:
         n_missing += int(len(values) - n_missing - len(genes))
         if n_missing:
             warnings.warn(
-                f"{path}: {n_missing} row(s) without a gene identifier in column {column!r} ignored",
+                f"{path}: {n_missing} row(s) without a gene id in column {column!r} ignored",
                 DroppedInputWarning,
                 stacklevel=2,
             )
@@ -162,7 +229,9 @@ def _read_gene_file(path: Path, column: str | None, what: str) -> list[str]:
     return genes
 
 
-def _pick(df: pd.DataFrame, given: str | None, candidates: tuple[str, ...], flag: str, what: str) -> str:
+def _pick(
+    df: pd.DataFrame, given: str | None, candidates: tuple[str, ...], flag: str, what: str
+) -> str:
     if given is not None:
         if given not in df.columns:
             raise InputError(
@@ -220,9 +289,10 @@ def _lists_from_table(
     tab = pd.DataFrame({"gene": genes, "padj": padj, "lfc": lfc})[~(no_id | no_stat)]
     n_dup = int(tab["gene"].duplicated().sum())
     if n_dup:
+        dups = tab.loc[tab["gene"].duplicated(), "gene"].head(5).tolist()
         warnings.warn(
             f"{path}: {n_dup} duplicated gene identifier(s) in {gcol!r}; kept the row with the "
-            f"smallest {pcol!r} for each, e.g. {tab.loc[tab['gene'].duplicated(), 'gene'].head(5).tolist()}",
+            f"smallest {pcol!r} for each, e.g. {dups}",
             DuplicateGeneWarning,
             stacklevel=2,
         )
@@ -246,14 +316,14 @@ def _lists_from_table(
         "lfc_column": lcol,
         "padj_max": padj_max,
         "lfc_min": lfc_min,
-        "n_rows": int(len(df)),
+        "n_rows": len(df),
         "n_rows_without_id": int(no_id.sum()),
         "n_rows_without_statistics": int(no_stat.sum()),
         "n_duplicated_ids": n_dup,
         "n_up": len(up),
         "n_down": len(down),
-        "selection": f"{pcol} <= {padj_max} and |{lcol}| >= {lfc_min} (non-zero); sign gives up/down",
-        "universe": "every gene of the table with an identifier, an adjusted p-value and a fold change",
+        "selection": f"{pcol} <= {padj_max} and |{lcol}| >= {lfc_min} (non-zero); sign: up/down",
+        "universe": "every gene of the table with an identifier, adjusted p-value and fold change",
     }
     return queries, universe, info
 
@@ -285,8 +355,12 @@ def run(args: argparse.Namespace) -> int:
                     "GENES or --universe"
                 )
             queries, universe, source = _lists_from_table(
-                Path(args.from_table), args.gene_column, args.padj_column, args.lfc_column,
-                args.padj_max, args.lfc_min,
+                Path(args.from_table),
+                args.gene_column,
+                args.padj_column,
+                args.lfc_column,
+                args.padj_max,
+                args.lfc_min,
             )
         else:
             if not args.genes:
@@ -330,10 +404,11 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_summary(res: Any, out: Path) -> None:
     p = res.params
+    n_out = p["n_sets_dropped_min_size"] + p["n_sets_dropped_max_size"]
     print(
         f"mamsets ora: {p['n_queries']} quer{'y' if p['n_queries'] == 1 else 'ies'} x "
         f"{p['n_sets_tested']} sets (of {p['n_sets_in_collection']} in {res.collection_name}; "
-        f"{p['n_sets_dropped_min_size'] + p['n_sets_dropped_max_size']} not tested: members in the universe outside --min-size..--max-size) "
+        f"{n_out} not tested: members in the universe outside --min-size..--max-size) "
         f"over a universe of {p['universe_size']:,} genes; alternative={p['alternative']}"
     )
     t = res.table

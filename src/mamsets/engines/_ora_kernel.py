@@ -35,19 +35,19 @@ from scipy.special import betaln
 from scipy.stats import false_discovery_control
 
 __all__ = [
-    "Alternative",
     "ALTERNATIVES",
-    "TWO_SIDED_REL_TOL",
     "P_FLOOR",
-    "log_comb",
+    "TWO_SIDED_REL_TOL",
+    "Alternative",
+    "OraArrays",
     "hypergeom_logpmf",
     "hypergeom_pvalues",
-    "odds_ratio_ha",
+    "log_comb",
     "membership_matrix",
+    "odds_ratio_ha",
+    "ora_arrays",
     "overlap_counts",
     "overlap_members",
-    "OraArrays",
-    "ora_arrays",
 ]
 
 Alternative = Literal["greater", "less", "two-sided"]
@@ -121,8 +121,10 @@ def _bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
 def _log_dbinom(x: np.ndarray, size: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
     """log of the binomial pmf P(x; size, p), q = 1 - p, by Loader's saddle-point form."""
     x, size, p, q = np.broadcast_arrays(
-        np.asarray(x, dtype=np.float64), np.asarray(size, dtype=np.float64),
-        np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64),
+        np.asarray(x, dtype=np.float64),
+        np.asarray(size, dtype=np.float64),
+        np.asarray(p, dtype=np.float64),
+        np.asarray(q, dtype=np.float64),
     )
     out = np.zeros(x.shape)
     zero = (x == 0) & (size > 0)
@@ -135,8 +137,11 @@ def _log_dbinom(x: np.ndarray, size: np.ndarray, p: np.ndarray, q: np.ndarray) -
     if mid.any():
         xm, nm, pm, qm = x[mid], size[mid], p[mid], q[mid]
         out[mid] = (
-            _stirlerr(nm) - _stirlerr(xm) - _stirlerr(nm - xm)
-            - _bd0(xm, nm * pm) - _bd0(nm - xm, nm * qm)
+            _stirlerr(nm)
+            - _stirlerr(xm)
+            - _stirlerr(nm - xm)
+            - _bd0(xm, nm * pm)
+            - _bd0(nm - xm, nm * qm)
             + 0.5 * (np.log(nm / (xm * (nm - xm))) - _LOG_2PI)
         )
     return out
@@ -181,7 +186,8 @@ def hypergeom_logpmf(k: np.ndarray, N: np.ndarray, K: np.ndarray, n: np.ndarray)
         p = nn / NN
         q = (NN - nn) / NN
         out[ok] = (
-            _log_dbinom(kk, KK, p, q) + _log_dbinom(nn - kk, NN - KK, p, q)
+            _log_dbinom(kk, KK, p, q)
+            + _log_dbinom(nn - kk, NN - KK, p, q)
             - _log_dbinom(nn, NN, p, q)
         )
     return out
@@ -206,35 +212,36 @@ def _log_tail_away(
     """
     x0 = np.asarray(x0, dtype=np.int64)
     size = x0.shape
-    logp0 = hypergeom_logpmf(x0, N, K, n)
+    logp0 = hypergeom_logpmf(x0, N, K, n).reshape(-1)
     Nf = np.broadcast_to(np.asarray(N, dtype=np.float64), size).ravel()
     Kf = np.broadcast_to(np.asarray(K, dtype=np.float64), size).ravel()
     nf = np.broadcast_to(np.asarray(n, dtype=np.float64), size).ravel()
-    if step > 0:
-        limit = np.minimum(nf, Kf)
-    else:
-        limit = np.maximum(0.0, nf + Kf - Nf)
+    limit = np.minimum(nf, Kf) if step > 0 else np.maximum(0.0, nf + Kf - Nf)
     x = x0.ravel().astype(np.float64)
-    total = np.ones_like(x)
+    out = np.ones_like(x)
+    # compact working arrays: finished pairs are written out and removed
+    idx = np.flatnonzero(x != limit)
+    x, lim, Ka, na = x[idx], limit[idx], Kf[idx], nf[idx]
+    c = Nf[idx] - Ka - na
     term = np.ones_like(x)
-    active = np.flatnonzero(x != limit)
-    while active.size:
-        xa = x[active]
-        Ka, na, Na = Kf[active], nf[active], Nf[active]
+    total = np.ones_like(x)
+    while idx.size:
         if step > 0:
-            ratio = (Ka - xa) * (na - xa) / ((xa + 1.0) * (Na - Ka - na + xa + 1.0))
+            ratio = (Ka - x) * (na - x) / ((x + 1.0) * (c + x + 1.0))
         else:
-            ratio = xa * (Na - Ka - na + xa) / ((Ka - xa + 1.0) * (na - xa + 1.0))
-        t = term[active] * ratio
-        term[active] = t
-        s = total[active] + t
-        total[active] = s
-        xa = xa + step
-        x[active] = xa
-        # ratios keep shrinking (log-concave pmf), so the rest is < t * r / (1 - r)
-        done = (xa == limit[active]) | (t * ratio <= _SUM_EPS * s * (1.0 - ratio))
-        active = active[~done]
-    return logp0 + np.log(total).reshape(size)
+            ratio = x * (c + x) / ((Ka - x + 1.0) * (na - x + 1.0))
+        term *= ratio
+        total += term
+        x += step
+        # ratios keep shrinking (log-concave pmf), so the rest is < term * r / (1 - r)
+        done = (x == lim) | (term * ratio <= _SUM_EPS * total * (1.0 - ratio))
+        if done.any():
+            out[idx[done]] = total[done]
+            keep = ~done
+            idx, x, lim, Ka, na, c, term, total = (
+                v[keep] for v in (idx, x, lim, Ka, na, c, term, total)
+            )
+    return (logp0 + np.log(out)).reshape(size)
 
 
 def _upper(k: np.ndarray, N: np.ndarray, K: np.ndarray, n: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -402,16 +409,19 @@ def hypergeom_pvalues(
     """
     if alternative not in ALTERNATIVES:
         raise ValueError(f"alternative={alternative!r}: use one of {ALTERNATIVES}")
-    k, N, K, n = np.broadcast_arrays(
-        *(np.asarray(v, dtype=np.int64) for v in (k, N, K, n))
-    )
+    k, N, K, n = np.broadcast_arrays(*(np.asarray(v, dtype=np.int64) for v in (k, N, K, n)))
     shape = k.shape
     k, N, K, n = (v.ravel() for v in (k, N, K, n))
     if k.size == 0:
         return np.zeros(shape, dtype=np.float64)
     bad = (
-        (N < 0) | (K < 0) | (n < 0) | (K > N) | (n > N)
-        | (k < np.maximum(0, n + K - N)) | (k > np.minimum(n, K))
+        (N < 0)
+        | (K < 0)
+        | (n < 0)
+        | (K > N)
+        | (n > N)
+        | (k < np.maximum(0, n + K - N))
+        | (k > np.minimum(n, K))
     )
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -451,8 +461,9 @@ def odds_ratio_ha(
 
 def membership_matrix(set_gene_indices: Sequence[np.ndarray], n_genes: int) -> sp.csr_matrix:
     """Sparse 0/1 matrix (sets x genes) from each set's gene indices (unique, any order)."""
-    lengths = np.fromiter((len(ix) for ix in set_gene_indices), dtype=np.int64,
-                          count=len(set_gene_indices))
+    lengths = np.fromiter(
+        (len(ix) for ix in set_gene_indices), dtype=np.int64, count=len(set_gene_indices)
+    )
     indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
     if lengths.sum():
@@ -473,38 +484,40 @@ def overlap_counts(queries: sp.csr_matrix, members: sp.csr_matrix) -> np.ndarray
 
 def overlap_members(
     queries: sp.csr_matrix, members: sp.csr_matrix
-) -> tuple[np.ndarray, np.ndarray]:
-    """The genes shared by every query and set, grouped by pair.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The genes shared by every query and set, grouped by pair, sorted within a pair.
 
     Returns
     -------
     genes : numpy.ndarray of int64
-        Gene indices, ordered by (query, set, gene).
-    bounds : numpy.ndarray of int64, shape (n_queries * n_sets + 1,)
-        Pair ``(q, s)`` (row-major index ``q * n_sets + s``) owns
-        ``genes[bounds[i]:bounds[i + 1]]``.
+        Gene indices of all overlaps, grouped by set, then query, then gene.
+    starts : numpy.ndarray of int64, shape (n_queries, n_sets)
+        Pair ``(q, s)`` owns ``genes[starts[q, s]:starts[q, s] + counts[q, s]]``.
+    counts : numpy.ndarray of int64, shape (n_queries, n_sets)
+        Overlap sizes (the same as :func:`overlap_counts`).
+
+    Notes
+    -----
+    One row of ``members.T`` per (query, gene) pair, stacked in query-then-gene
+    order, converted to column-major storage: each set's column then lists its
+    overlaps query by query, genes ascending, with no sort (compiled scipy
+    conversions only).
     """
     nq, ns = queries.shape[0], members.shape[0]
-    q = queries.tocoo()
-    by_gene = members.tocsc()
-    by_gene.sort_indices()
-    qi = q.row.astype(np.int64)
-    gi = q.col.astype(np.int64)
-    deg = np.diff(by_gene.indptr)[gi]
-    total = int(deg.sum())
-    bounds = np.zeros(nq * ns + 1, dtype=np.int64)
-    if total == 0:
-        return np.zeros(0, dtype=np.int64), bounds
-    starts = by_gene.indptr[gi]
-    offs = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(deg) - deg, deg)
-    sets = by_gene.indices[np.repeat(starts, deg) + offs].astype(np.int64)
-    pair = np.repeat(qi, deg) * ns + sets
-    genes = np.repeat(gi, deg)
-    order = np.lexsort((genes, pair))
-    pair = pair[order]
-    counts = np.bincount(pair, minlength=nq * ns)
-    np.cumsum(counts, out=bounds[1:])
-    return genes[order], bounds
+    q = queries.tocsr()
+    q.sort_indices()
+    by_gene = members.T.tocsr()
+    rows = q.indices.astype(np.int64)  # gene of each (query, gene) pair, query-major
+    owner = np.repeat(np.arange(nq, dtype=np.int64), np.diff(q.indptr))
+    stacked = by_gene[rows].tocsc()
+    stacked.sort_indices()
+    genes = rows[stacked.indices]
+    pair_query = owner[stacked.indices]
+    col = np.repeat(np.arange(ns, dtype=np.int64), np.diff(stacked.indptr))
+    counts = np.bincount(pair_query * ns + col, minlength=nq * ns).reshape(nq, ns).astype(np.int64)
+    within = np.cumsum(counts, axis=0) - counts  # entries of earlier queries in the same set
+    starts = stacked.indptr[:-1][None, :].astype(np.int64) + within
+    return genes, starts, counts
 
 
 class OraArrays(NamedTuple):
@@ -535,7 +548,7 @@ def ora_arrays(
     (:func:`scipy.stats.false_discovery_control`) within each query (row).
     """
     k = np.asarray(overlap, dtype=np.int64)
-    nq, ns = k.shape
+    ns = k.shape[1]
     N = np.int64(universe_size)
     K = np.broadcast_to(np.asarray(set_sizes, dtype=np.int64)[None, :], k.shape)
     n = np.broadcast_to(np.asarray(query_sizes, dtype=np.int64)[:, None], k.shape)

@@ -7,7 +7,9 @@ whose table has the fixed columns of :data:`ORA_SCHEMA`.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import operator
 import os
 import warnings
 from collections.abc import Iterable, Mapping
@@ -27,7 +29,7 @@ from ..model import GeneSetCollection
 from ..results import EnrichmentResult, conform_table, empty_table
 from . import _ora_kernel as kern
 
-__all__ = ["ora", "ORA_SCHEMA", "DEFAULT_QUERY"]
+__all__ = ["DEFAULT_QUERY", "ORA_SCHEMA", "ora"]
 
 logger = logging.getLogger(__name__)
 
@@ -203,10 +205,13 @@ def _check_options(
             "universe cannot be tested; small sets are reported with exact p-values)"
         )
     if max_size is not None and (
-        isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer))
+        isinstance(max_size, bool)
+        or not isinstance(max_size, (int, np.integer))
         or max_size < min_size
     ):
-        raise InputError(f"max_size={max_size!r}: must be None or an integer >= min_size={min_size}")
+        raise InputError(
+            f"max_size={max_size!r}: must be None or an integer >= min_size={min_size}"
+        )
     if alternative not in kern.ALTERNATIVES:
         raise InputError(f"alternative={alternative!r}: use one of {kern.ALTERNATIVES}")
     if outside_universe not in ("error", "drop"):
@@ -225,7 +230,11 @@ def _check_options(
 # ---------------------------------------------------------------------------
 def ora(
     genes: Iterable[str] | Mapping[str, Iterable[str]],
-    collection: GeneSetCollection | Mapping[str, Iterable[str]] | str | os.PathLike[str] | None = None,
+    collection: GeneSetCollection
+    | Mapping[str, Iterable[str]]
+    | str
+    | os.PathLike[str]
+    | None = None,
     *,
     universe: Iterable[str] | None = None,
     min_size: int = 1,
@@ -381,7 +390,11 @@ def ora(
     q_indices: list[np.ndarray] = []
     q_params: dict[str, dict[str, int]] = {}
     for name, lst in raw_queries.items():
-        what = "genes" if name == DEFAULT_QUERY and not isinstance(genes, Mapping) else f"genes[{name!r}]"
+        what = (
+            "genes"
+            if name == DEFAULT_QUERY and not isinstance(genes, Mapping)
+            else f"genes[{name!r}]"
+        )
         cleaned = _clean_ids(lst, what)
         if not cleaned:
             raise InputError(f"{what} is empty; give at least one gene")
@@ -413,20 +426,30 @@ def ora(
 
     # -- sets ------------------------------------------------------------------
     all_ids = coll.ids
-    set_idx: list[np.ndarray] = []
-    n_members = np.zeros(len(coll), dtype=np.int64)
-    n_lost = np.zeros(len(coll), dtype=np.int64)
-    for j, gs in enumerate(coll.sets):
-        ix = [index[g] for g in gs.genes if g in index]
-        set_idx.append(np.array(ix, dtype=np.int64))
-        if member_counts is not None and gs.id in member_counts:
-            n_members[j], n_lost[j] = member_counts[gs.id]
-        else:
-            n_members[j] = len(gs.genes)
-            n_lost[j] = len(gs.genes) - len(ix)
+    lengths = [len(gs.genes) for gs in coll.sets]
+    flat = np.fromiter(
+        map(
+            index.get,
+            itertools.chain.from_iterable(gs.genes for gs in coll.sets),
+            itertools.repeat(-1),
+        ),
+        dtype=np.int64,
+        count=sum(lengths),
+    )
+    set_idx = [ix[ix >= 0] for ix in np.split(flat, np.cumsum(lengths)[:-1])] if lengths else []
+    n_members = np.array(lengths, dtype=np.int64)
+    n_lost = np.array([n - len(ix) for n, ix in zip(lengths, set_idx)], dtype=np.int64)
+    if member_counts is not None:
+        for j, gs in enumerate(coll.sets):
+            if gs.id in member_counts:
+                n_members[j], n_lost[j] = member_counts[gs.id]
     sizes = np.fromiter((len(ix) for ix in set_idx), dtype=np.int64, count=len(set_idx))
-    coll_genes = coll.genes
-    n_coll_in_universe = sum(1 for g in coll_genes if g in index)
+    coll_genes: set[str] = set().union(*(gs.genes for gs in coll.sets))
+    n_coll_in_universe = int(
+        np.count_nonzero(
+            np.bincount(np.concatenate([np.zeros(0, np.int64), *set_idx]), minlength=N)
+        )
+    )
     if len(coll_genes) and n_coll_in_universe == 0:
         raise IdentifierError(
             f"none of the {len(coll_genes)} genes of collection {coll.name!r} is in the universe "
@@ -494,9 +517,9 @@ def ora(
             pval = np.clip(pval, kern.P_FLOOR, 1.0)
             padj = _bh(pval)
             arr = arr._replace(pval=pval, padj=padj)
-        genes_flat, bounds = kern.overlap_members(qmat, smat)
+        genes_flat, starts, _ = kern.overlap_members(qmat, smat)
         table = _build_table(
-            q_names, coll, kept, sizes, n_members, n_lost, arr, uni, genes_flat, bounds
+            q_names, coll, kept, sizes, n_members, n_lost, arr, uni, genes_flat, starts
         )
 
     return EnrichmentResult(
@@ -528,37 +551,41 @@ def _build_table(
     arr: kern.OraArrays,
     uni: np.ndarray,
     genes_flat: np.ndarray,
-    bounds: np.ndarray,
+    starts: np.ndarray,
 ) -> pd.DataFrame:
     nq, ns = arr.pval.shape
     ids = np.array([coll.sets[j].id for j in kept], dtype=object)
-    desc = np.array(
-        [coll.sets[j].title or coll.sets[j].description for j in kept], dtype=object
-    )
-    names = uni[genes_flat].tolist()
-    b = bounds.tolist()
-    overlap_genes = np.empty(nq * ns, dtype=object)
-    overlap_genes[:] = [tuple(names[b[i]:b[i + 1]]) for i in range(nq * ns)]
+    desc = np.array([coll.sets[j].title or coll.sets[j].description for j in kept], dtype=object)
+    # rows: queries in input order; within a query by p-value, ties by set id
+    by_term = np.argsort(ids.astype(str), kind="stable")
+    within = np.argsort(arr.pval[:, by_term], axis=1, kind="stable")
+    si = by_term[within].ravel()
     qi = np.repeat(np.arange(nq), ns)
-    si = np.tile(np.arange(ns), nq)
-    pval = arr.pval.ravel()
-    term_rank = np.argsort(np.argsort(ids.astype(str), kind="stable"), kind="stable")
-    order = np.lexsort((term_rank[si], pval, qi))
+    order = qi * ns + si
+    # one tuple of all overlap genes, sliced per row (a tuple slice is a tuple)
+    if genes_flat.size > 1:
+        names = operator.itemgetter(*genes_flat.tolist())(uni.tolist())
+    else:
+        names = tuple(uni[genes_flat].tolist())
+    lo = starts.ravel()[order]
+    hi = (lo + arr.overlap.ravel()[order]).tolist()
+    overlap_genes = np.empty(nq * ns, dtype=object)
+    overlap_genes[:] = [names[a:b] for a, b in zip(lo.tolist(), hi)]
     df = pd.DataFrame(
         {
-            "query": pd.Series(np.array(q_names, dtype=object)[qi[order]], dtype=object),
-            "term": pd.Series(ids[si[order]], dtype=object),
-            "description": pd.Series(desc[si[order]], dtype=object),
-            "size": sizes[kept][si[order]],
-            "n_members": n_members[kept][si[order]],
-            "n_lost_to_universe": n_lost[kept][si[order]],
+            "query": pd.Series(np.array(q_names, dtype=object)[qi], dtype=object),
+            "term": pd.Series(ids[si], dtype=object),
+            "description": pd.Series(desc[si], dtype=object),
+            "size": sizes[kept][si],
+            "n_members": n_members[kept][si],
+            "n_lost_to_universe": n_lost[kept][si],
             "overlap": arr.overlap.ravel()[order],
             "expected": arr.expected.ravel()[order],
             "fold_enrichment": arr.fold_enrichment.ravel()[order],
             "odds_ratio": arr.odds_ratio.ravel()[order],
-            "pval": pval[order],
+            "pval": arr.pval.ravel()[order],
             "padj": arr.padj.ravel()[order],
-            "overlap_genes": pd.Series(overlap_genes[order], dtype=object),
+            "overlap_genes": pd.Series(overlap_genes, dtype=object),
         }
     )
     return conform_table(df, ORA_SCHEMA)
