@@ -403,3 +403,79 @@ def test_translation_report():
     assert (human.members == human.genes).all() and human.unmapped.map(len).sum() == 0
     for row in translation_report("rat", "ensembl").itertuples():
         assert len(library("rat", "ensembl")[row.set]) == row.genes
+
+
+# ----------------------------------------------------------------------------- curation rules
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        (None, "up", "up"),
+        ("up", None, "up"),
+        ("up", "up", "up"),
+        ("up", "down", "context_dependent"),
+        ("down", "up", "context_dependent"),
+        ("up", "activated", "up"),
+        ("activated", "down", "down"),
+        ("activated", "activated", "activated"),
+        ("context_dependent", "up", "context_dependent"),
+        ("activated", "context_dependent", "context_dependent"),
+    ],
+)
+def test_direction_merge_rule(a, b, expected):
+    # the rule written in the header of mams.toml
+    assert bundled._merge_direction(a, b) == expected
+
+
+@pytest.fixture
+def broken_library(tmp_path, monkeypatch):
+    """Copy genesets/ to tmp_path and let a test edit mams.toml there."""
+    import shutil
+
+    src = bundled.genesets_dir()
+    for name in ("mams.toml", "controls.toml", "metabolites.toml", "exclusions.toml", "identity.tsv"):
+        shutil.copy(src / name, tmp_path / name)
+    caches = (bundled._parsed, bundled._exclusion_rows, bundled._metabolite_data,
+              bundled._identity_rows, bundled._id_map)
+    monkeypatch.setattr(bundled, "genesets_dir", lambda: tmp_path)
+    for cache in caches:
+        cache.cache_clear()
+    yield tmp_path / "mams.toml"
+    for cache in caches:
+        cache.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('role = "caption", hgnc_group = 297', 'role = "guess", hgnc_group = 297',
+         r"mams\.toml: set MAMS_IP3_RECEPTORS, member ITPR2: role 'guess'"),
+        ('hgnc_id = "HGNC:6181"', 'hgnc_id = "6181"', r"member ITPR2: hgnc_id '6181'"),
+        ('include = ["MAMS_AMPK_COMPLEX"]', 'include = ["MAMS_AMPK"]',
+         r"set MAMS_MITOCHONDRIAL_DYNAMICS: includes unknown set 'MAMS_AMPK'"),
+        (
+            'include = ["MAMS_MITOCHONDRIAL_BIOGENESIS"]',
+            'include = ["MAMS_MITOCHONDRIAL_BIOGENESIS_EXTENDED"]',
+            r"include cycle",
+        ),
+        ('level = "complex"', 'level = "module"', r"level 'module'"),
+        ('pathways = ["er_stress"]', 'pathways = ["ER stress"]', r"pathways \['ER stress'\]"),
+        ('direction = "context_dependent"', 'direction = "mixed"', r"member FUNDC1: direction 'mixed'"),
+        ('select_direction = "up"\n', 'select_direction = "down"\n', r"MAMS_FIGURE_UP: has no members"),
+    ],
+)
+def test_broken_source_gives_a_pointed_error(broken_library, old, new, message):
+    from mamsets.errors import MamsetsError
+
+    text = broken_library.read_text(encoding="utf-8")
+    assert old in text
+    broken_library.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(MamsetsError, match=message):
+        library()
+
+
+def test_missing_library_file_is_reported(broken_library):
+    from mamsets.errors import MamsetsError
+
+    broken_library.unlink()
+    with pytest.raises(MamsetsError, match="mams.toml is missing"):
+        library()
