@@ -252,6 +252,13 @@ def derive_identity(shared: Path, hgnc_ids: list[str]) -> tuple[pd.DataFrame, di
         report[f"human_genes_sharing_a_{species}_ortholog"] = [
             {"orthology_id": k, "human": sorted(g["symbol"])} for k, g in shared_ids.groupby(col)
         ]
+    # distinct orthologs can still share an identifier (e.g. one rat Ensembl id for two RGD genes)
+    report["shared_identifiers"] = [
+        {"column": col, "identifier": k, "human": sorted(g["symbol"])}
+        for col in IDENTITY_COLUMNS[2:]
+        if col not in ("mgi_id", "rgd_id")
+        for k, g in table[(table[col] != "") & table.duplicated(col, keep=False)].groupby(col)
+    ]
     for col in IDENTITY_COLUMNS:
         bad = table[col].astype(str).str.contains(r"[\t\n|]", regex=True)
         if bad.any():
