@@ -7,7 +7,6 @@ References are independent of our code: ``scipy.stats.fisher_exact`` per row,
 
 from __future__ import annotations
 
-import itertools
 import random
 import warnings
 
@@ -333,18 +332,19 @@ def test_properties(case, alternative):
     pd.testing.assert_frame_equal(t, again)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.integers(0, 8), st.integers(10, 30))
-def test_pvalue_non_increasing_as_overlap_grows(extra, n):
-    # set = u0..u9; query of fixed size n swaps non-members for members one at a time
-    uni = [f"u{i}" for i in range(60)]
-    sets = {"S": uni[:10]}
-    pvals = []
-    for k in range(10):
-        query = uni[:k] + uni[10 : 10 + n - k]
-        pvals.append(ora(query, sets, universe=uni).table["pval"].item())
-    assert all(b <= a * (1 + 1e-14) for a, b in itertools.pairwise(pvals))
-    assert pvals[0] == 1.0
+@settings(max_examples=25, deadline=None)
+@given(st.integers(10, 30), st.integers(10, 60), st.sampled_from(["greater", "less"]))
+def test_pvalue_monotone_in_overlap(n, extra, alternative):
+    # set = u0..u9; queries of fixed size n swap non-members for members one at a time
+    uni = [f"u{i}" for i in range(10 + n + extra)]
+    queries = {f"k{k}": uni[:k] + uni[10 : 10 + n - k] for k in range(11)}
+    t = ora(queries, {"S": uni[:10]}, universe=uni, alternative=alternative).table
+    p = t.set_index("query").loc[list(queries), "pval"].to_numpy()
+    assert (t.set_index("query").loc[list(queries), "overlap"].to_numpy() == np.arange(11)).all()
+    if alternative == "greater":
+        assert (np.diff(p) <= 1e-15).all() and p[0] == 1.0  # non-increasing as overlap grows
+    else:
+        assert (np.diff(p) >= -1e-15).all() and p[-1] == 1.0
 
 
 def test_bundled_library_default():
@@ -358,3 +358,67 @@ def test_bundled_library_default():
     assert res.collection_name == lib.name
     assert res.table["size"].min() >= 1
     assert len(res.table) == res.params["n_sets_tested"]
+
+
+MOUSE = [
+    "Itpr1",
+    "Itpr2",
+    "Itpr3",
+    "Ryr1",
+    "Ryr2",
+    "Mfn1",
+    "Mfn2",
+    "Dnm1l",
+    "Fis1",
+    "Actb",
+    "Gapdh",
+    "Tubb5",
+    "Eef1a1",
+    "Rpl13a",
+    "Hprt",
+    "Tbp",
+    "Ppia",
+    "B2m",
+    "Gusb",
+    "Hmbs",
+    "Sdha",
+    "Ywhaz",
+    "Ubc",
+    "Pgk1",
+    "Tfrc",
+    "Aldoa",
+    "Ldha",
+    "Eno1",
+    "Pkm",
+    "Tpi1",
+    "Cs",
+    "Aco2",
+    "Idh2",
+    "Ogdh",
+    "Fh1",
+    "Mdh2",
+    "Cycs",
+    "Sod2",
+    "Cat",
+    "Gpx1",
+    "Myh7",
+    "Des",
+    "Vim",
+    "Col1a1",
+    "Col3a1",
+]
+
+
+def test_builtin_library_is_mapped_to_mouse_symbols():
+    pytest.importorskip("mamsets.io.bundled")
+    pytest.importorskip("mamsets.ids")
+    from scipy.stats import hypergeom
+
+    res = ora({"up": ["Itpr1", "Itpr2", "Itpr3", "Ryr1"]}, universe=MOUSE, species="mouse")
+    assert res.mapping["input"]["species"] == "mouse"
+    row = res.table.set_index("term").loc["MAMS_IP3_RECEPTORS"]
+    assert (row["size"], row["n_members"], row["n_lost_to_universe"]) == (3, 3, 0)
+    assert row["overlap_genes"] == ("Itpr1", "Itpr2", "Itpr3")
+    assert row["pval"] == pytest.approx(hypergeom.sf(2, len(MOUSE), 3, 4), rel=1e-12)
+    calcium = res.table.set_index("term").loc["MAMS_CALCIUM"]
+    assert calcium["n_members"] == 12 and calcium["n_lost_to_universe"] > 0

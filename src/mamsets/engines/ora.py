@@ -280,9 +280,11 @@ def ora(
         error naming them (default), or drop them with a counted
         :class:`~mamsets.errors.DroppedInputWarning`. They are never kept.
     species, id_type : str, optional
-        Species and identifier type of ``genes`` and ``universe``, passed to
-        the identifier mapping (:func:`mamsets.ids.map_ids`) that translates
-        the collection into your identifiers.
+        Species and identifier type of ``genes`` and ``universe`` (detected
+        when omitted). The collection is translated into your identifiers by
+        :func:`mamsets.ids.map_ids` with the universe as the identifiers
+        (e.g. the human MAM library to mouse Entrez ids through orthologs);
+        its report's summary is ``result.mapping``.
     engine : {"mamsets", "gseapy"}
         ``"gseapy"`` computes the p-values with ``gseapy.enrich`` on the same
         inputs (upper tail only) and returns the same table.
