@@ -165,3 +165,16 @@ def test_write_report_single_file(tmp_path, ora_result):
     assert p.read_text().count("<html") == 1
     with pytest.raises(OutputExistsError):
         write_report(ora_result, tmp_path / "r.html")
+
+
+def test_write_run_outputs_default_library(tmp_path, tests_data):
+    """What `mamsets gsea TABLE -o OUT` can call: no collection given, the bundled one is found."""
+    pytest.importorskip("mamsets.io.bundled")
+    r = read_ranking(tests_data / "tables" / "limma.tsv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = gsea_mod.gsea(r.scores, None, rng=1, method="permutation", n_perm=100)
+    written = write_run_outputs(res, tmp_path / "o", ranking=r)
+    pngs = [k for k in written if k.startswith("plot:")]
+    assert "plot:dotplot" in pngs and "plot:member_heatmap" in pngs
+    assert len(pngs) >= 3

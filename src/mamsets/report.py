@@ -225,6 +225,36 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _bundled_for(
+    results: dict[str, EnrichmentResult], ranking: Ranking | None
+) -> GeneSetCollection | None:
+    """The bundled library + controls in the ranking's identifier space, when the results used them.
+
+    Lets callers that ran on the default library (``collection=None``) still get
+    enrichment plots, the member heatmap and the control rows marked.
+    """
+    if ranking is None:
+        return None
+    terms = {t for r in results.values() if len(r.table) for t in r.table["term"]}
+    try:
+        from .ids import detect_ids
+        from .io.bundled import ID_TYPES, SPECIES, controls, library
+
+        det = detect_ids(list(ranking.genes))
+        id_type = "ensembl" if det.id_type == "ensembl_versioned" else det.id_type
+        if det.species not in SPECIES or id_type not in ID_TYPES:
+            return None
+        lib = library(det.species, id_type)
+        sets = lib.sets + controls(det.species, id_type).sets
+    except Exception as exc:  # noqa: BLE001 - plots are optional; say why they are missing
+        log.warning("could not load the bundled library for the plots: %s", exc)
+        return None
+    if not terms & {gs.id for gs in sets}:
+        return None
+    return GeneSetCollection(sets, name=lib.name, version=lib.version, species=det.species,
+                             id_type=id_type, source=lib.source)
+
+
 def _mapped_collection(
     collection: GeneSetCollection | None, ranking: Ranking | None
 ) -> GeneSetCollection | None:
@@ -485,6 +515,8 @@ def report_html(
         The HTML document.
     """
     res = _as_mapping(results)
+    if collection is None:
+        collection = _bundled_for(res, ranking)
     controls = _controls(collection)
     first = next(iter(res.values()))
     title = title or f"mamsets report: {', '.join(res)} on {first.collection_name}"
@@ -593,6 +625,8 @@ def write_run_outputs(
         Written to ``ranking.tsv`` and used for the enrichment plots and heatmap.
     collection : GeneSetCollection, optional
         The gene sets (controls are recognised by their ``"control"`` tag).
+        Default: when the results used the bundled library, the library and
+        controls in the ranking's detected species and identifier type.
     overwrite : bool
         Replace an existing folder (CLI: ``--force``).
     plots : bool
@@ -609,6 +643,8 @@ def write_run_outputs(
         ``outdir`` exists and ``overwrite`` is false.
     """
     res = _as_mapping(result)
+    if collection is None:
+        collection = _bundled_for(res, ranking)
     final = Path(outdir)
     written: dict[str, Path] = {}
     with atomic_dir(final, overwrite=overwrite) as tmp:
