@@ -140,3 +140,10 @@ def test_export_metabolites(tmp_path):
     assert out.read_text() == (REPO / "genesets" / "exports" / "mams_metabolites.chebi.gmt").read_text()
     with pytest.raises(SystemExit):
         main(["sets", "export", "--metabolites", "--controls", "-o", str(tmp_path / "y.gmt")])
+
+
+def test_show_metabolite_set(capsys):
+    assert main(["sets", "show", "MAMS_METABOLITES_LIPID_HOMEOSTASIS_DN"]) == 0
+    out = capsys.readouterr().out
+    tg = next(ln for ln in out.splitlines() if ln.startswith("CHEBI:17855\t")).split("\t")
+    assert tg[1:4] == ["triglyceride", "TG", "down"]

@@ -133,6 +133,12 @@ def run_show(args: argparse.Namespace) -> int:
         print("symbol\thgnc_id\trole\tdirection\tevidence")
         for m in gs.members:
             print(f"{m.symbol}\t{m.hgnc_id}\t{m.role}\t{m.direction or '-'}\t{m.evidence}")
+    elif coll.id_type == "chebi":
+        records = {r["chebi_id"]: r for r in bundled._metabolite_records()}
+        print("chebi_id\tname\tfigure_word\tdirection\tevidence")
+        for g in gs.genes:
+            r = records[g]
+            print(f"{g}\t{r['name']}\t{r['figure_word']}\t{r['direction']}\t{r['evidence']}")
     else:
         print("\n".join(gs.genes))
     return 0
