@@ -244,6 +244,28 @@ def test_column_of_a_table(d, tmp_path):
     assert rc == 0
     t = read_results(out)
     assert (t["overlap"] == t["size"]).all()  # query = universe: every member overlaps
+    # a table for GENES and a plain list (gzipped) for the universe
+    import gzip
+
+    (tmp_path / "u.txt.gz").write_bytes(gzip.compress((d / "universe.txt").read_bytes()))
+    rc = main(
+        [
+            "ora",
+            str(d / "seurat_markers.tsv"),
+            "--universe",
+            str(tmp_path / "u.txt.gz"),
+            "--column",
+            "gene",
+            "--gmt",
+            str(d / "toy.gmt"),
+            "-o",
+            str(tmp_path / "r2"),
+        ]
+    )
+    assert rc == 0
+    assert (
+        json.loads((tmp_path / "r2" / "params.json").read_text())["params"]["universe_size"] == 67
+    )
 
 
 def test_help(capsys):

@@ -88,7 +88,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="file of all measured genes (one per line, or a table with --column)",
     )
     p.add_argument(
-        "--column", metavar="C", help="column holding the genes when GENES/UNIVERSE are tables"
+        "--column",
+        metavar="C",
+        help="column holding the genes when GENES/UNIVERSE are tables (one-per-line files "
+        "are read as they are)",
     )
     p.add_argument(
         "--from-table", metavar="DE.tsv", help="differential-expression results table (CSV/TSV)"
@@ -191,9 +194,22 @@ def _read_table(path: Path) -> pd.DataFrame:
     return df
 
 
+def _looks_tabular(path: Path) -> bool:
+    for line in _open_text(path).splitlines():
+        s = line.strip()
+        if s and not s.startswith("#"):
+            return "\t" in s or "," in s
+    return False
+
+
 def _read_gene_file(path: Path, column: str | None, what: str) -> list[str]:
-    """Genes from a one-per-line text file, or from column ``column`` of a table."""
-    if column is not None:
+    """Genes from a one-per-line text file, or from column ``column`` of a table.
+
+    ``column`` is used only for files whose first data line has several fields,
+    so a table of genes and a plain list can be mixed (e.g. GENES from a table,
+    UNIVERSE as a list).
+    """
+    if column is not None and _looks_tabular(path):
         df = _read_table(path)
         if column not in df.columns:
             raise InputError(
