@@ -105,7 +105,7 @@ def write_tsv_gz(df: pd.DataFrame, path: Path) -> dict[str, object]:
     path.write_bytes(data)
     return {
         "file": path.name,
-        "rows": int(len(df)),
+        "rows": len(df),
         "bytes": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
     }
@@ -117,8 +117,17 @@ def hgnc_numeric(hid: str) -> int:
 
 # -- human --------------------------------------------------------------------------
 def build_human(src: Path) -> pd.DataFrame:
-    cols = ["hgnc_id", "symbol", "entrez_id", "ensembl_gene_id", "alias_symbol", "prev_symbol",
-            "locus_group", "mgd_id", "rgd_id"]
+    cols = [
+        "hgnc_id",
+        "symbol",
+        "entrez_id",
+        "ensembl_gene_id",
+        "alias_symbol",
+        "prev_symbol",
+        "locus_group",
+        "mgd_id",
+        "rgd_id",
+    ]
     h = pd.read_csv(src / FILES["hgnc"], sep="\t", dtype=str, usecols=cols, keep_default_na=False)
     prev = {r.hgnc_id: split_multi(r.prev_symbol) for r in h.itertuples()}
     # Withdrawn symbols ("symbol withdrawn, see [HGNC:N]") become previous symbols of N.
@@ -149,7 +158,10 @@ def build_human(src: Path) -> pd.DataFrame:
 
 # -- synonyms rule ---------------------------------------------------------------------
 def usable_synonyms(
-    own_symbol: str, synonyms: list[str], all_symbols_ci: dict[str, int], synonym_owners: dict[str, int]
+    own_symbol: str,
+    synonyms: list[str],
+    all_symbols_ci: dict[str, int],
+    synonym_owners: dict[str, int],
 ) -> tuple[list[str], list[str]]:
     """Split synonyms into (usable, ambiguous), case-insensitively.
 
@@ -190,13 +202,26 @@ def mouse_pairs(src: Path, hgnc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
             hg.add((hid, m))
     rows = []
     for pair in sorted(alliance | hg):
-        src_ = "|".join(s for s, present in (("alliance", pair in alliance), ("hgnc", pair in hg)) if present)
+        src_ = "|".join(
+            s for s, present in (("alliance", pair in alliance), ("hgnc", pair in hg)) if present
+        )
         rows.append((pair[0], pair[1], src_))
     p = pd.DataFrame(rows, columns=["hgnc_id", "org_id", "source"])
 
-    mk = pd.read_csv(src / FILES["mgi_markers"], sep="\t", dtype=str, keep_default_na=False, index_col=False,
-                     usecols=["MGI Accession ID", "Marker Symbol", "Feature Type", "EntrezGene ID",
-                              "Ensembl Gene ID"])
+    mk = pd.read_csv(
+        src / FILES["mgi_markers"],
+        sep="\t",
+        dtype=str,
+        keep_default_na=False,
+        index_col=False,
+        usecols=[
+            "MGI Accession ID",
+            "Marker Symbol",
+            "Feature Type",
+            "EntrezGene ID",
+            "Ensembl Gene ID",
+        ],
+    )
     mk = mk.replace("null", "")
     mk.columns = ["org_id", "symbol", "feature_type", "entrez", "ensembl"]
     syn = pd.read_csv(src / FILES["mgi_synonyms"], sep="\t", dtype=str, keep_default_na=False)
@@ -213,7 +238,9 @@ def rat_pairs(src: Path, hgnc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
             rows.append((hid, r, "hgnc"))
     p = pd.DataFrame(sorted(set(rows)), columns=["hgnc_id", "org_id", "source"])
     rg = pd.read_csv(src / FILES["rgd"], sep="\t", dtype=str, keep_default_na=False)
-    rg = rg.rename(columns={"rgd_id": "org_id", "entrez_id": "entrez", "ensembl_gene_id": "ensembl"})
+    rg = rg.rename(
+        columns={"rgd_id": "org_id", "entrez_id": "entrez", "ensembl_gene_id": "ensembl"}
+    )
     syn = pd.read_csv(src / FILES["rgd_synonyms"], sep="\t", dtype=str, keep_default_na=False)
     synonyms = {f"RGD:{i}": split_multi(s, ";") for i, s in zip(syn["ID"], syn["synonyms"])}
     rg["synonyms"] = [
@@ -247,20 +274,43 @@ def ortholog_rows(
             m = by_id.loc[org_id]
             good, bad = usable_synonyms(m["symbol"], m["synonyms"], all_symbols_ci, synonym_owners)
             # a synonym equal to this marker's own symbol in another case is not a synonym
-            rows.append({
-                "hgnc_id": hid, "species": species, "symbol": m["symbol"], "org_id": org_id,
-                "entrez": m["entrez"], "ensembl": m["ensembl"],
-                "synonyms": join_multi(good), "ambiguous_synonyms": join_multi(bad), "source": source,
-            })
+            rows.append(
+                {
+                    "hgnc_id": hid,
+                    "species": species,
+                    "symbol": m["symbol"],
+                    "org_id": org_id,
+                    "entrez": m["entrez"],
+                    "ensembl": m["ensembl"],
+                    "synonyms": join_multi(good),
+                    "ambiguous_synonyms": join_multi(bad),
+                    "source": source,
+                }
+            )
             n += 1
         if n == 0:
-            rows.append({"hgnc_id": hid, "species": species, "symbol": "", "org_id": "", "entrez": "",
-                         "ensembl": "", "synonyms": "", "ambiguous_synonyms": "", "source": ""})
+            rows.append(
+                {
+                    "hgnc_id": hid,
+                    "species": species,
+                    "symbol": "",
+                    "org_id": "",
+                    "entrez": "",
+                    "ensembl": "",
+                    "synonyms": "",
+                    "ambiguous_synonyms": "",
+                    "source": "",
+                }
+            )
     return rows
 
 
 def species_evidence(
-    hgnc: pd.DataFrame, mpairs: pd.DataFrame, mk: pd.DataFrame, rpairs: pd.DataFrame, rg: pd.DataFrame
+    hgnc: pd.DataFrame,
+    mpairs: pd.DataFrame,
+    mk: pd.DataFrame,
+    rpairs: pd.DataFrame,
+    rg: pd.DataFrame,
 ) -> pd.DataFrame:
     coding = set(hgnc.loc[hgnc["locus_group"] == "protein-coding gene", "hgnc_id"])
     m = mpairs[mpairs["hgnc_id"].isin(coding)].merge(mk, on="org_id")
@@ -278,20 +328,30 @@ def species_evidence(
         + [("mouse", "symbol", s) for s in m_sym]
         + [("rat", "symbol", s) for s in r_sym]
     )
-    print(f"species evidence: mouse entrez {len(m_ent)}, rat entrez {len(r_ent)}, "
-          f"mouse-only symbols {len(m_sym)}, rat-only symbols {len(r_sym)}")
+    print(
+        f"species evidence: mouse entrez {len(m_ent)}, rat entrez {len(r_ent)}, "
+        f"mouse-only symbols {len(m_sym)}, rat-only symbols {len(r_sym)}"
+    )
     return pd.DataFrame(rows, columns=["species", "id_type", "identifier"])
 
 
 def read_members(args: argparse.Namespace, human: pd.DataFrame) -> tuple[list[str], str]:
     if args.members is not None:
         path = Path(args.members)
-        items = [ln.strip() for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+        items = [
+            ln.strip()
+            for ln in path.read_text().splitlines()
+            if ln.strip() and not ln.startswith("#")
+        ]
         origin = str(path)
     elif args.identity.exists():
         ident = pd.read_csv(args.identity, sep="\t", dtype=str, keep_default_na=False)
         items = list(ident["hgnc_id"])
-        origin = str(args.identity.relative_to(REPO)) if args.identity.is_relative_to(REPO) else str(args.identity)
+        origin = (
+            str(args.identity.relative_to(REPO))
+            if args.identity.is_relative_to(REPO)
+            else str(args.identity)
+        )
     else:
         sys.exit(f"no members: {args.identity} does not exist; pass --members FILE")
     by_symbol = dict(zip(human["symbol"], human["hgnc_id"]))
@@ -310,7 +370,9 @@ def read_members(args: argparse.Namespace, human: pd.DataFrame) -> tuple[list[st
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder with the geneids files")
+    ap.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help="folder with the geneids files"
+    )
     ap.add_argument("--identity", type=Path, default=DEFAULT_IDENTITY)
     ap.add_argument("--members", type=Path, default=None, help="HGNC ids or symbols, one per line")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -321,15 +383,21 @@ def main(argv: list[str] | None = None) -> int:
     members, origin = read_members(args, human)
     mpairs, mk, _ = mouse_pairs(src, hgnc_raw)
     rpairs, rg = rat_pairs(src, hgnc_raw)
-    orth = pd.DataFrame(ortholog_rows("mouse", members, mpairs, mk) + ortholog_rows("rat", members, rpairs, rg))
-    orth = orth.sort_values(["species", "hgnc_id", "symbol", "org_id"],
-                            key=lambda s: s.map(hgnc_numeric) if s.name == "hgnc_id" else s,
-                            kind="stable").reset_index(drop=True)
+    orth = pd.DataFrame(
+        ortholog_rows("mouse", members, mpairs, mk) + ortholog_rows("rat", members, rpairs, rg)
+    )
+    orth = orth.sort_values(
+        ["species", "hgnc_id", "symbol", "org_id"],
+        key=lambda s: s.map(hgnc_numeric) if s.name == "hgnc_id" else s,
+        kind="stable",
+    ).reset_index(drop=True)
     for sp in ("mouse", "rat"):
         sub = orth[orth["species"] == sp]
         n_none = sub.groupby("hgnc_id")["symbol"].apply(lambda s: (s == "").all()).sum()
-        print(f"{sp}: {sub['hgnc_id'].nunique()} members, {int((sub['symbol'] != '').sum())} ortholog rows, "
-              f"{n_none} members without ortholog")
+        print(
+            f"{sp}: {sub['hgnc_id'].nunique()} members, {int((sub['symbol'] != '').sum())} ortholog rows, "
+            f"{n_none} members without ortholog"
+        )
     evidence = species_evidence(hgnc_raw, mpairs, mk, rpairs, rg)
 
     out: Path = args.out

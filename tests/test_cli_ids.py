@@ -60,13 +60,34 @@ def test_map_with_gmt_mouse_symbols(tmp_path, gmt, capsys) -> None:
     )
     out = tmp_path / "out"
     # a plain GMT has no member table for mouse orthologs of non-library genes: members are reported
-    rc = main(["ids", "map", str(ids), "--gmt", str(gmt), "--species", "mouse", "--id-type", "symbol",
-               "-o", str(out)])
+    rc = main(
+        [
+            "ids",
+            "map",
+            str(ids),
+            "--gmt",
+            str(gmt),
+            "--species",
+            "mouse",
+            "--id-type",
+            "symbol",
+            "-o",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     coll = read_gmt(out / "sets.gmt")
     assert coll["FISSION"].genes == ("Dnm1l", "Fis1") and coll["FUSION"].genes == ("Mfn2",)
     members = pd.read_csv(out / "mapping_members.tsv", sep="\t", dtype=str, keep_default_na=False)
-    assert list(members.columns) == ["set_id", "member", "hgnc_id", "matched", "how", "reason", "note"]
+    assert list(members.columns) == [
+        "set_id",
+        "member",
+        "hgnc_id",
+        "matched",
+        "how",
+        "reason",
+        "note",
+    ]
     reasons = members.set_index("member")["reason"]
     assert reasons["OR1A1"] == "not_in_ortholog_table" and reasons["MFN1"] == "absent_from_data"
     sets = pd.read_csv(out / "mapping_sets.tsv", sep="\t")
@@ -76,8 +97,23 @@ def test_map_with_gmt_mouse_symbols(tmp_path, gmt, capsys) -> None:
     # existing output: refused without --force, replaced with it
     assert main(["ids", "map", str(ids), "--gmt", str(gmt), "-o", str(out)]) == 2
     assert "--force" in capsys.readouterr().err
-    assert main(["ids", "map", str(ids), "--gmt", str(gmt), "--species", "mouse", "-o", str(out),
-                 "--force"]) == 0  # id type obvious: no warning (warnings are errors in this test)
+    assert (
+        main(
+            [
+                "ids",
+                "map",
+                str(ids),
+                "--gmt",
+                str(gmt),
+                "--species",
+                "mouse",
+                "-o",
+                str(out),
+                "--force",
+            ]
+        )
+        == 0
+    )  # id type obvious: no warning (warnings are errors in this test)
 
 
 def test_map_bundled_library(human_list, tmp_path, capsys) -> None:
@@ -93,8 +129,21 @@ def test_map_no_overlap_is_an_error(tmp_path, gmt, capsys) -> None:
     p = tmp_path / "ids.txt"
     p.write_text("ENSMUSG00000029020\nENSMUSG00000022789\n")
     with pytest.warns(MamsetsWarning, match="you passed species='human'"):
-        rc = main(["ids", "map", str(p), "--gmt", str(gmt), "--species", "human", "--id-type", "ensembl",
-                   "-o", str(tmp_path / "o")])
+        rc = main(
+            [
+                "ids",
+                "map",
+                str(p),
+                "--gmt",
+                str(gmt),
+                "--species",
+                "human",
+                "--id-type",
+                "ensembl",
+                "-o",
+                str(tmp_path / "o"),
+            ]
+        )
     assert rc == 2
     err = capsys.readouterr().err
     assert "mouse Ensembl" in err and "species='mouse'" in err
@@ -108,7 +157,11 @@ def test_harmonize(tmp_path, capsys) -> None:
     assert main(["ids", "harmonize", str(src), "-o", str(out)]) == 0
     assert read_gmt(out)["S"].genes == ("PRKN", "PCLAF", "DRP1", "MFN2")
     rep = pd.read_csv(tmp_path / "new.harmonize.tsv", sep="\t", dtype=str, keep_default_na=False)
-    assert dict(zip(rep["original"], rep["updated"])) == {"PARK2": "PRKN", "KIAA0101": "PCLAF", "DRP1": "DRP1"}
+    assert dict(zip(rep["original"], rep["updated"])) == {
+        "PARK2": "PRKN",
+        "KIAA0101": "PCLAF",
+        "DRP1": "DRP1",
+    }
     assert set(rep.loc[rep["original"] == "DRP1", "reason"]) == {"ambiguous_alias"}
     assert "updated 2" in capsys.readouterr().out
     assert main(["ids", "harmonize", str(src), "-o", str(out)]) == 2
@@ -126,6 +179,11 @@ def test_help(cmd, capsys) -> None:
 
 def test_subprocess_smoke(human_list) -> None:
     code = "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))"
-    r = subprocess.run([sys.executable, "-c", code, "ids", "detect", str(human_list) + ".missing"],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-c", code, "ids", "detect", str(human_list) + ".missing"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert r.returncode == 2 and "not found" in r.stderr and "Traceback" not in r.stderr

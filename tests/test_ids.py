@@ -14,6 +14,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mamsets.errors import IdentifierError, InputError, MamsetsWarning
 from mamsets.ids import (
@@ -25,12 +27,18 @@ from mamsets.ids import (
     map_ids,
 )
 from mamsets.io.gmt import parse_gmt
-from mamsets.model import GeneSetCollection, GeneSet, Member
+from mamsets.model import GeneSet, GeneSetCollection, Member
 
 # Hand-checked facts (HGNC symbol report, MGI and RGD gene pages).
-MFN2 = {"hgnc": "HGNC:16877", "entrez": "9927", "ensembl": "ENSG00000116688",
-        "mouse_entrez": "170731", "mouse_ensembl": "ENSMUSG00000029020",
-        "rat_entrez": "64476", "rat_ensembl": "ENSRNOG00000046424"}
+MFN2 = {
+    "hgnc": "HGNC:16877",
+    "entrez": "9927",
+    "ensembl": "ENSG00000116688",
+    "mouse_entrez": "170731",
+    "mouse_ensembl": "ENSMUSG00000029020",
+    "rat_entrez": "64476",
+    "rat_ensembl": "ENSRNOG00000046424",
+}
 FIS1 = {"entrez": "51024"}
 CORE = ["MFN2", "FIS1", "MCU", "ITPR1", "PPARGC1A", "PRKAA1", "DNM1L", "PRKN", "HSPA9"]
 
@@ -50,7 +58,19 @@ def row(report, member, set_id="CORE"):
 # -- cleaning ----------------------------------------------------------------------------------
 def test_clean_counts_everything() -> None:
     ids, c = clean_identifiers(
-        ["MFN2", " FIS1 ", "", "   ", None, float("nan"), np.nan, "MFN2", 9927, 51024.0, np.int64(5)]
+        [
+            "MFN2",
+            " FIS1 ",
+            "",
+            "   ",
+            None,
+            float("nan"),
+            np.nan,
+            "MFN2",
+            9927,
+            51024.0,
+            np.int64(5),
+        ]
     )
     assert ids == ["MFN2", "FIS1", "9927", "51024", "5"]
     assert c["n_identifiers"] == 11
@@ -86,14 +106,20 @@ def test_human_symbols_any_case(case) -> None:
 
 def test_renamed_symbol_is_rescued_and_reported() -> None:
     # PARK2 was renamed PRKN, KIAA0101 renamed PCLAF (HGNC previous symbols)
-    out, rep = map_ids(human_collection(["PRKN", "PCLAF", "MFN2"]), ["PARK2", "KIAA0101", "MFN2"],
-                       species="human", id_type="symbol")
+    out, rep = map_ids(
+        human_collection(["PRKN", "PCLAF", "MFN2"]),
+        ["PARK2", "KIAA0101", "MFN2"],
+        species="human",
+        id_type="symbol",
+    )
     assert out["CORE"].genes == ("PARK2", "KIAA0101", "MFN2")
     assert row(rep, "PRKN")["how"] == "previous_symbol"
     assert "PARK2 is a previous symbol of PRKN" in row(rep, "PRKN")["note"]
     assert rep.sets.loc[0, "n_previous_symbol"] == 2
     # exact wins over a previous symbol of the same gene, and the other is named
-    out, rep = map_ids(human_collection(["PRKN"]), ["PARK2", "PRKN"], species="human", id_type="symbol")
+    out, rep = map_ids(
+        human_collection(["PRKN"]), ["PARK2", "PRKN"], species="human", id_type="symbol"
+    )
     assert out["CORE"].genes == ("PRKN",)
     assert "PARK2" in row(rep, "PRKN")["note"]
 
@@ -142,12 +168,17 @@ def test_figure_false_positives_mam_hir_dag_are_rescues_that_show_in_the_report(
     coll = human_collection(["SGCG", "KCNJ4", "DAG1"])
     _, rep = map_ids(coll, ["MAM", "HIR", "DAG"], species="human", id_type="symbol")
     got = dict(zip(rep.members["member"], zip(rep.members["matched"], rep.members["how"])))
-    assert got == {"SGCG": ("MAM", "previous_symbol"), "KCNJ4": ("HIR", "alias"), "DAG1": ("DAG", "alias")}
+    assert got == {
+        "SGCG": ("MAM", "previous_symbol"),
+        "KCNJ4": ("HIR", "alias"),
+        "DAG1": ("DAG", "alias"),
+    }
     assert rep.summary()["how"] == {"previous_symbol": 1, "alias": 2}
     with pytest.raises(IdentifierError):
         map_ids(coll, ["MAM", "HIR", "DAG"], species="human", id_type="symbol", aliases="none")
-    _, rep = map_ids(coll, ["MAM", "HIR", "DAG", "SGCG"], species="human", id_type="symbol",
-                     aliases="previous")
+    _, rep = map_ids(
+        coll, ["MAM", "HIR", "DAG", "SGCG"], species="human", id_type="symbol", aliases="previous"
+    )
     assert list(rep.members["matched"]) == ["SGCG", "", ""]
 
 
@@ -157,7 +188,7 @@ def test_figure_false_positives_tg_ca2_are_approved_symbols(symbol, hgnc_id) -> 
 
     An approved symbol is only ever read as that gene: no rescue, no reinterpretation.
     """
-    out, rep = map_ids(human_collection([symbol]), [symbol], species="human", id_type="symbol")
+    _out, rep = map_ids(human_collection([symbol]), [symbol], species="human", id_type="symbol")
     r = row(rep, symbol)
     assert (r["how"], r["hgnc_id"]) == ("exact", hgnc_id)
     _, hrep = harmonize_gmt(human_collection([symbol, "MFN2"]))
@@ -165,8 +196,9 @@ def test_figure_false_positives_tg_ca2_are_approved_symbols(symbol, hgnc_id) -> 
 
 
 # -- Entrez and Ensembl ----------------------------------------------------------------------------
-@pytest.mark.parametrize("user", [[9927, 51024], ["9927", "51024"], [9927.0, 51024.0],
-                                  pd.Series([9927, 51024])])
+@pytest.mark.parametrize(
+    "user", [[9927, 51024], ["9927", "51024"], [9927.0, 51024.0], pd.Series([9927, 51024])]
+)
 def test_entrez_int_and_str(user) -> None:
     out, rep = map_ids(human_collection(["MFN2", "FIS1"]), user, species="human", id_type="entrez")
     assert out["CORE"].genes == (MFN2["entrez"], FIS1["entrez"])
@@ -241,23 +273,30 @@ def test_plain_gmt_in_users_space_is_returned_unchanged() -> None:
 
 
 def test_same_space_collection_is_matched_directly() -> None:
-    coll = GeneSetCollection.from_dict({"A": ["Mfn2", "Dnm1l", "Xyz1"]}, species="mouse", id_type="symbol")
+    coll = GeneSetCollection.from_dict(
+        {"A": ["Mfn2", "Dnm1l", "Xyz1"]}, species="mouse", id_type="symbol"
+    )
     out, rep = map_ids(coll, ["Mfn2", "Dnm1l"], species="mouse", id_type="symbol")
     assert out["A"].genes == ("Mfn2", "Dnm1l") and rep.input["route"] == "direct"
 
 
 def test_no_overlap_says_what_the_identifiers_look_like() -> None:
     mouse_entrez = ["170731", "74006", "11461", "12043", "11651", "13666", "14828", "22042"]
-    with pytest.raises(IdentifierError, match=r"mouse Entrez.*species='mouse', id_type='entrez'"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MamsetsWarning)
-            map_ids(human_collection(["TP53"]), mouse_entrez, species="human", id_type="entrez")
+    with (
+        pytest.raises(IdentifierError, match=r"mouse Entrez.*species='mouse', id_type='entrez'"),
+        pytest.warns(MamsetsWarning, match="you passed species='human'"),
+    ):
+        map_ids(human_collection(["TP53"]), mouse_entrez, species="human", id_type="entrez")
 
 
 def test_contradicting_arguments_warn() -> None:
     with pytest.warns(MamsetsWarning, match="mouse"):
-        map_ids(human_collection(), [g.capitalize() for g in CORE] + ["Gm12345", "Gm4567", "Gm20500"],
-                species="human", id_type="symbol")
+        map_ids(
+            human_collection(),
+            [g.capitalize() for g in CORE] + ["Gm12345", "Gm4567", "Gm20500"],
+            species="human",
+            id_type="symbol",
+        )
 
 
 def test_bad_arguments() -> None:
@@ -272,15 +311,26 @@ def test_bad_arguments() -> None:
 def test_report_tables_have_fixed_columns_and_json_summary() -> None:
     import json
 
-    _, rep = map_ids(human_collection(), ["MFN2", "fis1", "", None, "MFN2"], species="human",
-                     id_type="symbol")
-    assert tuple(rep.members.columns) == ("set_id", "member", "hgnc_id", "matched", "how", "reason", "note")
+    _, rep = map_ids(
+        human_collection(), ["MFN2", "fis1", "", None, "MFN2"], species="human", id_type="symbol"
+    )
+    assert tuple(rep.members.columns) == (
+        "set_id",
+        "member",
+        "hgnc_id",
+        "matched",
+        "how",
+        "reason",
+        "note",
+    )
     assert list(rep.sets.columns[:5]) == ["set_id", "n_members", "n_found", "n_missing", "n_genes"]
     assert all(f"n_{h}" in rep.sets.columns for h in HOWS)
     assert set(rep.members["reason"]) <= set(REASONS) | {""}
     s = rep.summary()
     json.dumps(s)
-    assert s["input"]["n_nan"] == 1 and s["input"]["n_empty"] == 1 and s["input"]["n_duplicates"] == 1
+    assert (
+        s["input"]["n_nan"] == 1 and s["input"]["n_empty"] == 1 and s["input"]["n_duplicates"] == 1
+    )
     assert s["sets_missing_members"] == [{"set_id": "CORE", "n_members": len(CORE), "n_found": 2}]
 
 
@@ -291,7 +341,9 @@ def test_detect_human_ensembl_and_mixed() -> None:
     ids = ["MFN2", "FIS1", "MCU", "ITPR1", "PRKN", "DNM1L", "HSPA9", "9927", "51024", "NM_014874"]
     d = detect_ids(ids)
     assert (d.species, d.id_type) == ("human", "symbol")
-    assert "mixed identifier kinds" in d.message and "9927" in d.message and "NM_014874" in d.message
+    assert (
+        "mixed identifier kinds" in d.message and "9927" in d.message and "NM_014874" in d.message
+    )
     assert set(d.kinds["kind"]) == {"symbol_like", "numeric", "refseq"}
 
 
@@ -312,7 +364,14 @@ def test_harmonize_gmt(tmp_path) -> None:
     assert s["ambiguous"] == ["DRP1"] and s["unknown"] == ["NOTAGENE1"]
     assert s["n_duplicates_removed"] == 1  # PARK2 -> PRKN, already present
     r = rep.sets.set_index("set_id").loc["OLD"]
-    assert (r.n_genes, r.n_unchanged, r.n_updated, r.n_ambiguous, r.n_unknown, r.n_genes_out) == (7, 2, 3, 1, 1, 6)
+    assert (r.n_genes, r.n_unchanged, r.n_updated, r.n_ambiguous, r.n_unknown, r.n_genes_out) == (
+        7,
+        2,
+        3,
+        1,
+        1,
+        6,
+    )
     assert out.species == "human" and out.id_type == "symbol"
 
 
@@ -325,8 +384,9 @@ def test_harmonize_refuses_non_symbols() -> None:
 # -- against the raw sources and other tools (../shared) ---------------------------------------------
 @pytest.mark.shared_data
 def test_fgsea_example_is_detected_as_mouse_entrez(shared_data) -> None:
-    rnk = pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t",
-                      dtype={"ID": str})
+    rnk = pd.read_csv(
+        shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t", dtype={"ID": str}
+    )
     d = detect_ids(rnk["ID"])
     assert (d.species, d.id_type, d.confident) == ("mouse", "entrez", True)
     # same answer from the integer column pandas makes by default
@@ -336,14 +396,26 @@ def test_fgsea_example_is_detected_as_mouse_entrez(shared_data) -> None:
 
 @pytest.mark.shared_data
 def test_rodent_symbol_detection_on_real_lists(shared_data) -> None:
-    rat = pd.read_csv(shared_data / "motrpac-rat-training" / "TRNSCRPT_GN_DA_trained_vs_SED.tsv.gz",
-                      sep="\t", dtype=str, usecols=["featureName", "gene_symbol"])
+    rat = pd.read_csv(
+        shared_data / "motrpac-rat-training" / "TRNSCRPT_GN_DA_trained_vs_SED.tsv.gz",
+        sep="\t",
+        dtype=str,
+        usecols=["featureName", "gene_symbol"],
+    )
     d = detect_ids(rat["gene_symbol"])
     assert (d.species, d.id_type, d.confident) == ("rat", "symbol", True)
-    assert (detect_ids(rat["featureName"]).species, detect_ids(rat["featureName"]).id_type) == ("rat", "ensembl")
+    assert (detect_ids(rat["featureName"]).species, detect_ids(rat["featureName"]).id_type) == (
+        "rat",
+        "ensembl",
+    )
     # mouse symbols of the fgsea list, via MGI's own marker report
-    mk = pd.read_csv(shared_data / "geneids" / "mgi_HGNC_AllianceHomology_2024-11.rpt.gz", sep="\t",
-                     dtype=str, index_col=False, usecols=["Marker Symbol", "EntrezGene ID"])
+    mk = pd.read_csv(
+        shared_data / "geneids" / "mgi_HGNC_AllianceHomology_2024-11.rpt.gz",
+        sep="\t",
+        dtype=str,
+        index_col=False,
+        usecols=["Marker Symbol", "EntrezGene ID"],
+    )
     rnk = pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t", dtype=str)
     sym = mk[mk["EntrezGene ID"].isin(set(rnk["ID"]))]["Marker Symbol"]
     d = detect_ids(sym)
@@ -354,15 +426,19 @@ def test_rodent_symbol_detection_on_real_lists(shared_data) -> None:
 
 @pytest.mark.shared_data
 def test_human_table_matches_hgnc_source(shared_data) -> None:
-    src = pd.read_csv(shared_data / "geneids" / "hgnc_complete_set_2024-10.txt.gz", sep="\t", dtype=str,
-                      usecols=["hgnc_id", "symbol", "entrez_id", "ensembl_gene_id"])
+    src = pd.read_csv(
+        shared_data / "geneids" / "hgnc_complete_set_2024-10.txt.gz",
+        sep="\t",
+        dtype=str,
+        usecols=["hgnc_id", "symbol", "entrez_id", "ensembl_gene_id"],
+    )
     src = src.sample(300, random_state=1)
     cols = {}
     for g, e, ens in zip(src["symbol"], src["entrez_id"], src["ensembl_gene_id"]):
         cols[g] = (e, ens)
     coll = GeneSetCollection.from_dict({"S": list(cols)}, species="human", id_type="symbol")
     ent = [e for e, _ in cols.values() if isinstance(e, str)]
-    out, rep = map_ids(coll, ent, species="human", id_type="entrez")
+    _out, rep = map_ids(coll, ent, species="human", id_type="entrez")
     got = dict(zip(rep.members["member"], rep.members["matched"]))
     for g, (e, _) in cols.items():
         assert got[g] == (e if isinstance(e, str) else "")
@@ -373,15 +449,21 @@ def test_rat_orthologs_agree_with_motrpac(shared_data) -> None:
     """MotrPAC's rat-to-human table (Ensembl/HomoloGene/... consensus) is an independent reference."""
     from mamsets.ids import _orthologs
 
-    ref = pd.read_csv(shared_data / "motrpac-rat-training" / "RAT_TO_HUMAN.tsv.gz", sep="\t", dtype=str)
+    ref = pd.read_csv(
+        shared_data / "motrpac-rat-training" / "RAT_TO_HUMAN.tsv.gz", sep="\t", dtype=str
+    )
     members = _orthologs()["rat"]
-    hgnc = pd.read_csv(shared_data / "geneids" / "hgnc_complete_set_2024-10.txt.gz", sep="\t", dtype=str,
-                       usecols=["hgnc_id", "symbol"])
+    hgnc = pd.read_csv(
+        shared_data / "geneids" / "hgnc_complete_set_2024-10.txt.gz",
+        sep="\t",
+        dtype=str,
+        usecols=["hgnc_id", "symbol"],
+    )
     sym = dict(zip(hgnc["hgnc_id"], hgnc["symbol"]))
     genes = [sym[h] for h in members]
     coll = GeneSetCollection.from_dict({"S": genes}, species="human", id_type="symbol")
     ref = ref[ref["human_symbol"].isin(genes)]
-    out, rep = map_ids(coll, ref["entrez"].dropna(), species="rat", id_type="entrez")
+    _out, rep = map_ids(coll, ref["entrez"].dropna(), species="rat", id_type="entrez")
     ours = rep.members[rep.members["matched"] != ""].groupby("member")["matched"].apply(set)
     theirs = ref.dropna(subset=["entrez"]).groupby("human_symbol")["entrez"].apply(set)
     common = ours.index.intersection(theirs.index)
@@ -394,8 +476,9 @@ def test_fgsea_list_against_members_matches_mgi_join(shared_data) -> None:
     """Members found in the fgsea list = an independent join through MGI's homology report."""
     from mamsets.ids import _orthologs
 
-    hom = pd.read_csv(shared_data / "geneids" / "mgi_HOM_MouseHumanSequence_2024-11.rpt.gz", sep="\t",
-                      dtype=str)
+    hom = pd.read_csv(
+        shared_data / "geneids" / "mgi_HOM_MouseHumanSequence_2024-11.rpt.gz", sep="\t", dtype=str
+    )
     hu = hom[hom["NCBI Taxon ID"] == "9606"][["DB Class Key", "HGNC ID", "Symbol"]]
     mo = hom[hom["NCBI Taxon ID"] == "10090"][["DB Class Key", "EntrezGene ID"]]
     pairs = hu.merge(mo, on="DB Class Key")
@@ -404,8 +487,10 @@ def test_fgsea_list_against_members_matches_mgi_join(shared_data) -> None:
     one_to_one = pairs.groupby("Symbol").filter(lambda g: len(g) == 1)
     rnk = pd.read_csv(shared_data / "fgsea-example" / "naive.vs.th1.rnk", sep="\t", dtype=str)
     in_list = pairs["EntrezGene ID"].isin(set(rnk["ID"]))
-    coll = GeneSetCollection.from_dict({"S": sorted(set(pairs["Symbol"]))}, species="human", id_type="symbol")
-    out, rep = map_ids(coll, rnk["ID"])  # detected: mouse Entrez
+    coll = GeneSetCollection.from_dict(
+        {"S": sorted(set(pairs["Symbol"]))}, species="human", id_type="symbol"
+    )
+    _out, rep = map_ids(coll, rnk["ID"])  # detected: mouse Entrez
     found = set(rep.members.loc[rep.members["matched"] != "", "member"])
     assert rep.input["species"] == "mouse" and rep.input["id_type"] == "entrez"
     ones = set(one_to_one["Symbol"])
@@ -418,11 +503,12 @@ def test_fgsea_list_against_members_matches_mgi_join(shared_data) -> None:
 @pytest.mark.shared_data
 def test_pfocr_figure_words(shared_data) -> None:
     """Harmonising the figure's raw words: rescues that PFOCR made silently are listed here."""
-    words = pd.read_csv(shared_data / "pfocr" / "PMC10970480__ijms-25-03196-g003-genes.tsv", sep="\t",
-                        dtype=str)
+    words = pd.read_csv(
+        shared_data / "pfocr" / "PMC10970480__ijms-25-03196-g003-genes.tsv", sep="\t", dtype=str
+    )
     uniq = list(dict.fromkeys(words["match"]))
     coll = GeneSetCollection.from_dict({"F3": uniq})
-    out, rep = harmonize_gmt(coll)
+    _out, rep = harmonize_gmt(coll)
     s = rep.summary()
     assert s["updates"]["MAM"] == "SGCG" and s["updates"]["HIR"] == "KCNJ4"
     # where we rescue a word, PFOCR's NCBI mapping names the same gene (independent reference)
@@ -449,7 +535,52 @@ def test_ortholog_table_agrees_with_library_identity_table() -> None:
     ident = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
     orth = _orthologs()
     for sp in ("mouse", "rat"):
-        assert set(orth[sp]) == set(ident["hgnc_id"]), f"{sp} table is stale: rerun scripts/build_idtables.py"
+        assert set(orth[sp]) == set(ident["hgnc_id"]), (
+            f"{sp} table is stale: rerun scripts/build_idtables.py"
+        )
         for h, ent in zip(ident["hgnc_id"], ident[f"{sp}_entrez"]):
             if ent:
                 assert ent in {o.entrez for o in orth[sp][h]}, (sp, h, ent)
+
+
+# -- the bundled library (engines call map_ids on the way in) ------------------------------------------
+def test_library_already_in_users_space_is_unchanged() -> None:
+    from mamsets.io.bundled import library
+
+    lib = library()
+    out, rep = map_ids(
+        lib, sorted(lib.genes) + ["ACTB", "GAPDH"], species="human", id_type="symbol"
+    )
+    assert out.sha256 == lib.sha256 and out.ids == lib.ids
+    assert set(rep.members["how"]) == {"exact"} and rep.sets["n_missing"].sum() == 0
+    # the library in mouse Entrez (translated by io.bundled) matched directly by mouse Entrez data
+    mlib = library("mouse", "entrez")
+    out, rep = map_ids(mlib, sorted(mlib.genes), species="mouse", id_type="entrez")
+    assert rep.input["route"] == "direct" and out.sha256 == mlib.sha256
+
+
+def test_library_to_mouse_entrez_agrees_with_io_bundled() -> None:
+    """io.bundled translates through genesets/identity.tsv; map_ids through the shipped tables."""
+    from mamsets.io.bundled import library
+
+    lib, mlib = library(), library("mouse", "entrez")
+    out, _ = map_ids(lib, sorted(mlib.genes), species="mouse", id_type="entrez")
+    for gs in mlib:
+        assert set(out[gs.id].genes) == set(gs.genes), gs.id
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cases=st.lists(
+        st.sampled_from(["upper", "lower", "title"]), min_size=len(CORE), max_size=len(CORE)
+    ),
+    noise=st.lists(st.sampled_from(["", " ", None, "ACTB", "GAPDH", "TP53"]), max_size=10),
+    seed=st.randoms(use_true_random=False),
+)
+def test_property_case_noise_and_order_do_not_change_what_is_found(cases, noise, seed) -> None:
+    user = [getattr(g, c)() for g, c in zip(CORE, cases)] + noise
+    seed.shuffle(user)
+    out, rep = map_ids(human_collection(), user, species="human", id_type="symbol")
+    assert rep.sets.loc[0, "n_found"] == len(CORE)
+    assert {g.upper() for g in out["CORE"].genes} == set(CORE)
+    assert rep.input["n_identifiers"] == len(user)

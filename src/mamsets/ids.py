@@ -42,16 +42,16 @@ from .errors import IdentifierError, InputError, MamsetsWarning
 from .model import GeneSet, GeneSetCollection
 
 __all__ = [
-    "IdDetection",
-    "MappingReport",
-    "HarmonizeReport",
-    "detect_ids",
-    "map_ids",
-    "harmonize_gmt",
-    "clean_identifiers",
-    "read_identifiers",
     "HOWS",
     "REASONS",
+    "HarmonizeReport",
+    "IdDetection",
+    "MappingReport",
+    "clean_identifiers",
+    "detect_ids",
+    "harmonize_gmt",
+    "map_ids",
+    "read_identifiers",
 ]
 
 Species = Literal["human", "mouse", "rat"]
@@ -87,7 +87,15 @@ REASONS: tuple[str, ...] = (
     "unknown_member",
 )
 
-MEMBER_COLUMNS: tuple[str, ...] = ("set_id", "member", "hgnc_id", "matched", "how", "reason", "note")
+MEMBER_COLUMNS: tuple[str, ...] = (
+    "set_id",
+    "member",
+    "hgnc_id",
+    "matched",
+    "how",
+    "reason",
+    "note",
+)
 SET_COLUMNS: tuple[str, ...] = (
     "set_id",
     "n_members",
@@ -117,7 +125,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ensembl_protein", re.compile(r"^ENS[A-Z]*P\d{11}(\.\d+)?$")),
     ("refseq", re.compile(r"^[NX][MRP]_\d+(\.\d+)?$")),
     ("probe", re.compile(r"^\d+(_[a-z]+)*_at$|^ILMN_\d+$|^A_\d+_P\d+$", re.IGNORECASE)),
-    ("uniprot", re.compile(r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9][A-Z][A-Z0-9]{2}[0-9])(-\d+)?$")),
+    (
+        "uniprot",
+        re.compile(r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9][A-Z][A-Z0-9]{2}[0-9])(-\d+)?$"),
+    ),
 )
 _MOUSE_ONLY = re.compile(r"^(\d{7}[A-Z]\d{2}Rik|Gm\d{3,})$", re.IGNORECASE)
 _RAT_ONLY = re.compile(r"^(RGD\d+|RT1-.*|Olr\d+)$", re.IGNORECASE)
@@ -145,7 +156,9 @@ class _Human:
 
     symbol: dict[str, str]  # approved symbol (exact) -> hgnc_id
     symbol_ci: dict[str, str]  # upper(approved) -> hgnc_id
-    rescue: dict[str, tuple[str, str]]  # upper(prev/alias) -> (hgnc_id, "previous_symbol"|"alias"), usable
+    rescue: dict[
+        str, tuple[str, str]
+    ]  # upper(prev/alias) -> (hgnc_id, "previous_symbol"|"alias"), usable
     ambiguous: dict[str, tuple[str, ...]]  # upper(prev/alias) -> all hgnc ids it names (refused)
     prev_only: frozenset[str]  # usable rescue keys that are previous symbols
     entrez: dict[str, str]
@@ -177,7 +190,9 @@ def _human() -> _Human:
             ((i, kind),) = own.items()
             rescue[key] = (i, kind)
         else:
-            named = tuple(own) + ((approved_other,) if approved_other and approved_other not in own else ())
+            named = tuple(own) + (
+                (approved_other,) if approved_other and approved_other not in own else ()
+            )
             ambiguous[key] = named
     prev_only = frozenset(k for k, (_, kind) in rescue.items() if kind == "previous_symbol")
     entrez = {e: i for e, i in zip(t["entrez"], ids) if e}
@@ -288,7 +303,15 @@ def clean_identifiers(identifiers: Iterable[Any]) -> tuple[list[str], dict[str, 
     else:
         items = list(identifiers)
     counts = dict.fromkeys(
-        ("n_identifiers", "n_nan", "n_empty", "n_whitespace", "n_stripped", "n_numeric", "n_duplicates"),
+        (
+            "n_identifiers",
+            "n_nan",
+            "n_empty",
+            "n_whitespace",
+            "n_stripped",
+            "n_numeric",
+            "n_duplicates",
+        ),
         0,
     )
     counts["n_identifiers"] = len(items)
@@ -434,10 +457,13 @@ def _kinds_table(ids: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
         groups[_kind(s, symbols_ci)].append(s)
     n = max(len(ids), 1)
     rows = sorted(
-        ((k, len(v), len(v) / n, tuple(v[:5])) for k, v in groups.items()), key=lambda r: (-r[1], r[0])
+        ((k, len(v), len(v) / n, tuple(v[:5])) for k, v in groups.items()),
+        key=lambda r: (-r[1], r[0]),
     )
     df = pd.DataFrame(rows, columns=["kind", "n", "fraction", "examples"])
-    return df.astype({"kind": "object", "n": "int64", "fraction": "float64", "examples": "object"}), groups
+    return df.astype(
+        {"kind": "object", "n": "int64", "fraction": "float64", "examples": "object"}
+    ), groups
 
 
 def detect_ids(identifiers: Iterable[Any]) -> IdDetection:
@@ -476,7 +502,14 @@ def detect_ids(identifiers: Iterable[Any]) -> IdDetection:
 
     A list is called confidently when the winner matches at least half of the
     identifiers (a fifth for symbols, whose references are incomplete) and at
-    least 5 identifiers.
+    least 5 identifiers (one for Ensembl, whose prefix is unambiguous).
+    Upper-cased rodent-only symbols (``GM12345``) in an otherwise human-looking
+    list make the call not confident.
+
+    References
+    ----------
+    Seal RL et al. (2023) Genenames.org: the HGNC resources in 2023. Nucleic
+    Acids Res 51:D1003-D1009. doi:10.1093/nar/gkac888
 
     Examples
     --------
@@ -484,7 +517,7 @@ def detect_ids(identifiers: Iterable[Any]) -> IdDetection:
     >>> d.species, d.id_type, d.confident
     ('human', 'symbol', True)
     """
-    ids, counts = clean_identifiers(identifiers)
+    ids, _counts = clean_identifiers(identifiers)
     return _detect(ids)
 
 
@@ -546,17 +579,26 @@ def _detect(ids: list[str]) -> IdDetection:
         rows.append(("mouse", "symbol", rodent_like, rodent_like / denom, n_mouse_only))
         rows.append(("rat", "symbol", rodent_like, rodent_like / denom, n_rat_only))
 
-    evidence = pd.DataFrame(rows, columns=["species", "id_type", "n_matched", "fraction", "n_specific"])
+    evidence = pd.DataFrame(
+        rows, columns=["species", "id_type", "n_matched", "fraction", "n_specific"]
+    )
     evidence = evidence.astype(
-        {"species": "object", "id_type": "object", "n_matched": "int64", "fraction": "float64",
-         "n_specific": "int64"}
+        {
+            "species": "object",
+            "id_type": "object",
+            "n_matched": "int64",
+            "fraction": "float64",
+            "n_specific": "int64",
+        }
     )
     evidence = evidence.sort_values(["fraction", "n_specific"], ascending=False, kind="stable")
     evidence = evidence.reset_index(drop=True)
 
     mixed = _mixed_message(kinds, n)
     if n == 0:
-        return IdDetection("unknown", "unknown", False, evidence, kinds, "no identifiers to examine", 0)
+        return IdDetection(
+            "unknown", "unknown", False, evidence, kinds, "no identifiers to examine", 0
+        )
     if evidence.empty or int(evidence["n_matched"].iloc[0]) == 0:
         main_kind = kinds["kind"].iloc[0]
         msg = (
@@ -595,7 +637,10 @@ def _detect(ids: list[str]) -> IdDetection:
     pct = f"{100 * frac:.0f}%"
     verdict = f"these look like {_describe(species, id_type)} ({pct} of {n} match)"
     if not enough:
-        notes.insert(0, f"only {n} identifiers, too few to be sure; pass species= and id_type= if you know them")
+        notes.insert(
+            0,
+            f"only {n} identifiers, too few to be sure; pass species= and id_type= if you know them",
+        )
     elif not confident and not notes:
         notes.append(f"only {pct} match; pass species= and id_type= if you know them")
     msg = verdict + ("; " + "; ".join(notes) if notes else "") + mixed
@@ -610,7 +655,8 @@ def _mixed_message(kinds: pd.DataFrame, n: int) -> str:
     if minor.empty:
         return ""
     parts = [
-        f"{r.n} {r.kind.replace('_', ' ')} (e.g. {', '.join(r.examples[:3])})" for r in kinds.itertuples()
+        f"{r.n} {r.kind.replace('_', ' ')} (e.g. {', '.join(r.examples[:3])})"
+        for r in kinds.itertuples()
     ]
     return "; mixed identifier kinds: " + ", ".join(parts)
 
@@ -676,14 +722,18 @@ class MappingReport:
         return _jsonable(
             {
                 "input": dict(self.input),
-                "n_sets": int(len(self.sets)),
-                "n_set_members": int(len(first)),
-                "n_set_members_found": int(len(found)),
-                "n_distinct_members": int(len(unique_members)),
+                "n_sets": len(self.sets),
+                "n_set_members": len(first),
+                "n_set_members_found": len(found),
+                "n_distinct_members": len(unique_members),
                 "n_distinct_members_found": len(uniq_found),
-                "how": {h: int((found["how"] == h).sum()) for h in HOWS if (found["how"] == h).any()},
+                "how": {
+                    h: int((found["how"] == h).sum()) for h in HOWS if (found["how"] == h).any()
+                },
                 "reason": {
-                    r: int((first["reason"] == r).sum()) for r in REASONS if (first["reason"] == r).any()
+                    r: int((first["reason"] == r).sum())
+                    for r in REASONS
+                    if (first["reason"] == r).any()
                 },
                 "sets_missing_members": [
                     {"set_id": r.set_id, "n_members": int(r.n_members), "n_found": int(r.n_found)}
@@ -726,7 +776,7 @@ class HarmonizeReport:
         return _jsonable(
             {
                 "aliases": self.aliases,
-                "n_sets": int(len(self.sets)),
+                "n_sets": len(self.sets),
                 "n_genes": int(self.sets["n_genes"].sum()),
                 "n_updated": int(self.sets["n_updated"].sum()),
                 "n_ambiguous": int(self.sets["n_ambiguous"].sum()),
@@ -767,7 +817,11 @@ def _resolve_symbol(s: str, aliases: str) -> tuple[str | None, str, str]:
         hit = hu.rescue.get(u)
         if hit is not None and (aliases == "unique" or u in hu.prev_only):
             kind = hit[1]
-            return hit[0], kind, f"{s} is {'a previous' if kind == 'previous_symbol' else 'an alias'} symbol of {hu.to_symbol[hit[0]]}"
+            return (
+                hit[0],
+                kind,
+                f"{s} is {'a previous' if kind == 'previous_symbol' else 'an alias'} symbol of {hu.to_symbol[hit[0]]}",
+            )
         amb = hu.ambiguous.get(u)
         if amb:
             names = ", ".join(sorted(hu.to_symbol[x] for x in amb))
@@ -785,7 +839,9 @@ def _collection_space(collection: GeneSetCollection) -> tuple[str, str, IdDetect
     return sp, it, det
 
 
-def _member_hgnc(gs: GeneSet, gene: str, space: tuple[str, str], aliases: str) -> tuple[str | None, str]:
+def _member_hgnc(
+    gs: GeneSet, gene: str, space: tuple[str, str], aliases: str
+) -> tuple[str | None, str]:
     """hgnc_id of a collection member (human space) and a note when it could not be resolved."""
     for m in gs.members:
         if m.symbol == gene and m.hgnc_id:
@@ -894,9 +950,13 @@ def _ortholog_targets(
     """Matches of one member's orthologs: ([(user id, how, note)], reason, note)."""
     table = _orthologs().get(species, {})
     if hgnc_id not in table:
-        return [], "not_in_ortholog_table", (
-            f"{species} orthologs are shipped for the library's members only; map this "
-            f"collection to {species} ids yourself, or use human identifiers"
+        return (
+            [],
+            "not_in_ortholog_table",
+            (
+                f"{species} orthologs are shipped for the library's members only; map this "
+                f"collection to {species} ids yourself, or use human identifiers"
+            ),
         )
     orths = table[hgnc_id]
     if not orths:
@@ -1013,6 +1073,24 @@ def map_ids(
     anhydrase 2). When several user identifiers name the same gene, the best one
     is used and the others are named in ``note``.
 
+    Mouse orthologs are those on which MGI/Alliance homology and HGNC's curated
+    MGI cross-reference agree (Alliance-only extras of such genes are pseudogenes
+    and retrocopies); rat orthologs are HGNC's curated RGD cross-references. They
+    ship for the bundled library's members only; other genes get
+    ``reason="not_in_ortholog_table"``.
+
+    References
+    ----------
+    Seal RL et al. (2023) Genenames.org: the HGNC resources in 2023. Nucleic
+    Acids Res 51:D1003-D1009. doi:10.1093/nar/gkac888
+
+    Baldarelli RM et al. (2024) Mouse Genome Informatics: an integrated
+    knowledgebase system for the laboratory mouse. Genetics 227:iyae031.
+    doi:10.1093/genetics/iyae031
+
+    Vedi M et al. (2023) 2022 updates to the Rat Genome Database. Genetics
+    224:iyad042. doi:10.1093/genetics/iyad042
+
     Examples
     --------
     >>> from mamsets.model import GeneSetCollection
@@ -1041,7 +1119,8 @@ def map_ids(
     user_species = species or (det.species if det.species != "unknown" else None)
     user_type = id_type or (det.id_type if det.id_type != "unknown" else None)
     if det.confident and (
-        (species and species != det.species) or (id_type and id_type.split("_")[0] != det.id_type.split("_")[0])
+        (species and species != det.species)
+        or (id_type and id_type.split("_")[0] != det.id_type.split("_")[0])
     ):
         warnings.warn(
             f"map_ids: you passed species={species!r}, id_type={id_type!r} but {det.message}; "
@@ -1074,13 +1153,14 @@ def map_ids(
     )
     human_symbols = same_space and c_species == "human" and c_type == "symbol"
     can_translate = (
-        c_species == "human" and c_type in ID_TYPES and user_species in SPECIES and user_type in ID_TYPES
+        c_species == "human"
+        and c_type in ID_TYPES
+        and user_species in SPECIES
+        and user_type in ID_TYPES
     )
     if human_symbols and can_translate:
         route = "hgnc"
-    elif same_space or not can_translate:
-        route = "direct"
-    elif plain and any(g in ix.exact for g in collection.genes):
+    elif same_space or not can_translate or plain and any(g in ix.exact for g in collection.genes):
         route = "direct"
     else:
         route = "hgnc"
@@ -1098,7 +1178,9 @@ def map_ids(
     if route == "direct":
         out, rep = _map_direct(collection, ix, info)
     else:
-        out, rep = _map_hgnc(collection, ix, info, (c_species, c_type), user_species, user_type, aliases)
+        out, rep = _map_hgnc(
+            collection, ix, info, (c_species, c_type), user_species, user_type, aliases
+        )
     n_found = int(rep.sets["n_found"].sum()) if len(rep.sets) else 0
     if n_found == 0 and len(collection):
         raise IdentifierError(_no_overlap_message(collection, ids, det, species, id_type, info))
@@ -1162,11 +1244,22 @@ def _map_direct(
             n_found += 1
             hows[how] += 1
             if s in genes:
-                rows.append((gs.id, g, "", s, how, "", "same identifier as another member; counted once"))
+                rows.append(
+                    (gs.id, g, "", s, how, "", "same identifier as another member; counted once")
+                )
             else:
                 genes[s] = None
                 rows.append((gs.id, g, "", s, how, "", ""))
-        srows.append((gs.id, len(gs), n_found, len(gs) - n_found, len(genes), *(hows.get(h, 0) for h in HOWS)))
+        srows.append(
+            (
+                gs.id,
+                len(gs),
+                n_found,
+                len(gs) - n_found,
+                len(genes),
+                *(hows.get(h, 0) for h in HOWS),
+            )
+        )
         new_sets.append(gs.with_genes(list(genes)))
     report = MappingReport(
         members=_frame(rows, MEMBER_COLUMNS),
@@ -1211,9 +1304,16 @@ def _map_hgnc(
                     if hits:
                         cache[key] = (hid, hits, "", "")
                     else:
-                        needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(id_type.split("_")[0])
+                        needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(
+                            id_type.split("_")[0]
+                        )
                         if needs is not None and hid not in needs:
-                            cache[key] = (hid, [], "no_identifier", f"HGNC lists no {id_type.split('_')[0]} id for {hu.to_symbol.get(hid, g)}")
+                            cache[key] = (
+                                hid,
+                                [],
+                                "no_identifier",
+                                f"HGNC lists no {id_type.split('_')[0]} id for {hu.to_symbol.get(hid, g)}",
+                            )
                         elif refused.get(hid):
                             cache[key] = (hid, [], "ambiguous_alias", "; ".join(refused[hid]))
                         else:
@@ -1230,7 +1330,9 @@ def _map_hgnc(
             for s, how, hnote in hits:
                 if s in genes:
                     extra = f"same identifier as member {genes[s]}; counted once"
-                    rows.append((gs.id, g, hid or "", s, how, "", (hnote + "; " if hnote else "") + extra))
+                    rows.append(
+                        (gs.id, g, hid or "", s, how, "", (hnote + "; " if hnote else "") + extra)
+                    )
                 else:
                     genes[s] = g
                     rows.append((gs.id, g, hid or "", s, how, "", hnote))
@@ -1309,11 +1411,11 @@ def harmonize_gmt(
         )
     if coll.species == "unknown" or coll.id_type == "unknown":
         det = _detect(sorted(coll.genes))
-        if det.n_identifiers and not (det.species == "human" and det.id_type == "symbol"):
-            if det.confident or det.id_type != "symbol":
-                raise IdentifierError(
-                    f"harmonize_gmt updates human gene symbols; the genes of {coll.name!r}: {det.message}"
-                )
+        not_human = det.n_identifiers and not (det.species == "human" and det.id_type == "symbol")
+        if not_human and (det.confident or det.id_type != "symbol"):
+            raise IdentifierError(
+                f"harmonize_gmt updates human gene symbols; the genes of {coll.name!r}: {det.message}"
+            )
     hu = _human()
     resolved: dict[str, tuple[str | None, str, str]] = {}
     rows: list[tuple] = []
@@ -1340,11 +1442,21 @@ def harmonize_gmt(
             else:
                 new, reason = g, "unknown_symbol"
                 n_unk += 1
-                rows.append((gs.id, g, g, "", reason, "not an approved, previous or alias HGNC symbol"))
+                rows.append(
+                    (gs.id, g, g, "", reason, "not an approved, previous or alias HGNC symbol")
+                )
             if new in out:
                 n_dup += 1
-                rows.append((gs.id, g, "", how if how != "exact" else "", "duplicate_after_update",
-                             f"{new} already in set (from {out[new]}); removed"))
+                rows.append(
+                    (
+                        gs.id,
+                        g,
+                        "",
+                        how if how != "exact" else "",
+                        "duplicate_after_update",
+                        f"{new} already in set (from {out[new]}); removed",
+                    )
+                )
             else:
                 out[new] = g
         srows.append((gs.id, len(gs), n_unch, n_upd, n_amb, n_unk, n_dup, len(out)))
@@ -1401,10 +1513,17 @@ def read_identifiers(path: str | os.PathLike[str], column: str | None = None) ->
             headerless = True
         except ValueError:
             pass
-    df = pd.read_csv(io.StringIO("\n".join(lines)), sep=sep, dtype=str, keep_default_na=False,
-                     header=None if headerless else 0)
+    df = pd.read_csv(
+        io.StringIO("\n".join(lines)),
+        sep=sep,
+        dtype=str,
+        keep_default_na=False,
+        header=None if headerless else 0,
+    )
     if column is None:
         return df.iloc[:, 0].tolist()
     if column not in df.columns:
-        raise InputError(f"{p}: no column {column!r}; columns are {[str(c) for c in df.columns][:20]}")
+        raise InputError(
+            f"{p}: no column {column!r}; columns are {[str(c) for c in df.columns][:20]}"
+        )
     return df[column].tolist()

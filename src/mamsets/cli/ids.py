@@ -30,7 +30,7 @@ from ..ids import (
 )
 from ..io.gmt import gmt_text, read_gmt
 
-__all__ = ["register", "run_detect", "run_map", "run_harmonize"]
+__all__ = ["register", "run_detect", "run_harmonize", "run_map"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Detect the identifier type and species of FILE. Exit 0 when confident, 1 when not.",
     )
     d.add_argument("file", metavar="FILE", help="one identifier per line, or a CSV/TSV table")
-    d.add_argument("--column", default=None, help="table column holding the identifiers (default: first)")
+    d.add_argument(
+        "--column", default=None, help="table column holding the identifiers (default: first)"
+    )
     d.set_defaults(func=run_detect)
 
     m = sub.add_parser(
@@ -60,14 +62,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     m.add_argument("file", metavar="FILE", help="one identifier per line, or a CSV/TSV table")
-    m.add_argument("--column", default=None, help="table column holding the identifiers (default: first)")
-    m.add_argument("--species", choices=SPECIES, default=None, help="species of FILE (default: detected)")
-    m.add_argument("--id-type", choices=ID_TYPES, default=None, help="identifier type of FILE (default: detected)")
-    m.add_argument("--aliases", choices=ALIAS_MODES, default="unique",
-                   help="use unique previous+alias symbols (unique), previous only, or none (default: unique)")
-    m.add_argument("--gmt", default=None, metavar="FILE.gmt",
-                   help="collection to translate (default: the bundled MAMs library, human symbols)")
-    m.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (must not exist)")
+    m.add_argument(
+        "--column", default=None, help="table column holding the identifiers (default: first)"
+    )
+    m.add_argument(
+        "--species", choices=SPECIES, default=None, help="species of FILE (default: detected)"
+    )
+    m.add_argument(
+        "--id-type",
+        choices=ID_TYPES,
+        default=None,
+        help="identifier type of FILE (default: detected)",
+    )
+    m.add_argument(
+        "--aliases",
+        choices=ALIAS_MODES,
+        default="unique",
+        help="use unique previous+alias symbols (unique), previous only, or none (default: unique)",
+    )
+    m.add_argument(
+        "--gmt",
+        default=None,
+        metavar="FILE.gmt",
+        help="collection to translate (default: the bundled MAMs library, human symbols)",
+    )
+    m.add_argument(
+        "-o", "--output", required=True, metavar="OUTDIR", help="output folder (must not exist)"
+    )
     m.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     m.set_defaults(func=run_map)
 
@@ -80,9 +101,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         ),
     )
     h.add_argument("gmt", metavar="IN.gmt", help="GMT of human gene symbols")
-    h.add_argument("-o", "--output", required=True, metavar="OUT.gmt", help="harmonized GMT to write")
-    h.add_argument("--aliases", choices=ALIAS_MODES, default="unique",
-                   help="use unique previous+alias symbols (unique), previous only, or none (default: unique)")
+    h.add_argument(
+        "-o", "--output", required=True, metavar="OUT.gmt", help="harmonized GMT to write"
+    )
+    h.add_argument(
+        "--aliases",
+        choices=ALIAS_MODES,
+        default="unique",
+        help="use unique previous+alias symbols (unique), previous only, or none (default: unique)",
+    )
     h.add_argument("--force", action="store_true", help="replace existing outputs")
     h.set_defaults(func=run_harmonize)
 
@@ -91,7 +118,9 @@ def run_detect(args: argparse.Namespace) -> int:
     ids = read_identifiers(args.file, args.column)
     det = detect_ids(ids)
     print(f"{args.file}: {det.message}")
-    print(f"id_type: {det.id_type}\nspecies: {det.species}\nconfident: {'yes' if det.confident else 'no'}")
+    print(
+        f"id_type: {det.id_type}\nspecies: {det.species}\nconfident: {'yes' if det.confident else 'no'}"
+    )
     if not det.evidence.empty:
         print("\nevidence (fraction of identifiers matched per candidate):")
         print(det.evidence.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
@@ -120,7 +149,9 @@ def run_map(args: argparse.Namespace) -> int:
             (tmp / f"{coll.name}.gmt").write_text(gmt_text(nonempty), encoding="utf-8")
         rep.members.to_csv(tmp / "mapping_members.tsv", sep="\t", index=False, lineterminator="\n")
         rep.sets.to_csv(tmp / "mapping_sets.tsv", sep="\t", index=False, lineterminator="\n")
-        (tmp / "mapping_summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        (tmp / "mapping_summary.json").write_text(
+            json.dumps(summary, indent=2) + "\n", encoding="utf-8"
+        )
     inp = summary["input"]
     print(
         f"{args.file}: {inp['n_unique']} identifiers ({inp['species']} {inp['id_type']}); "
@@ -147,8 +178,11 @@ def run_harmonize(args: argparse.Namespace) -> int:
     check_writable(out_path, args.force)
     check_writable(report_path, args.force)
     coll, rep = harmonize_gmt(args.gmt, aliases=args.aliases)
-    atomic_write_text(report_path, rep.changes.to_csv(sep="\t", index=False, lineterminator="\n"),
-                      overwrite=args.force)
+    atomic_write_text(
+        report_path,
+        rep.changes.to_csv(sep="\t", index=False, lineterminator="\n"),
+        overwrite=args.force,
+    )
     atomic_write_text(out_path, gmt_text(coll), overwrite=args.force)
     s = rep.summary()
     print(
