@@ -16,7 +16,13 @@ from scipy import stats
 
 from mamsets.engines import gsea as G
 from mamsets.engines.gsea import GSEA_SCHEMA, gsea, running_sum
-from mamsets.errors import DroppedInputWarning, IdentifierError, InputError, TiesWarning
+from mamsets.errors import (
+    DroppedInputWarning,
+    IdentifierError,
+    InputError,
+    MamsetsWarning,
+    TiesWarning,
+)
 from mamsets.model import GeneSetCollection
 
 HAVE_MULTILEVEL = True
@@ -139,6 +145,58 @@ def test_engine_gseapy_same_schema(fgsea_example) -> None:  # noqa: ANN001
     assert res.params["engine"] == "gseapy" and "gseapy_seed" in res.params
 
 
+def _enriched_case() -> tuple[pd.Series, GeneSetCollection]:
+    """1,500 t-like scores; 12 sets mixing top-300 genes (10-76 %) with random others."""
+    rng = np.random.default_rng(4)
+    n = 1500
+    genes = [f"g{i}" for i in range(n)]
+    r = pd.Series(rng.standard_t(5, n), index=genes)
+    rk = np.array(r.sort_values(ascending=False).index)
+    sets = {}
+    for i in range(12):
+        k = int(rng.integers(15, 80))
+        top = rng.choice(300, int(k * (0.1 + 0.06 * i)), replace=False)
+        rest = rng.choice(np.arange(300, n), k - top.size, replace=False)
+        idx = np.concatenate([top, rest])
+        if i % 3 == 0:
+            idx = n - 1 - idx
+        sets[f"S{i}"] = list(rk[idx])
+    return r, GeneSetCollection.from_dict(sets)
+
+
+@needs_multilevel
+def test_multilevel_agrees_with_gseapy_multilevel() -> None:
+    gseapy = pytest.importorskip("gseapy")
+    r, col = _enriched_case()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pre = gseapy.prerank(rnk=r, gene_sets=col.to_dict(), outdir=None, method="multilevel",
+                             permutation_num=1000, min_size=15, seed=3, threads=1, no_plot=True)
+    g = pre.res2d.set_index("Term")
+    ours = gsea(r, col, rng=5, min_size=15).table.set_index("term").loc[g.index]
+    np.testing.assert_allclose(ours["es"], g["ES"].astype(float), atol=1e-12)
+    gp, gerr = g["NOM p-val"].astype(float), g["log2err"].astype(float)
+    assert gp.min() < 1e-7  # the comparison covers small p-values
+    err = np.sqrt(ours["log2err"] ** 2 + gerr**2)
+    assert (np.abs(np.log2(ours["pval"]) - np.log2(gp)) <= 4 * err + 0.1).all()
+
+
+@needs_multilevel
+def test_unbalanced_ranking_gives_nan_not_a_confident_p() -> None:
+    rng = np.random.default_rng(1)
+    genes = [f"g{i}" for i in range(1000)]
+    r = pd.Series(np.abs(rng.standard_normal(1000)) ** 3, index=genes)  # all scores >= 0
+    rk = list(r.sort_values(ascending=False).index)
+    col = GeneSetCollection.from_dict({"bottom": rk[-30:], "top": rk[:30]})
+    with pytest.warns(MamsetsWarning, match="unbalanced"):
+        t = gsea(r, col, rng=1).table.set_index("term")
+    assert np.isnan(t.loc["bottom", "pval"]) and np.isnan(t.loc["bottom", "nes"])
+    assert t.loc["top", "pval"] < 1e-10
+    with pytest.warns(MamsetsWarning, match="none of 1000"):
+        t = gsea(r, col, method="permutation", rng=1).table.set_index("term")
+    assert t.loc["bottom", "pval"] == 1.0 and np.isnan(t.loc["bottom", "nes"])
+
+
 # ----------------------------------------------------------------------------- GSEA desktop
 def _edb(tests_data: Path) -> list[dict]:
     with gzip.open(tests_data / "gsea" / "gsea-desktop" / "results.edb.gz") as fh:
@@ -207,6 +265,17 @@ def test_pvalues_uniform_on_random_rankings() -> None:
     assert stats.kstest(p, "uniform").pvalue > 0.01
     # NES of random sets centre on +-1
     assert abs(np.median(np.abs(res.table["nes"])) - 1) < 0.1
+
+
+@needs_multilevel
+def test_multilevel_pvalues_uniform_on_random_rankings() -> None:
+    rng = np.random.default_rng(7)
+    genes = [f"g{i}" for i in range(800)]
+    r = pd.Series(rng.standard_normal(800), index=genes)
+    sets = {f"s{i}": list(rng.choice(genes, int(k), replace=False))
+            for i, k in enumerate(rng.integers(10, 40, 200))}
+    p = gsea(r, GeneSetCollection.from_dict(sets), n_perm=500, rng=2).table["pval"].to_numpy()
+    assert stats.kstest(p, "uniform").pvalue > 0.01
 
 
 def test_permutation_pvalue_floor_and_flag() -> None:

@@ -798,13 +798,19 @@ def _run_mamsets(scores: np.ndarray, ranked: np.ndarray, terms: list[str], descs
             n_ml = int(idx.size)
         pval = np.where(unbalanced, np.nan, pval)
         log2err = np.where(unbalanced, np.nan, log2err)
+        st.nes = np.where(unbalanced, np.nan, st.nes)
+    if method == "permutation":
+        log2err = np.where(unbalanced, np.nan, log2err)
     n_unbalanced = int(unbalanced.sum())
     if n_unbalanced:
+        rare = (f"fewer than {MIN_SAME_SIGN} of {n_perm}" if method == "multilevel"
+                else f"none of {n_perm}")
+        consequence = ("p-values and NES are NaN" if method == "multilevel"
+                       else "NES is NaN and the p-value 1")
         warnings.warn(
             f"{n_unbalanced} gene set(s) have an ES whose sign is rare among random sets of their "
-            f"size (fewer than {MIN_SAME_SIGN if method == 'multilevel' else 1} of {n_perm}): the "
-            "ranking is unbalanced (mostly positive or mostly negative scores); their "
-            f"{'p-values' if method == 'multilevel' else 'NES'} are NaN. Centre or re-think the "
+            f"size ({rare} random scores have that sign): the ranking is unbalanced (mostly "
+            f"positive or mostly negative scores); their {consequence}. Centre or re-think the "
             "gene-level statistic",
             MamsetsWarning,
             stacklevel=3,
