@@ -8,6 +8,7 @@ NCBI Gene ids for the figure genes, the raw source files in ../shared/data/genei
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 
@@ -309,7 +310,6 @@ def test_bad_arguments() -> None:
 
 
 def test_report_tables_have_fixed_columns_and_json_summary() -> None:
-    import json
 
     _, rep = map_ids(
         human_collection(), ["MFN2", "fis1", "", None, "MFN2"], species="human", id_type="symbol"
@@ -584,3 +584,21 @@ def test_property_case_noise_and_order_do_not_change_what_is_found(cases, noise,
     assert rep.sets.loc[0, "n_found"] == len(CORE)
     assert {g.upper() for g in out["CORE"].genes} == set(CORE)
     assert rep.input["n_identifiers"] == len(user)
+
+
+def test_shipped_tables_match_their_manifest() -> None:
+    """SOURCES.json records each shipped table's sha256 (rebuild with scripts/build_idtables.py)."""
+    import hashlib
+    from importlib import resources
+
+    data = resources.files("mamsets").joinpath("data")
+    manifest = json.loads(data.joinpath("SOURCES.json").read_text())
+    assert {o["file"] for o in manifest["outputs"]} == {
+        "hgnc_ids.tsv.gz",
+        "orthologs_members.tsv.gz",
+        "species_evidence.tsv.gz",
+    }
+    for o in manifest["outputs"]:
+        blob = data.joinpath(o["file"]).read_bytes()
+        assert hashlib.sha256(blob).hexdigest() == o["sha256"] and len(blob) == o["bytes"]
+    assert sum(o["bytes"] for o in manifest["outputs"]) < 2_000_000  # "a few MB at most"
