@@ -216,6 +216,9 @@ def test_ensembl_with_and_without_version() -> None:
     assert out["CORE"].genes == (versioned,)
     assert row(rep, "MFN2")["how"] == "ensembl_version_stripped"
     assert rep.input["detected_id_type"] == "ensembl_versioned"
+    assert out.id_type == "ensembl"  # the collection vocabulary; the genes keep their versions
+    again, rep2 = map_ids(out, [versioned])  # engines may map twice: already in the user's space
+    assert again.sha256 == out.sha256 and rep2.input["route"] == "direct"
 
 
 # -- mouse and rat onto the human library ------------------------------------------------------------
@@ -310,7 +313,6 @@ def test_bad_arguments() -> None:
 
 
 def test_report_tables_have_fixed_columns_and_json_summary() -> None:
-
     _, rep = map_ids(
         human_collection(), ["MFN2", "fis1", "", None, "MFN2"], species="human", id_type="symbol"
     )

@@ -1186,6 +1186,8 @@ def map_ids(
         raise IdentifierError(_no_overlap_message(collection, ids, det, species, id_type, info))
     species_out = user_species or (c_species if route == "direct" else "unknown")
     type_out = user_type or (c_type if route == "direct" else "unknown")
+    # the collection vocabulary has no "ensembl_versioned": the genes carry the user's versions
+    type_out = "ensembl" if type_out == "ensembl_versioned" else type_out
     return out.replace_sets(out.sets, species=species_out, id_type=type_out), rep
 
 
