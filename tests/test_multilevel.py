@@ -1,0 +1,277 @@
+"""Tests of the multilevel p-value kernel against references independent of its code.
+
+References: R fgsea 1.31.6 on its example data and fgsea's C++ multilevel output (both in
+tests/data/multilevel, see the README there), brute-force Monte Carlo with a separate
+vectorised numpy enrichment score written here, exact hand counts for one-gene sets,
+and the uniform distribution (calibration).
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from mamsets.engines._multilevel import MIN_SIGN_COUNT, MIN_SIGN_DRAWS, multilevel_pvalues
+from mamsets.errors import InputError
+
+SEED = np.random.SeedSequence(20261125)
+
+
+# ----------------------------------------------------------------- independent helpers
+
+
+def es_batch(w: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """Signed GSEA enrichment scores of many sets at once (rows of sorted positions).
+
+    Straight from the definition (Subramanian et al. 2005, weight already in ``w``): the
+    running sum after each hit and just before it; the larger deviation wins, 0 on a tie
+    (fgsea's ``calcGseaStat`` convention).
+    """
+    pos = np.atleast_2d(pos)
+    n, k = w.shape[0], pos.shape[1]
+    ww = w[pos]
+    nr = ww.sum(axis=1, keepdims=True)
+    after = np.cumsum(ww, axis=1) / nr - (pos - np.arange(k)) / (n - k)
+    before = after - ww / nr
+    top, bottom = after.max(axis=1), before.min(axis=1)
+    return np.where(top > -bottom, top, np.where(top < -bottom, bottom, 0.0))
+
+
+def null_es(w: np.ndarray, k: int, n_sets: int, rng: np.random.Generator) -> np.ndarray:
+    """ES of ``n_sets`` uniform random k-subsets (draw with replacement, reject duplicates)."""
+    out, got = [], 0
+    while got < n_sets:
+        x = np.sort(rng.integers(0, w.shape[0], size=(min(200_000, 2 * n_sets), k)), axis=1)
+        x = x[(np.diff(x, axis=1) > 0).all(axis=1)]
+        out.append(es_batch(w, x))
+        got += x.shape[0]
+    return np.concatenate(out)[:n_sets]
+
+
+def log2_ratio_z(p, err, p_ref, err_ref):
+    """Difference of log2 p-values in units of the combined reported error."""
+    return (np.log2(p) - np.log2(p_ref)) / np.sqrt(np.asarray(err) ** 2 + np.asarray(err_ref) ** 2)
+
+
+@pytest.fixture(scope="module")
+def fgsea_example(tests_data):
+    d = tests_data / "multilevel"
+    rnk = pd.read_csv(d / "naive.vs.th1.rnk.gz", sep="\t", dtype={"ID": str})
+    rnk = rnk.sort_values("t", ascending=False, kind="mergesort")  # no ties in this file
+    where = {g: i for i, g in enumerate(rnk["ID"])}
+    sets = {}
+    with gzip.open(d / "mouse.reactome.tested.gmt.gz", "rt") as fh:
+        for line in fh:
+            f = line.rstrip("\n").split("\t")
+            sets[f[0]] = np.array(sorted({where[g] for g in f[2:] if g in where}))
+    ref = pd.read_csv(d / "fgsea-multilevel.tsv.gz", sep="\t")
+    w = np.abs(rnk["t"].to_numpy())
+    es = np.array([es_batch(w, sets[p])[0] for p in ref["pathway"]])
+    sizes = np.array([len(sets[p]) for p in ref["pathway"]])
+    return w, sizes, es, ref
+
+
+# ----------------------------------------------------------------- references
+
+
+def test_example_es_helper_matches_fgsea(fgsea_example):
+    _w, sizes, es, ref = fgsea_example
+    assert np.array_equal(sizes, ref["size"].to_numpy())
+    assert np.max(np.abs(es - ref["ES"].to_numpy())) < 1e-12
+
+
+def test_agrees_with_r_fgsea_on_example(fgsea_example):
+    """586 pathways: within the combined log2err of both tools (fgsea 1.31.6, seed 42).
+
+    The reference is one Monte Carlo run; below 1e-10 fgsea's own runs differ by up to
+    ~4 log2 units (NOTES.md), so those are compared on the log scale within 4 errors.
+    """
+    w, sizes, es, ref = fgsea_example
+    p, err, at_floor = multilevel_pvalues(w, sizes, es, seed_sequence=SEED)
+    assert not np.isnan(p).any() and not at_floor.any()
+    p_ref = ref["pval"].to_numpy()
+    z = log2_ratio_z(p, err, p_ref, ref["log2err"].to_numpy())
+    assert np.mean(np.abs(z) < 3) >= 0.98, np.sort(np.abs(z))[-10:]
+    assert np.max(np.abs(z)) < 4.5
+    # no systematic shift: mean log2 difference well inside one typical error
+    assert abs(np.mean(np.log2(p) - np.log2(p_ref))) < 0.15
+    small = p_ref < 1e-10
+    assert small.sum() >= 10
+    assert np.all(np.abs(z[small]) < 4)
+    assert np.corrcoef(np.log10(p), np.log10(p_ref))[0, 1] > 0.995
+
+
+def test_agrees_with_fgsea_cpp_multilevel(tests_data):
+    """fgsea's C++ ruler, ranks 1..3000 as weights (positive scores are rare there)."""
+    ref = pd.read_csv(tests_data / "multilevel" / "ref_fgseaMultilevelCpp.tsv", sep="\t")
+    w = np.arange(1, 3001, dtype=np.float64)
+    p, err, at_floor = multilevel_pvalues(
+        w, ref["pathwaySize"].to_numpy(), ref["ES"].to_numpy(), eps=0.0, seed_sequence=SEED
+    )
+    neg = ref["ES"].to_numpy() < 0
+    rng = np.random.default_rng(1)
+    for i in np.flatnonzero(neg):
+        k = int(ref["pathwaySize"].iloc[i])
+        # cppMPval is unconditional: multiply ours by P(ES <= 0), estimated by brute force
+        p_sign = np.mean(null_es(w, k, 20_000, rng) <= 0)
+        z = log2_ratio_z(p[i] * p_sign, err[i], ref["cppMPval"].iloc[i], ref["log2err"].iloc[i])
+        assert abs(z) < 3, (k, ref["ES"].iloc[i], p[i] * p_sign, ref["cppMPval"].iloc[i])
+    # ES > 0 is rarer than 1 in 100 random sets of this ranking: unbalanced -> NaN (fgsea: NA)
+    for k in (25, 100):
+        assert np.mean(null_es(w, k, 20_000, rng) >= 0) < MIN_SIGN_COUNT / MIN_SIGN_DRAWS
+    assert np.isnan(p[~neg]).all() and np.isnan(err[~neg]).all() and not at_floor.any()
+
+
+@pytest.mark.parametrize("k", [20, 60])
+def test_agrees_with_brute_force(k):
+    """Moderate p-values (1 .. 1e-3) against 400,000 plain random sets."""
+    rng = np.random.default_rng(k)
+    w = np.abs(np.sort(rng.standard_normal(2000))[::-1])
+    null = null_es(w, k, 400_000, rng)
+    pos_null = np.sort(null[null >= 0])
+    neg_null = np.sort(null[null <= 0])
+    # observed scores at chosen upper quantiles of each sign
+    targets = np.array([0.5, 0.05, 0.003])
+    es = np.concatenate([np.quantile(pos_null, 1 - targets), np.quantile(neg_null, targets)])
+    p, err, _ = multilevel_pvalues(w, np.full(es.shape, k), es, seed_sequence=SEED)
+    brute = np.array(
+        [np.mean(pos_null >= e) for e in es[:3]] + [np.mean(neg_null <= e) for e in es[3:]]
+    )
+    n_sign = np.array([pos_null.size] * 3 + [neg_null.size] * 3)
+    brute_err = np.sqrt((1 - brute) / (brute * n_sign)) / np.log(2)
+    z = log2_ratio_z(p, err, brute, brute_err)
+    assert np.all(np.abs(z) < 4), (p, brute, z)
+
+
+def test_one_gene_sets_exact():
+    """K = 1: ES of the gene at position i is 1 - i/(N-1) (positive while i < (N-1)/2)."""
+    n = 2001
+    w = np.ones(n)
+    # positive-tail p of the gene at position i: (i + 1) / #positions with ES >= 0 (1001)
+    i = np.array([9, 99, 499])
+    es = 1 - i / (n - 1)
+    p, err, _ = multilevel_pvalues(w, np.ones(3, dtype=int), es, seed_sequence=SEED)
+    exact = (i + 1) / 1001
+    assert np.all(np.abs(np.log2(p / exact)) < 3 * err), (p, exact)
+
+
+def test_calibration_uniform_on_random_rankings():
+    """Random sets on a random ranking: p-values are uniform (KS test, fixed seed)."""
+    rng = np.random.default_rng(7)
+    n = 1000
+    w = np.abs(np.sort(rng.standard_normal(n))[::-1])
+    sizes = rng.choice([15, 40], size=400)
+    es = np.array([es_batch(w, np.sort(rng.choice(n, k, replace=False)))[0] for k in sizes])
+    p, _, _ = multilevel_pvalues(w, sizes, es, seed_sequence=SEED)
+    assert not np.isnan(p).any()
+    assert stats.kstest(p, "uniform").pvalue > 0.01
+    # both tails are calibrated separately too
+    assert stats.kstest(p[es > 0], "uniform").pvalue > 0.01
+    assert stats.kstest(p[es < 0], "uniform").pvalue > 0.01
+
+
+# ----------------------------------------------------------------- behaviour
+
+
+@pytest.fixture(scope="module")
+def small_problem():
+    rng = np.random.default_rng(3)
+    w = np.abs(np.sort(rng.standard_normal(3000))[::-1])
+    sizes = np.array([15, 15, 50, 50, 50, 120, 15])
+    es = np.array([0.7, -0.5, 0.6, 0.3, -0.55, 0.45, 0.0])
+    return w, sizes, es
+
+
+def test_reproducible_and_independent_of_n_jobs(small_problem):
+    w, sizes, es = small_problem
+    ss = np.random.SeedSequence(99)
+    a = multilevel_pvalues(w, sizes, es, seed_sequence=ss)
+    b = multilevel_pvalues(w, sizes, es, seed_sequence=ss)
+    c = multilevel_pvalues(w, sizes, es, seed_sequence=np.random.SeedSequence(99), n_jobs=2)
+    for x, y, z in zip(a, b, c):
+        assert np.array_equal(x, y, equal_nan=True)
+        assert np.array_equal(x, z, equal_nan=True)
+    assert ss.n_children_spawned == 0  # the caller's sequence is not advanced
+    d = multilevel_pvalues(w, sizes, es, seed_sequence=np.random.SeedSequence(100))
+    assert not np.array_equal(a[0], d[0])
+
+
+def test_order_of_sets_does_not_matter(small_problem):
+    w, sizes, es = small_problem
+    p, err, _fl = multilevel_pvalues(w, sizes, es, seed_sequence=SEED)
+    perm = np.array([6, 3, 0, 5, 1, 4, 2])
+    p2, err2, _fl2 = multilevel_pvalues(w, sizes[perm], es[perm], seed_sequence=SEED)
+    assert np.array_equal(p[perm], p2) and np.array_equal(err[perm], err2)
+
+
+def test_zero_es_has_p_one(small_problem):
+    w, sizes, es = small_problem
+    p, err, fl = multilevel_pvalues(w, sizes, es, seed_sequence=SEED)
+    assert p[6] == 1.0 and not fl[6] and np.isfinite(err[6])
+    assert np.all((p > 0) & (p <= 1))
+
+
+def test_eps_floor_is_flagged():
+    rng = np.random.default_rng(5)
+    w = np.abs(np.sort(rng.standard_normal(5000))[::-1])
+    es = np.array([0.85, 0.2])
+    p, err, fl = multilevel_pvalues(w, np.array([80, 80]), es, eps=1e-12, seed_sequence=SEED)
+    assert p[0] == 1e-12 and fl[0] and np.isnan(err[0])
+    assert p[1] > 1e-12 and not fl[1] and np.isfinite(err[1])
+    # without a floor the same score gets a real estimate far below it
+    p0, err0, fl0 = multilevel_pvalues(w, np.array([80]), es[:1], eps=0.0, seed_sequence=SEED)
+    assert p0[0] < 1e-20 and not fl0[0] and np.isfinite(err0[0])
+
+
+def test_unbalanced_ranking_gives_nan():
+    """Nearly all scores negative: a positive ES is rare -> NaN; negative ES still fine."""
+    n = 2000
+    scores = -np.linspace(0.5, 10, n)  # sorted decreasing, all negative
+    scores[:5] = [9.0, 8.0, 7.0, 6.0, 5.0]
+    w = np.abs(scores)
+    rng = np.random.default_rng(0)
+    assert np.mean(null_es(w, 30, 20_000, rng) >= 0) < 0.01  # independent check of the premise
+    p, err, fl = multilevel_pvalues(
+        w, np.array([30, 30]), np.array([0.4, -0.3]), seed_sequence=SEED
+    )
+    assert np.isnan(p[0]) and np.isnan(err[0]) and not fl[0]
+    assert 0 < p[1] <= 1
+
+
+def test_empty_input():
+    p, err, fl = multilevel_pvalues(
+        np.ones(10), np.array([], dtype=int), np.array([]), seed_sequence=SEED
+    )
+    assert p.shape == err.shape == fl.shape == (0,)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"sizes": [10]}, "sizes\\[0\\]=10"),
+        ({"sizes": [0]}, "sizes\\[0\\]=0"),
+        ({"es": [1.5]}, "es\\[0\\]=1.5"),
+        ({"es": [np.nan]}, "es\\[0\\]"),
+        ({"es": [0.1, 0.2]}, "equal length"),
+        ({"abs_scores": [1.0, -1.0] * 5}, "abs_scores\\[1\\]"),
+        ({"abs_scores": [1.0, np.inf] * 5}, "abs_scores\\[1\\]"),
+        ({"sample_size": 2}, "sample_size=2"),
+        ({"eps": 1.0}, "eps=1.0"),
+        ({"n_jobs": 0}, "n_jobs=0"),
+        ({"seed_sequence": 3}, "SeedSequence"),
+    ],
+)
+def test_input_errors(kwargs, match):
+    args = {"abs_scores": np.ones(10), "sizes": [3], "es": [0.5], "seed_sequence": SEED}
+    args.update(kwargs)
+    with pytest.raises(InputError, match=match):
+        multilevel_pvalues(
+            args.pop("abs_scores"),
+            np.asarray(args.pop("sizes")),
+            np.asarray(args.pop("es")),
+            **args,
+        )
