@@ -231,3 +231,21 @@ def test_bundled_example_is_motrpac_and_ranks_by_z():
     assert set(EXAMPLES) == {"motrpac_gn_8w", "motrpac_rat_to_human"}
     with pytest.raises(InputError, match="unknown example"):
         load_example("nope")
+
+
+def test_semicolon_csv_and_spreadsheet(tmp_path):
+    p = tmp_path / "excel_export.csv"
+    p.write_text("gene;log2FoldChange;stat;pvalue;padj\nA;1.0;2.0;0.05;0.1\nB;-1.0;-3.0;0.01;0.05\n")
+    r = read_ranking(p)
+    assert r.score_name == "stat" and list(r.scores.index) == ["A", "B"]
+    x = tmp_path / "res.xlsx"
+    x.write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError, match="save the sheet as CSV"):
+        read_ranking(x)
+
+
+def test_rnk_with_header_line(tmp_path):
+    p = tmp_path / "x.rnk"
+    p.write_text("#comment\ngene\tscore\nA\t1.5\nB\t-0.5\n")
+    r = read_ranking(p)
+    assert r.scores.to_dict() == {"A": 1.5, "B": -0.5}

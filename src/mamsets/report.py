@@ -90,6 +90,8 @@ def _fmt_p(v: Any) -> str:
         return str(v)
     if not np.isfinite(f):
         return "NA"
+    if f == 0:
+        return "0"
     return f"{f:.2g}" if f >= 1e-3 else f"{f:.1e}"
 
 

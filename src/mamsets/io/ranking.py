@@ -358,14 +358,21 @@ def _sep_for(path: Path) -> str | None:
 
 
 def _first_line(path: Path) -> str:
+    return _leading(path)[1]
+
+
+def _leading(path: Path) -> tuple[int, str]:
+    """Number of leading comment (``#``) or blank lines, and the first other line."""
     import gzip
 
     opener = gzip.open if path.name.lower().endswith(".gz") else open
+    n = 0
     with opener(path, "rt", encoding="utf-8-sig", errors="replace") as fh:  # type: ignore[operator]
         for line in fh:
             if line.strip() and not line.startswith("#"):
-                return line
-    return ""
+                return n, line
+            n += 1
+    return n, ""
 
 
 def _is_number(text: str) -> bool:
@@ -382,14 +389,19 @@ def _read_path(path: Path) -> tuple[pd.DataFrame, bool]:
         raise FileNotFoundError(f"results table {path} does not exist")
     if path.is_dir():
         raise InputError(f"{path} is a folder; pass a results table (CSV, TSV or .rnk file)")
-    first = _first_line(path)
+    if path.name.lower().endswith((".xlsx", ".xls", ".ods")):
+        raise InputError(
+            f"{path} is a spreadsheet; save the sheet as CSV or TSV (or read it with "
+            "pandas.read_excel and pass the DataFrame to read_ranking)"
+        )
+    n_skip, first = _leading(path)
     if not first:
         raise InputError(f"{path}: the file is empty (no data lines)")
     sep = _sep_for(path)
-    if sep is None:
-        sep = "\t" if first.count("\t") >= first.count(",") and "\t" in first else ","
-        if "\t" not in first and "," not in first:
-            sep = r"\s+"
+    if sep is None or (sep == "," and "," not in first and ";" in first):
+        counts = {s: first.count(s) for s in ("\t", ",", ";")}
+        best = max(counts, key=counts.get)  # type: ignore[arg-type]
+        sep = best if counts[best] else r"\s+"
     fields = [f.strip().strip('"') for f in re.split(sep if sep != r"\s+" else r"\s+", first.strip())]
     headerless = len(fields) == 2 and _is_number(fields[1])
     try:
@@ -401,10 +413,8 @@ def _read_path(path: Path) -> tuple[pd.DataFrame, bool]:
         else:
             df = pd.read_csv(
                 path, sep=sep, comment=None, engine="python" if sep == r"\s+" else "c",
-                encoding="utf-8-sig",
+                encoding="utf-8-sig", skiprows=n_skip,
             )
-            if len(df.columns) and str(df.columns[0]).startswith("#"):
-                df = df.rename(columns={df.columns[0]: str(df.columns[0]).lstrip("#").strip()})
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as a {'CSV' if sep == ',' else 'TSV'} table ({exc})") from exc
     rnk = headerless or path.name.lower().endswith((".rnk", ".rnk.gz"))
