@@ -604,3 +604,22 @@ def test_shipped_tables_match_their_manifest() -> None:
         blob = data.joinpath(o["file"]).read_bytes()
         assert hashlib.sha256(blob).hexdigest() == o["sha256"] and len(blob) == o["bytes"]
     assert sum(o["bytes"] for o in manifest["outputs"]) < 2_000_000  # "a few MB at most"
+
+
+def test_every_reason_is_reachable() -> None:
+    # RPS4Y1 (a Y-linked ribosomal protein) is a control-set member with no rat ortholog in HGNC/RGD
+    _, rep = map_ids(
+        human_collection(["MFN2", "RPS4Y1"]), ["Mfn2"], species="rat", id_type="symbol"
+    )
+    assert row(rep, "RPS4Y1")["reason"] == "no_ortholog"
+    # CYP2A7P2 has an Ensembl id but no Entrez id in HGNC
+    _, rep = map_ids(
+        human_collection(["MFN2", "CYP2A7P2"]), ["9927"], species="human", id_type="entrez"
+    )
+    assert row(rep, "CYP2A7P2")["reason"] == "no_identifier"
+    # a member that is no HGNC symbol at all
+    _, rep = map_ids(
+        human_collection(["MFN2", "NOTAGENE1"]), ["MFN2"], species="human", id_type="symbol"
+    )
+    r = row(rep, "NOTAGENE1")
+    assert r["reason"] == "unknown_member" and "not an approved HGNC symbol" in r["note"]

@@ -534,7 +534,8 @@ def _detect(ids: list[str]) -> IdDetection:
         n_version = 0
         for s in ens:
             m = _ENSEMBL.match(s.upper())
-            assert m is not None
+            if m is None:  # pragma: no cover - _kind already matched it
+                continue
             by_sp[_ENSEMBL_PREFIX.get(m.group(1), "other")] += 1
             n_version += m.group(3) is not None
         versioned = n_version * 2 > len(ens)
