@@ -116,3 +116,20 @@ def test_help_and_subprocess_smoke(tmp_path, tests_data):
     )
     assert p.returncode == 0, p.stderr
     assert "wrote" in p.stdout
+
+
+def test_run_with_own_gmt(tests_data, tmp_path, capsys):
+    ranked = pd.read_csv(tests_data / "tables" / "limma.tsv", sep="\t")
+    ox = [g for g in ranked.index if g.startswith(("NDUF", "COX"))]
+    gmt = tmp_path / "mine.gmt"
+    gmt.write_text("MY_OXPHOS\tmy set\t" + "\t".join(ox) + "\n"
+                   "MY_IP3R\tIP3 receptors\tITPR1\tITPR2\tITPR3\n")
+    out = tmp_path / "o"
+    rc = main(["run", str(tests_data / "tables" / "limma.tsv"), "--gmt", str(gmt), "-o", str(out),
+               "--seed", "1", "--method", "permutation", "--n-perm", "200"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    res = pd.read_csv(out / "results.tsv", sep="\t", comment="#").set_index("term")
+    assert set(res.index) == {"MY_OXPHOS", "MY_IP3R"}
+    assert res.loc["MY_OXPHOS", "nes"] > 1.5
+    assert any(p.name.startswith("enrichment_MY_OXPHOS") for p in (out / "plots").iterdir())

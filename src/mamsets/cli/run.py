@@ -85,6 +85,9 @@ def _collection(args: argparse.Namespace, genes: tuple[str, ...]) -> tuple[Any, 
     if species is None or id_type is None:
         det = detect_ids(list(genes))
         print(f"identifiers: {det.message}", file=sys.stderr)
+        if not det.confident:
+            print("warning: identifier detection is not confident; pass --species and --id-type "
+                  "to be explicit", file=sys.stderr)
         species = species or det.species
         id_type = id_type or ("ensembl" if det.id_type == "ensembl_versioned" else det.id_type)
     if args.gmt:
