@@ -623,3 +623,20 @@ def test_every_reason_is_reachable() -> None:
     )
     r = row(rep, "NOTAGENE1")
     assert r["reason"] == "unknown_member" and "not an approved HGNC symbol" in r["note"]
+
+
+def test_spreadsheet_dates_are_reported() -> None:
+    d = detect_ids(CORE + ["1-Mar", "2-Sep", "MARCHF1"])
+    assert (d.species, d.id_type) == ("human", "symbol")
+    assert "2 identifiers look like spreadsheet dates (e.g. 1-Mar, 2-Sep)" in d.message
+
+
+@pytest.mark.shared_data
+def test_real_spreadsheet_dates_in_the_gsea_p53_data(shared_data) -> None:
+    """The classic GSEA P53 expression table carries Excel-mangled SEPT genes (15-Sep, ...)."""
+    genes = pd.read_csv(shared_data / "gsea-benchmarks" / "p53" / "P53.txt.gz", sep="\t", dtype=str)
+    d = detect_ids(genes.iloc[:, 0])
+    assert (d.species, d.id_type, d.confident) == ("human", "symbol", True)
+    kinds = d.kinds.set_index("kind")["n"]
+    assert kinds["spreadsheet_date"] == 5 and kinds["probe"] > 1000 and "uniprot" not in kinds
+    assert "spreadsheet dates (e.g. 15-Sep" in d.message

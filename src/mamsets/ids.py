@@ -120,7 +120,16 @@ _ENSEMBL = re.compile(r"^ENS([A-Z]*?)G(\d{11})(\.\d+)?$")
 _ENSEMBL_PREFIX = {"": "human", "MUS": "mouse", "RNO": "rat"}
 _ENTREZ = re.compile(r"^\d+$")
 _FLOAT_INT = re.compile(r"^(\d+)\.0+$")
+_MONTH = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # symbols such as MARCHF1 / SEPTIN2 (formerly MARCH1 / SEPT2) turned into dates by a spreadsheet
+    (
+        "spreadsheet_date",
+        re.compile(
+            rf"^(\d{{1,2}}-({_MONTH})|({_MONTH})-\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}.*)$",
+            re.IGNORECASE,
+        ),
+    ),
     ("ensembl_transcript", re.compile(r"^ENS[A-Z]*T\d{11}(\.\d+)?$")),
     ("ensembl_protein", re.compile(r"^ENS[A-Z]*P\d{11}(\.\d+)?$")),
     ("refseq", re.compile(r"^[NX][MRP]_\d+(\.\d+)?$")),
@@ -436,11 +445,12 @@ def _describe(species: str, id_type: str) -> str:
     return sp + _TYPE_WORDS.get(id_type, "identifiers of an unrecognised kind")
 
 
-def _kind(s: str, symbols_ci: Mapping[str, str]) -> str:
+def _kind(s: str, hu: _Human) -> str:
     if s.isascii() and s.isdigit() or _FLOAT_INT.match(s):
         return "numeric"
     u = s.upper()
-    if u in symbols_ci:  # most lists are symbols; also, B3GAT2 fits the UniProt pattern
+    # most lists are symbols; also, B3GAT2 and the old symbol P2RXL1 fit the UniProt pattern
+    if u in hu.symbol_ci or u in hu.rescue or u in hu.ambiguous:
         return "symbol_like"
     if u.startswith("ENS") and _ENSEMBL.match(u):
         return "ensembl_gene"
@@ -452,9 +462,9 @@ def _kind(s: str, symbols_ci: Mapping[str, str]) -> str:
 
 def _kinds_table(ids: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
     groups: dict[str, list[str]] = defaultdict(list)
-    symbols_ci = _human().symbol_ci
+    hu = _human()
     for s in ids:
-        groups[_kind(s, symbols_ci)].append(s)
+        groups[_kind(s, hu)].append(s)
     n = max(len(ids), 1)
     rows = sorted(
         ((k, len(v), len(v) / n, tuple(v[:5])) for k, v in groups.items()),
@@ -596,6 +606,12 @@ def _detect(ids: list[str]) -> IdDetection:
     evidence = evidence.reset_index(drop=True)
 
     mixed = _mixed_message(kinds, n)
+    dates = groups.get("spreadsheet_date", [])
+    if dates:
+        mixed += (
+            f"; {len(dates)} identifiers look like spreadsheet dates (e.g. {', '.join(dates[:3])}): "
+            "their gene symbols are lost; re-export the table without date conversion"
+        )
     if n == 0:
         return IdDetection(
             "unknown", "unknown", False, evidence, kinds, "no identifiers to examine", 0
