@@ -145,3 +145,12 @@ def test_member_heatmap_across_contrasts(tests_data, sets):
     ax = member_heatmap(coll, r)
     assert ax.images[0].get_array().shape == (6, 2)
     assert [t.get_text() for t in ax.get_xticklabels()] == list(r.contrasts)
+
+
+def test_dotplot_contrast_and_query_columns_both_shown():
+    t = pd.DataFrame({"contrast": ["F", "F", "M", "M"], "query": ["up", "down", "up", "down"],
+                      "term": ["A"] * 4, "overlap": [3, 1, 2, 0], "pval": [1e-4, 0.3, 0.02, 1.0],
+                      "padj": [1e-3, 0.3, 0.04, 1.0], "size": [10] * 4})
+    ax = dotplot(t)
+    assert [x.get_text() for x in ax.get_xticklabels()] == ["F up", "F down", "M up", "M down"]
+    assert len({tuple(o) for o in ax.collections[0].get_offsets()}) == 4

@@ -229,10 +229,12 @@ def _tables(result_or_results: Any) -> pd.DataFrame:
     for name, r in items:
         t = r.table if isinstance(r, EnrichmentResult) else r
         t = t.copy()
-        for col in ("contrast", "query"):
-            if col in t.columns:
-                t["x"] = (f"{name}: " if len(items) > 1 else "") + t[col].astype(str)
-                break
+        keys = [c for c in ("contrast", "query") if c in t.columns]
+        if keys:
+            label = t[keys[0]].astype(str)
+            for c in keys[1:]:
+                label = label + " " + t[c].astype(str)
+            t["x"] = (f"{name}: " if len(items) > 1 else "") + label
         else:
             t["x"] = str(name)
         frames.append(t)
