@@ -422,8 +422,8 @@ class IdDetection:
     id_type: str
     species: str
     confident: bool
-    evidence: pd.DataFrame = field(repr=False)
-    kinds: pd.DataFrame = field(repr=False)
+    evidence: pd.DataFrame = field(repr=False, compare=False)
+    kinds: pd.DataFrame = field(repr=False, compare=False)
     message: str
     n_identifiers: int = 0
 
@@ -724,8 +724,8 @@ class MappingReport:
         (``"direct"`` or ``"hgnc"``), and ``aliases``.
     """
 
-    members: pd.DataFrame = field(repr=False)
-    sets: pd.DataFrame = field(repr=False)
+    members: pd.DataFrame = field(repr=False, compare=False)
+    sets: pd.DataFrame = field(repr=False, compare=False)
     input: dict[str, Any]
 
     def summary(self) -> dict[str, Any]:
@@ -782,8 +782,8 @@ class HarmonizeReport:
         n_duplicates_removed, n_genes_out``.
     """
 
-    changes: pd.DataFrame = field(repr=False)
-    sets: pd.DataFrame = field(repr=False)
+    changes: pd.DataFrame = field(repr=False, compare=False)
+    sets: pd.DataFrame = field(repr=False, compare=False)
     aliases: str = "unique"
 
     def summary(self) -> dict[str, Any]:
