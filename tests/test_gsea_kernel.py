@@ -201,3 +201,11 @@ def test_null_for_every_gene_set_size_up_to_n_minus_1() -> None:
     for k in (1, 2, 63, 64, 65, 69):
         x = K.null_es_unit(w, k, 50, np.random.default_rng(k))
         assert np.all(np.isfinite(x))
+
+
+def test_lowest_bit_fallback_equals_trailing_zeros() -> None:
+    table = K._DEBRUIJN_TABLE
+    for b in range(64):
+        x = np.uint64(1) << np.uint64(b)
+        assert K._lowest_bit(x | (x << np.uint64(1)), table) == b
+        assert K._tz(x, table) == b

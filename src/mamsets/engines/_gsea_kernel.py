@@ -248,6 +248,17 @@ def _lowest_bit(x: np.uint64, table: np.ndarray) -> int:
     return table[(low * np.uint64(0x03F79D71B4CB0A89)) >> np.uint64(58)]
 
 
+try:  # the CPU's count-trailing-zeros instruction (an LLVM intrinsic exposed by numba)
+    from numba.cpython.unsafe.numbers import trailing_zeros as _trailing_zeros
+
+    @numba.njit(**_NJIT)
+    def _tz(x: np.uint64, table: np.ndarray) -> int:
+        return _trailing_zeros(x)
+
+except ImportError:  # pragma: no cover - older/newer numba without it: de Bruijn lookup
+    _tz = _lowest_bit
+
+
 @numba.njit(**_NJIT)
 def _null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator,
                   out: np.ndarray, table: np.ndarray) -> None:
@@ -278,12 +289,19 @@ def _null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generato
         for sw in range(n_summary):
             y = summary[sw]
             while y:
-                word = (sw << 6) + _lowest_bit(y, table)
+                word = (sw << 6) + _tz(y, table)
                 y &= y - one
                 x = bits[word]
                 base = word << 6
+                # the word is non-empty: take its first bit without a loop test (most words
+                # hold one drawn gene, so this avoids a mispredicted branch per gene)
+                q = base + _tz(x, table)
+                pos[c] = q
+                nr += w[q]
+                c += 1
+                x &= x - one
                 while x:
-                    q = base + _lowest_bit(x, table)
+                    q = base + _tz(x, table)
                     pos[c] = q
                     nr += w[q]
                     c += 1
