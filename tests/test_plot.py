@@ -154,3 +154,9 @@ def test_dotplot_contrast_and_query_columns_both_shown():
     ax = dotplot(t)
     assert [x.get_text() for x in ax.get_xticklabels()] == ["F up", "F down", "M up", "M down"]
     assert len({tuple(o) for o in ax.collections[0].get_offsets()}) == 4
+
+
+def test_member_heatmap_labels(limma):
+    coll = GeneSetCollection.from_dict({"S": ["ITPR1", "ITPR2"]})
+    ax = member_heatmap(coll, limma, labels={"ITPR1": "IP3R1"})
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["IP3R1 (ITPR1)", "ITPR2"]

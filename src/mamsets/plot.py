@@ -390,6 +390,7 @@ def member_heatmap(
     annotate: bool | None = None,
     vmax: float | None = None,
     max_rows: int = 200,
+    labels: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """Each member gene's score (or log fold change) in each set: which members moved.
@@ -415,6 +416,9 @@ def member_heatmap(
         Colour scale limit (symmetric around 0; default: the largest |value| shown).
     max_rows : int
         Refuse to draw more rows than this (choose ``sets=``).
+    labels : mapping, optional
+        Identifier -> display name (e.g. Entrez id -> symbol); rows read
+        ``"name (id)"``.
     ax : matplotlib Axes, optional
 
     Returns
@@ -423,6 +427,7 @@ def member_heatmap(
     """
     mpl = _mpl()
     plt = mpl.pyplot
+    labels = dict(labels or {})
     data = _value_frame(scores_or_table, value)
     ids = list(sets) if sets is not None else list(collection.ids)
     chosen = [collection[i] for i in ids]
@@ -440,13 +445,16 @@ def member_heatmap(
     )
     lim = vmax or (float(np.nanmax(np.abs(mat))) if np.isfinite(mat).any() else 1.0)
     if ax is None:
-        longest = max(len(f"{g}") for _, g in rows)
+        longest = max(len(f"{g}") + len(labels.get(g, "")) for _, g in rows)
         _, ax = plt.subplots(figsize=(2.5 + 0.9 * data.shape[1] + 0.07 * longest, 0.8 + 0.2 * len(rows)))
     cmap = mpl.colormaps[DIVERGING].with_extremes(bad="0.85")
     im = ax.imshow(np.ma.masked_invalid(mat), aspect="auto", cmap=cmap, vmin=-lim, vmax=lim,
                    interpolation="nearest")
-    labels = [g if g in data.index else f"{g} (not measured)" for _, g in rows]
-    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    def _label(g: str) -> str:
+        name = f"{labels[g]} ({g})" if labels.get(g) and labels[g] != g else g
+        return name if g in data.index else f"{name} (not measured)"
+
+    ax.set_yticks(range(len(rows)), [_label(g) for _, g in rows], fontsize=7)
     ax.set_xticks(range(data.shape[1]), [str(c) for c in data.columns], rotation=30, ha="right",
                   fontsize=8)
     # set separators and labels

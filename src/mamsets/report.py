@@ -334,13 +334,31 @@ def _figures(
         sets = [s for s in sets if s in mapped]
         if sets:
             try:
-                ax = plot.member_heatmap(mapped, ranking, sets=sets, max_rows=400)
+                ax = plot.member_heatmap(mapped, ranking, sets=sets, max_rows=400,
+                                         labels=_symbol_labels(mapped))
                 figs.append(("member_heatmap",
                              "member genes of the most significant mechanism sets: score in "
                              "each contrast (grey = not measured)", ax.figure))
             except InputError as exc:
                 log.warning("member heatmap skipped: %s", exc)
     return figs
+
+
+def _symbol_labels(collection: GeneSetCollection) -> dict[str, str]:
+    """Identifier -> gene symbol for the bundled members, when the ids are not symbols."""
+    if collection.id_type in ("symbol", "unknown") or collection.species not in ("human", "mouse", "rat"):
+        return {}
+    try:
+        from .io.bundled import identity_table
+
+        t = identity_table()
+    except Exception:  # noqa: BLE001 - labels are cosmetic
+        return {}
+    prefix = "" if collection.species == "human" else f"{collection.species}_"
+    col, sym = prefix + collection.id_type, prefix + "symbol"
+    if col not in t.columns or sym not in t.columns:
+        return {}
+    return {str(k): str(v) for k, v in zip(t[col], t[sym]) if k and v}
 
 
 def _default_heatmap_sets(
@@ -353,14 +371,16 @@ def _default_heatmap_sets(
             continue
         for term, p in res.table.groupby("term")["pval"].min().items():
             best[term] = min(p, best.get(term, np.inf))
-    chosen, rows = [], 0
+    chosen, rows, shown = [], 0, set()
     for term in sorted(best, key=lambda k: best[k]):
         if term in controls or term not in collection:
             continue
-        n = len(collection[term])
-        if n > 40 or rows + n > max_rows:
-            continue
+        genes = set(collection[term].genes)
+        n = len(genes)
+        if n > 40 or rows + n > max_rows or len(genes & shown) > 0.5 * n:
+            continue  # too big, or mostly members already shown by a better set
         chosen.append(term)
+        shown |= genes
         rows += n
         if len(chosen) >= 6:
             break
