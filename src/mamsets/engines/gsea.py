@@ -356,16 +356,17 @@ class _NullStats:
 
 
 def _null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> _NullStats:
+    """Counts, NES and normalised null from the random ES (``null`` is sorted and
+    normalised in place, so no copy of the (sizes x n_perm) matrix is made)."""
     n_perm = null.shape[1]
-    srt = np.sort(null, axis=1)
     n_rows = null.shape[0]
-    lo0 = np.array([np.searchsorted(srt[r], 0.0, "left") for r in range(n_rows)], dtype=np.int64)
-    hi0 = np.array([np.searchsorted(srt[r], 0.0, "right") for r in range(n_rows)], dtype=np.int64)
-    csum = np.concatenate([np.zeros((n_rows, 1)), np.cumsum(srt, axis=1)], axis=1)
+    null.sort(axis=1)
+    lo0 = np.array([np.searchsorted(null[r], 0.0, "left") for r in range(n_rows)], dtype=np.int64)
+    hi0 = np.array([np.searchsorted(null[r], 0.0, "right") for r in range(n_rows)], dtype=np.int64)
     n_pos = n_perm - lo0                              # random ES >= 0
     n_neg = hi0                                       # random ES <= 0
-    sum_pos = csum[:, -1] - csum[np.arange(n_rows), lo0]
-    sum_neg = csum[np.arange(n_rows), hi0]
+    sum_pos = np.array([null[r, lo0[r]:].sum() for r in range(n_rows)])
+    sum_neg = np.array([null[r, :hi0[r]].sum() for r in range(n_rows)])
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_pos = np.where(n_pos > 0, sum_pos / np.maximum(n_pos, 1), np.nan)
         mean_neg = np.where(n_neg > 0, sum_neg / np.maximum(n_neg, 1), np.nan)
@@ -375,51 +376,55 @@ def _null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> _Null
     nes = np.empty(es.size, dtype=np.float64)
     for i, (e, r) in enumerate(zip(es, size_row)):
         if e >= 0:
-            k[i] = n_perm - np.searchsorted(srt[r], e, "left")
+            k[i] = n_perm - np.searchsorted(null[r], e, "left")
             n_sign[i] = n_pos[r]
             nes[i] = e / mean_pos[r] if n_pos[r] > 0 and mean_pos[r] > 0 else (0.0 if e == 0 else np.nan)
         else:
-            k[i] = np.searchsorted(srt[r], e, "right")
+            k[i] = np.searchsorted(null[r], e, "right")
             n_sign[i] = n_neg[r]
             nes[i] = e / -mean_neg[r] if n_neg[r] > 0 and mean_neg[r] < 0 else np.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        null_nes = np.where(null >= 0, null / mean_pos[:, None], null / -mean_neg[:, None])
-    return _NullStats(k=k, n_sign=n_sign, nes=nes, null_nes=null_nes, mean_pos=mean_pos,
+    # normalise in place; each row stays sorted (negatives / |mean-|, non-negatives / mean+)
+    for r in range(n_rows):
+        if lo0[r] > 0:
+            null[r, :lo0[r]] /= -mean_neg[r] if mean_neg[r] < 0 else 1.0
+        if lo0[r] < n_perm:
+            null[r, lo0[r]:] /= mean_pos[r] if mean_pos[r] > 0 else 1.0
+    return _NullStats(k=k, n_sign=n_sign, nes=nes, null_nes=null, mean_pos=mean_pos,
                       mean_neg=mean_neg)
 
 
 def _fdr_gsea(nes: np.ndarray, size_row: np.ndarray, null_nes: np.ndarray) -> np.ndarray:
-    """GSEA desktop's FDR q-value from pooled normalised null scores (see :func:`gsea`)."""
+    """GSEA desktop's FDR q-value from pooled normalised null scores (see :func:`gsea`).
+
+    ``null_nes`` rows must be sorted (as :func:`_null_stats` leaves them).
+    """
     q = np.full(nes.size, np.nan)
     ok = np.isfinite(nes)
     if not ok.any():
         return q
     rows, mult = np.unique(size_row[ok], return_counts=True)
-    vals = null_nes[rows]
-    weights = np.broadcast_to(mult[:, None], vals.shape)
-    fin = np.isfinite(vals)
-    vals, weights = vals[fin], weights[fin]
-    pos = vals >= 0
-    pv, pw = vals[pos], weights[pos]
-    nv, nw = vals[~pos], weights[~pos]
-    order = np.argsort(pv, kind="stable")
-    pv, pw = pv[order], pw[order]
-    pwc = np.concatenate([[0], np.cumsum(pw)])
-    order = np.argsort(nv, kind="stable")
-    nv, nw = nv[order], nw[order]
-    nwc = np.concatenate([[0], np.cumsum(nw)])
-    obs = nes[ok]
-    obs_pos = np.sort(obs[obs >= 0])
-    obs_neg = np.sort(obs[obs < 0])
-    for i in np.flatnonzero(ok):
-        x = nes[i]
-        if x >= 0:
-            null_frac = (pwc[-1] - pwc[np.searchsorted(pv, x, "left")]) / pwc[-1] if pwc[-1] else np.nan
-            obs_frac = (obs_pos.size - np.searchsorted(obs_pos, x, "left")) / obs_pos.size
-        else:
-            null_frac = nwc[np.searchsorted(nv, x, "right")] / nwc[-1] if nwc[-1] else np.nan
-            obs_frac = np.searchsorted(obs_neg, x, "right") / obs_neg.size
-        q[i] = min(1.0, null_frac / obs_frac)
+    n_perm = null_nes.shape[1]
+    x = nes[ok]
+    pos = x >= 0
+    null_ge = np.zeros(x.size)   # pooled (weighted) count of null NES >= x, for x >= 0
+    null_le = np.zeros(x.size)   # ... <= x, for x < 0
+    tot_pos = tot_neg = 0.0
+    for r, m in zip(rows, mult):
+        row = null_nes[r]
+        z = np.searchsorted(row, 0.0, "left")
+        tot_pos += m * (n_perm - z)
+        tot_neg += m * z
+        null_ge += m * (n_perm - np.searchsorted(row, x, "left"))
+        null_le += m * np.searchsorted(row, x, "right")
+    obs_pos = np.sort(x[pos])
+    obs_neg = np.sort(x[~pos])
+    out = np.empty(x.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac_ge = (obs_pos.size - np.searchsorted(obs_pos, x, "left")) / max(obs_pos.size, 1)
+        frac_le = np.searchsorted(obs_neg, x, "right") / max(obs_neg.size, 1)
+        out[pos] = (null_ge[pos] / tot_pos) / frac_ge[pos] if tot_pos else np.nan
+        out[~pos] = (null_le[~pos] / tot_neg) / frac_le[~pos] if tot_neg else np.nan
+    q[ok] = np.minimum(out, 1.0)
     return q
 
 
