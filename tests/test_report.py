@@ -17,6 +17,7 @@ from mamsets.errors import InputError, OutputExistsError  # noqa: E402
 from mamsets.io.ranking import read_ranking  # noqa: E402
 from mamsets.model import GeneSet, GeneSetCollection  # noqa: E402
 from mamsets.report import (  # noqa: E402
+    methods_text,
     report_html,
     stack_results,
     text_summary,
@@ -178,3 +179,12 @@ def test_write_run_outputs_default_library(tmp_path, tests_data):
     pngs = [k for k in written if k.startswith("plot:")]
     assert "plot:dotplot" in pngs and "plot:member_heatmap" in pngs
     assert len(pngs) >= 3
+
+
+def test_methods_text_states_the_recorded_parameters(gsea_result, ora_result, ranking):
+    text = methods_text({"gsea": gsea_result, "ora": ora_result}, ranking=ranking)
+    assert "gene-set permutations" in text and "200" in text  # method="permutation", n_perm=200
+    assert "Random seed: 7" in text
+    assert gsea_result.collection_sha256[:16] in text
+    assert "universe of the 400 genes" in text
+    assert "ranked by t" in text

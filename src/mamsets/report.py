@@ -48,6 +48,7 @@ from .model import GeneSetCollection
 from .results import EnrichmentResult
 
 __all__ = [
+    "methods_text",
     "stack_results",
     "text_summary",
     "report_html",
@@ -215,6 +216,73 @@ def _row_text(r: pd.Series, by: list[str]) -> str:
     else:
         eff = ""
     return f"{where}{r['term']}: {eff}, p {_fmt_p(r['pval'])}, padj {_fmt_p(r['padj'])}"
+
+
+def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
+    """A methods paragraph for a paper, filled in from the results' recorded parameters.
+
+    Check it before use: it states what mamsets computed (versions, gene sets by
+    name, version and sha256, score, p-value method, seed, multiple-testing
+    correction), not why; add your study's context.
+
+    References
+    ----------
+    .. [1] Subramanian A. et al. (2005) PNAS 102:15545. doi:10.1073/pnas.0506580102
+    .. [2] Korotkevich G. et al. (2021) Fast gene set enrichment analysis. bioRxiv 060012.
+       doi:10.1101/060012
+    .. [3] Benjamini Y., Hochberg Y. (1995) J R Stat Soc B 57:289-300.
+       doi:10.1111/j.2517-6161.1995.tb02031.x
+    """
+    res = _as_mapping(results)
+    first = next(iter(res.values()))
+    parts = []
+    sets = (f"the gene sets '{first.collection_name}' (version {first.collection_version or 'n/a'}, "
+            f"sha256 {first.collection_sha256[:16]}...)")
+    if ranking is not None:
+        parts.append(
+            f"Genes were ranked by {ranking.score_name} from the {ranking.style} results table "
+            f"({ranking.how_chosen.split(':')[0].replace('ranked by ', '')}); "
+            + (f"duplicated identifiers were resolved by '{ranking.duplicates}' and "
+               if any(ranking.n_duplicates_resolved.values()) else "")
+            + f"{sum(ranking.n_dropped_missing_gene.values()) + sum(ranking.n_dropped_nonfinite.values())}"
+            " rows without an identifier or score were removed."
+        )
+    for name, r in res.items():
+        p = dict(r.params)
+        if r.method == "gsea":
+            how = p.get("pvalue_method", "multilevel")
+            pv = (
+                "p-values were estimated with the adaptive multilevel splitting method "
+                f"(Korotkevich et al. 2021; sample size {p.get('sample_size')}, floor eps "
+                f"{p.get('eps')})"
+                if how == "multilevel"
+                else f"p-values were estimated from {p.get('n_perm')} gene-set permutations "
+                "as (k + 1)/(n + 1)"
+            )
+            parts.append(
+                f"Preranked gene set enrichment analysis (Subramanian et al. 2005) was run with "
+                f"mamsets {r.package_version} on {sets}, with weight p = {p.get('weight')}, "
+                f"testing sets with {p.get('min_size')} to {p.get('max_size')} members in the "
+                f"ranking; {pv}. The normalised enrichment score is the ES divided by the mean "
+                "of the same-signed null ES (as in fgsea). p-values were adjusted with the "
+                "Benjamini-Hochberg procedure"
+                + (f" {p['padj_scope']}" if "padj_scope" in p else "")
+                + f". Random seed: {p.get('seed')}."
+            )
+        elif r.method == "ora":
+            parts.append(
+                f"Over-representation was tested with mamsets {r.package_version} on {sets} by the "
+                f"hypergeometric upper tail P(X >= k) (one-sided Fisher's exact test) against a "
+                f"universe of the {p.get('universe_size')} genes measured; p-values were adjusted "
+                "with the Benjamini-Hochberg procedure"
+                + (f" {p['padj_scope']}" if "padj_scope" in p else " per query") + "."
+            )
+        if r.mapping:
+            m = dict(r.mapping)
+            found, total = m.get("n_set_members_found"), m.get("n_set_members")
+            if found is not None and total:
+                parts.append(f"{found} of {total} set members were found among the measured genes.")
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- figures
@@ -559,6 +627,9 @@ def report_html(
             "enriched as expected, suspect the input (identifiers, species, sign of the "
             "contrast, choice of score) before reading anything into the other sets.</p>"
         )
+    parts.append("<h2>Methods text</h2><p class='note'>" + _e(methods_text(res, ranking=ranking))
+                 + "</p><p>Generated from the recorded parameters; check it and add your study's "
+                 "context before use.</p>")
     if ranking is not None:
         parts.append("<h2>Input</h2>" + _kv_table(ranking.metadata()))
     parts.append("<h2>Gene sets</h2>")
