@@ -249,3 +249,30 @@ def test_rnk_with_header_line(tmp_path):
     p.write_text("#comment\ngene\tscore\nA\t1.5\nB\t-0.5\n")
     r = read_ranking(p)
     assert r.scores.to_dict() == {"A": 1.5, "B": -0.5}
+
+
+# --------------------------------------------------------------------------- properties
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_genes = st.lists(st.from_regex(r"[A-Z][A-Z0-9]{1,7}", fullmatch=True), min_size=2, max_size=40,
+                  unique=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(genes=_genes, data=st.data(), sep=st.sampled_from([",", "\t"]))
+def test_round_trip_through_a_file(tmp_path, genes, data, sep):
+    """Whatever the separator and column order, the scores read back are the ones written."""
+    t = data.draw(st.lists(st.floats(-50, 50, allow_nan=False, allow_subnormal=False),
+                           min_size=len(genes), max_size=len(genes), unique=True))
+    df = pd.DataFrame({"gene": genes, "t": t, "logFC": [x / 3 for x in t]})
+    df = df.sample(frac=1.0, random_state=data.draw(st.integers(0, 1000)))
+    df = df[data.draw(st.permutations(list(df.columns)))]
+    path = tmp_path / ("x.csv" if sep == "," else "x.tsv")
+    df.to_csv(path, sep=sep, index=False)
+    r = read_ranking(path)
+    expected = dict(zip(genes, t))
+    got = r.scores.to_dict()
+    assert got.keys() == expected.keys()
+    assert all(got[g] == pytest.approx(expected[g], rel=1e-12, abs=1e-300) for g in genes)
+    assert r.scores.is_monotonic_decreasing
