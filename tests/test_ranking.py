@@ -276,3 +276,17 @@ def test_round_trip_through_a_file(tmp_path, genes, data, sep):
     assert got.keys() == expected.keys()
     assert all(got[g] == pytest.approx(expected[g], rel=1e-12, abs=1e-300) for g in genes)
     assert r.scores.is_monotonic_decreasing
+
+
+def test_seurat_findallmarkers_needs_contrast_column():
+    df = pd.DataFrame({
+        "p_val": [1e-5, 1e-3, 1e-4, 0.2], "avg_log2FC": [1.0, -0.5, 0.8, 0.1],
+        "pct.1": [0.9, 0.2, 0.8, 0.5], "pct.2": [0.1, 0.5, 0.2, 0.4],
+        "p_val_adj": [1e-3, 0.1, 1e-2, 1.0], "cluster": ["0", "0", "1", "1"],
+        "gene": ["CD3E", "MS4A1", "CD3E", "MS4A1"],
+    })
+    with pytest.raises(InputError, match=r"contrast_column= \(candidates: \['cluster'\]\)"):
+        read_ranking(df)
+    r = read_ranking(df, contrast_column="cluster")
+    assert r.contrasts == ("0", "1") and r.style == "Seurat"
+    assert r.series("1")["CD3E"] == pytest.approx(4.0)

@@ -773,10 +773,21 @@ def read_ranking(
         if dup_mask.any():
             dups = list(dict.fromkeys(sub.loc[dup_mask, "gene"]))
             if duplicates == "error":
+                hint = ""
+                if contrast_column is None:
+                    groups = [
+                        str(c) for c in df.columns
+                        if c not in numeric and c != gene_col and 2 <= df[c].nunique() <= 100
+                    ]
+                    if groups:
+                        hint = (
+                            f"; if the table holds several contrasts or clusters, pass "
+                            f"contrast_column= (candidates: {groups[:4]})"
+                        )
                 raise InputError(
                     f"{label}: {len(dups)} genes occur more than once in {gene_col!r} "
                     f"(e.g. {dups[:5]}); pass duplicates='max_abs' (keep the row with the largest "
-                    "|score|), 'mean' (average) or 'first', or make the identifiers unique"
+                    "|score|), 'mean' (average) or 'first', or make the identifiers unique" + hint
                 )
             before = len(sub)
             sub = _resolve_duplicates(sub, duplicates)
