@@ -428,3 +428,32 @@ def test_running_sum_checks_members() -> None:
     assert rs.curve.shape == (300,) and rs.curve[-1] == pytest.approx(0, abs=1e-12)
     with pytest.raises(InputError, match="between 1 and N-1"):
         running_sum(r, ["nope"])
+
+
+# ----------------------------------------------------------------------------- integration
+def test_accepts_a_ranking_object(tests_data: Path) -> None:
+    from mamsets.io.ranking import read_ranking
+
+    rnk, col = _desktop_inputs(tests_data)
+    ranking = read_ranking(tests_data / "gsea" / "gsea-desktop" / "gsea_data.gsea_data.rnk")
+    a = gsea(ranking, col, method="permutation", n_perm=100, rng=1).table
+    b = gsea(rnk, col, method="permutation", n_perm=100, rng=1).table
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_builtin_library_on_rat_data_maps_identifiers() -> None:
+    from mamsets.io.examples import example_path
+    from mamsets.io.ranking import read_ranking
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ranking = read_ranking(example_path(), dropna=True, duplicates="max_abs")
+        res = gsea(ranking.series(ranking.contrasts[0]), species="rat", method="permutation",
+                   n_perm=200, rng=1)
+    t = res.table
+    assert res.collection_name == "mams" and len(t) > 0
+    assert res.mapping["input"]["species"] == "rat"
+    assert (t["size"] <= t["n_members"]).all() and (t["size"] >= 1).all()
+    # rat symbols in the leading edge (e.g. Mfn2, not MFN2)
+    le = {g for x in t["leading_edge"] for g in x}
+    assert le and all(g[0].isupper() and not g.isupper() for g in le if g.isalpha() and len(g) > 3)
