@@ -4,21 +4,30 @@
 set -euo pipefail
 BIN="$1"
 "$BIN/python" - <<'PY'
-import pathlib, mamsets
-here = pathlib.Path(mamsets.__file__).resolve()
+import pathlib, mamsets as ms
+here = pathlib.Path(ms.__file__).resolve()
 assert "site-packages" in str(here), f"mamsets imported from the checkout, not the wheel: {here}"
-print("mamsets", mamsets.__version__, "from", here.parent)
+print("mamsets", ms.__version__, "from", here.parent)
+for sp in ("human", "mouse", "rat"):
+    for idt in ("symbol", "entrez", "ensembl"):
+        lib, ctl = ms.library(sp, idt), ms.controls(sp, idt)
+        assert len(lib) >= 20 and len(ctl) >= 3, (sp, idt, len(lib), len(ctl))
+print("library", ms.library_version(), len(ms.library()), "sets; exclusions", len(ms.exclusions()))
 PY
-if "$BIN/python" -c "import mamsets.cli.sets" 2>/dev/null; then
-  "$BIN/mamsets" sets list
-  for sp in human mouse rat; do
-    for idt in symbol entrez ensembl; do
-      "$BIN/mamsets" sets export --species "$sp" --id-type "$idt" --format gmt -o "out/$sp.$idt.gmt"
-      "$BIN/mamsets" validate "out/$sp.$idt.gmt"
-      test "$(wc -l < "out/$sp.$idt.gmt")" -gt 10
-    done
+"$BIN/mamsets" sets list
+mkdir -p out
+for sp in human mouse rat; do
+  for idt in symbol entrez ensembl; do
+    "$BIN/mamsets" sets export --species "$sp" --id-type "$idt" --format gmt -o "out/mams.$sp.$idt.gmt"
+    "$BIN/mamsets" sets export --controls --species "$sp" --id-type "$idt" --format gmt -o "out/controls.$sp.$idt.gmt"
+    "$BIN/mamsets" validate "out/mams.$sp.$idt.gmt"
+    test "$(wc -l < "out/mams.$sp.$idt.gmt")" -ge 20
   done
-  "$BIN/mamsets" sets export --format json -o out/library.json
-  "$BIN/mamsets" sets export --format tsv -o out/library.tsv
-  ls -l out
+done
+"$BIN/mamsets" sets export --format json -o out/library.json
+"$BIN/mamsets" sets export --format tsv -o out/library.tsv
+# refusing to overwrite is part of the contract
+if "$BIN/mamsets" sets export --format tsv -o out/library.tsv 2>/dev/null; then
+  echo "export overwrote an existing file without --force" >&2; exit 1
 fi
+ls -l out
