@@ -48,13 +48,15 @@ def make_data(n_genes: int, n_sets: int, n_queries: int, seed: int):
     return universe, GeneSetCollection.from_dict(sets, name="synthetic"), queries
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
+def best_of(fn, repeat: int) -> tuple[float, float, object]:
+    """Best wall-clock and best CPU time (this process) over ``repeat`` runs, and the output."""
+    best, best_cpu, out = float("inf"), float("inf"), None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         best = min(best, time.perf_counter() - t0)
-    return best, out
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    return best, best_cpu, out
 
 
 def main() -> None:
@@ -88,27 +90,28 @@ def main() -> None:
         f"over {args.genes} genes, seed {args.seed}"
     )
 
-    t_ms, res = best_of(lambda: ora(queries, coll, universe=universe), args.repeat)
+    t_ms, c_ms, res = best_of(lambda: ora(queries, coll, universe=universe), args.repeat)
     table = res.table
     try:
         from mamsets.ids import map_ids
 
-        t_map, _ = best_of(lambda: map_ids(coll, universe)[1].summary(), args.repeat)
+        t_map, c_map, _ = best_of(lambda: map_ids(coll, universe)[1].summary(), args.repeat)
     except ModuleNotFoundError:
-        t_map = 0.0
+        t_map = c_map = 0.0
     print(
-        f"mamsets ora, all {args.queries} queries in one call: {t_ms:.3f} s "
-        f"(best of {args.repeat}; {len(table):,} rows)"
+        f"mamsets ora, all {args.queries} queries in one call: {t_ms:.3f} s wall, "
+        f"{c_ms:.3f} s CPU (best of {args.repeat}; {len(table):,} rows)"
     )
     print(
-        f"  of which identifier mapping (mamsets.ids.map_ids + report): {t_map:.3f} s; "
-        f"ORA itself: {t_ms - t_map:.3f} s"
+        f"  of which identifier mapping (mamsets.ids.map_ids + report, timed alone): "
+        f"{t_map:.3f} s wall, {c_map:.3f} s CPU; "
+        f"ORA itself: {t_ms - t_map:.3f} s wall, {c_ms - c_map:.3f} s CPU"
     )
 
     g = min(args.gseapy_queries, args.queries)
     gene_sets = coll.to_dict()
     names = list(queries)[:g]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     gres = {}
     for q in names:
         enr = gseapy.enrich(
@@ -119,12 +122,12 @@ def main() -> None:
             no_plot=True,
         )
         gres[q] = enr.results
-    t_gp = time.perf_counter() - t0
-    t_gp_all = t_gp / g * args.queries
+    t_gp = (time.perf_counter() - t0) / g * args.queries
+    c_gp = (time.process_time() - c0) / g * args.queries
     label = "measured" if g == args.queries else f"EXTRAPOLATED from {g} of {args.queries} queries"
     print(
-        f"gseapy.enrich, {g} queries: {t_gp:.2f} s ({t_gp / g:.3f} s per query); "
-        f"all {args.queries}: {t_gp_all:.1f} s ({label})"
+        f"gseapy.enrich, one call per query, all {args.queries} queries: {t_gp:.1f} s wall, "
+        f"{c_gp:.1f} s CPU ({label})"
     )
 
     rel = 0.0
@@ -142,9 +145,11 @@ def main() -> None:
         f"max relative difference {rel:.2e}"
     )
     print(
-        f"speed-up, mamsets vs gseapy ({label}): {t_gp_all / t_ms:.0f}x end to end, "
-        f"{t_gp_all / max(t_ms - t_map, 1e-9):.0f}x excluding identifier mapping "
-        f"(target >= 20x and < 1 s for mamsets)"
+        f"speed-up of mamsets over gseapy ({label}): "
+        f"wall {t_gp / t_ms:.0f}x end to end, {t_gp / max(t_ms - t_map, 1e-9):.0f}x without the "
+        f"identifier mapping; CPU {c_gp / c_ms:.0f}x end to end, "
+        f"{c_gp / max(c_ms - c_map, 1e-9):.0f}x without the mapping "
+        "(target: >= 20x, and < 1 s for mamsets)"
     )
 
 

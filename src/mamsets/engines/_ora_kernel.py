@@ -219,13 +219,16 @@ def _log_tail_away(
     limit = np.minimum(nf, Kf) if step > 0 else np.maximum(0.0, nf + Kf - Nf)
     x = x0.ravel().astype(np.float64)
     out = np.ones_like(x)
-    # compact working arrays: finished pairs are written out and removed
+    # working arrays; a finished pair gets term 0 (so its total stays put) and the
+    # arrays are compacted only when fewer than half of their pairs are running
     idx = np.flatnonzero(x != limit)
     x, lim, Ka, na = x[idx], limit[idx], Kf[idx], nf[idx]
     c = Nf[idx] - Ka - na
     term = np.ones_like(x)
     total = np.ones_like(x)
-    while idx.size:
+    running = np.ones(idx.size, dtype=bool)
+    n_running = idx.size
+    while n_running:
         if step > 0:
             ratio = (Ka - x) * (na - x) / ((x + 1.0) * (c + x + 1.0))
         else:
@@ -234,13 +237,17 @@ def _log_tail_away(
         total += term
         x += step
         # ratios keep shrinking (log-concave pmf), so the rest is < term * r / (1 - r)
-        done = (x == lim) | (term * ratio <= _SUM_EPS * total * (1.0 - ratio))
+        done = running & ((x == lim) | (term * ratio <= _SUM_EPS * total * (1.0 - ratio)))
         if done.any():
             out[idx[done]] = total[done]
-            keep = ~done
-            idx, x, lim, Ka, na, c, term, total = (
-                v[keep] for v in (idx, x, lim, Ka, na, c, term, total)
-            )
+            term[done] = 0.0
+            running &= ~done
+            n_running = int(np.count_nonzero(running))
+            if n_running < running.size // 2:
+                idx, x, lim, Ka, na, c, term, total = (
+                    v[running] for v in (idx, x, lim, Ka, na, c, term, total)
+                )
+                running = np.ones(n_running, dtype=bool)
     return (logp0 + np.log(out)).reshape(size)
 
 
@@ -429,6 +436,15 @@ def hypergeom_pvalues(
             f"impossible 2x2 table: overlap k={k[i]}, universe N={N[i]}, set size K={K[i]}, "
             f"query size n={n[i]} (need 0 <= K, n <= N and max(0, n+K-N) <= k <= min(n, K))"
         )
+    if k.size > 4096 and N.min() == N.max() and N[0] < 2**20:
+        # many pairs share their table (same overlap, set size and query size):
+        # compute each distinct table once
+        base = np.int64(N[0]) + 1
+        key = (k * base + K) * base + n
+        uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        if uniq.size < 0.8 * k.size:
+            p = hypergeom_pvalues(k[first], N[first], K[first], n[first], alternative)
+            return p[inverse].reshape(shape)
     m = _mode(N, K, n)
     if alternative == "greater":
         p = _upper(k, N, K, n, m)
@@ -503,18 +519,13 @@ def overlap_members(
     overlaps query by query, genes ascending, with no sort (compiled scipy
     conversions only).
     """
-    nq, ns = queries.shape[0], members.shape[0]
     q = queries.tocsr()
     q.sort_indices()
-    by_gene = members.T.tocsr()
     rows = q.indices.astype(np.int64)  # gene of each (query, gene) pair, query-major
-    owner = np.repeat(np.arange(nq, dtype=np.int64), np.diff(q.indptr))
-    stacked = by_gene[rows].tocsc()
-    stacked.sort_indices()
+    stacked = members.T.tocsr()[rows].tocsc()  # scipy's conversion keeps row order per column
+    stacked.sort_indices()  # a no-op check when already sorted
     genes = rows[stacked.indices]
-    pair_query = owner[stacked.indices]
-    col = np.repeat(np.arange(ns, dtype=np.int64), np.diff(stacked.indptr))
-    counts = np.bincount(pair_query * ns + col, minlength=nq * ns).reshape(nq, ns).astype(np.int64)
+    counts = overlap_counts(queries, members)
     within = np.cumsum(counts, axis=0) - counts  # entries of earlier queries in the same set
     starts = stacked.indptr[:-1][None, :].astype(np.int64) + within
     return genes, starts, counts
