@@ -263,6 +263,14 @@ def test_genes_outside_universe_error_then_drop(small):
     assert res.table.set_index("term").loc["A", "expected"] == pytest.approx(1 * 5 / 40)
 
 
+def test_library_genes_as_universe_warns(small):
+    from mamsets.errors import MamsetsWarning
+
+    lib_genes = sorted(small.genes)
+    with pytest.warns(MamsetsWarning, match="library's own genes"):
+        ora(["g01", "g02"], small, universe=lib_genes)
+
+
 def test_duplicates_are_counted(small):
     with pytest.warns(DuplicateGeneWarning, match="1 duplicated"):
         res = ora(["g01", "g01", "g02"], small, universe=UNIVERSE)

@@ -462,8 +462,9 @@ def ora(
     if n_coll_in_universe == N and N < 5000 and len(coll) > 1:
         warnings.warn(
             f"every one of the {N} universe genes belongs to a set of {coll.name!r}: this looks "
-            "like the library's own genes used as the universe (gseapy's default background), "
-            "which overstates nothing-to-see and understates enrichment. Use all measured genes",
+            "like the library's own genes used as the universe (gseapy's default background). "
+            "The p-values then compare the sets with each other, not with your experiment; "
+            "pass all measured genes as the universe",
             MamsetsWarning,
             stacklevel=2,
         )
