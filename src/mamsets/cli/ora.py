@@ -74,7 +74,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "differential-expression table, from which the up and down lists and the universe "
             "are built."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "examples:\n"
+            "  mamsets ora --from-table deseq2_results.csv -o ora_out\n"
+            "  mamsets ora --from-table toptable.tsv --padj-max 0.1 --lfc-min 0.5 "
+            "--gmt reactome.gmt -o ora_out\n"
+            "  mamsets ora hits.txt --universe screened.txt --species mouse -o ora_out\n"
+            "  mamsets ora up.txt down.txt --universe measured.txt -o ora_out --force"
+        ),
     )
     p.add_argument(
         "genes",
@@ -108,13 +116,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="log fold change column (auto: log2FoldChange, logFC, avg_log2FC)",
     )
     p.add_argument(
-        "--padj-max", type=float, default=0.05, help="genes with padj <= this are selected"
+        "--padj-max",
+        type=float,
+        default=0.05,
+        help="select genes with adjusted p <= this (default: %(default)s)",
     )
     p.add_argument(
         "--lfc-min",
         type=float,
         default=0.0,
-        help="and with |log fold change| >= this (and non-zero)",
+        help="and |log fold change| >= this, non-zero (default: %(default)s)",
     )
     p.add_argument(
         "--gmt", metavar="FILE", help="gene sets as GMT (default: the built-in MAM library)"
@@ -127,7 +138,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="identifier type of your genes (symbol, entrez, ensembl); detected when omitted",
     )
     p.add_argument(
-        "--min-size", type=int, default=1, help="smallest set size (members in the universe) tested"
+        "--min-size",
+        type=int,
+        default=1,
+        help="smallest set size tested, counting members in the universe (default: %(default)s)",
     )
     p.add_argument(
         "--max-size", type=int, default=None, help="largest set size tested (default: no limit)"
@@ -136,19 +150,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--alternative",
         choices=("greater", "less", "two-sided"),
         default="greater",
-        help="greater = over-representation; less = depletion",
+        help="greater = over-representation, less = depletion (default: %(default)s)",
     )
     p.add_argument(
         "--outside-universe",
         choices=("error", "drop"),
         default="error",
-        help="query genes missing from the universe: stop with an error, or drop them (warning)",
+        help="query genes missing from the universe: stop with an error (default), or drop them "
+        "with a warning",
     )
     p.add_argument(
         "--engine",
         choices=("mamsets", "gseapy"),
         default="mamsets",
-        help="compute p-values with mamsets or with gseapy.enrich (same table)",
+        help="compute p-values with mamsets (default) or gseapy.enrich (same table)",
     )
     p.add_argument(
         "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)"
