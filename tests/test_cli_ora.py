@@ -66,7 +66,7 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
     params = json.loads((out / "params.json").read_text())["params"]
     src = params["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == (
-        "Unnamed: 0",
+        "(row names)",
         "padj",
         "log2FoldChange",
     )
@@ -90,6 +90,7 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
 @pytest.mark.parametrize(
     ("name", "cols"),
     [
+        ("edger_toptags.tsv", ("(row names)", "FDR", "logFC")),
         ("limma_toptable.tsv", ("ID", "adj.P.Val", "logFC")),
         ("seurat_markers.tsv", ("gene", "p_val_adj", "avg_log2FC")),
     ],

@@ -59,6 +59,8 @@ GENE_COLUMNS = (
     "names",
 )
 PADJ_COLUMNS = ("padj", "adj.P.Val", "FDR", "p_val_adj", "adj_pval", "q_value", "qvalue", "fdr")
+#: Name given to an unnamed first column (row names written by R).
+_ROW_NAMES = "(row names)"
 LFC_COLUMNS = ("log2FoldChange", "logFC", "avg_log2FC", "avg_logFC", "log2FC", "lfc")
 
 
@@ -206,6 +208,13 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise InputError(
             f"{path}: cannot read as a {'comma' if sep == ',' else 'tab'}-separated table: {exc}"
         ) from None
+    if not isinstance(df.index, pd.RangeIndex):
+        # R's write.table(row.names=TRUE): the header lacks the row-name field, so
+        # pandas made the first column the index; bring it back as an unnamed column
+        df = df.reset_index(names=_ROW_NAMES)
+    first = str(df.columns[0]) if len(df.columns) else ""
+    if first == "" or first.startswith("Unnamed: 0"):
+        df = df.rename(columns={df.columns[0]: _ROW_NAMES})  # R's write.csv row names
     return df
 
 
@@ -292,10 +301,9 @@ def _lists_from_table(
     if lfc_min < 0:
         raise InputError(f"--lfc-min {lfc_min}: must be >= 0 (it bounds |log fold change|)")
     df = _read_table(path)
-    if gene_column is None and not any(c in df.columns for c in GENE_COLUMNS):
-        first = str(df.columns[0])
-        if first.startswith("Unnamed") or first == "":
-            gene_column = df.columns[0]  # row names written by R's write.csv / write.table
+    no_gene_column = not any(c in df.columns for c in GENE_COLUMNS)
+    if gene_column is None and no_gene_column and df.columns[0] == _ROW_NAMES:
+        gene_column = _ROW_NAMES  # R's write.csv / write.table row names
     gcol = _pick(df, gene_column, GENE_COLUMNS, "--gene-column", "gene identifiers")
     pcol = _pick(df, padj_column, PADJ_COLUMNS, "--padj-column", "adjusted p-values")
     lcol = _pick(df, lfc_column, LFC_COLUMNS, "--lfc-column", "log fold changes")
