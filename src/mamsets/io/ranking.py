@@ -7,17 +7,14 @@ which it chose and why, and refuses (with a message that names the fix) the
 things that silently spoil an enrichment run: duplicated genes, missing scores,
 and unrecognised columns. Heavy ties in the score give a :class:`TiesWarning`.
 
-Recognised columns (matched exactly, then ignoring case, dots and underscores)
+Recognised columns (matched exactly, then ignoring case, dots and underscores):
 
-=============  ==================  ==========  ==========  ==================
-tool           statistic           log2 FC     p-value     adjusted p
-=============  ==================  ==========  ==========  ==================
-DESeq2         ``stat``            ``log2FoldChange``  ``pvalue``  ``padj``
-limma          ``t`` (``z``)       ``logFC``   ``P.Value`` ``adj.P.Val``
-edgeR          --                  ``logFC``   ``PValue``  ``FDR``
-Seurat         --                  ``avg_log2FC``  ``p_val``  ``p_val_adj``
-MoTrPAC        ``z``, ``t``        ``logFC``   ``P.Value`` ``adj.P.Val``
-=============  ==================  ==========  ==========  ==================
+- DESeq2: ``stat``, ``log2FoldChange``, ``pvalue``, ``padj``
+- limma ``topTable``: ``t``, ``logFC``, ``P.Value``, ``adj.P.Val``
+- edgeR ``topTags``: ``logFC``, ``PValue``, ``FDR`` (no statistic)
+- Seurat ``FindMarkers``: ``avg_log2FC``, ``p_val``, ``p_val_adj`` (no statistic)
+- MoTrPAC limma tables: ``z`` (unrounded) and ``t`` (rounded), ``logFC``, ``P.Value``, ``adj.P.Val``
+- GSEA ``.rnk``: two columns, gene and score
 """
 
 from __future__ import annotations
