@@ -271,6 +271,16 @@ def test_library_genes_as_universe_warns(small):
         ora(["g01", "g02"], small, universe=lib_genes)
 
 
+def test_query_emptied_by_drop_is_reported_not_tested_against(small):
+    with pytest.warns(DroppedInputWarning):
+        res = ora(
+            {"gone": ["zz1"], "ok": ["g01"]}, small, universe=UNIVERSE, outside_universe="drop"
+        )
+    gone = res.table[res.table["query"] == "gone"]
+    assert (gone["pval"] == 1.0).all() and gone["fold_enrichment"].isna().all()
+    assert res.params["queries"]["gone"]["n_tested"] == 0
+
+
 def test_duplicates_are_counted(small):
     with pytest.warns(DuplicateGeneWarning, match="1 duplicated"):
         res = ora(["g01", "g01", "g02"], small, universe=UNIVERSE)

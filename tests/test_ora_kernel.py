@@ -217,3 +217,22 @@ def test_pvalues_in_unit_interval_and_monotone(m, alternative):
         assert p[-1] == 1.0
     else:
         assert p.max() == 1.0  # the most likely table
+
+
+@pytest.mark.parametrize("alternative", ["greater", "less", "two-sided"])
+def test_many_repeated_tables_take_the_shared_path(alternative):
+    # > 4096 pairs sharing few distinct tables: each distinct table is computed once
+    rng = np.random.default_rng(13)
+    m, N = 20000, 5000
+    K = rng.integers(1, 40, m)
+    n = rng.integers(50, 60, m)
+    k = np.minimum(rng.binomial(n, np.minimum(1.0, K / N * 8)), np.minimum(n, K))
+    got = kern.hypergeom_pvalues(k, N, K, n, alternative)
+    assert got.shape == (m,)
+    tables = np.unique(np.stack([k, K, n]), axis=1)
+    assert tables.shape[1] < 0.8 * m  # the shared path was taken
+    ref = {}
+    for kk, KK, nn in tables.T.tolist():
+        ref[(kk, KK, nn)] = fisher_exact(table(kk, N, KK, nn), alternative=alternative).pvalue
+    expect = np.array([ref[t] for t in zip(k.tolist(), K.tolist(), n.tolist(), strict=True)])
+    np.testing.assert_allclose(got, expect, rtol=1e-11)
