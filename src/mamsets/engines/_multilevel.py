@@ -316,7 +316,10 @@ def _run_unit(
     scores = np.empty(s_n, dtype=np.float64)
     n_chunks = max(1, int(math.sqrt(k)))
     bnd = np.empty(n_chunks + 1, dtype=np.int64)
-    cpos = np.empty((s_n, n_chunks, k), dtype=np.int64)
+    cpos = np.empty((s_n, n_chunks, k), dtype=np.int32)  # int32: half the cache traffic
+    chunk_id = np.empty(n, dtype=np.int32)
+    members = np.empty((s_n, k), dtype=np.int64)
+    is_member = np.zeros((s_n, n), dtype=np.bool_)
     cnt = np.zeros((s_n, n_chunks), dtype=np.int64)
     csum = np.zeros((s_n, n_chunks), dtype=np.float64)
     nr = np.empty(s_n, dtype=np.float64)
@@ -368,20 +371,23 @@ def _run_unit(
             column.sort()
             b = column[s_n // 2]
             bnd[c] = max(bnd[c - 1], b)
+        for c in range(n_chunks):
+            for v in range(bnd[c], bnd[c + 1]):
+                chunk_id[v] = c
         for s in range(s_n):
-            c = 0
             nr_s = 0.0
-            for c2 in range(n_chunks):
-                cnt[s, c2] = 0
-                csum[s, c2] = 0.0
+            for c in range(n_chunks):
+                cnt[s, c] = 0
+                csum[s, c] = 0.0
             for j in range(k):
                 p = flat[s, j]
-                while p >= bnd[c + 1] and c < n_chunks - 1:
-                    c += 1
+                c = chunk_id[p]
                 cpos[s, c, cnt[s, c]] = p
                 cnt[s, c] += 1
                 csum[s, c] += w[p]
                 nr_s += w[p]
+                members[s, j] = p
+                is_member[s, p] = True
             nr[s] = nr_s
             has_cand[s] = False
             cand[s, 4] = 0.0
@@ -401,36 +407,15 @@ def _run_unit(
                 cn = cnt[s]
                 su = csum[s]
                 cd = cand[s]
+                mem = members[s]
+                ism = is_member[s]
                 for _ in range(iters):
                     attempts += 1
-                    # member to remove: uniform over the k members
-                    r = _randint(rng, k)
-                    co = 0
-                    while r >= cn[co]:
-                        r -= cn[co]
-                        co += 1
-                    old = cp[co, r]
+                    # proposal: a uniform member out, a uniform gene in (a member: no move)
+                    r_mem = _randint(rng, k)
+                    old = mem[r_mem]
                     v_new = _randint(rng, n)
-                    lo = 0
-                    hi = n_chunks
-                    while hi - lo > 1:  # chunk of v_new: bnd[cw] <= v_new < bnd[cw + 1]
-                        mid = (lo + hi) >> 1
-                        if bnd[mid] <= v_new:
-                            lo = mid
-                        else:
-                            hi = mid
-                    cw = lo
-                    m_w = cn[cw]
-                    lo = 0
-                    hi = m_w
-                    while lo < hi:  # insertion point of v_new in chunk cw
-                        mid = (lo + hi) >> 1
-                        if cp[cw, mid] < v_new:
-                            lo = mid + 1
-                        else:
-                            hi = mid
-                    t_ins = lo
-                    if t_ins < m_w and cp[cw, t_ins] == v_new:
+                    if ism[v_new]:
                         if v_new == old:
                             moves += 1
                         continue
@@ -438,7 +423,44 @@ def _run_unit(
                     w_new = w[v_new]
                     nr_old = nr[s]
                     nr_new = nr_old - w_old + w_new
-                    # apply the swap (chunks co and cw)
+                    fast = False
+                    if has_cand[s] and old != cd[0] and nr_new > 0.0:
+                        cv = cd[0]
+                        cy = cd[1]
+                        cx = cd[2]
+                        if old < cv:
+                            cy -= w_old
+                            cx += 1.0
+                        if v_new < cv:
+                            cy += w_new
+                            cx -= 1.0
+                        a = cy / nr_new - cx * q1
+                        depth = cd[3] + 2.0 * max(w_old, w_new) / nr_new + q1
+                        fast = a > level and a > depth
+                    # locate old (exact) and v_new (insertion point) in their chunks
+                    co = chunk_id[old]
+                    lo = 0
+                    m = cn[co]
+                    while m > 0:
+                        h2 = m >> 1
+                        if cp[co, lo + h2] < old:
+                            lo += h2 + 1
+                            m -= h2 + 1
+                        else:
+                            m = h2
+                    r = lo
+                    cw = chunk_id[v_new]
+                    lo = 0
+                    m = cn[cw]
+                    while m > 0:
+                        h2 = m >> 1
+                        if cp[cw, lo + h2] < v_new:
+                            lo += h2 + 1
+                            m -= h2 + 1
+                        else:
+                            m = h2
+                    t_ins = lo
+                    # apply the swap
                     m_o = cn[co]
                     for u in range(r, m_o - 1):
                         cp[co, u] = cp[co, u + 1]
@@ -453,34 +475,39 @@ def _run_unit(
                     cn[cw] = m_w + 1
                     su[cw] += w_new
                     nr[s] = nr_new
-                    if has_cand[s] and old != cd[0] and nr_new > 0.0:
-                        cv = cd[0]
-                        cy = cd[1]
-                        cx = cd[2]
-                        if old < cv:
-                            cy -= w_old
-                            cx += 1.0
-                        if v_new < cv:
-                            cy += w_new
-                            cx -= 1.0
-                        a = cy / nr_new - cx * q1
-                        depth = cd[3] + 2.0 * max(w_old, w_new) / nr_new + q1
-                        if a > level and a > depth:
-                            cd[1] = cy
-                            cd[2] = cx
-                            cd[3] = depth
-                            moves += 1
-                            counters[1] += 1
-                            continue
-                    counters[2] += 1
-                    if _exceeds(
-                        cp, cn, su, nr_new, bnd, n_chunks, w, q1, level, ub, lb, ystart, hstart, cd
-                    ):
-                        has_cand[s] = True
-                        moves += 1
-                        counters[3] += 1
+                    if fast:
+                        cd[1] = cy
+                        cd[2] = cx
+                        cd[3] = depth
+                        counters[1] += 1
+                        accepted = True
                     else:
-                        # undo
+                        counters[2] += 1
+                        accepted = _exceeds(
+                            cp,
+                            cn,
+                            su,
+                            nr_new,
+                            bnd,
+                            n_chunks,
+                            w,
+                            q1,
+                            level,
+                            ub,
+                            lb,
+                            ystart,
+                            hstart,
+                            cd,
+                        )
+                        if accepted:
+                            has_cand[s] = True
+                            counters[3] += 1
+                    if accepted:
+                        moves += 1
+                        mem[r_mem] = v_new
+                        ism[old] = False
+                        ism[v_new] = True
+                    else:
                         m_w = cn[cw]
                         for u in range(t_ins, m_w - 1):
                             cp[cw, u] = cp[cw, u + 1]
@@ -496,6 +523,8 @@ def _run_unit(
         counters[4] += attempts
         # back to flat sorted rows
         for s in range(s_n):
+            for j in range(k):
+                is_member[s, members[s, j]] = False
             j = 0
             for c in range(n_chunks):
                 for t in range(cnt[s, c]):
