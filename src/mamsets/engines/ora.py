@@ -501,8 +501,6 @@ def ora(
         "odds_ratio": "Haldane-Anscombe sample odds ratio (+0.5 to every cell)",
         "padj": "Benjamini-Hochberg per query over the sets tested",
     }
-    if coll is not source:
-        params["mapped_collection_sha256"] = coll.sha256
 
     if kept.size == 0:
         table = empty_table(ORA_SCHEMA)
