@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import hypergeom
@@ -300,3 +301,31 @@ def test_subprocess_smoke(d, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (out / "results.tsv").is_file() and (out / "params.json").is_file()
     assert "up: 6 genes" in proc.stdout
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("rel", "cols"),
+    [
+        ("human-exercise-inactivity/mitch_acute_endurance_1h_edger.tsv",
+         ("Name", "adj.p.value", "logFC")),
+        ("human-muscle-insulin-resistance/obesity_vs_lean_muscle_limma.tsv",
+         ("SYMBOL", "adj.P.Val", "logFC")),
+    ],
+)  # fmt: skip
+def test_real_tables(shared_data, tmp_path, rel, cols):
+    path = shared_data / rel
+    out = tmp_path / "res"
+    assert main(["ora", "--from-table", str(path), "-o", str(out)]) == 0
+    params = json.loads((out / "params.json").read_text())["params"]
+    src = params["input"]
+    assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == cols
+    de = pd.read_csv(path, sep="\t", dtype={cols[0]: str})
+    de = de.dropna(subset=list(cols)).drop_duplicates(cols[0])
+    assert params["universe_size"] == len(de)
+    sel = de[de[cols[1]] <= 0.05]
+    assert src["n_up"] == int((sel[cols[2]] > 0).sum())
+    t = read_results(out)
+    n = {"up": src["n_up"], "down": src["n_down"]}
+    expect = hypergeom.sf(t["overlap"] - 1, len(de), t["size"], t["query"].map(n))
+    np.testing.assert_allclose(t["pval"], expect, rtol=1e-12)

@@ -36,29 +36,15 @@ __all__ = ["register", "run"]
 
 #: Column names recognised in differential-expression tables, in order of preference.
 GENE_COLUMNS = (
-    "gene",
-    "gene_id",
-    "gene_symbol",
-    "symbol",
-    "gene_name",
-    "genes",
-    "Gene",
-    "GeneID",
-    "Gene.ID",
-    "gene.id",
-    "Symbol",
-    "SYMBOL",
-    "GeneSymbol",
-    "ENTREZID",
-    "entrez",
-    "ensembl_gene_id",
-    "ID",
-    "id",
-    "feature",
-    "Feature",
-    "names",
-)
-PADJ_COLUMNS = ("padj", "adj.P.Val", "FDR", "p_val_adj", "adj_pval", "q_value", "qvalue", "fdr")
+    "gene", "gene_id", "gene_symbol", "symbol", "gene_name", "genes", "Gene", "GeneID", "Gene.ID",
+    "gene.id", "Symbol", "SYMBOL", "GeneSymbol", "Gene.symbol", "hgnc_symbol",
+    "external_gene_name", "ENTREZID", "entrez", "ensembl_gene_id", "ID", "id", "Name",
+    "feature", "Feature", "names",
+)  # fmt: skip
+PADJ_COLUMNS = (
+    "padj", "adj.P.Val", "FDR", "p_val_adj", "adj.p.value", "p.adjust", "adj_pval", "q_value",
+    "qvalue", "fdr",
+)  # fmt: skip
 #: Name given to an unnamed first column (row names written by R).
 _ROW_NAMES = "(row names)"
 LFC_COLUMNS = ("log2FoldChange", "logFC", "avg_log2FC", "avg_logFC", "log2FC", "lfc")
@@ -444,22 +430,33 @@ def run(args: argparse.Namespace) -> int:
 def _print_summary(res: Any, out: Path) -> None:
     p = res.params
     n_out = p["n_sets_dropped_min_size"] + p["n_sets_dropped_max_size"]
+    skipped = (
+        f"; {n_out} not tested (members in the universe outside --min-size..--max-size)"
+        if n_out
+        else ""
+    )
     print(
         f"mamsets ora: {p['n_queries']} quer{'y' if p['n_queries'] == 1 else 'ies'} x "
-        f"{p['n_sets_tested']} sets (of {p['n_sets_in_collection']} in {res.collection_name}; "
-        f"{n_out} not tested: members in the universe outside --min-size..--max-size) "
-        f"over a universe of {p['universe_size']:,} genes; alternative={p['alternative']}"
+        f"{p['n_sets_tested']} sets (of {p['n_sets_in_collection']} in {res.collection_name}"
+        f"{skipped}) over a universe of {p['universe_size']:,} genes; "
+        f"alternative={p['alternative']}"
     )
+    src = p.get("input", {})
+    if "selection" in src:
+        print(f"  lists from {src['table']}: {src['selection']}")
     t = res.table
     for name, qp in p["queries"].items():
         block = t[t["query"] == name]
         sig = block[block["padj"] < 0.05]
         line = f"  {name}: {qp['n_tested']} genes, {len(sig)} sets with padj < 0.05"
-        if len(block):
-            top = block.iloc[0]
+        hits = block[block["overlap"] > 0]
+        if len(hits):
+            top = hits.iloc[0]
             line += (
                 f"; top {top['term']} (overlap {top['overlap']}/{top['size']}, "
                 f"p={top['pval']:.3g}, padj={top['padj']:.3g})"
             )
+        else:
+            line += "; no set shares a gene with this list"
         print(line)
     print(f"wrote {out / 'results.tsv'} and {out / 'params.json'}")
