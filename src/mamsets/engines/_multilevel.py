@@ -71,10 +71,16 @@ MIN_SIGN_DRAWS = 1000
 MIN_SIGN_COUNT = 10
 #: Two enrichment scores closer than this are treated as equal (as in fgsea).
 _ES_TOL = 1e-10
+#: The positive and negative deviations of one walk are a tie (ES = 0) when closer than
+#: this: exact ties are common in small rankings (both can be whole numbers of misses
+#: over N - K) and rounding must not break them differently on the reversed ranking.
+_TIE_TOL = 1e-12
 #: Hard cap on levels: 2**-1070 is below the smallest positive double.
 _MAX_LEVELS = 1070
-#: Cap on random-walk attempts per level, in units of sample_size * K accepted moves.
+#: Cap on random-walk attempts per level, in units of sample_size * K accepted moves, and
+#: in absolute terms (dense sets, K close to N, rarely propose a non-member).
 _MAX_ATTEMPT_FACTOR = 200
+_MAX_ATTEMPTS_PER_LEVEL = 20_000_000
 #: Cap on draws when filling the first sample of a rare (but not unbalanced) sign.
 _MAX_INITIAL_DRAWS = 1_000_000
 
@@ -124,7 +130,7 @@ def _signed_es(pos, k, w, n):
 
     Running sum after hit ``j`` (0-based) is ``A_j = Y_j / NR - (pos_j - j) / (N - K)``,
     just before it ``B_j = A_j - w_j / NR``; ES is ``max A`` if ``max A > -min B``,
-    ``min B`` if ``max A < -min B`` and 0 on a tie.
+    ``min B`` if ``max A < -min B`` and 0 on a tie (within ``_TIE_TOL``).
     """
     nr = 0.0
     for j in range(k):
@@ -141,9 +147,9 @@ def _signed_es(pos, k, w, n):
         y += w[pos[j]]
         a = y * q2 - m
         amax = max(amax, a)
-    if amax > -bmin:
+    if amax > -bmin + _TIE_TOL:
         return amax
-    if amax < -bmin:
+    if amax < -bmin - _TIE_TOL:
         return bmin
     return 0.0
 
@@ -230,7 +236,7 @@ def _exceeds(cpos, cnt, csum, nr, bnd, n_chunks, w, q1, level, ub, lb, ystart, h
                 p = cpos[c, t]
                 d = (p - x0 - t) * q1 - yy * q2
                 if d > depth:
-                    if d >= amax:
+                    if d >= amax - _TIE_TOL:
                         return False
                     depth = d
                     deep_c = c
@@ -399,7 +405,7 @@ def _run_unit(
         moves = 0
         attempts = 0
         target = s_n * k * move_factor
-        max_attempts = _MAX_ATTEMPT_FACTOR * target
+        max_attempts = min(_MAX_ATTEMPT_FACTOR * target, _MAX_ATTEMPTS_PER_LEVEL)
         while moves < target and attempts < max_attempts:
             counters[0] += 1
             for s in range(s_n):
@@ -436,7 +442,7 @@ def _run_unit(
                             cx -= 1.0
                         a = cy / nr_new - cx * q1
                         depth = cd[3] + 2.0 * max(w_old, w_new) / nr_new + q1
-                        fast = a > level and a > depth
+                        fast = a > level and a > depth + _TIE_TOL
                     # locate old (exact) and v_new (insertion point) in their chunks
                     co = chunk_id[old]
                     lo = 0
