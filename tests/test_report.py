@@ -188,3 +188,15 @@ def test_methods_text_states_the_recorded_parameters(gsea_result, ora_result, ra
     assert gsea_result.collection_sha256[:16] in text
     assert "universe of the 400 genes" in text
     assert "ranked by t" in text
+
+
+def test_empty_result_reports_cleanly(tmp_path):
+    from mamsets.results import empty_table
+
+    empty = EnrichmentResult("gsea", empty_table(gsea_mod.GSEA_SCHEMA), {"seed": 1}, "c", "", "0" * 64)
+    assert "no set was tested" in text_summary(empty)
+    doc = report_html(empty)
+    assert "0 rows" in doc
+    write_run_outputs(empty, tmp_path / "o")
+    back = pd.read_csv(tmp_path / "o" / "results.tsv", sep="\t", comment="#")
+    assert list(back.columns) == list(gsea_mod.GSEA_SCHEMA) and len(back) == 0
