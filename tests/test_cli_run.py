@@ -133,3 +133,27 @@ def test_run_with_own_gmt(tests_data, tmp_path, capsys):
     assert set(res.index) == {"MY_OXPHOS", "MY_IP3R"}
     assert res.loc["MY_OXPHOS", "nes"] > 1.5
     assert any(p.name.startswith("enrichment_MY_OXPHOS") for p in (out / "plots").iterdir())
+
+
+def test_run_without_matplotlib(tests_data, tmp_path, capsys, monkeypatch):
+    """A fresh `pip install .` has no matplotlib: the main job still writes everything but plots."""
+    import builtins
+    import importlib.util
+
+    real_import, real_find = builtins.__import__, importlib.util.find_spec
+
+    def fake_import(name, *a, **k):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            raise ImportError("No module named 'matplotlib'")
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda n, *a: None if n == "matplotlib" else real_find(n, *a))
+    out = tmp_path / "o"
+    rc = main(["run", str(tests_data / "tables" / "limma.tsv"), "-o", str(out), "--seed", "1",
+               "--method", "permutation", "--n-perm", "100"])
+    err = capsys.readouterr().err
+    assert rc == 0, err
+    assert "mamsets[plot]" in err
+    assert (out / "report.html").exists() and not (out / "plots").exists()

@@ -286,6 +286,12 @@ def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
 
 
 # --------------------------------------------------------------------------- figures
+def _have_matplotlib() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
 def _png(fig: Any) -> str:
     import matplotlib.pyplot as plt
 
@@ -644,6 +650,9 @@ def report_html(
     parts.append(_kv_table(coll_info))
 
     figs = _figs
+    if figs is None and plots and not _have_matplotlib():
+        log.warning("matplotlib is not installed: report without plots (pip install 'mamsets[plot]')")
+        plots = False
     if figs is None and plots:
         figs = _figures(res, ranking, collection, n_enrichment=n_enrichment,
                         heatmap_sets=heatmap_sets)
@@ -736,6 +745,10 @@ def write_run_outputs(
         ``outdir`` exists and ``overwrite`` is false.
     """
     res = _as_mapping(result)
+    if plots and not _have_matplotlib():
+        log.warning("matplotlib is not installed: writing the report without plots "
+                    "(pip install 'mamsets[plot]')")
+        plots = False
     if collection is None:
         collection = _bundled_for(res, ranking)
     final = Path(outdir)

@@ -183,10 +183,15 @@ def run(args: argparse.Namespace) -> int:
     check_writable(args.output, args.force)  # fail before the work, not after
     job = run_job(args)
     if args.plots:
-        import matplotlib
-
-        if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
-            matplotlib.use("Agg")  # files only; never open windows from the CLI
+        try:
+            import matplotlib
+        except ImportError:
+            print("note: matplotlib is not installed, so no plots are drawn; "
+                  "pip install 'mamsets[plot]' to get them", file=sys.stderr)
+            args.plots = False
+        else:
+            if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
+                matplotlib.use("Agg")  # files only; never open windows from the CLI
     written = write_run_outputs(
         job["results"], args.output, ranking=job["ranking"], collection=job["collection"],
         overwrite=args.force, plots=args.plots,
