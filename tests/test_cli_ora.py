@@ -86,6 +86,10 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
         )
     captured = capsys.readouterr()
     assert "up: 6 genes" in captured.out and "3 row(s) without" in captured.err
+    lists = pd.read_csv(out / "lists.tsv", sep="\t")
+    assert lists[lists["query"] == "up"]["gene"].tolist() == UP
+    assert sorted(lists[lists["query"] == "down"]["gene"]) == sorted(DOWN)
+    assert len((out / "universe.txt").read_text().split()) == N_MEASURED
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ whose column ``--column`` holds the genes. Each GENES file is one query, named
 after the file. With ``--from-table`` the ``up`` and ``down`` queries and the
 universe (every gene of the table with an adjusted p-value and a fold change)
 come from one results table (DESeq2, limma, edgeR, Seurat column names are
-recognised). OUTDIR receives ``results.tsv`` and ``params.json``, atomically.
+recognised). OUTDIR receives, atomically, ``results.tsv`` (the table, with a
+``#`` JSON metadata line), ``params.json``, and the inputs as tested:
+``lists.tsv`` (query, gene) and ``universe.txt``.
 """
 
 from __future__ import annotations
@@ -55,12 +57,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "ora",
         help="over-representation analysis of gene lists (hypergeometric test, explicit universe)",
         description=(
-            "Over-representation analysis (hypergeometric upper tail = one-sided Fisher test) of "
-            "gene lists in gene sets, against an explicit universe: every gene that could have "
-            "been in the lists (all genes measured). Writes OUTDIR/results.tsv and "
-            "OUTDIR/params.json. Either give GENES files and --universe, or --from-table with a "
-            "differential-expression table, from which the up and down lists and the universe "
-            "are built."
+            "Over-representation analysis (hypergeometric upper tail = one-sided Fisher test)\n"
+            "of gene lists in gene sets, against an explicit universe: every gene that could\n"
+            "have been in the lists (all genes measured).\n\n"
+            "Either give GENES files and --universe, or --from-table with a differential-\n"
+            "expression table, from which the up and down lists and the universe are built.\n"
+            "Writes OUTDIR/results.tsv, OUTDIR/params.json, and the lists and universe tested\n"
+            "(lists.tsv, universe.txt)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
@@ -420,9 +423,14 @@ def run(args: argparse.Namespace) -> int:
     for w in caught:
         print(f"mamsets ora: warning: {w.message}", file=sys.stderr)
     res = dataclasses.replace(res, params={**res.params, "input": source, "gmt": args.gmt})
+    lists = "query\tgene\n" + "".join(
+        f"{name}\t{g}\n" for name, genes in queries.items() for g in genes
+    )
     with atomic_dir(out, overwrite=args.force) as tmp:
         res.to_tsv(tmp / "results.tsv")
         res.to_json_params(tmp / "params.json")
+        (tmp / "lists.tsv").write_text(lists, encoding="utf-8")
+        (tmp / "universe.txt").write_text("".join(f"{g}\n" for g in universe), encoding="utf-8")
     _print_summary(res, out)
     return 0
 
@@ -459,4 +467,4 @@ def _print_summary(res: Any, out: Path) -> None:
         else:
             line += "; no set shares a gene with this list"
         print(line)
-    print(f"wrote {out / 'results.tsv'} and {out / 'params.json'}")
+    print(f"wrote {out}/: results.tsv, params.json, lists.tsv (the gene lists), universe.txt")
