@@ -160,3 +160,11 @@ def test_member_heatmap_labels(limma):
     coll = GeneSetCollection.from_dict({"S": ["ITPR1", "ITPR2"]})
     ax = member_heatmap(coll, limma, labels={"ITPR1": "IP3R1"})
     assert [t.get_text() for t in ax.get_yticklabels()] == ["IP3R1 (ITPR1)", "ITPR2"]
+
+
+def test_enrichment_plot_names_members_of_small_sets(limma):
+    fig = enrichment_plot(limma, ["ITPR1", "ITPR2", "ITPR3"])
+    names = sorted(t.get_text().strip() for t in fig.axes[1].texts)
+    assert names == ["ITPR1", "ITPR2", "ITPR3"]
+    big = enrichment_plot(limma, [g for g in limma.scores.index if g.startswith("NDUF")])
+    assert big.axes[1].texts == [] or len(big.axes[1].texts) == 0

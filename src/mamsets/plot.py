@@ -108,6 +108,7 @@ def enrichment_plot(
     title: str | None = None,
     stats: Mapping[str, Any] | pd.Series | None = None,
     figsize: tuple[float, float] = (6.0, 4.5),
+    label_hits: int = 12,
     fig: Figure | None = None,
 ) -> Figure:
     """The classic GSEA enrichment plot for one set.
@@ -134,6 +135,9 @@ def enrichment_plot(
         A row of a GSEA result table: its ``nes``, ``pval`` and ``padj`` are
         printed in the panel.
     figsize : tuple
+    label_hits : int
+        Name the members in the hit panel when the set has at most this many
+        ranked members (0: never).
     fig : matplotlib Figure, optional
         Draw into this (empty) figure.
 
@@ -164,7 +168,7 @@ def enrichment_plot(
         )
     if fig is None:
         fig = plt.figure(figsize=figsize)
-    gs = fig.add_gridspec(3, 1, height_ratios=(3.2, 0.6, 1.6), hspace=0.05)
+    gs = fig.add_gridspec(3, 1, height_ratios=(3.2, 0.8, 1.6), hspace=0.05)
     ax_es = fig.add_subplot(gs[0])
     ax_hit = fig.add_subplot(gs[1], sharex=ax_es)
     ax_rank = fig.add_subplot(gs[2], sharex=ax_es)
@@ -195,6 +199,10 @@ def enrichment_plot(
 
     hits = x[tab["hit"].to_numpy()]
     ax_hit.vlines(hits, 0, 1, color="black", lw=0.7)
+    if len(hits) <= label_hits:  # small signalling sets: say which member sits where
+        for xi, g in zip(hits, tab.loc[tab["hit"], "gene"]):
+            ax_hit.text(xi, 0.5, f" {g}", rotation=90, fontsize=6, va="center", ha="left",
+                        clip_on=True)
     ax_hit.set_yticks([])
     ax_hit.set_ylim(0, 1)
     ax_hit.tick_params(labelbottom=False)
