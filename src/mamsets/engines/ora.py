@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import operator
 import os
 import warnings
 from collections.abc import Iterable, Mapping
@@ -565,10 +564,7 @@ def _build_table(
     qi = np.repeat(np.arange(nq), ns)
     order = qi * ns + si
     # one tuple of all overlap genes, sliced per row (a tuple slice is a tuple)
-    if genes_flat.size > 1:
-        names = operator.itemgetter(*genes_flat.tolist())(uni.tolist())
-    else:
-        names = tuple(uni[genes_flat].tolist())
+    names = tuple(uni[genes_flat].tolist())
     lo = starts.ravel()[order]
     hi = (lo + arr.overlap.ravel()[order]).tolist()
     overlap_genes = np.empty(nq * ns, dtype=object)
