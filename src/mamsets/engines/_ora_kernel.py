@@ -406,6 +406,17 @@ def hypergeom_pvalues(
     p-value is computed as 1 minus a number close to 1. Results below the
     smallest normal double are reported as that value (an upper bound).
 
+    Examples
+    --------
+    A query of 3 genes, 2 of them in a 3-gene set, universe of 20 genes:
+    P(X >= 2) = (C(3,2) C(17,1) + C(3,3)) / C(20,3) = 52 / 1140.
+
+    >>> p = hypergeom_pvalues([2, 2, 2], 20, 3, 3, "greater")
+    >>> bool(abs(p[0] - 52 / 1140) < 1e-15)
+    True
+    >>> [round(float(hypergeom_pvalues(2, 20, 3, 3, a)), 6) for a in ALTERNATIVES]
+    [0.045614, 0.999123, 0.045614]
+
     References
     ----------
     .. [1] Fisher RA (1922). On the interpretation of chi-square from contingency
