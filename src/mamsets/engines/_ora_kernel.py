@@ -31,7 +31,6 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import betaln
 from scipy.stats import false_discovery_control
 
 __all__ = [
@@ -42,7 +41,6 @@ __all__ = [
     "OraArrays",
     "hypergeom_logpmf",
     "hypergeom_pvalues",
-    "log_comb",
     "membership_matrix",
     "odds_ratio_ha",
     "ora_arrays",
@@ -145,19 +143,6 @@ def _log_dbinom(x: np.ndarray, size: np.ndarray, p: np.ndarray, q: np.ndarray) -
             + 0.5 * (np.log(nm / (xm * (nm - xm))) - _LOG_2PI)
         )
     return out
-
-
-def log_comb(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Natural log of the binomial coefficient C(a, b) for integer 0 <= b <= a.
-
-    Notes
-    -----
-    ``log C(a, b) = -log(a + 1) - log B(b + 1, a - b + 1)`` with ``B`` the beta
-    function (:func:`scipy.special.betaln`); accurate to about 1e-13 relative.
-    """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    return -np.log1p(a) - betaln(b + 1.0, a - b + 1.0)
 
 
 def hypergeom_logpmf(k: np.ndarray, N: np.ndarray, K: np.ndarray, n: np.ndarray) -> np.ndarray:
