@@ -333,3 +333,15 @@ def test_real_tables(shared_data, tmp_path, rel, cols):
     n = {"up": src["n_up"], "down": src["n_down"]}
     expect = hypergeom.sf(t["overlap"] - 1, len(de), t["size"], t["query"].map(n))
     np.testing.assert_allclose(t["pval"], expect, rtol=1e-12)
+
+
+def test_gseapy_engine_from_the_cli(d, tmp_path):
+    args = ["ora", "--from-table", str(d / "limma_toptable.tsv"), "--gmt", str(d / "toy.gmt")]
+    assert main([*args, "-o", str(tmp_path / "a")]) == 0
+    assert main([*args, "--engine", "gseapy", "-o", str(tmp_path / "b")]) == 0
+    a, b = read_results(tmp_path / "a"), read_results(tmp_path / "b")
+    pd.testing.assert_frame_equal(
+        a.drop(columns=["pval", "padj"]), b.drop(columns=["pval", "padj"])
+    )
+    np.testing.assert_allclose(a["pval"], b["pval"], rtol=1e-12)
+    assert json.loads((tmp_path / "b" / "params.json").read_text())["params"]["engine"] == "gseapy"

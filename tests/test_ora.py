@@ -195,6 +195,16 @@ def test_agrees_with_gseapy_enrich_called_directly():
     ].tolist()
 
 
+def test_gseapy_engine_with_empty_and_disjoint_queries(small):
+    queries = {"none": ["g30", "g31"], "gone": ["zz1"], "hit": ["g01", "g02"]}
+    with pytest.warns(DroppedInputWarning):
+        a = ora(queries, small, universe=UNIVERSE, outside_universe="drop")
+    with pytest.warns(DroppedInputWarning):
+        b = ora(queries, small, universe=UNIVERSE, outside_universe="drop", engine="gseapy")
+    pd.testing.assert_frame_equal(a.table, b.table, rtol=1e-12)
+    assert (b.table[b.table["query"] != "hit"]["pval"] == 1.0).all()
+
+
 def test_gseapy_engine_refuses_other_tails(small):
     with pytest.raises(InputError, match="upper tail"):
         ora(["g01"], small, universe=UNIVERSE, engine="gseapy", alternative="less")
