@@ -11,10 +11,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from mamsets.cli import main  # noqa: E402
+from mamsets.cli import main
 
 pytest.importorskip("mamsets.engines.gsea")
 pytest.importorskip("mamsets.engines.ora")
@@ -99,20 +99,22 @@ def test_duplicates_error_in_cli(tmp_path, capsys):
     assert rc == 2 and "NDUFA1" in err and "max_abs" in err
 
 
+_MAIN = "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
 def test_help_and_subprocess_smoke(tmp_path, tests_data):
     env = {**os.environ, "MPLBACKEND": "Agg"}
     h = subprocess.run([sys.executable, "-m", "mamsets", "run", "--help"], capture_output=True,
-                       text=True, env=env)
+                       text=True, env=env, check=False)
     if h.returncode != 0:  # no __main__ module: use the CLI entry point function
-        h = subprocess.run([sys.executable, "-c", "import sys; from mamsets.cli import main; "
-                            "sys.exit(main(sys.argv[1:]))", "run", "--help"],
-                           capture_output=True, text=True, env=env)
+        h = subprocess.run([sys.executable, "-c", _MAIN, "run", "--help"],
+                           capture_output=True, text=True, env=env, check=False)
     assert h.returncode == 0 and "--force" in h.stdout and "bundled" in h.stdout
     p = subprocess.run(
-        [sys.executable, "-c", "import sys; from mamsets.cli import main; sys.exit(main(sys.argv[1:]))",
+        [sys.executable, "-c", _MAIN,
          "run", str(tests_data / "tables" / "limma.tsv"), "-o", str(tmp_path / "o"),
          "--method", "permutation", "--n-perm", "100", "--seed", "1", "--no-plots"],
-        capture_output=True, text=True, env=env,
+        capture_output=True, text=True, env=env, check=False,
     )
     assert p.returncode == 0, p.stderr
     assert "wrote" in p.stdout

@@ -6,16 +6,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from mamsets.errors import InputError  # noqa: E402
-from mamsets.io.ranking import read_ranking  # noqa: E402
-from mamsets.model import GeneSet, GeneSetCollection  # noqa: E402
-from mamsets.plot import dotplot, enrichment_plot, member_heatmap, running_sum_table  # noqa: E402
-from mamsets.results import EnrichmentResult  # noqa: E402
+from mamsets.errors import InputError
+from mamsets.io.ranking import read_ranking
+from mamsets.model import GeneSet, GeneSetCollection
+from mamsets.plot import dotplot, enrichment_plot, member_heatmap, running_sum_table
+from mamsets.results import EnrichmentResult
 
 
 @pytest.fixture(autouse=True)

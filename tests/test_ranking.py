@@ -12,7 +12,7 @@ import pytest
 
 from mamsets.errors import DroppedInputWarning, InputError, MamsetsError, TiesWarning
 from mamsets.io.examples import EXAMPLES, example_path, load_example
-from mamsets.io.ranking import Ranking, read_gene_list, read_ranking, ties_fraction
+from mamsets.io.ranking import read_gene_list, read_ranking, ties_fraction
 
 
 @pytest.fixture()
@@ -101,7 +101,7 @@ def test_long_table_one_ranking_per_contrast(tables):
     assert r.contrasts == ("trained_vs_sedentary", "detrained_vs_sedentary")
     assert r.is_multi
     with pytest.raises(InputError, match="2 contrasts"):
-        r.scores
+        _ = r.scores
     ref = _plain(tables / "limma_long.tsv", sep="\t")
     for c, s in r.items():
         sub = ref[ref["contrast"] == c].set_index("gene")["t"]
@@ -252,8 +252,8 @@ def test_rnk_with_header_line(tmp_path):
 
 
 # --------------------------------------------------------------------------- properties
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 _genes = st.lists(st.from_regex(r"[A-Z][A-Z0-9]{1,7}", fullmatch=True), min_size=2, max_size=40,
                   unique=True)

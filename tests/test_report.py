@@ -10,13 +10,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from mamsets.errors import InputError, OutputExistsError  # noqa: E402
-from mamsets.io.ranking import read_ranking  # noqa: E402
-from mamsets.model import GeneSet, GeneSetCollection  # noqa: E402
-from mamsets.report import (  # noqa: E402
+from mamsets.errors import InputError, OutputExistsError
+from mamsets.io.ranking import read_ranking
+from mamsets.model import GeneSet, GeneSetCollection
+from mamsets.report import (
     methods_text,
     report_html,
     stack_results,
@@ -24,7 +24,7 @@ from mamsets.report import (  # noqa: E402
     write_report,
     write_run_outputs,
 )
-from mamsets.results import EnrichmentResult  # noqa: E402
+from mamsets.results import EnrichmentResult
 
 gsea_mod = pytest.importorskip("mamsets.engines.gsea")
 ora_mod = pytest.importorskip("mamsets.engines.ora")

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["enrichment_plot", "dotplot", "member_heatmap", "running_sum_table"]
+__all__ = ["dotplot", "enrichment_plot", "member_heatmap", "running_sum_table"]
 
 #: Diverging colour map for signed values (NES, scores, log fold changes).
 DIVERGING = "RdBu_r"

@@ -48,13 +48,13 @@ from .model import GeneSetCollection
 from .results import EnrichmentResult
 
 __all__ = [
+    "CONTROL_TAG",
     "methods_text",
+    "report_html",
     "stack_results",
     "text_summary",
-    "report_html",
     "write_report",
     "write_run_outputs",
-    "CONTROL_TAG",
 ]
 
 log = logging.getLogger(__name__)
@@ -218,6 +218,10 @@ def _row_text(r: pd.Series, by: list[str]) -> str:
     return f"{where}{r['term']}: {eff}, p {_fmt_p(r['pval'])}, padj {_fmt_p(r['padj'])}"
 
 
+def _n_removed(ranking: Ranking) -> int:
+    return sum(ranking.n_dropped_missing_gene.values()) + sum(ranking.n_dropped_nonfinite.values())
+
+
 def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
     """A methods paragraph for a paper, filled in from the results' recorded parameters.
 
@@ -244,10 +248,9 @@ def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
             f"({ranking.how_chosen.split(':')[0].replace('ranked by ', '')}); "
             + (f"duplicated identifiers were resolved by '{ranking.duplicates}' and "
                if any(ranking.n_duplicates_resolved.values()) else "")
-            + f"{sum(ranking.n_dropped_missing_gene.values()) + sum(ranking.n_dropped_nonfinite.values())}"
-            " rows without an identifier or score were removed."
+            + f"{_n_removed(ranking)} rows without an identifier or score were removed."
         )
-    for name, r in res.items():
+    for r in res.values():
         p = dict(r.params)
         if r.method == "gsea":
             how = p.get("pvalue_method", "multilevel")
@@ -410,9 +413,9 @@ def _figures(
             try:
                 ax = plot.member_heatmap(mapped, ranking, sets=sets, max_rows=400,
                                          labels=_symbol_labels(mapped))
-                figs.append(("member_heatmap",
-                             "member genes of the most significant mechanism sets: score in "
-                             "each contrast (grey = not measured)", ax.figure))
+                caption = ("member genes of the most significant mechanism sets: score in each "
+                           "contrast (grey = not measured)")
+                figs.append(("member_heatmap", caption, ax.figure))
             except InputError as exc:
                 log.warning("member heatmap skipped: %s", exc)
     return figs
@@ -616,14 +619,16 @@ def report_html(
     controls = _controls(collection)
     first = next(iter(res.values()))
     title = title or f"mamsets report: {', '.join(res)} on {first.collection_name}"
-    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        f"<p>Generated {now} by mamsets {_e(first.package_version)}. This file is self-contained: "
-        "it needs no network access and can be attached to a lab notebook or a paper's "
-        "supplement as is.</p>",
+        (
+            f"<p>Generated {now} by mamsets {_e(first.package_version)}. This file is "
+            "self-contained: it needs no network access and can be attached to a lab notebook "
+            "or a paper's supplement as is.</p>"
+        ),
     ]
     summary = text_summary(res, collection=collection, ranking=ranking, alpha=alpha)
     parts.append("<h2>Summary</h2><pre class='note'>" + _e(summary) + "</pre>")

@@ -177,8 +177,8 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..report import text_summary, write_run_outputs
     from .._atomic import check_writable
+    from ..report import text_summary, write_run_outputs
 
     check_writable(args.output, args.force)  # fail before the work, not after
     job = run_job(args)

@@ -18,14 +18,16 @@ import pandas as pd
 
 from ..errors import InputError
 
-__all__ = ["EXAMPLES", "load_example", "example_path"]
+__all__ = ["EXAMPLES", "example_path", "load_example"]
 
 #: Example name -> (file, one-line description).
 EXAMPLES: dict[str, tuple[str, str]] = {
     "motrpac_gn_8w": (
         "motrpac_gn_8w.tsv.gz",
-        "MoTrPAC rat gastrocnemius, 8 weeks endurance training vs sedentary (limma; F and M "
-        "contrasts; rat symbols and Ensembl ids; MIT licence)",
+        (
+            "MoTrPAC rat gastrocnemius, 8 weeks endurance training vs sedentary (limma; F and M "
+            "contrasts; rat symbols and Ensembl ids; MIT licence)"
+        ),
     ),
     "motrpac_rat_to_human": (
         "motrpac_rat_to_human.tsv.gz",

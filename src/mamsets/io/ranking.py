@@ -35,12 +35,12 @@ import pandas as pd
 from ..errors import DroppedInputWarning, InputError, TiesWarning
 
 __all__ = [
-    "Ranking",
-    "read_ranking",
-    "read_gene_list",
-    "ties_fraction",
     "SCORE_ORDER",
     "TIES_WARN_FRACTION",
+    "Ranking",
+    "read_gene_list",
+    "read_ranking",
+    "ties_fraction",
 ]
 
 log = logging.getLogger(__name__)
@@ -327,7 +327,7 @@ class Ranking:
             "columns": dict(self.columns),
             "duplicates": self.duplicates,
             "n_rows": self.n_rows,
-            "n_genes": {c: int(len(t)) for c, t in self.tables.items()},
+            "n_genes": {c: len(t) for c, t in self.tables.items()},
             "n_dropped_missing_gene": dict(self.n_dropped_missing_gene),
             "n_dropped_nonfinite": dict(self.n_dropped_nonfinite),
             "n_duplicates_resolved": dict(self.n_duplicates_resolved),
@@ -345,8 +345,7 @@ class Ranking:
 def _sep_for(path: Path) -> str | None:
     name = path.name.lower()
     for suf in (".gz", ".bz2", ".xz", ".zip"):
-        if name.endswith(suf):
-            name = name[: -len(suf)]
+        name = name.removesuffix(suf)
     if name.endswith(".csv"):
         return ","
     if name.endswith((".tsv", ".tab", ".rnk", ".txt")):
@@ -474,7 +473,7 @@ def _unrecognised(df: pd.DataFrame) -> InputError:
 
 
 def _style(cols: Mapping[str, str], df: pd.DataFrame) -> str:
-    lfc, stat = cols.get("lfc"), cols.get("stat_raw")
+    stat = cols.get("stat_raw")
     names = set(map(str, df.columns))
     if "log2FoldChange" in names or stat == "stat":
         return "DESeq2"
@@ -486,7 +485,7 @@ def _style(cols: Mapping[str, str], df: pd.DataFrame) -> str:
         return "limma"
     if "PValue" in names or "FDR" in names:
         return "edgeR"
-    return "custom" if lfc or stat else "custom"
+    return "custom"
 
 
 def read_ranking(
@@ -615,7 +614,7 @@ def read_ranking(
         p = Path(path_or_frame)
         df, rnk = _read_path(p)
         source = str(p)
-        default_name = re.sub(r"\.(csv|tsv|txt|tab|rnk)(\.gz)?$", "", p.name, flags=re.I)
+        default_name = re.sub(r"\.(csv|tsv|txt|tab|rnk)(\.gz)?$", "", p.name, flags=re.IGNORECASE)
     else:
         raise InputError(
             f"path_or_frame: got {type(path_or_frame).__name__}; pass a file path, a pandas "
@@ -623,7 +622,7 @@ def read_ranking(
         )
     if len(df) == 0:
         raise InputError(f"{source}: the table has no rows")
-    n_rows = int(len(df))
+    n_rows = len(df)
 
     genes, gene_col = _gene_values(df, gene_column)
 
