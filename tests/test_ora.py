@@ -93,6 +93,15 @@ def test_queries_keep_their_order_and_rows_sort_by_pvalue(small):
     assert t.iloc[0]["term"] == "B"
 
 
+def test_one_call_for_many_queries_equals_one_call_each():
+    uni, sets, queries = _random_case(21)
+    together = ora(queries, sets, universe=uni).table
+    for name, genes in queries.items():
+        alone = ora({name: genes}, sets, universe=uni).table
+        block = together[together["query"] == name].reset_index(drop=True)
+        pd.testing.assert_frame_equal(block, alone)
+
+
 def test_bh_is_within_query_over_all_tested_sets(small):
     res = ora({"a": ["g01", "g02", "g03"], "b": ["g06", "g07", "g14"]}, small, universe=UNIVERSE)
     for _, block in res.table.groupby("query"):
