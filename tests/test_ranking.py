@@ -290,3 +290,17 @@ def test_seurat_findallmarkers_needs_contrast_column():
     r = read_ranking(df, contrast_column="cluster")
     assert r.contrasts == ("0", "1") and r.style == "Seurat"
     assert r.series("1")["CD3E"] == pytest.approx(4.0)
+
+
+def test_write_rnk_round_trip(tables, tmp_path):
+    from mamsets.errors import OutputExistsError
+
+    r = read_ranking(tables / "limma_long.tsv")
+    p = r.write_rnk(tmp_path / "trained.rnk", "trained_vs_sedentary")
+    back = pd.read_csv(p, sep="\t", header=None, comment="#", index_col=0)[1]
+    ref = pd.read_csv(tables / "limma_long.tsv", sep="\t")
+    ref = ref[ref["contrast"] == "trained_vs_sedentary"].set_index("gene")["t"]
+    assert back.to_dict() == ref.to_dict()  # exact: 17 significant digits
+    assert read_ranking(p).scores.equals(r.series("trained_vs_sedentary"))
+    with pytest.raises(OutputExistsError):
+        r.write_rnk(p, "trained_vs_sedentary")

@@ -295,6 +295,27 @@ class Ranking:
             "down": list(t.index[sig & (t["lfc"] < -lfc_min)]),
         }
 
+    def write_rnk(
+        self, path: str | os.PathLike[str], contrast: str | None = None, *, overwrite: bool = False
+    ) -> Path:
+        """Write one contrast as a GSEA ``.rnk`` file (for GSEA desktop, fgsea, gseapy).
+
+        Two tab-separated columns without header (gene, score; scores with 17
+        significant digits so nothing is rounded into ties), preceded by ``#``
+        lines saying where the ranking came from. Written atomically; an
+        existing file needs ``overwrite=True``.
+        """
+        from .._atomic import atomic_write_text
+
+        s = self.series(contrast)
+        name = contrast if contrast is not None else self.contrasts[0]
+        head = (
+            f"# mamsets ranking of {self.source or 'a table'}, contrast {name!r}\n"
+            f"# score: {self.score_name} ({self.style} table)\n"
+        )
+        body = "".join(f"{g}\t{v:.17g}\n" for g, v in s.items())
+        return atomic_write_text(path, head + body, overwrite=overwrite)
+
     def summary(self) -> str:
         """A few lines for logs and reports."""
         lines = [f"ranking from {self.source or '<unknown>'} ({self.style} table, {self.n_rows} rows)"]
