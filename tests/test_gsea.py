@@ -143,6 +143,9 @@ def test_engine_gseapy_same_schema(fgsea_example) -> None:  # noqa: ANN001
     np.testing.assert_allclose(t["es"], ours.loc[t.index, "es"], atol=1e-12)
     assert (t["size"] == ours.loc[t.index, "size"]).all()
     assert res.params["engine"] == "gseapy" and "gseapy_seed" in res.params
+    ml = gsea(rnk, sub, n_perm=100, rng=3, engine="gseapy", min_size=15).table
+    assert list(ml.columns) == list(GSEA_SCHEMA) and ml["log2err"].notna().any()
+    assert (ml["pval"] > 0).all()
 
 
 def _enriched_case() -> tuple[pd.Series, GeneSetCollection]:

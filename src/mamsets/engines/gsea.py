@@ -511,8 +511,9 @@ def gsea(
     engine : {"mamsets", "gseapy"}
         ``"gseapy"`` runs :func:`gseapy.prerank` on the same inputs and returns
         the same columns (for comparison; ``padj`` is BH over its p-values,
-        ``log2err`` is NaN, ``pval_at_floor`` marks its zero p-values, which are
-        reported as they come, i.e. 0).
+        ``log2err`` is gseapy's for its multilevel method and NaN otherwise,
+        ``pval_at_floor`` marks p-values at ``eps`` (multilevel) or its zero
+        permutation p-values, which are reported as they come, i.e. 0).
 
     Returns
     -------
@@ -877,8 +878,9 @@ def _run_gseapy(ranked: np.ndarray, scores: np.ndarray, terms: list[str], descs:
         "nes": pd.to_numeric(res.loc[got, "NES"]).to_numpy(dtype=np.float64),
         "pval": pval,
         "fdr_gsea": pd.to_numeric(res.loc[got, "FDR q-val"]).to_numpy(dtype=np.float64),
-        "log2err": np.full(len(got), np.nan),
-        "pval_at_floor": pval == 0,
+        "log2err": (pd.to_numeric(res.loc[got, "log2err"], errors="coerce").to_numpy(dtype=np.float64)
+                    if "log2err" in res.columns else np.full(len(got), np.nan)),
+        "pval_at_floor": (pval <= eps) if method == "multilevel" else (pval == 0),
         "leading_edge": [tuple(x for x in s.split(";") if x) for s in lead],
     }
     return _finish(rows)
