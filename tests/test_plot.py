@@ -40,16 +40,17 @@ def sets(limma):
     }
 
 
-def test_running_sum_equals_gseapy(limma, sets):
+@pytest.mark.parametrize("weight", [1.0, 0.0, 2.0])
+def test_running_sum_equals_gseapy(limma, sets, weight):
     gseapy = pytest.importorskip("gseapy")
     scores = limma.scores
     res = gseapy.prerank(
         rnk=scores, gene_sets={k: [g for g in v if g in scores.index] for k, v in sets.items()},
         permutation_num=10, min_size=1, max_size=1000, outdir=None, seed=1, threads=1,
-        verbose=False,
+        verbose=False, weight=weight,
     )
     for name in sets:
-        ours = running_sum_table(scores, sets[name])
+        ours = running_sum_table(scores, sets[name], weight=weight)
         ref = np.asarray(res.results[name]["RES"], dtype=float)
         assert np.max(np.abs(ours["running_sum"].to_numpy() - ref)) < 1e-12
         assert sorted(np.flatnonzero(ours["hit"].to_numpy())) == sorted(res.results[name]["hits"])
