@@ -45,6 +45,7 @@ def test_collection_lookup_and_identity() -> None:
     import hashlib
 
     assert c.sha256 == hashlib.sha256(b"MAMS_A\t\tx\ty\nMAMS_B\t\tz\n").hexdigest()
+    assert c.sha256 is c.sha256  # computed once (cached on the frozen instance)
     assert c.filter(min_size=2).ids == ("MAMS_A",)
     assert c.select(["MAMS_B", "MAMS_A"]).ids == ("MAMS_B", "MAMS_A")
     assert list(c.summary().columns) == ["id", "title", "level", "pathways", "size", "tags", "description"]
@@ -76,6 +77,8 @@ def test_conform_table_fixed_schema() -> None:
     with pytest.raises(KeyError, match="pval"):
         conform_table(pd.DataFrame({"term": ["a"], "size": [1]}), SCHEMA)
     assert list(empty_table(SCHEMA).dtypes.astype(str)) == ["object", "int64", "float64", "object"]
+    full = conform_table(pd.DataFrame({"term": ["a"], "size": [1.0], "pval": [1], "genes": [("x",)]}), SCHEMA)
+    assert list(full.dtypes.astype(str)) == ["object", "int64", "float64", "object"]
 
 
 def test_result_metadata_and_tsv(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ source figure claims. Sets read from a plain GMT have no provenance.
 from __future__ import annotations
 
 import hashlib
+from functools import cached_property
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -256,7 +257,7 @@ class GeneSetCollection:
         lines = ["\t".join((gs.id, gs.description, *gs.genes)) for gs in self.sets]
         return "".join(line + "\n" for line in lines)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """SHA-256 of :meth:`canonical_text`: identifies exactly which sets were used."""
         return hashlib.sha256(self.canonical_text().encode("utf-8")).hexdigest()

@@ -51,8 +51,8 @@ def conform_table(df: pd.DataFrame, schema: Mapping[str, str]) -> pd.DataFrame:
         return empty_table(schema)
     out = df.loc[:, list(schema)].copy()
     for c, d in schema.items():
-        if d != "object":
-            out[c] = out[c].astype(d)
+        # "object" is cast too: pandas >= 3 would otherwise keep text as its new str dtype
+        out[c] = out[c].astype(d)
     return out.reset_index(drop=True)
 
 
