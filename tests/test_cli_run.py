@@ -159,3 +159,16 @@ def test_run_without_matplotlib(tests_data, tmp_path, capsys, monkeypatch):
     assert rc == 0, err
     assert "mamsets[plot]" in err
     assert (out / "report.html").exists() and not (out / "plots").exists()
+
+
+def test_run_one_contrast(tests_data, tmp_path, capsys):
+    out = tmp_path / "o"
+    rc = main(["run", str(tests_data / "tables" / "limma_long.tsv"), "--contrast",
+               "trained_vs_sedentary", "-o", str(out), "--seed", "1", "--method", "permutation",
+               "--n-perm", "100", "--no-plots"])
+    assert rc == 0, capsys.readouterr().err
+    res = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
+    assert set(res["contrast"]) == {"trained_vs_sedentary"}
+    rc = main(["run", str(tests_data / "tables" / "limma_long.tsv"), "--contrast", "nope",
+               "-o", str(tmp_path / "o2")])
+    assert rc == 2 and "choose from" in capsys.readouterr().err

@@ -304,3 +304,12 @@ def test_write_rnk_round_trip(tables, tmp_path):
     assert read_ranking(p).scores.equals(r.series("trained_vs_sedentary"))
     with pytest.raises(OutputExistsError):
         r.write_rnk(p, "trained_vs_sedentary")
+
+
+def test_select_contrasts(tables):
+    r = read_ranking(tables / "limma_long.tsv")
+    one = r.select(["detrained_vs_sedentary"])
+    assert one.contrasts == ("detrained_vs_sedentary",) and not one.is_multi
+    assert one.scores.equals(r.series("detrained_vs_sedentary"))
+    with pytest.raises(InputError, match="choose from"):
+        r.select(["nope"])

@@ -48,6 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--gene-column", help="column with gene identifiers (default: detected)")
     p.add_argument("--score", help="column to rank by, or 'signed_log10p' (default: detected)")
     p.add_argument("--contrast-column", help="column naming the contrast of each row")
+    p.add_argument("--contrast", action="append", metavar="NAME",
+                   help="analyse only this contrast (repeat for several; default: all)")
     p.add_argument("--duplicates", choices=("error", "max_abs", "mean", "first"), default=None,
                    help="duplicated genes: error (default for your tables) or how to resolve")
     p.add_argument("--dropna", action="store_true",
@@ -133,6 +135,8 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
         )
     for w in caught:
         print(f"warning: {w.message}", file=sys.stderr)
+    if args.contrast:
+        ranking = ranking.select(args.contrast)
     print(f"ranking: {ranking.how_chosen}", file=sys.stderr)
     collection, species, id_type = _collection(args, ranking.genes)
 
@@ -145,7 +149,9 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
                 max_size=args.max_size, method=args.method, n_perm=args.n_perm, rng=args.seed,
                 species=species, id_type=id_type,
             )
-    results = {"gsea": stack_results(per_gsea) if ranking.is_multi else per_gsea[ranking.contrasts[0]]}
+    # a table with a contrast column gives result tables with a contrast column (even for one)
+    by_contrast = ranking.contrast_column is not None
+    results = {"gsea": stack_results(per_gsea) if by_contrast else per_gsea[ranking.contrasts[0]]}
 
     if args.ora and {"padj", "lfc"} <= set(ranking.table(ranking.contrasts[0]).columns):
         from ..engines.ora import ora
@@ -168,7 +174,7 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
                     id_type=id_type,
                 )
         if per_ora:
-            results["ora"] = (stack_results(per_ora) if ranking.is_multi
+            results["ora"] = (stack_results(per_ora) if by_contrast
                               else next(iter(per_ora.values())))
     elif args.ora:
         print("ORA skipped: the table has no adjusted p-value and fold change columns",

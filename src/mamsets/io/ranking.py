@@ -295,6 +295,30 @@ class Ranking:
             "down": list(t.index[sig & (t["lfc"] < -lfc_min)]),
         }
 
+    def select(self, contrasts: Iterable[str]) -> Ranking:
+        """A Ranking with only these contrasts, in this order (counts kept per contrast)."""
+        from dataclasses import replace
+
+        wanted = list(dict.fromkeys(contrasts))
+        missing = [c for c in wanted if c not in self.tables]
+        if missing or not wanted:
+            raise InputError(
+                f"contrasts {missing or wanted} not in this ranking; choose from {list(self.contrasts)}"
+            )
+
+        def keep(m: Mapping[str, Any]) -> dict[str, Any]:
+            return {c: m[c] for c in wanted if c in m}
+
+        return replace(
+            self,
+            tables=keep(self.tables),
+            n_dropped_missing_gene=keep(self.n_dropped_missing_gene),
+            n_dropped_nonfinite=keep(self.n_dropped_nonfinite),
+            n_duplicates_resolved=keep(self.n_duplicates_resolved),
+            n_p_zero=keep(self.n_p_zero),
+            ties=keep(self.ties),
+        )
+
     def write_rnk(
         self, path: str | os.PathLike[str], contrast: str | None = None, *, overwrite: bool = False
     ) -> Path:
