@@ -27,13 +27,15 @@ negative ``es`` is the positive problem on the reversed ranking. For one unit:
    from the conditional distribution). Among the first 1,000 draws, fewer than 10 of the
    wanted sign marks the unit *unbalanced* (fgsea's rule): the sign is so rare in this
    ranking that no reliable p-value can be given and NaN is returned.
-2. Repeat: the median score of the sample is the next level ``L``; the samples at or
-   below it are discarded and the survivors duplicated; each sample is then moved by a
+2. Repeat: the median score of the sample is the next level ``L``; the lower half of the
+   sample (median included) is discarded and the ``(S - 1) / 2`` survivors are taken
+   twice, plus one more copy of a random survivor; each sample is then moved by a
    Metropolis random walk that swaps one member for one non-member and accepts only
    moves keeping ``ES > L`` (the uniform distribution restricted to ``ES > L`` is its
    stationary law). Moves continue until ``sample_size * K`` moves were accepted (as in
-   fgsea). Stop once the level reaches the largest ``es`` of the unit, once the p-value
-   is surely below ``eps``, or when the walk cannot rise any more.
+   fgsea). Stop once the level reaches the largest ``es`` of the unit, once ``2**-i``
+   (the tail probability of the current level) is below ``eps``, or when no sample lies
+   above the median any more (the walk stalled: only near the maximum of tiny sets).
 3. An ``es`` resolved at sample ``i`` (the first whose median reaches ``es``), with ``r``
    of its ``S`` scores ``>= es``, gets ``log p = i * (psi(h) - psi(S + 1)) + psi(r + 1) -
    psi(S + 2)``, where ``h = (S + 1) / 2``: each level passage is the median order
@@ -44,6 +46,23 @@ negative ``es`` is the positive problem on the reversed ranking. For one unit:
 ``sqrt(i * (psi1(h) - psi1(S + 1)) + psi1(r + 1) - psi1(S + 2)) / ln 2`` (``psi1`` the
 trigamma function), fgsea's ``multilevelError`` up to the treatment of the last level.
 It assumes the random walk mixes well, as fgsea's does.
+
+Ties: ES values closer than 1e-10 count as equal (so the observed set itself counts as
+"at least as extreme"), and a walk whose positive and negative deviations are equal
+within 1e-12 has ES = 0, counted on both sides (fgsea's ``ES >= 0`` / ``ES <= 0``).
+
+Implementation: numba (nopython, ``nogil``, cached). The random walk makes millions of
+data-dependent moves that numpy cannot vectorise. Each sample is stored in ``sqrt(K)``
+chunks of the ranking (boundaries at the samples' median order statistics, reset at each
+level) with per-chunk weight sums. A proposed swap is first tested in O(1) at the last
+known peak of the walk (exact value) against a bound on the walk's depth below zero;
+otherwise each chunk's maximum and minimum are bounded from its weight sum and hit
+count and only the chunks that can matter are scanned. Both paths decide exactly as a
+full recomputation would. Random numbers: xoshiro256** per unit.
+
+Validation (``tests/test_multilevel.py``): R fgsea 1.31.6 on its example (586 sets, all
+within 3 combined log2err at 99 %), fgsea's C++ ruler, brute force, exhaustive
+enumeration, exact one-gene sets, calibration (uniform p-values on random rankings).
 
 Randomness: one :class:`numpy.random.SeedSequence` child per unit, derived from the given
 sequence by ``spawn_key + (0x6D6C, i)`` with units sorted by (size, sign) — the given
@@ -708,8 +727,9 @@ def multilevel_pvalues(
         )
         return idx, lv, rr, st
 
-    # biggest units first (cost ~ K * levels) for load balance; results do not depend on order
-    units.sort(key=lambda t: -t[1] * (1 + -math.log2(max(1e-300, 1.0 - t[4][-1]))))
+    # likely costliest units first (cost ~ K * levels) for load balance across threads;
+    # results do not depend on the order
+    units.sort(key=lambda t: -t[1] * t[4][-1])
     if n_jobs_i == 1 or len(units) == 1:
         outs = [work(t) for t in units]
     else:
