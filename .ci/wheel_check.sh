@@ -31,3 +31,6 @@ if "$BIN/mamsets" sets export --format tsv -o out/library.tsv 2>/dev/null; then
   echo "export overwrote an existing file without --force" >&2; exit 1
 fi
 ls -l out
+# the main job on built-in defaults, from the installed wheel
+"$BIN/mamsets" run -o out/run
+test -s out/run/results.tsv && test -s out/run/report.html && ls out/run/plots/*.png >/dev/null

@@ -20,12 +20,15 @@ import importlib
 from typing import Any
 
 from .errors import (
+    DroppedInputWarning,
+    DuplicateGeneWarning,
     GMTFormatError,
     IdentifierError,
     InputError,
     MamsetsError,
     MamsetsWarning,
     OutputExistsError,
+    TiesWarning,
 )
 from .model import PATHWAYS, GeneSet, GeneSetCollection, Member
 from .results import EnrichmentResult, package_version
@@ -61,6 +64,8 @@ _LAZY: dict[str, str] = {
     "write_report": "mamsets.report",
     "text_summary": "mamsets.report",
     "stack_results": "mamsets.report",
+    "write_run_outputs": "mamsets.report",
+    "methods_text": "mamsets.report",
 }
 
 # public name -> module exposed as a sub-module attribute
@@ -74,6 +79,9 @@ __all__ = [
     "MamsetsError",
     "MamsetsWarning",
     "OutputExistsError",
+    "TiesWarning",
+    "DroppedInputWarning",
+    "DuplicateGeneWarning",
     "PATHWAYS",
     "GeneSet",
     "GeneSetCollection",
