@@ -209,3 +209,37 @@ def test_lowest_bit_fallback_equals_trailing_zeros() -> None:
         x = np.uint64(1) << np.uint64(b)
         assert K._lowest_bit(x | (x << np.uint64(1)), table) == b
         assert K._tz(x, table) == b
+
+
+def test_nested_null_is_uniform_for_every_size() -> None:
+    # the first K of a random sequence of distinct genes must be a uniform K-subset, for all K
+    r = np.array([4.0, 3.1, 2.2, 1.5, -0.5, -1.7, -2.9, -3.6])
+    w = K.gene_weights(r, 1.0)
+    sizes = np.array([1, 3, 5, 7])
+    n = 24_000
+    out = K.null_es_nested(w, sizes, n, np.random.default_rng(99))
+    assert out.shape == (4, n)
+    for row, k in zip(out, sizes):
+        exact = [K.enrichment_score(w, np.array(c))[0] for c in itertools.combinations(range(8), k)]
+        values, counts = np.unique(np.round(exact, 12), return_counts=True)
+        idx = np.searchsorted(values, np.round(row, 12))
+        assert np.all(values[np.minimum(idx, values.size - 1)] == np.round(row, 12))
+        if values.size > 1:
+            observed = np.bincount(idx, minlength=values.size)
+            assert stats.chisquare(observed, counts / counts.sum() * n).pvalue > 1e-3
+
+
+def test_nested_null_matches_single_size_distribution() -> None:
+    rng = np.random.default_rng(5)
+    w = K.gene_weights(np.sort(rng.standard_normal(3000))[::-1], 1.0)
+    nested = K.null_es_nested(w, np.array([20, 150]), 3000, np.random.default_rng(1))
+    for row, k in zip(nested, (20, 150)):
+        single = K.null_es_unit(w, k, 3000, np.random.default_rng(2))
+        assert stats.ks_2samp(row, single).pvalue > 1e-3
+    a = K.null_es_nested(w, np.array([20, 150]), 100, np.random.default_rng(8))
+    b = K.null_es_nested(w, np.array([20, 150]), 100, np.random.default_rng(8))
+    assert np.array_equal(a, b)
+    with pytest.raises(ValueError, match="increase strictly"):
+        K.null_es_nested(w, np.array([150, 20]), 10, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="increase strictly"):
+        K.null_es_nested(w, np.array([3000]), 10, np.random.default_rng(0))

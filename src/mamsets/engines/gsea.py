@@ -64,10 +64,10 @@ GSEA_SCHEMA: dict[str, str] = {
     "leading_edge": "object",
 }
 
-#: Random sets per work unit of the permutation null. Each (set size, chunk) pair
-#: has its own seed derived from the run's seed, so results do not depend on
-#: ``n_jobs``, on the order of the sets, or on which other sets are tested.
-PERM_CHUNK = 1000
+#: Random sequences per work unit of the permutation null. Each chunk has its own
+#: seed derived from the run's seed, so results do not depend on ``n_jobs`` or on
+#: the order of the sets.
+PERM_CHUNK = 250
 
 #: Fewer same-signed random scores than this in the permutation sample make a
 #: multilevel p-value meaningless (fgsea's "unbalanced gene-level statistic").
@@ -305,7 +305,7 @@ def _unit_seed(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
 
 
 def _progress(total: int, desc: str):  # pragma: no cover - only with a terminal
-    if total < 50 or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+    if total < 4 or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
         return None
     from tqdm.auto import tqdm
 
@@ -314,16 +314,19 @@ def _progress(total: int, desc: str):  # pragma: no cover - only with a terminal
 
 def _null_matrix(w: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.SeedSequence,
                  n_jobs: int) -> np.ndarray:
-    """Random ES for each distinct size (rows) and ``n_perm`` random sets (columns)."""
-    out = np.empty((sizes.size, n_perm), dtype=np.float64)
-    units = [(r, c) for r in range(sizes.size) for c in range(0, n_perm, PERM_CHUNK)]
+    """Random ES for each distinct size (rows) and ``n_perm`` random sets (columns).
 
-    def work(unit: tuple[int, int]) -> None:
-        r, c = unit
-        k = int(sizes[r])
+    Column ``j`` holds the ES of the first ``K`` genes of one random sequence of distinct
+    genes, for every size ``K`` (nested random sets, as fgsea). Work units are chunks of
+    :data:`PERM_CHUNK` columns, each with its own seed.
+    """
+    out = np.empty((sizes.size, n_perm), dtype=np.float64)
+    units = list(range(0, n_perm, PERM_CHUNK))
+
+    def work(c: int) -> None:
         m = min(PERM_CHUNK, n_perm - c)
-        rng = np.random.default_rng(_unit_seed(ss, 0, k, c // PERM_CHUNK))
-        _k.null_es_unit(w, k, m, rng, out=out[r, c:c + m])
+        rng = np.random.default_rng(_unit_seed(ss, 0, c // PERM_CHUNK))
+        _k.null_es_nested(w, sizes, m, rng, out=out[:, c:c + m])
 
     bar = _progress(len(units), "gsea permutations")
     try:
@@ -502,8 +505,8 @@ def gsea(
         Seed. The seed used is recorded in ``params["seed"]``; the same seed gives
         bit-identical results for any ``n_jobs``.
     n_jobs : int
-        Threads (``-1``: all cores). Work is split into fixed units (one set size,
-        :data:`PERM_CHUNK` random sets) with their own seeds, so results do not
+        Threads (``-1``: all cores). Work is split into fixed units of
+        :data:`PERM_CHUNK` random sequences with their own seeds, so results do not
         depend on ``n_jobs``.
     species, id_type : str, optional
         Identifier space of ``ranking`` for mapping the collection onto it (when
@@ -533,9 +536,13 @@ def gsea(
     fgsea). The leading edge is the members at or before the peak for ES > 0, at
     or after the trough for ES < 0, listed from the extreme end inwards.
 
-    **Null distribution.** For each distinct size :math:`K`, ``n_perm`` random
-    sets of :math:`K` distinct genes are drawn uniformly from the ranking and
-    scored; sets of equal size share them.
+    **Null distribution.** ``n_perm`` random sequences of distinct genes are drawn
+    uniformly from the ranking; for every tested size :math:`K` the random set is
+    the first :math:`K` genes of each sequence (a uniform random :math:`K`-subset),
+    so sets of equal size share their null and all sizes share the draws (as in
+    fgsea). Each size's null is an exact permutation sample; the Monte Carlo draws
+    depend on the largest tested size, so adding a larger set changes other sets'
+    p-values within their Monte Carlo error (the set order never does).
 
     **NES** (as fgsea and GSEA desktop): :math:`NES = ES / \\overline{ES^0_+}` for
     :math:`ES \\ge 0`, where :math:`\\overline{ES^0_+}` is the mean of the random
