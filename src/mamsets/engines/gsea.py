@@ -495,7 +495,9 @@ def gsea(
     n_perm : int
         Random gene sets per distinct set size. For ``"multilevel"`` this sample
         gives NES, ``fdr_gsea`` and the p-values of sets not significant enough to
-        need the multilevel method (fgsea's ``nPermSimple``).
+        need the multilevel method (fgsea's ``nPermSimple``). Memory: one float64
+        per distinct tested set size and random set (e.g. 40 MB for 500 sizes and
+        10,000 permutations).
     eps : float
         Multilevel only: p-values below ``eps`` are reported as ``eps`` with
         ``pval_at_floor=True`` (0 estimates as far as double precision allows).
