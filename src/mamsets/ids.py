@@ -695,7 +695,7 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class MappingReport:
     """How a collection's members were matched to a user's identifiers.
 
@@ -711,7 +711,8 @@ class MappingReport:
         :data:`HOWS`, ``""`` when not matched); ``reason`` (one of
         :data:`REASONS`, ``""`` when matched); ``note`` (details, e.g. which
         genes an ambiguous alias names, or that two members share one
-        identifier).
+        identifier). Built on first access (a large GMT has millions of rows
+        that the engines never read), then kept.
     sets : pandas.DataFrame
         One row per set: ``set_id, n_members, n_found, n_missing, n_genes``
         (size of the translated set) and ``n_<how>`` for every value of
@@ -724,26 +725,53 @@ class MappingReport:
         (``"direct"`` or ``"hgnc"``), and ``aliases``.
     """
 
-    members: pd.DataFrame = field(repr=False, compare=False)
     sets: pd.DataFrame = field(repr=False, compare=False)
     input: dict[str, Any]
+    _members: Any = field(repr=False, compare=False)
+    _totals: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    def __init__(
+        self,
+        members: pd.DataFrame | _MemberRows,
+        sets: pd.DataFrame,
+        input: dict[str, Any],  # noqa: A002 - the attribute's public name
+        *,
+        _totals: dict[str, Any] | None = None,
+    ) -> None:
+        object.__setattr__(self, "_members", members)
+        object.__setattr__(self, "sets", sets)
+        object.__setattr__(self, "input", input)
+        object.__setattr__(self, "_totals", _totals)
+
+    @functools.cached_property
+    def members(self) -> pd.DataFrame:  # noqa: D102 - documented in the class docstring
+        m = self._members
+        return m if isinstance(m, pd.DataFrame) else m.frame()
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready dict: input counts, totals, counts by how and reason, sets that lost members."""
-        m = self.members
-        first = m.drop_duplicates(["set_id", "member"])
-        found = first[first["matched"] != ""]
-        unique_members = first.drop_duplicates("member")
-        uniq_found = set(found["member"])
-        lost = self.sets[self.sets["n_missing"] > 0]
-        return _jsonable(
-            {
-                "input": dict(self.input),
-                "n_sets": len(self.sets),
+        sets = self.sets
+        lost = sets[sets["n_missing"] > 0]
+        if self._totals is not None:  # counted while mapping, without the member table
+            t = self._totals
+            how_sums = {h: int(sets[f"n_{h}"].sum()) for h in HOWS}
+            counts = {
+                "n_set_members": int(sets["n_members"].sum()),
+                "n_set_members_found": int(sets["n_found"].sum()),
+                "n_distinct_members": t["n_distinct_members"],
+                "n_distinct_members_found": t["n_distinct_members_found"],
+                "how": {h: n for h, n in how_sums.items() if n},
+                "reason": {r: t["reason"][r] for r in REASONS if t["reason"].get(r)},
+            }
+        else:
+            m = self.members
+            first = m.drop_duplicates(["set_id", "member"])
+            found = first[first["matched"] != ""]
+            counts = {
                 "n_set_members": len(first),
                 "n_set_members_found": len(found),
-                "n_distinct_members": len(unique_members),
-                "n_distinct_members_found": len(uniq_found),
+                "n_distinct_members": int(first["member"].nunique()),
+                "n_distinct_members_found": int(found["member"].nunique()),
                 "how": {
                     h: int((found["how"] == h).sum()) for h in HOWS if (found["how"] == h).any()
                 },
@@ -752,9 +780,15 @@ class MappingReport:
                     for r in REASONS
                     if (first["reason"] == r).any()
                 },
+            }
+        return _jsonable(
+            {
+                "input": dict(self.input),
+                "n_sets": len(sets),
+                **counts,
                 "sets_missing_members": [
-                    {"set_id": r.set_id, "n_members": int(r.n_members), "n_found": int(r.n_found)}
-                    for r in lost.itertuples()
+                    {"set_id": sid, "n_members": int(nm), "n_found": int(nf)}
+                    for sid, nm, nf in zip(lost["set_id"], lost["n_members"], lost["n_found"])
                 ],
             }
         )
@@ -846,37 +880,17 @@ def _resolve_symbol(s: str, aliases: str) -> tuple[str | None, str, str]:
     return None, "", ""
 
 
-def _collection_space(collection: GeneSetCollection) -> tuple[str, str, IdDetection | None]:
+def _collection_space(
+    collection: GeneSetCollection, genes: Iterable[str] | None = None
+) -> tuple[str, str, IdDetection | None]:
+    """The collection's (species, id_type), detected from ``genes`` (default all) when unknown."""
     species, id_type = collection.species, collection.id_type
     if species in SPECIES and id_type in ID_TYPES:
         return species, id_type, None
-    det = _detect(sorted(collection.genes))
+    det = _detect(sorted(collection.genes if genes is None else genes))
     sp = species if species in SPECIES else det.species
     it = id_type if id_type in ID_TYPES else det.id_type
     return sp, it, det
-
-
-def _member_hgnc(
-    gs: GeneSet, gene: str, space: tuple[str, str], aliases: str
-) -> tuple[str | None, str]:
-    """hgnc_id of a collection member (human space) and a note when it could not be resolved."""
-    for m in gs.members:
-        if m.symbol == gene and m.hgnc_id:
-            return m.hgnc_id, ""
-    hu = _human()
-    _, id_type = space
-    if id_type == "symbol":
-        i, _how, note = _resolve_symbol(gene, aliases)
-        return i, note or (f"{gene} is not an approved HGNC symbol" if i is None else "")
-    if id_type == "entrez":
-        k = _entrez_key(gene)
-        i = hu.entrez.get(k) if k else None
-        return i, "" if i else f"{gene} is not the Entrez id of an approved HGNC gene"
-    if id_type in ("ensembl", "ensembl_versioned"):
-        k = _ensembl_key(gene)
-        i = hu.ensembl.get(k[0]) if k else None
-        return i, "" if i else f"{gene} is not the Ensembl id of an approved HGNC gene"
-    return None, f"cannot resolve {gene}: collection id type unknown"
 
 
 class _UserIndex:
@@ -1145,7 +1159,8 @@ def map_ids(
             MamsetsWarning,
             stacklevel=2,
         )
-    c_species, c_type, _ = _collection_space(collection)
+    fl = _Flat(collection)
+    c_species, c_type, _ = _collection_space(collection, fl.uniques)
     ix = _UserIndex(ids)
     info: dict[str, Any] = {
         **counts,
@@ -1177,7 +1192,7 @@ def map_ids(
     )
     if human_symbols and can_translate:
         route = "hgnc"
-    elif same_space or not can_translate or plain and any(g in ix.exact for g in collection.genes):
+    elif same_space or not can_translate or plain and any(g in ix.exact for g in fl.uniques):
         route = "direct"
     else:
         route = "hgnc"
@@ -1193,10 +1208,10 @@ def map_ids(
             stacklevel=2,
         )
     if route == "direct":
-        out, rep = _map_direct(collection, ix, info)
+        out, rep = _map_direct(fl, ix, info)
     else:
         out, rep = _map_hgnc(
-            collection, ix, info, (c_species, c_type), user_species, user_type, aliases
+            fl, ix, info, (c_species, c_type), user_species, user_type, aliases
         )
     n_found = int(rep.sets["n_found"].sum()) if len(rep.sets) else 0
     if n_found == 0 and len(collection):
@@ -1242,54 +1257,277 @@ def _direct_match(ix: _UserIndex, gene: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _map_direct(
-    collection: GeneSetCollection, ix: _UserIndex, info: dict[str, Any]
-) -> tuple[GeneSetCollection, MappingReport]:
-    rows: list[tuple] = []
-    srows: list[tuple] = []
-    new_sets = []
-    cache: dict[str, tuple[str | None, str]] = {}
-    for gs in collection:
-        genes: dict[str, None] = {}
-        hows: Counter[str] = Counter()
-        n_found = 0
-        for g in gs.genes:
-            if g not in cache:
-                cache[g] = _direct_match(ix, g)
-            s, how = cache[g]
-            if s is None:
-                rows.append((gs.id, g, "", "", "", "absent_from_data", ""))
-                continue
-            n_found += 1
-            hows[how] += 1
-            if s in genes:
-                rows.append(
-                    (gs.id, g, "", s, how, "", "same identifier as another member; counted once")
-                )
+_HOW_CODE = {h: i for i, h in enumerate(HOWS)}
+_REASON_CODE = {r: i for i, r in enumerate(REASONS)}
+_SAME_ID_DIRECT = "same identifier as another member; counted once"
+
+#: What one distinct member resolves to: (hgnc_id or "", [(user id, how, note)], reason, note).
+_Resolution = tuple[str, list[tuple[str, str, str]], str, str]
+
+
+class _Flat:
+    """A collection's (set, member) pairs as flat arrays, in set then member order."""
+
+    def __init__(self, collection: GeneSetCollection) -> None:
+        self.collection = collection
+        self.set_ids = np.array([gs.id for gs in collection], dtype=object)
+        self.sizes = np.fromiter((len(gs) for gs in collection), dtype=np.int64, count=len(collection))
+        flat = np.empty(int(self.sizes.sum()), dtype=object)
+        flat[:] = [g for gs in collection for g in gs.genes]
+        self.genes = flat
+        # distinct member identifiers in first-seen order, and each pair's code into them
+        codes, uniques = pd.factorize(flat)
+        self.codes: np.ndarray = codes.astype(np.intp, copy=False)
+        self.uniques: list[str] = list(uniques)
+        self.set_of = np.repeat(np.arange(len(self.sizes), dtype=np.intp), self.sizes)
+
+
+class _MemberRows:
+    """Everything needed to build :attr:`MappingReport.members` later, column by column."""
+
+    def __init__(self, **parts: Any) -> None:
+        self.__dict__.update(parts)
+
+    def frame(self) -> pd.DataFrame:
+        row_key = self.row_key
+        member = self.genes if self.row_member is None else self.genes[self.row_member]
+        note = self.kr_note[row_key]
+        if len(self.dup_rows):
+            if self.dup_style == "direct":
+                note[self.dup_rows] = _SAME_ID_DIRECT
             else:
-                genes[s] = None
-                rows.append((gs.id, g, "", s, how, "", ""))
-        srows.append(
-            (
-                gs.id,
-                len(gs),
-                n_found,
-                len(gs) - n_found,
-                len(genes),
-                *(hows.get(h, 0) for h in HOWS),
-            )
-        )
-        new_sets.append(gs.with_genes(list(genes)))
-    report = MappingReport(
-        members=_frame(rows, MEMBER_COLUMNS),
-        sets=_frame(srows, SET_COLUMNS, ints=SET_COLUMNS[1:]),
-        input=info,
+                for r, first in zip(self.dup_rows.tolist(), self.dup_first.tolist()):
+                    extra = f"same identifier as member {member[first]}; counted once"
+                    note[r] = (note[r] + "; " if note[r] else "") + extra
+        cols = {
+            "set_id": self.set_ids[self.row_set],
+            "member": member,
+            "hgnc_id": self.kr_hgnc[row_key],
+            "matched": self.kr_matched[row_key],
+            "how": self.kr_how[row_key],
+            "reason": self.kr_reason[row_key],
+            "note": note,
+        }
+        return pd.DataFrame(cols, columns=list(MEMBER_COLUMNS), dtype=object)
+
+
+def _objects(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _assemble(
+    fl: _Flat,
+    key_codes: np.ndarray,
+    key_gene: list[str],
+    resolutions: list[_Resolution],
+    info: dict[str, Any],
+    dup_style: Literal["direct", "hgnc"],
+) -> tuple[GeneSetCollection, MappingReport]:
+    """Expand per-key resolutions to the report's rows and the translated sets, with arrays.
+
+    ``key_codes`` gives, for every (set, member) pair of ``fl``, the index of its
+    resolution; a key is a distinct member (with its curated HGNC id when the
+    collection carries one). Rows keep the collection's order (set, member, hit), so
+    "first" below means what a loop over sets and members would see first.
+    """
+    n_sets, n_pairs, n_keys = len(fl.sizes), len(key_codes), len(resolutions)
+    # one block of rows per key: its hits, or one unmatched row
+    k_count = np.fromiter((max(1, len(r[1])) for r in resolutions), np.intp, count=n_keys)
+    k_start = np.zeros(n_keys, dtype=np.intp)
+    np.cumsum(k_count[:-1], out=k_start[1:])
+    kr: list[tuple[str, str, str, str, str]] = []
+    for hid, hits, reason, note in resolutions:
+        if hits:
+            kr.extend((hid, s, how, "", hnote) for s, how, hnote in hits)
+        else:
+            kr.append((hid, "", "", reason, note))
+    kr_hgnc, kr_matched, kr_how, kr_reason, kr_note = (
+        _objects([r[i] for r in kr]) for i in range(5)
     )
-    return collection.replace_sets(new_sets), report
+    k_found = np.fromiter((bool(r[1]) for r in resolutions), bool, count=n_keys)
+    k_how = np.fromiter(
+        (_HOW_CODE[r[1][0][1]] if r[1] else -1 for r in resolutions), np.intp, count=n_keys
+    )
+    k_reason = np.fromiter(
+        (-1 if r[1] else _REASON_CODE[r[2]] for r in resolutions), np.intp, count=n_keys
+    )
+    # a key is the identity when its only row matches the member as it is
+    k_identity = np.fromiter(
+        (len(r[1]) == 1 and r[1][0][0] == g for r, g in zip(resolutions, key_gene)),
+        bool,
+        count=n_keys,
+    )
+
+    # per (set, member) pair
+    set_of = fl.set_of
+    found = k_found[key_codes]
+    n_found = np.bincount(set_of[found], minlength=n_sets)
+    how_counts = np.bincount(
+        set_of[found] * len(HOWS) + k_how[key_codes][found], minlength=n_sets * len(HOWS)
+    ).reshape(n_sets, len(HOWS))
+
+    # per report row
+    if n_keys == 0 or int(k_count.max()) == 1:
+        row_member = None
+        row_key = k_start[key_codes]
+        row_set = set_of
+    else:
+        per_pair = k_count[key_codes]
+        n_rows = int(per_pair.sum())
+        row_member = np.repeat(np.arange(n_pairs, dtype=np.intp), per_pair)
+        first_row = np.zeros(n_pairs, dtype=np.intp)
+        np.cumsum(per_pair[:-1], out=first_row[1:])
+        row_key = k_start[key_codes][row_member] + (
+            np.arange(n_rows, dtype=np.intp) - first_row[row_member]
+        )
+        row_set = set_of[row_member]
+    kr_is_match = kr_matched != ""
+    row_is_match = kr_is_match[row_key]
+
+    # a user identifier claimed by several members of one set counts once (the first claim)
+    m_codes, m_uniques = pd.factorize(kr_matched)
+    dup = np.zeros(len(row_key), dtype=bool)
+    dup_rows = dup_first = np.zeros(0, dtype=np.intp)
+    if int(kr_is_match.sum()) > len(np.unique(m_codes[kr_is_match])):  # not one-to-one
+        match_rows = np.flatnonzero(row_is_match)
+        pair = row_set[match_rows].astype(np.int64) * len(m_uniques) + m_codes[row_key[match_rows]]
+        group, _ = pd.factorize(pair)
+        _, first_of_group = np.unique(group, return_index=True)
+        is_dup = np.arange(len(group)) != first_of_group[group]
+        dup_rows = match_rows[is_dup]
+        dup_first = match_rows[first_of_group[group[is_dup]]]
+        dup[dup_rows] = True
+    kept = row_is_match & ~dup
+    n_genes = np.bincount(row_set[kept], minlength=n_sets)
+
+    # translated sets: a set whose members all match themselves is kept as it is
+    changed = np.bincount(set_of[~k_identity[key_codes]], minlength=n_sets) > 0
+    if len(dup_rows):
+        changed |= np.bincount(row_set[dup_rows], minlength=n_sets) > 0
+    sets = fl.collection.sets
+    if changed.any():
+        rows = kept & changed[row_set]
+        genes_out = kr_matched[row_key[rows]].tolist()
+        ends = np.cumsum(np.where(changed, n_genes, 0)).tolist()
+        new_sets: list[GeneSet] = []
+        for i, gs in enumerate(sets):
+            if changed[i]:
+                new_sets.append(gs.with_genes(genes_out[ends[i] - int(n_genes[i]) : ends[i]]))
+            else:
+                new_sets.append(gs)
+    else:
+        new_sets = list(sets)
+
+    sets_table = pd.DataFrame(
+        {
+            "set_id": fl.set_ids,
+            "n_members": fl.sizes,
+            "n_found": n_found,
+            "n_missing": fl.sizes - n_found,
+            "n_genes": n_genes,
+            **{f"n_{h}": how_counts[:, j] for j, h in enumerate(HOWS)},
+        },
+        columns=list(SET_COLUMNS),
+    ).astype({c: ("object" if c == "set_id" else "int64") for c in SET_COLUMNS})
+
+    # totals for summary(), so that it needs no member table
+    reasons = np.bincount(k_reason[key_codes][~found], minlength=len(REASONS))
+    gene_found = np.zeros(len(fl.uniques), dtype=bool)
+    gene_found[fl.codes[found]] = True
+    totals = {
+        "n_distinct_members": len(fl.uniques),
+        "n_distinct_members_found": int(gene_found.sum()),
+        "reason": {r: int(n) for r, n in zip(REASONS, reasons) if n},
+    }
+    rows_later = _MemberRows(
+        set_ids=fl.set_ids,
+        genes=fl.genes,
+        row_set=row_set,
+        row_member=row_member,
+        row_key=row_key,
+        kr_hgnc=kr_hgnc,
+        kr_matched=kr_matched,
+        kr_how=kr_how,
+        kr_reason=kr_reason,
+        kr_note=kr_note,
+        dup_rows=dup_rows,
+        dup_first=dup_first,
+        dup_style=dup_style,
+    )
+    report = MappingReport(rows_later, sets_table, info, _totals=totals)
+    return fl.collection.replace_sets(new_sets), report
+
+
+def _map_direct(
+    fl: _Flat, ix: _UserIndex, info: dict[str, Any]
+) -> tuple[GeneSetCollection, MappingReport]:
+    """Members matched as they are (``exact``, or an Ensembl id without its version)."""
+    resolutions: list[_Resolution] = []
+    absent: _Resolution = ("", [], "absent_from_data", "")
+    exact = ix.exact
+    for g in fl.uniques:
+        if g in exact:
+            resolutions.append(("", [(g, "exact", "")], "", ""))
+            continue
+        s, how = _direct_match(ix, g)
+        resolutions.append(absent if s is None else ("", [(s, how, "")], "", ""))
+    return _assemble(fl, fl.codes, fl.uniques, resolutions, info, "direct")
+
+
+def _curated_keys(fl: _Flat) -> tuple[np.ndarray, list[str], list[str]]:
+    """Key per pair: the member, with its curated HGNC id when its set carries one.
+
+    Returns the key codes, each key's member and each key's curated HGNC id (``""``).
+    """
+    if not any(gs.members for gs in fl.collection):
+        return fl.codes, fl.uniques, [""] * len(fl.uniques)
+    curated = np.empty(len(fl.codes), dtype=object)
+    pos = 0
+    for gs in fl.collection:
+        if gs.members:
+            by_symbol: dict[str, str] = {}
+            for m in gs.members:
+                if m.hgnc_id:
+                    by_symbol.setdefault(m.symbol, m.hgnc_id)
+            curated[pos : pos + len(gs)] = [by_symbol.get(g, "") for g in gs.genes]
+        else:
+            curated[pos : pos + len(gs)] = ""
+        pos += len(gs)
+    h_codes, h_uniques = pd.factorize(curated)
+    pair = fl.codes.astype(np.int64) * max(len(h_uniques), 1) + h_codes
+    key_codes, key_pairs = pd.factorize(pair)
+    n_h = max(len(h_uniques), 1)
+    key_gene = [fl.uniques[int(k) // n_h] for k in key_pairs]
+    key_hid = [str(h_uniques[int(k) % n_h]) for k in key_pairs]
+    return key_codes.astype(np.intp, copy=False), key_gene, key_hid
+
+
+def _member_hgnc(
+    gene: str, curated: str, space: tuple[str, str], aliases: str
+) -> tuple[str | None, str]:
+    """hgnc_id of a collection member (human space) and a note when it could not be resolved."""
+    if curated:
+        return curated, ""
+    hu = _human()
+    _, id_type = space
+    if id_type == "symbol":
+        i, _how, note = _resolve_symbol(gene, aliases)
+        return i, note or (f"{gene} is not an approved HGNC symbol" if i is None else "")
+    if id_type == "entrez":
+        k = _entrez_key(gene)
+        i = hu.entrez.get(k) if k else None
+        return i, "" if i else f"{gene} is not the Entrez id of an approved HGNC gene"
+    if id_type in ("ensembl", "ensembl_versioned"):
+        k = _ensembl_key(gene)
+        i = hu.ensembl.get(k[0]) if k else None
+        return i, "" if i else f"{gene} is not the Ensembl id of an approved HGNC gene"
+    return None, f"cannot resolve {gene}: collection id type unknown"
 
 
 def _map_hgnc(
-    collection: GeneSetCollection,
+    fl: _Flat,
     ix: _UserIndex,
     info: dict[str, Any],
     space: tuple[str, str],
@@ -1297,73 +1535,41 @@ def _map_hgnc(
     id_type: str,
     aliases: str,
 ) -> tuple[GeneSetCollection, MappingReport]:
+    """Members resolved to HGNC ids, then to the user's human ids or rodent orthologs."""
     hu = _human()
     human_targets: dict[str, list[tuple[int, str, str, str]]] = {}
     refused: dict[str, list[str]] = {}
+    base_type = id_type.split("_")[0]
     if species == "human":
-        human_targets, refused = _human_targets(ix, id_type.split("_")[0], aliases)
-    cache: dict[tuple[str, str], tuple[str | None, list[tuple[str, str, str]], str, str]] = {}
-    rows: list[tuple] = []
-    srows: list[tuple] = []
-    new_sets = []
-    for gs in collection:
-        genes: dict[str, str] = {}  # user id -> member that claimed it first
-        hows: Counter[str] = Counter()
-        n_found = 0
-        for g in gs.genes:
-            key = (g, "")
-            if gs.members:
-                key = (g, next((m.hgnc_id for m in gs.members if m.symbol == g), ""))
-            if key not in cache:
-                hid, note0 = _member_hgnc(gs, g, space, aliases)
-                if hid is None:
-                    cache[key] = (None, [], "unknown_member", note0)
-                elif species == "human":
-                    hits = _best(human_targets.get(hid, []))
-                    if hits:
-                        cache[key] = (hid, hits, "", "")
-                    else:
-                        needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(
-                            id_type.split("_")[0]
-                        )
-                        if needs is not None and hid not in needs:
-                            cache[key] = (
-                                hid,
-                                [],
-                                "no_identifier",
-                                f"HGNC lists no {id_type.split('_')[0]} id for {hu.to_symbol.get(hid, g)}",
-                            )
-                        elif refused.get(hid):
-                            cache[key] = (hid, [], "ambiguous_alias", "; ".join(refused[hid]))
-                        else:
-                            cache[key] = (hid, [], "absent_from_data", "")
-                else:
-                    hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases)
-                    cache[key] = (hid, hits, reason, note)
-            hid, hits, reason, note = cache[key]
-            if not hits:
-                rows.append((gs.id, g, hid or "", "", "", reason, note))
-                continue
-            n_found += 1
-            hows[hits[0][1]] += 1
-            for s, how, hnote in hits:
-                if s in genes:
-                    extra = f"same identifier as member {genes[s]}; counted once"
-                    rows.append(
-                        (gs.id, g, hid or "", s, how, "", (hnote + "; " if hnote else "") + extra)
+        human_targets, refused = _human_targets(ix, base_type, aliases)
+    needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(base_type)
+    key_codes, key_gene, key_hid = _curated_keys(fl)
+    resolutions: list[_Resolution] = []
+    for g, curated in zip(key_gene, key_hid):
+        hid, note0 = _member_hgnc(g, curated, space, aliases)
+        if hid is None:
+            resolutions.append(("", [], "unknown_member", note0))
+        elif species == "human":
+            hits = _best(human_targets.get(hid, []))
+            if hits:
+                resolutions.append((hid, hits, "", ""))
+            elif needs is not None and hid not in needs:
+                resolutions.append(
+                    (
+                        hid,
+                        [],
+                        "no_identifier",
+                        f"HGNC lists no {base_type} id for {hu.to_symbol.get(hid, g)}",
                     )
-                else:
-                    genes[s] = g
-                    rows.append((gs.id, g, hid or "", s, how, "", hnote))
-        n = len(gs.genes)
-        srows.append((gs.id, n, n_found, n - n_found, len(genes), *(hows.get(h, 0) for h in HOWS)))
-        new_sets.append(gs.with_genes(list(genes)))
-    report = MappingReport(
-        members=_frame(rows, MEMBER_COLUMNS),
-        sets=_frame(srows, SET_COLUMNS, ints=SET_COLUMNS[1:]),
-        input=info,
-    )
-    return collection.replace_sets(new_sets), report
+                )
+            elif refused.get(hid):
+                resolutions.append((hid, [], "ambiguous_alias", "; ".join(refused[hid])))
+            else:
+                resolutions.append((hid, [], "absent_from_data", ""))
+        else:
+            hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases)
+            resolutions.append((hid, hits, reason, note))
+    return _assemble(fl, key_codes, key_gene, resolutions, info, "hgnc")
 
 
 # ---------------------------------------------------------------------------------------------
