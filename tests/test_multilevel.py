@@ -128,6 +128,31 @@ def test_agrees_with_fgsea_cpp_multilevel(tests_data):
     assert np.isnan(p[~neg]).all() and np.isnan(err[~neg]).all() and not at_floor.any()
 
 
+def test_agrees_with_gseapy_multilevel_in_process():
+    """gseapy 1.3's Rust port of fgseaMultilevel on other inputs: small p-values (below 1e-3)."""
+    gse = pytest.importorskip("gseapy.gse")
+    rng = np.random.default_rng(12)
+    n = 2000
+    scores = np.sort(rng.standard_normal(n))[::-1]
+    ids = [f"g{i}" for i in range(n)]
+    gmt, pos_list = {}, []
+    for i, (k, b) in enumerate([(20, 1.4), (20, 2.0), (40, 1.3), (40, 1.6), (60, 1.2), (30, 0.7)]):
+        pos = np.unique((rng.beta(1.0, b, size=6 * k) * n).astype(int))[:k]
+        gmt[f"S{i}"] = [ids[j] for j in pos]
+        pos_list.append(pos)
+    w = np.abs(scores)
+    es = np.array([es_batch(w, p)[0] for p in pos_list])
+    sizes = np.array([p.size for p in pos_list])
+    res = gse.fgsea_rs(ids, scores.tolist(), gmt, 1.0, 1, 1000, 101, 1000, 1e-50, 1, 7)
+    ref = {s.term: (s.es, s.pval, s.log2err) for s in res.summaries}
+    ref = np.array([ref[f"S{i}"] for i in range(len(pos_list))])
+    assert np.max(np.abs(ref[:, 0] - es)) < 1e-12
+    p, err, _ = multilevel_pvalues(w, sizes, es, seed_sequence=SEED)
+    assert np.all(ref[:, 1] < 1e-3)
+    z = log2_ratio_z(p, err, ref[:, 1], ref[:, 2])
+    assert np.all(np.abs(z) < 4), (p, ref[:, 1], z)
+
+
 @pytest.mark.parametrize("k", [20, 60])
 def test_agrees_with_brute_force(k):
     """Moderate p-values (1 .. 1e-3) against 400,000 plain random sets."""
