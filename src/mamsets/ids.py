@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import gzip
 import io
+import itertools
 import math
 import numbers
 import os
@@ -139,6 +140,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9][A-Z][A-Z0-9]{2}[0-9])(-\d+)?$"),
     ),
 )
+# matches exactly when one of _PATTERNS matches: one test instead of six for most identifiers
+_ANY_PATTERN = re.compile(
+    "|".join(
+        f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for _, p in _PATTERNS
+    )
+)
 _MOUSE_ONLY = re.compile(r"^(\d{7}[A-Z]\d{2}Rik|Gm\d{3,})$", re.IGNORECASE)
 _RAT_ONLY = re.compile(r"^(RGD\d+|RT1-.*|Olr\d+)$", re.IGNORECASE)
 
@@ -170,6 +177,7 @@ class _Human:
     ]  # upper(prev/alias) -> (hgnc_id, "previous_symbol"|"alias"), usable
     ambiguous: dict[str, tuple[str, ...]]  # upper(prev/alias) -> all hgnc ids it names (refused)
     prev_only: frozenset[str]  # usable rescue keys that are previous symbols
+    known: frozenset[str]  # keys of symbol_ci, rescue and ambiguous (anything HGNC calls a symbol)
     entrez: dict[str, str]
     ensembl: dict[str, str]
     to_symbol: dict[str, str]
@@ -212,6 +220,7 @@ def _human() -> _Human:
         rescue=rescue,
         ambiguous=ambiguous,
         prev_only=prev_only,
+        known=frozenset(symbol_ci).union(rescue, ambiguous),
         entrez=entrez,
         ensembl=ensembl,
         to_symbol=dict(zip(ids, symbols)),
@@ -446,14 +455,16 @@ def _describe(species: str, id_type: str) -> str:
 
 
 def _kind(s: str, hu: _Human) -> str:
-    if s.isascii() and s.isdigit() or _FLOAT_INT.match(s):
+    if s.isascii() and s.isdigit() or "." in s and _FLOAT_INT.match(s):
         return "numeric"
     u = s.upper()
     # most lists are symbols; also, B3GAT2 and the old symbol P2RXL1 fit the UniProt pattern
-    if u in hu.symbol_ci or u in hu.rescue or u in hu.ambiguous:
+    if u in hu.known:
         return "symbol_like"
     if u.startswith("ENS") and _ENSEMBL.match(u):
         return "ensembl_gene"
+    if _ANY_PATTERN.match(s) is None:
+        return "symbol_like"
     for name, pat in _PATTERNS:
         if pat.match(s):
             return name
@@ -572,20 +583,22 @@ def _detect(ids: list[str]) -> IdDetection:
         ev = _evidence()
         n_h = sum(1 for s in sym if s in hu.symbol)
         rodent_like = 0
+        symbol_ci, mouse_syms, rat_syms = hu.symbol_ci, ev.symbol_only["mouse"], ev.symbol_only["rat"]
+        mouse_re, rat_re = _MOUSE_ONLY.match, _RAT_ONLY.match
         for s in sym:
             u = s.upper()
-            is_upper = s == u
-            in_h = u in hu.symbol_ci
-            m_only = u in ev.symbol_only["mouse"] or bool(_MOUSE_ONLY.match(s))
-            r_only = u in ev.symbol_only["rat"] or bool(_RAT_ONLY.match(s))
-            if m_only and not in_h:
-                n_mouse_only += 1
-            if r_only and not in_h:
-                n_rat_only += 1
-            if not is_upper and (in_h or m_only or r_only):
-                rodent_like += 1
-            if is_upper and not in_h and (m_only or r_only):
-                upper_rodent += 1
+            if u in symbol_ci:  # a human symbol: rodent-like when not all upper case
+                rodent_like += s != u
+                continue
+            m_only = u in mouse_syms or mouse_re(s) is not None
+            r_only = u in rat_syms or rat_re(s) is not None
+            n_mouse_only += m_only
+            n_rat_only += r_only
+            if m_only or r_only:
+                if s == u:
+                    upper_rodent += 1
+                else:
+                    rodent_like += 1
         rows.append(("human", "symbol", n_h, n_h / denom, n_h))
         rows.append(("mouse", "symbol", rodent_like, rodent_like / denom, n_mouse_only))
         rows.append(("rat", "symbol", rodent_like, rodent_like / denom, n_rat_only))
@@ -1272,13 +1285,16 @@ class _Flat:
         self.collection = collection
         self.set_ids = np.array([gs.id for gs in collection], dtype=object)
         self.sizes = np.fromiter((len(gs) for gs in collection), dtype=np.int64, count=len(collection))
-        flat = np.empty(int(self.sizes.sum()), dtype=object)
-        flat[:] = [g for gs in collection for g in gs.genes]
+        flat = np.fromiter(
+            itertools.chain.from_iterable(gs.genes for gs in collection),
+            dtype=object,
+            count=int(self.sizes.sum()),
+        )
         self.genes = flat
         # distinct member identifiers in first-seen order, and each pair's code into them
         codes, uniques = pd.factorize(flat)
         self.codes: np.ndarray = codes.astype(np.intp, copy=False)
-        self.uniques: list[str] = list(uniques)
+        self.uniques: np.ndarray = np.asarray(uniques, dtype=object)
         self.set_of = np.repeat(np.arange(len(self.sizes), dtype=np.intp), self.sizes)
 
 
@@ -1311,54 +1327,71 @@ class _MemberRows:
         return pd.DataFrame(cols, columns=list(MEMBER_COLUMNS), dtype=object)
 
 
-def _objects(values: list[str]) -> np.ndarray:
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+def _objects(values: Iterable[str], n: int) -> np.ndarray:
+    return np.fromiter(values, dtype=object, count=n)
+
+
+def _codes(values: np.ndarray, table: Mapping[str, int]) -> np.ndarray:
+    """Integer code of each value in ``table`` (-1 when absent, e.g. ``""``)."""
+    get = table.get
+    return np.fromiter((get(v, -1) for v in values), dtype=np.intp, count=len(values))
+
+
+@dataclass(frozen=True)
+class _KeyRows:
+    """Report rows of every key (distinct member), as columns: one block of rows per key.
+
+    A key's block holds one row per matching user identifier, or one unmatched
+    row (``matched == ""``) with the reason.
+    """
+
+    count: np.ndarray  # rows per key (>= 1)
+    hgnc: np.ndarray
+    matched: np.ndarray
+    how: np.ndarray
+    reason: np.ndarray
+    note: np.ndarray
+
+    @classmethod
+    def from_resolutions(cls, resolutions: list[_Resolution]) -> _KeyRows:
+        rows: list[tuple[str, str, str, str, str]] = []
+        for hid, hits, reason, note in resolutions:
+            if hits:
+                rows.extend((hid, s, how, "", hnote) for s, how, hnote in hits)
+            else:
+                rows.append((hid, "", "", reason, note))
+        n = len(rows)
+        count = np.fromiter((max(1, len(r[1])) for r in resolutions), np.intp, len(resolutions))
+        return cls(count, *(_objects((r[i] for r in rows), n) for i in range(5)))
 
 
 def _assemble(
     fl: _Flat,
     key_codes: np.ndarray,
-    key_gene: list[str],
-    resolutions: list[_Resolution],
+    key_gene: np.ndarray,
+    kr: _KeyRows,
     info: dict[str, Any],
     dup_style: Literal["direct", "hgnc"],
 ) -> tuple[GeneSetCollection, MappingReport]:
-    """Expand per-key resolutions to the report's rows and the translated sets, with arrays.
+    """Expand per-key rows to the report's rows and the translated sets, with arrays.
 
     ``key_codes`` gives, for every (set, member) pair of ``fl``, the index of its
-    resolution; a key is a distinct member (with its curated HGNC id when the
-    collection carries one). Rows keep the collection's order (set, member, hit), so
-    "first" below means what a loop over sets and members would see first.
+    key; a key is a distinct member (with its curated HGNC id when the collection
+    carries one) and ``key_gene`` its member identifier. Rows keep the
+    collection's order (set, member, hit), so "first" below means what a loop over
+    sets and members would see first.
     """
-    n_sets, n_pairs, n_keys = len(fl.sizes), len(key_codes), len(resolutions)
-    # one block of rows per key: its hits, or one unmatched row
-    k_count = np.fromiter((max(1, len(r[1])) for r in resolutions), np.intp, count=n_keys)
+    n_sets, n_pairs, n_keys = len(fl.sizes), len(key_codes), len(kr.count)
+    k_count = kr.count
     k_start = np.zeros(n_keys, dtype=np.intp)
     np.cumsum(k_count[:-1], out=k_start[1:])
-    kr: list[tuple[str, str, str, str, str]] = []
-    for hid, hits, reason, note in resolutions:
-        if hits:
-            kr.extend((hid, s, how, "", hnote) for s, how, hnote in hits)
-        else:
-            kr.append((hid, "", "", reason, note))
-    kr_hgnc, kr_matched, kr_how, kr_reason, kr_note = (
-        _objects([r[i] for r in kr]) for i in range(5)
-    )
-    k_found = np.fromiter((bool(r[1]) for r in resolutions), bool, count=n_keys)
-    k_how = np.fromiter(
-        (_HOW_CODE[r[1][0][1]] if r[1] else -1 for r in resolutions), np.intp, count=n_keys
-    )
-    k_reason = np.fromiter(
-        (-1 if r[1] else _REASON_CODE[r[2]] for r in resolutions), np.intp, count=n_keys
-    )
+    kr_hgnc, kr_matched, kr_how, kr_reason, kr_note = kr.hgnc, kr.matched, kr.how, kr.reason, kr.note
+    kr_is_match = kr_matched != ""
+    k_found = kr_is_match[k_start]
+    k_how = _codes(kr_how[k_start], _HOW_CODE)
+    k_reason = _codes(kr_reason[k_start], _REASON_CODE)
     # a key is the identity when its only row matches the member as it is
-    k_identity = np.fromiter(
-        (len(r[1]) == 1 and r[1][0][0] == g for r, g in zip(resolutions, key_gene)),
-        bool,
-        count=n_keys,
-    )
+    k_identity = (k_count == 1) & (kr_matched[k_start] == key_gene)
 
     # per (set, member) pair
     set_of = fl.set_of
@@ -1371,7 +1404,7 @@ def _assemble(
     # per report row
     if n_keys == 0 or int(k_count.max()) == 1:
         row_member = None
-        row_key = k_start[key_codes]
+        row_key = key_codes  # one row per key: k_start is 0, 1, 2...
         row_set = set_of
     else:
         per_pair = k_count[key_codes]
@@ -1383,7 +1416,6 @@ def _assemble(
             np.arange(n_rows, dtype=np.intp) - first_row[row_member]
         )
         row_set = set_of[row_member]
-    kr_is_match = kr_matched != ""
     row_is_match = kr_is_match[row_key]
 
     # a user identifier claimed by several members of one set counts once (the first claim)
@@ -1464,19 +1496,23 @@ def _map_direct(
     fl: _Flat, ix: _UserIndex, info: dict[str, Any]
 ) -> tuple[GeneSetCollection, MappingReport]:
     """Members matched as they are (``exact``, or an Ensembl id without its version)."""
-    resolutions: list[_Resolution] = []
-    absent: _Resolution = ("", [], "absent_from_data", "")
+    genes = fl.uniques
+    n = len(genes)
     exact = ix.exact
-    for g in fl.uniques:
-        if g in exact:
-            resolutions.append(("", [(g, "exact", "")], "", ""))
-            continue
-        s, how = _direct_match(ix, g)
-        resolutions.append(absent if s is None else ("", [(s, how, "")], "", ""))
-    return _assemble(fl, fl.codes, fl.uniques, resolutions, info, "direct")
+    hit = np.fromiter((g in exact for g in genes), dtype=bool, count=n)
+    matched = np.where(hit, genes, "").astype(object)
+    how = np.where(hit, "exact", "").astype(object)
+    for i in np.flatnonzero(~hit).tolist():
+        s, h = _direct_match(ix, genes[i])
+        if s is not None:
+            matched[i], how[i] = s, h
+    reason = np.where(matched == "", "absent_from_data", "").astype(object)
+    empty = np.full(n, "", dtype=object)
+    kr = _KeyRows(np.ones(n, dtype=np.intp), empty, matched, how, reason, empty)
+    return _assemble(fl, fl.codes, genes, kr, info, "direct")
 
 
-def _curated_keys(fl: _Flat) -> tuple[np.ndarray, list[str], list[str]]:
+def _curated_keys(fl: _Flat) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Key per pair: the member, with its curated HGNC id when its set carries one.
 
     Returns the key codes, each key's member and each key's curated HGNC id (``""``).
@@ -1499,7 +1535,7 @@ def _curated_keys(fl: _Flat) -> tuple[np.ndarray, list[str], list[str]]:
     pair = fl.codes.astype(np.int64) * max(len(h_uniques), 1) + h_codes
     key_codes, key_pairs = pd.factorize(pair)
     n_h = max(len(h_uniques), 1)
-    key_gene = [fl.uniques[int(k) // n_h] for k in key_pairs]
+    key_gene = fl.uniques[np.asarray(key_pairs, dtype=np.int64) // n_h]
     key_hid = [str(h_uniques[int(k) % n_h]) for k in key_pairs]
     return key_codes.astype(np.intp, copy=False), key_gene, key_hid
 
@@ -1569,7 +1605,7 @@ def _map_hgnc(
         else:
             hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases)
             resolutions.append((hid, hits, reason, note))
-    return _assemble(fl, key_codes, key_gene, resolutions, info, "hgnc")
+    return _assemble(fl, key_codes, key_gene, _KeyRows.from_resolutions(resolutions), info, "hgnc")
 
 
 # ---------------------------------------------------------------------------------------------
