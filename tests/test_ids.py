@@ -640,3 +640,229 @@ def test_real_spreadsheet_dates_in_the_gsea_p53_data(shared_data) -> None:
     kinds = d.kinds.set_index("kind")["n"]
     assert kinds["spreadsheet_date"] == 5 and kinds["probe"] > 1000 and "uniprot" not in kinds
     assert "spreadsheet dates (e.g. 15-Sep" in d.message
+
+
+# -- the array-built report equals the obvious loop -------------------------------------------------
+def _reference_direct(sets: dict[str, list[str]], user: list[str]):
+    """Members, sets and summary of a direct match, written the obvious way (loops and dicts).
+
+    Rules from the map_ids docstring: a member matches a user identifier equal to
+    it (``exact``), else an Ensembl member matches the user's id with the same
+    unversioned stable id (``ensembl_version_stripped``, the user's first such id);
+    a user identifier claimed twice in one set counts once.
+    """
+    unversioned: dict[str, str] = {}
+    for u in user:
+        if u.upper().startswith("ENS"):
+            unversioned.setdefault(u.split(".")[0].upper(), u)
+    members, set_rows, out = [], [], {}
+    for sid, genes in sets.items():
+        claimed: list[str] = []
+        how_counts = dict.fromkeys(HOWS, 0)
+        for g in genes:
+            if g in user:
+                s, how = g, "exact"
+            elif g.upper().startswith("ENS") and g.split(".")[0].upper() in unversioned:
+                s, how = unversioned[g.split(".")[0].upper()], "ensembl_version_stripped"
+            else:
+                members.append((sid, g, "", "", "", "absent_from_data", ""))
+                continue
+            how_counts[how] += 1
+            note = "same identifier as another member; counted once" if s in claimed else ""
+            if not note:
+                claimed.append(s)
+            members.append((sid, g, "", s, how, "", note))
+        n_found = sum(how_counts.values())
+        set_rows.append(
+            (sid, len(genes), n_found, len(genes) - n_found, len(claimed), *how_counts.values())
+        )
+        out[sid] = claimed
+    members_df = pd.DataFrame(
+        members, columns=["set_id", "member", "hgnc_id", "matched", "how", "reason", "note"]
+    ).astype(object)
+    sets_df = pd.DataFrame(
+        set_rows,
+        columns=[
+            "set_id",
+            "n_members",
+            "n_found",
+            "n_missing",
+            "n_genes",
+            *(f"n_{h}" for h in HOWS),
+        ],
+    )
+    sets_df = sets_df.astype({c: ("int64" if c != "set_id" else object) for c in sets_df.columns})
+    return members_df, sets_df, out
+
+
+def _reference_summary(members: pd.DataFrame, n_sets: int) -> dict:
+    """The summary's totals straight from a member table (first row of each set/member pair)."""
+    first = members.drop_duplicates(["set_id", "member"])
+    found = first[first["matched"] != ""]
+    return {
+        "n_sets": n_sets,
+        "n_set_members": len(first),
+        "n_set_members_found": len(found),
+        "n_distinct_members": first["member"].nunique(),
+        "n_distinct_members_found": found["member"].nunique(),
+        "how": found["how"].value_counts().to_dict(),
+        "reason": first.loc[first["reason"] != "", "reason"].value_counts().to_dict(),
+    }
+
+
+def test_direct_report_equals_the_obvious_loop() -> None:
+    rng = np.random.default_rng(20261125)
+    names = [f"GENE{i:04d}" for i in range(300)]
+    ens = [f"ENSG{i:011d}.{v}" for i in range(1, 41) for v in (1, 2)]  # two versions of each
+    pool = names + ens
+    sets = {
+        f"S{j:02d}": list(rng.choice(pool, int(rng.integers(0, 60)), replace=False))
+        for j in range(40)
+    }
+    user = list(rng.choice(names, 200, replace=False))
+    user += [f"ENSG{i:011d}.7" for i in range(1, 41, 2)]  # stripped matches, claimed twice
+    user += [f"ENSG{i:011d}.1" for i in range(2, 41, 4)]  # exact for one version
+    coll = GeneSetCollection.from_dict(sets, name="plain")
+    out, rep = map_ids(coll, user)
+    assert rep.input["route"] == "direct"
+    ref_members, ref_sets, ref_out = _reference_direct(sets, user)
+    assert (ref_members["note"] != "").sum() > 5  # the example exercises shared identifiers
+    pd.testing.assert_frame_equal(rep.members, ref_members)
+    pd.testing.assert_frame_equal(rep.sets, ref_sets)
+    assert out.to_dict() == ref_out
+    summary = rep.summary()
+    assert {k: summary[k] for k in _reference_summary(ref_members, len(sets))} == (
+        _reference_summary(ref_members, len(sets))
+    )
+    missing = ref_sets[ref_sets["n_missing"] > 0]
+    assert summary["sets_missing_members"] == [
+        {"set_id": s, "n_members": int(m), "n_found": int(f)}
+        for s, m, f in zip(missing["set_id"], missing["n_members"], missing["n_found"])
+    ]
+    assert rep.members is rep.members  # built once, on first access
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["direct", "human_symbols", "mouse_entrez", "rat_symbols"],
+)
+def test_summary_from_counts_equals_summary_from_the_member_table(case) -> None:
+    from mamsets.ids import MappingReport
+
+    coll = human_collection(
+        ["MFN2", "PRKN", "DNM1L", "RPS4Y1", "NOTAGENE1"], EXTRA=["PRKN", "MFN2", "HSPA9"]
+    )
+    args = {
+        "direct": (
+            parse_gmt("A\tx\t170731\t74006\t999\nB\ty\t74006\t5\n"),
+            ["170731", "74006"],
+            {},
+        ),
+        "human_symbols": (coll, ["MFN2", "PARK2", "PRKN", "DRP1", "GRP75"], {}),
+        "mouse_entrez": (
+            coll,
+            ["170731", "74006", "50523"],
+            {"species": "mouse", "id_type": "entrez"},
+        ),
+        "rat_symbols": (coll, ["Mfn2", "Prkn"], {"species": "rat", "id_type": "symbol"}),
+    }[case]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MamsetsWarning)
+        _, rep = map_ids(args[0], args[1], **args[2])
+    from_table = MappingReport(rep.members, rep.sets, rep.input)  # no precomputed totals
+    assert rep.summary() == from_table.summary()
+    n_sets = len(rep.sets)
+    assert {k: rep.summary()[k] for k in _reference_summary(rep.members, n_sets)} == (
+        _reference_summary(rep.members, n_sets)
+    )
+
+
+def test_several_orthologs_per_member_and_shared_identifiers(monkeypatch) -> None:
+    """Rows per ortholog and "counted once" notes, with a hand-made ortholog table."""
+    from mamsets import ids as mids
+
+    mids._evidence()  # cache the real evidence before patching the ortholog table
+    real = mids._orthologs()
+    hu = mids._human()
+    mfn2, fis1 = hu.symbol["MFN2"], hu.symbol["FIS1"]
+    orth = mids._Ortholog
+    fake = {
+        "mouse": {
+            **real["mouse"],
+            mfn2: (orth("Mfn2", "170731", (), (), ()), orth("Mfn2b", "999999991", (), (), ())),
+            fis1: (orth("Fis1", "66437", (), (), ()), orth("Fis1x", "170731", (), (), ())),
+        },
+        "rat": real["rat"],
+    }
+    monkeypatch.setattr(mids, "_orthologs", lambda: fake)
+    coll = GeneSetCollection.from_dict(
+        {"S": ["MFN2", "FIS1", "MCU"], "T": ["FIS1", "MFN2"]}, species="human", id_type="symbol"
+    )
+    out, rep = map_ids(
+        coll, ["170731", "999999991", "66437", "1"], species="mouse", id_type="entrez"
+    )
+    once = "same identifier as member {}; counted once"
+    got = rep.members[["set_id", "member", "matched", "how", "note"]].values.tolist()
+    assert got[:4] == [
+        ["S", "MFN2", "170731", "ortholog", ""],
+        ["S", "MFN2", "999999991", "ortholog", ""],
+        ["S", "FIS1", "66437", "ortholog", ""],
+        ["S", "FIS1", "170731", "ortholog", once.format("MFN2")],
+    ]
+    assert got[4][:3] == ["S", "MCU", ""] and rep.members["reason"].iloc[4] == "absent_from_data"
+    assert got[5:] == [
+        ["T", "FIS1", "66437", "ortholog", ""],
+        ["T", "FIS1", "170731", "ortholog", ""],
+        ["T", "MFN2", "170731", "ortholog", once.format("FIS1")],
+        ["T", "MFN2", "999999991", "ortholog", ""],
+    ]
+    assert out["S"].genes == ("170731", "999999991", "66437")
+    assert out["T"].genes == ("66437", "170731", "999999991")
+    s = rep.sets.set_index("set_id")
+    assert s.loc["S", ["n_members", "n_found", "n_missing", "n_genes", "n_ortholog"]].tolist() == [
+        3,
+        2,
+        1,
+        3,
+        2,
+    ]
+    assert s.loc["T", ["n_members", "n_found", "n_missing", "n_genes", "n_ortholog"]].tolist() == [
+        2,
+        2,
+        0,
+        3,
+        2,
+    ]
+    summary = rep.summary()
+    assert (summary["n_set_members"], summary["n_set_members_found"]) == (5, 4)
+    assert (summary["n_distinct_members"], summary["n_distinct_members_found"]) == (3, 2)
+    assert summary["how"] == {"ortholog": 4} and summary["reason"] == {"absent_from_data": 1}
+
+
+def test_any_pattern_prefilter_agrees_with_the_patterns() -> None:
+    from mamsets import ids as mids
+
+    examples = [
+        "1-Mar",
+        "SEP-15",
+        "2020-01-01",
+        "ENST00000123456",
+        "ENSMUSP00000012345.2",
+        "NM_000546.6",
+        "XR_123",
+        "1007_s_at",
+        "ILMN_1234",
+        "A_23_P100001",
+        "P04637",
+        "Q9Y6K9-2",
+        "MFN2",
+        "GENE00001",
+        "Mfn2",
+        "Gm12345",
+        "LOC105377",
+        "1110008P14Rik",
+    ]
+    for s in examples:
+        assert (mids._ANY_PATTERN.match(s) is not None) == any(
+            p.match(s) for _, p in mids._PATTERNS
+        ), s

@@ -142,9 +142,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # matches exactly when one of _PATTERNS matches: one test instead of six for most identifiers
 _ANY_PATTERN = re.compile(
-    "|".join(
-        f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for _, p in _PATTERNS
-    )
+    "|".join(f"(?{'i' if p.flags & re.IGNORECASE else ''}:{p.pattern})" for _, p in _PATTERNS)
 )
 _MOUSE_ONLY = re.compile(r"^(\d{7}[A-Z]\d{2}Rik|Gm\d{3,})$", re.IGNORECASE)
 _RAT_ONLY = re.compile(r"^(RGD\d+|RT1-.*|Olr\d+)$", re.IGNORECASE)
@@ -583,7 +581,11 @@ def _detect(ids: list[str]) -> IdDetection:
         ev = _evidence()
         n_h = sum(1 for s in sym if s in hu.symbol)
         rodent_like = 0
-        symbol_ci, mouse_syms, rat_syms = hu.symbol_ci, ev.symbol_only["mouse"], ev.symbol_only["rat"]
+        symbol_ci, mouse_syms, rat_syms = (
+            hu.symbol_ci,
+            ev.symbol_only["mouse"],
+            ev.symbol_only["rat"],
+        )
         mouse_re, rat_re = _MOUSE_ONLY.match, _RAT_ONLY.match
         for s in sym:
             u = s.upper()
@@ -747,7 +749,7 @@ class MappingReport:
         self,
         members: pd.DataFrame | _MemberRows,
         sets: pd.DataFrame,
-        input: dict[str, Any],  # noqa: A002 - the attribute's public name
+        input: dict[str, Any],
         *,
         _totals: dict[str, Any] | None = None,
     ) -> None:
@@ -757,7 +759,7 @@ class MappingReport:
         object.__setattr__(self, "_totals", _totals)
 
     @functools.cached_property
-    def members(self) -> pd.DataFrame:  # noqa: D102 - documented in the class docstring
+    def members(self) -> pd.DataFrame:
         m = self._members
         return m if isinstance(m, pd.DataFrame) else m.frame()
 
@@ -1223,9 +1225,7 @@ def map_ids(
     if route == "direct":
         out, rep = _map_direct(fl, ix, info)
     else:
-        out, rep = _map_hgnc(
-            fl, ix, info, (c_species, c_type), user_species, user_type, aliases
-        )
+        out, rep = _map_hgnc(fl, ix, info, (c_species, c_type), user_species, user_type, aliases)
     n_found = int(rep.sets["n_found"].sum()) if len(rep.sets) else 0
     if n_found == 0 and len(collection):
         raise IdentifierError(_no_overlap_message(collection, ids, det, species, id_type, info))
@@ -1284,7 +1284,9 @@ class _Flat:
     def __init__(self, collection: GeneSetCollection) -> None:
         self.collection = collection
         self.set_ids = np.array([gs.id for gs in collection], dtype=object)
-        self.sizes = np.fromiter((len(gs) for gs in collection), dtype=np.int64, count=len(collection))
+        self.sizes = np.fromiter(
+            (len(gs) for gs in collection), dtype=np.int64, count=len(collection)
+        )
         flat = np.fromiter(
             itertools.chain.from_iterable(gs.genes for gs in collection),
             dtype=object,
@@ -1385,7 +1387,13 @@ def _assemble(
     k_count = kr.count
     k_start = np.zeros(n_keys, dtype=np.intp)
     np.cumsum(k_count[:-1], out=k_start[1:])
-    kr_hgnc, kr_matched, kr_how, kr_reason, kr_note = kr.hgnc, kr.matched, kr.how, kr.reason, kr.note
+    kr_hgnc, kr_matched, kr_how, kr_reason, kr_note = (
+        kr.hgnc,
+        kr.matched,
+        kr.how,
+        kr.reason,
+        kr.note,
+    )
     kr_is_match = kr_matched != ""
     k_found = kr_is_match[k_start]
     k_how = _codes(kr_how[k_start], _HOW_CODE)
