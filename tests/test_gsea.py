@@ -455,6 +455,10 @@ def test_builtin_library_on_rat_data_maps_identifiers() -> None:
                    n_perm=200, rng=1)
     t = res.table
     assert res.collection_name == "mams" and len(t) > 0
+    from mamsets.io.bundled import library
+
+    assert res.collection_sha256 == library().sha256  # the library as shipped ...
+    assert res.params["tested_sets_sha256"] != res.collection_sha256  # ... tested in rat symbols
     assert res.mapping["input"]["species"] == "rat"
     assert (t["size"] <= t["n_members"]).all() and (t["size"] >= 1).all()
     # rat symbols in the leading edge (e.g. Mfn2, not MFN2)

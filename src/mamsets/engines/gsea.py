@@ -649,6 +649,7 @@ def gsea(
         )
     set_sizes = {gs.id: len(gs.genes) for gs in collection}
     n_total = sum(set_sizes.values())
+    original = collection
     collection, mapping = _map_identifiers(collection, ranked, species, id_type)
 
     # --- members found in the ranking; size filter ------------------------------
@@ -707,6 +708,9 @@ def gsea(
         "n_members": n_total,
         "n_members_not_ranked": n_missing,
         "perm_chunk": PERM_CHUNK,
+        # the sets as tested, in the ranking's identifiers (differs from the collection's
+        # sha256 when identifiers were translated)
+        "tested_sets_sha256": collection.sha256,
     }
 
     if engine == "gseapy":
@@ -721,9 +725,9 @@ def gsea(
         method="gsea",
         table=table,
         params=params,
-        collection_name=collection.name,
-        collection_version=collection.version,
-        collection_sha256=collection.sha256,
+        collection_name=original.name,
+        collection_version=original.version,
+        collection_sha256=original.sha256,
         mapping=mapping,
     )
 
