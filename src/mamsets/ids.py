@@ -1357,11 +1357,12 @@ class _KeyRows:
     @classmethod
     def from_resolutions(cls, resolutions: list[_Resolution]) -> _KeyRows:
         rows: list[tuple[str, str, str, str, str]] = []
+        append = rows.append
         for hid, hits, reason, note in resolutions:
-            if hits:
-                rows.extend((hid, s, how, "", hnote) for s, how, hnote in hits)
-            else:
-                rows.append((hid, "", "", reason, note))
+            if not hits:
+                append((hid, "", "", reason, note))
+            for s, how, hnote in hits:
+                append((hid, s, how, "", hnote))
         n = len(rows)
         count = np.fromiter((max(1, len(r[1])) for r in resolutions), np.intp, len(resolutions))
         return cls(count, *(_objects((r[i] for r in rows), n) for i in range(5)))
