@@ -313,3 +313,7 @@ def test_select_contrasts(tables):
     assert one.scores.equals(r.series("detrained_vs_sedentary"))
     with pytest.raises(InputError, match="choose from"):
         r.select(["nope"])
+    # a single name is one contrast, not a sequence of characters
+    assert r.select("detrained_vs_sedentary").contrasts == ("detrained_vs_sedentary",)
+    with pytest.raises(InputError, match=r"\['nope'\] not in"):
+        r.select("nope")

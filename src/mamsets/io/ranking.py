@@ -295,11 +295,11 @@ class Ranking:
             "down": list(t.index[sig & (t["lfc"] < -lfc_min)]),
         }
 
-    def select(self, contrasts: Iterable[str]) -> Ranking:
-        """A Ranking with only these contrasts, in this order (counts kept per contrast)."""
+    def select(self, contrasts: str | Iterable[str]) -> Ranking:
+        """A Ranking with only these contrasts (one name or several, in this order; counts kept)."""
         from dataclasses import replace
 
-        wanted = list(dict.fromkeys(contrasts))
+        wanted = list(dict.fromkeys([contrasts] if isinstance(contrasts, str) else contrasts))
         missing = [c for c in wanted if c not in self.tables]
         if missing or not wanted:
             raise InputError(
