@@ -866,3 +866,25 @@ def test_any_pattern_prefilter_agrees_with_the_patterns() -> None:
         assert (mids._ANY_PATTERN.match(s) is not None) == any(
             p.match(s) for _, p in mids._PATTERNS
         ), s
+
+
+def test_report_is_a_frozen_dataclass_whose_member_table_is_built_on_demand() -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    from mamsets.ids import MappingReport
+
+    coll = parse_gmt("A\tx\tg1\tg2\tg3\nB\ty\tg2\n")
+    _, rep = map_ids(coll, ["g1", "g2"])
+    assert [f.name for f in dataclasses.fields(rep) if f.init] == ["members", "sets", "input"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rep.members = None  # type: ignore[misc]
+    expected = [["A", "g1", "g1"], ["A", "g2", "g2"], ["A", "g3", ""], ["B", "g2", "g2"]]
+    for copied in (pickle.loads(pickle.dumps(rep)), copy.deepcopy(rep)):
+        assert copied == rep and copied.summary() == rep.summary()
+    assert rep.members[["set_id", "member", "matched"]].values.tolist() == expected
+    # replacing a table gives a report summarised from its own tables
+    fewer = dataclasses.replace(rep, members=rep.members.iloc[:2])
+    assert fewer.summary()["n_set_members"] == 2 and rep.summary()["n_set_members"] == 4
+    assert MappingReport(rep.members, rep.sets, rep.input).summary() == rep.summary()

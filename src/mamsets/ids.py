@@ -710,7 +710,7 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class MappingReport:
     """How a collection's members were matched to a user's identifiers.
 
@@ -740,28 +740,12 @@ class MappingReport:
         (``"direct"`` or ``"hgnc"``), and ``aliases``.
     """
 
+    members: pd.DataFrame = field(repr=False, compare=False)
     sets: pd.DataFrame = field(repr=False, compare=False)
     input: dict[str, Any]
-    _members: Any = field(repr=False, compare=False)
-    _totals: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-
-    def __init__(
-        self,
-        members: pd.DataFrame | _MemberRows,
-        sets: pd.DataFrame,
-        input: dict[str, Any],
-        *,
-        _totals: dict[str, Any] | None = None,
-    ) -> None:
-        object.__setattr__(self, "_members", members)
-        object.__setattr__(self, "sets", sets)
-        object.__setattr__(self, "input", input)
-        object.__setattr__(self, "_totals", _totals)
-
-    @functools.cached_property
-    def members(self) -> pd.DataFrame:
-        m = self._members
-        return m if isinstance(m, pd.DataFrame) else m.frame()
+    # totals counted while mapping (summary() then needs no member table); not an __init__
+    # argument, so a report made or replaced by hand is summarised from its tables
+    _totals: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         """A JSON-ready dict: input counts, totals, counts by how and reason, sets that lost members."""
@@ -811,6 +795,30 @@ class MappingReport:
     def distinct_members(self) -> pd.DataFrame:
         """One row per distinct member (first row of each), for a gene-level view."""
         return self.members.drop_duplicates("member").drop(columns="set_id").reset_index(drop=True)
+
+
+class _LazyFrame:
+    """Data descriptor for a dataclass field that may be given a builder (anything with
+    ``.frame()``) instead of a DataFrame; the frame is built on first read, then kept."""
+
+    def __init__(self, name: str) -> None:
+        self.key = f"_{name}_value"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.key]
+        if not isinstance(value, pd.DataFrame):
+            value = value.frame()
+            obj.__dict__[self.key] = value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:  # only the dataclass __init__ gets here
+        obj.__dict__[self.key] = value
+
+
+# after the dataclass is made, so that ``members`` stays a plain field of its __init__
+MappingReport.members = _LazyFrame("members")  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -1497,7 +1505,8 @@ def _assemble(
         dup_first=dup_first,
         dup_style=dup_style,
     )
-    report = MappingReport(rows_later, sets_table, info, _totals=totals)
+    report = MappingReport(rows_later, sets_table, info)  # type: ignore[arg-type]
+    object.__setattr__(report, "_totals", totals)
     return fl.collection.replace_sets(new_sets), report
 
 
