@@ -52,7 +52,9 @@ def test_rnk_to_results_and_params(tmp_path: Path, gmt: Path, header: bool, comm
     assert list(t.columns) == list(GSEA_SCHEMA)
     assert set(t["term"]) == {"UP", "DOWN", "MIXED"}
     params = json.loads((out / "params.json").read_text())
-    assert params["params"]["seed"] == 4 and params["params"]["n_perm"] == 500
+    assert params["gsea"]["params"]["seed"] == 4 and params["gsea"]["params"]["n_perm"] == 500
+    assert params["gsea"]["params"]["gene_sets"] == {"source": "gmt", "path": str(gmt)}
+    assert params["input"]["style"] == "rnk"
     # identical to the API on the same inputs
     api = gsea(pd.Series(SCORES, index=GENES), GeneSetCollection.from_dict(
         {"UP": GENES[:15], "DOWN": GENES[-10:], "MIXED": GENES[::13] + ["NOT_RANKED"]}),
@@ -121,5 +123,126 @@ def test_subprocess_smoke(tmp_path: Path, gmt: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "3 gene sets tested" in proc.stdout
+    assert "3 tests" in proc.stdout and "top 3 by p-value" in proc.stdout
     assert _read(out).shape == (3, len(GSEA_SCHEMA))
+
+
+# --------------------------------------------------------------------------- the main job
+# tests/data/tables: simulated tables laid out as each tool writes them (see its README);
+# OXPHOS subunits are shifted up, so the positive control must come out positive.
+def _signed_log10p(d: pd.DataFrame, lfc: str, p: str) -> pd.Series:
+    # p-values of 0 (Seurat underflow) are floored at the smallest positive double
+    return np.sign(d[lfc]) * -np.log10(d[p].clip(lower=np.finfo(float).tiny))
+
+
+TABLE_STYLES = [
+    # file, extra flags, score the CLI must choose, how to read the same scores with pandas
+    ("deseq2.csv", ["--dropna"], "stat", lambda p: pd.read_csv(p, index_col=0)["stat"].dropna()),
+    ("limma.tsv", [], "t", lambda p: pd.read_csv(p, sep="\t")["t"]),
+    ("edger.tsv", [], "sign(logFC)*-log10(PValue)",
+     lambda p: _signed_log10p(pd.read_csv(p, sep="\t"), "logFC", "PValue")),
+    ("seurat.csv", [], "sign(avg_log2FC)*-log10(p_val)",
+     lambda p: _signed_log10p(pd.read_csv(p, index_col=0), "avg_log2FC", "p_val")),
+    ("ranking.rnk", [], "score",
+     lambda p: pd.read_csv(p, sep="\t", comment="#", header=None, index_col=0)[1]),
+]
+
+
+@pytest.mark.parametrize(("fixture", "extra", "score", "reference"), TABLE_STYLES,
+                         ids=[t[0] for t in TABLE_STYLES])
+def test_each_table_style_end_to_end(tests_data: Path, tmp_path: Path, fixture: str,
+                                     extra: list[str], score: str, reference) -> None:
+    path = tests_data / "tables" / fixture
+    out = tmp_path / "out"
+    rc = main(["gsea", str(path), "--method", "permutation", "--n-perm", "300", "--seed", "7",
+               "--no-plots", "-o", str(out), *extra])
+    assert rc == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "params.json", "ranking.tsv", "report.html", "results.tsv", "summary.txt"]
+    params = json.loads((out / "params.json").read_text())
+    assert params["input"]["score"] == score
+    assert params["gsea"]["params"]["gene_sets"] == {
+        "source": "built-in", "include_raw": False, "controls": True}
+    t = _read(out)
+    assert list(t.columns) == list(GSEA_SCHEMA)
+    assert "MAMS_FIGURE_RAW_PFOCR" not in set(t["term"])  # the raw keyword set is not tested
+    ox = t.set_index("term").loc["CONTROL_OXPHOS"]
+    assert ox["nes"] > 1.5 and ox["pval"] < 0.01
+    # the ranking the CLI used equals the scores read independently with pandas
+    used = pd.read_csv(out / "ranking.tsv", sep="\t").set_index("gene")["score"]
+    ref = reference(path)
+    ref.index = ref.index.astype(str)
+    pd.testing.assert_series_equal(used.sort_index(), ref.sort_index().astype(float),
+                                   check_names=False, rtol=1e-6)
+
+
+def test_deseq2_na_rows_need_dropna(tests_data: Path, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["gsea", str(tests_data / "tables" / "deseq2.csv"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "dropna" in err and "ZERO1" in err
+    assert not out.exists()
+
+
+@pytest.mark.filterwarnings("ignore::mamsets.errors.DroppedInputWarning")
+def test_long_table_runs_every_contrast(tests_data: Path, tmp_path: Path) -> None:
+    path = tests_data / "tables" / "limma_long.tsv"
+    out = tmp_path / "out"
+    rc = main(["gsea", str(path), "--method", "permutation", "--n-perm", "300", "--seed", "5",
+               "--no-plots", "-o", str(out)])
+    assert rc == 0
+    t = _read(out)
+    assert list(t.columns) == ["contrast", *GSEA_SCHEMA]
+    assert t["contrast"].drop_duplicates().tolist() == ["trained_vs_sedentary",
+                                                        "detrained_vs_sedentary"]
+    ox = t[t["term"] == "CONTROL_OXPHOS"].set_index("contrast")["nes"]
+    assert ox["trained_vs_sedentary"] > 1.5 and abs(ox["detrained_vs_sedentary"]) < 1.5
+    # each contrast equals a run of the API on that contrast's rows, split here with pandas
+    long = pd.read_csv(path, sep="\t")
+    part = long[long["contrast"] == "detrained_vs_sedentary"].set_index("gene")["t"]
+    from mamsets.cli.gsea import default_collection
+
+    api = gsea(part, default_collection(True), method="permutation", n_perm=300, rng=5).table
+    got = t[t["contrast"] == "detrained_vs_sedentary"].drop(columns="contrast")
+    np.testing.assert_array_equal(got["term"], api["term"])
+    np.testing.assert_allclose(got["es"], api["es"], rtol=1e-12)
+    np.testing.assert_allclose(got["pval"], api["pval"], rtol=1e-12)
+    # --contrast picks one; --contrast-column names the column explicitly
+    out2 = tmp_path / "one"
+    assert main(["gsea", str(path), "--contrast-column", "contrast", "--contrast",
+                 "trained_vs_sedentary", "--method", "permutation", "--n-perm", "100",
+                 "--seed", "5", "--no-plots", "-o", str(out2)]) == 0
+    assert set(_read(out2)["contrast"]) == {"trained_vs_sedentary"}
+
+
+def test_report_is_one_self_contained_file(tests_data: Path, tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = tmp_path / "out"
+    rc = main(["gsea", str(tests_data / "tables" / "limma.tsv"), "--method", "permutation",
+               "--n-perm", "200", "--seed", "3", "-o", str(out)])
+    assert rc == 0
+    html = (out / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    # nothing fetched from elsewhere: no external src/href, no scripts, no stylesheets links
+    import re
+
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html, flags=re.IGNORECASE)
+    assert refs and all(r.startswith("data:") for r in refs), refs[:5]
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert "@import" not in html and "url(" not in html
+    pngs = sorted(p.name for p in (out / "plots").iterdir())
+    assert "dotplot.png" in pngs and "enrichment_CONTROL_OXPHOS.png" in pngs
+    assert html.count("data:image/png;base64,") == len(pngs)
+    assert "CONTROL_OXPHOS" in (out / "summary.txt").read_text()
+
+
+def test_failed_run_leaves_nothing(tests_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    # genes that match no member: the engine stops after reading; no folder, no temp files
+    p = tmp_path / "odd.rnk"
+    p.write_text("".join(f"XX{i}\t{i / 7:.6f}\n" for i in range(50)))
+    assert main(["gsea", str(p), "--species", "human", "--id-type", "symbol", "-o", str(out)]) == 2
+    assert list(tmp_path.iterdir()) == [p]

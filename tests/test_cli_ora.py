@@ -55,8 +55,9 @@ def test_lists_with_gmt(d, tmp_path, capsys):
     fusion = t[(t["query"] == "down") & (t["term"] == "FUSION")].iloc[0]
     assert fusion["size"] == 2 and fusion["n_lost_to_universe"] == 1  # OPA1 not measured
     assert fusion["overlap_genes"] == "MFN1;MFN2"
-    params = json.loads((out / "params.json").read_text())
+    params = json.loads((out / "params.json").read_text())["ora"]
     assert params["method"] == "ora" and params["params"]["universe_size"] == N_MEASURED
+    assert params["params"]["gene_sets"]["source"] == "gmt"
     assert "IP3R" in capsys.readouterr().out
 
 
@@ -64,7 +65,7 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
     out = tmp_path / "res"
     rc = main(["ora", "--from-table", str(d / "deseq2_results.csv"), "-o", str(out)])
     assert rc == 0
-    params = json.loads((out / "params.json").read_text())["params"]
+    params = json.loads((out / "params.json").read_text())["ora"]["params"]
     src = params["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == (
         "(row names)",
@@ -104,7 +105,7 @@ def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
     out = tmp_path / "res"
     rc = main(["ora", "--from-table", str(d / name), "--gmt", str(d / "toy.gmt"), "-o", str(out)])
     assert rc == 0
-    src = json.loads((out / "params.json").read_text())["params"]["input"]
+    src = json.loads((out / "params.json").read_text())["ora"]["params"]["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == cols
     assert (src["n_up"], src["n_down"]) == (
         6,
@@ -133,7 +134,7 @@ def test_thresholds(d, tmp_path):
         ]
     )
     assert rc == 0
-    src = json.loads((out / "params.json").read_text())["params"]["input"]
+    src = json.loads((out / "params.json").read_text())["ora"]["params"]["input"]
     tab = pd.read_csv(d / "seurat_markers.tsv", sep="\t")
     sel = tab[(tab["p_val_adj"] <= 0.01) & (tab["avg_log2FC"].abs() >= 2.0)]
     assert src["n_up"] == int((sel["avg_log2FC"] > 0).sum())
@@ -270,7 +271,7 @@ def test_column_of_a_table(d, tmp_path):
     )
     assert rc == 0
     assert (
-        json.loads((tmp_path / "r2" / "params.json").read_text())["params"]["universe_size"] == 67
+        json.loads((tmp_path / "r2" / "params.json").read_text())["ora"]["params"]["universe_size"] == 67
     )
 
 
@@ -321,7 +322,7 @@ def test_real_tables(shared_data, tmp_path, rel, cols):
     path = shared_data / rel
     out = tmp_path / "res"
     assert main(["ora", "--from-table", str(path), "-o", str(out)]) == 0
-    params = json.loads((out / "params.json").read_text())["params"]
+    params = json.loads((out / "params.json").read_text())["ora"]["params"]
     src = params["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == cols
     de = pd.read_csv(path, sep="\t", dtype={cols[0]: str})
@@ -344,4 +345,102 @@ def test_gseapy_engine_from_the_cli(d, tmp_path):
         a.drop(columns=["pval", "padj"]), b.drop(columns=["pval", "padj"])
     )
     np.testing.assert_allclose(a["pval"], b["pval"], rtol=1e-12)
-    assert json.loads((tmp_path / "b" / "params.json").read_text())["params"]["engine"] == "gseapy"
+    assert json.loads((tmp_path / "b" / "params.json").read_text())["ora"]["params"]["engine"] == "gseapy"
+
+
+# --------------------------------------------------------------------------- the main job
+# tests/data/tables: simulated tables as each tool writes them (OXPHOS subunits shifted up)
+TABLES = [
+    # file, how pandas reads it, gene / adjusted p / log fold change columns
+    ("deseq2.csv", {"sep": ",", "index_col": 0}, ("padj", "log2FoldChange")),
+    ("limma.tsv", {"sep": "\t"}, ("adj.P.Val", "logFC")),
+    ("edger.tsv", {"sep": "\t"}, ("FDR", "logFC")),
+    ("seurat.csv", {"sep": ",", "index_col": 0}, ("p_val_adj", "avg_log2FC")),
+]
+
+
+@pytest.mark.parametrize(("fixture", "how", "cols"), TABLES, ids=[t[0] for t in TABLES])
+def test_each_table_style_end_to_end(tests_data, tmp_path, fixture, how, cols):
+    from mamsets.io.bundled import controls
+
+    path = tests_data / "tables" / fixture
+    out = tmp_path / "out"
+    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lists.tsv", "params.json", "report.html", "results.tsv", "summary.txt", "universe.txt"]
+    params = json.loads((out / "params.json").read_text())["ora"]["params"]
+    assert params["gene_sets"] == {"source": "built-in", "include_raw": False, "controls": True}
+    # the lists and universe, rebuilt here with pandas
+    de = pd.read_csv(path, **how).dropna(subset=list(cols))
+    padj, lfc = de[cols[0]], de[cols[1]]
+    up = set(de.index[(padj <= 0.05) & (lfc > 0)].astype(str))
+    universe = set(de.index.astype(str))
+    assert params["universe_size"] == len(universe)
+    lists = pd.read_csv(out / "lists.tsv", sep="\t")
+    assert set(lists.loc[lists["query"] == "up", "gene"]) == up
+    # the positive control against scipy's hypergeometric tail
+    oxphos = set(controls()["CONTROL_OXPHOS"].genes) & universe
+    t = read_results(out)
+    row = t[(t["query"] == "up") & (t["term"] == "CONTROL_OXPHOS")].iloc[0]
+    k = len(oxphos & up)
+    assert (row["size"], row["overlap"]) == (len(oxphos), k)
+    assert row["pval"] == pytest.approx(
+        hypergeom.sf(k - 1, len(universe), len(oxphos), len(up)), rel=1e-12)
+    assert row["padj"] < 1e-3  # the simulated shift is found
+    assert "MAMS_FIGURE_RAW_PFOCR" not in set(t["term"])
+
+
+def test_long_table_lists_per_contrast(tests_data, tmp_path, capsys):
+    path = tests_data / "tables" / "limma_long.tsv"
+    out = tmp_path / "out"
+    # at padj <= 0.05 only the trained contrast has genes; at 0.9 both have
+    assert main(["ora", "--from-table", str(path), "--padj-max", "0.9", "--no-plots",
+                 "-o", str(out)]) == 0
+    t = read_results(out)
+    assert list(t.columns[:2]) == ["contrast", "query"]
+    assert t["contrast"].drop_duplicates().tolist() == ["trained_vs_sedentary",
+                                                        "detrained_vs_sedentary"]
+    long = pd.read_csv(path, sep="\t")
+    lists = pd.read_csv(out / "lists.tsv", sep="\t")
+    for contrast, part in long.groupby("contrast"):
+        up = set(part.loc[(part["adj.P.Val"] <= 0.9) & (part["logFC"] > 0), "gene"])
+        got = lists[(lists["contrast"] == contrast) & (lists["query"] == "up")]["gene"]
+        assert set(got) == up
+        rows = t[(t["contrast"] == contrast) & (t["query"] == "up")]
+        np.testing.assert_allclose(
+            rows["pval"], hypergeom.sf(rows["overlap"] - 1, len(part), rows["size"], len(up)),
+            rtol=1e-12)
+    uni = pd.read_csv(out / "universe.tsv", sep="\t")
+    assert uni.groupby("contrast").size().to_dict() == {
+        "detrained_vs_sedentary": 400, "trained_vs_sedentary": 400}
+    # at 0.05 the detrained contrast has nothing: said, and left out
+    capsys.readouterr()
+    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(tmp_path / "b")]) == 0
+    assert "'detrained_vs_sedentary': no gene has" in capsys.readouterr().err
+    assert set(read_results(tmp_path / "b")["contrast"]) == {"trained_vs_sedentary"}
+
+
+def test_rnk_is_refused_with_the_way_out(tests_data, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["ora", "--from-table", str(tests_data / "tables" / "ranking.rnk"),
+                 "-o", str(out)]) == 2
+    assert "mamsets gsea" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_report_is_one_self_contained_file(tests_data, tmp_path):
+    import re
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    out = tmp_path / "out"
+    assert main(["ora", "--from-table", str(tests_data / "tables" / "seurat.csv"),
+                 "-o", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html, flags=re.IGNORECASE)
+    assert refs and all(r.startswith("data:") for r in refs), refs[:5]
+    assert "<script" not in html.lower() and "<link" not in html.lower() and "url(" not in html
+    assert (out / "plots" / "dotplot.png").stat().st_size > 1000
+    assert "CONTROL_OXPHOS" in html and "positive controls" in (out / "summary.txt").read_text()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp leftovers

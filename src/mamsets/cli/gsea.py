@@ -2,15 +2,21 @@
 
 ::
 
-    mamsets gsea RANKING [--gmt FILE] [--method multilevel|permutation] [--n-perm N] [--seed S]
+    mamsets gsea TABLE [--gmt FILE] [--method multilevel|permutation] [--n-perm N] [--seed S]
                  [--min-size K] [--max-size K] [--weight P] [--eps E] [--n-jobs J]
-                 [--gene-column G --score-column S] -o OUTDIR [--force]
+                 [--gene-column G] [--score-column S] [--contrast-column C] [--contrast NAME]
+                 [--dropna] [--duplicates RULE] -o OUTDIR [--force]
 
-RANKING is a GSEA ``.rnk`` file (two tab-separated columns, with or without a
-header, ``#`` comment lines allowed) or a CSV/TSV results table (DESeq2, limma,
-edgeR, Seurat columns are recognised; ``--gene-column``/``--score-column`` choose
-explicitly). OUTDIR receives ``results.tsv`` (one row per gene set; a ``#`` JSON
-metadata first line) and ``params.json``, written atomically.
+TABLE is any results table :func:`mamsets.io.ranking.read_ranking` recognises
+(DESeq2, limma, edgeR, Seurat, MoTrPAC; CSV/TSV, gzipped too) or a GSEA ``.rnk``
+file. The score is chosen in a documented order (test statistic first) and
+reported; species and identifier type are detected and the built-in library is
+mapped onto them. A long table with a contrast column runs every contrast and
+writes one table with a ``contrast`` column.
+
+OUTDIR receives, atomically (:func:`mamsets.report.write_run_outputs`):
+``results.tsv``, ``params.json``, ``ranking.tsv``, ``summary.txt``,
+``report.html`` (one self-contained file) and ``plots/``.
 """
 
 from __future__ import annotations
@@ -19,14 +25,12 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
-from .._atomic import atomic_dir, check_writable
-from ..engines.gsea import gsea
-from ..errors import InputError
-from ..io.gmt import read_gmt
-from ..io.ranking import read_ranking
+from .._atomic import check_writable
+from ..errors import MamsetsWarning
 
-__all__ = ["register", "run"]
+__all__ = ["default_collection", "register", "run", "use_file_backend"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,14 +40,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description=(
             "Preranked GSEA (Subramanian et al. 2005) with fgsea's normalised score and p-values: "
             "adaptive multilevel p-values (default) or gene-set permutation p-values, "
-            "Benjamini-Hochberg padj and GSEA desktop's FDR q-value. Writes OUTDIR/results.tsv "
-            "and OUTDIR/params.json."
+            "Benjamini-Hochberg padj and GSEA desktop's FDR q-value. TABLE is a DESeq2, limma, "
+            "edgeR, Seurat or MoTrPAC results table (CSV/TSV, gzipped too) or a .rnk file; the "
+            "score and the species/identifiers are detected and reported. Writes results.tsv, "
+            "params.json, ranking.tsv, summary.txt, report.html and plots/ into OUTDIR."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("ranking", metavar="RANKING",
-                   help=".rnk file (gene<TAB>score) or CSV/TSV results table")
-    p.add_argument("--gmt", metavar="FILE", help="gene sets as GMT (default: the built-in MAM library)")
+    p.add_argument("ranking", metavar="TABLE",
+                   help="results table (CSV/TSV) or .rnk file (gene<TAB>score)")
+    p.add_argument("--gmt", metavar="FILE",
+                   help="gene sets as GMT (default: the built-in MAMs library, without the raw "
+                        "PFOCR keyword set, plus the positive controls)")
+    p.add_argument("--controls", action=argparse.BooleanOptionalAction, default=True,
+                   help="with the built-in library, add the positive-control sets (OXPHOS, ribosome)")
     p.add_argument("--method", choices=("multilevel", "permutation"), default="multilevel",
                    help="p-value method")
     p.add_argument("--n-perm", type=int, default=1000,
@@ -58,52 +68,125 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--n-jobs", type=int, default=1, help="threads (-1: all cores); results do not depend on it")
     p.add_argument("--gene-column", metavar="G", help="gene column of a results table (auto-detected)")
     p.add_argument("--score-column", metavar="S",
-                   help="score column of a results table (auto: stat, z, t, else sign(lfc)*-log10 p)")
+                   help="score column of a results table, or 'signed_log10p' (auto: stat, z, t, "
+                        "else sign(lfc)*-log10 p)")
+    p.add_argument("--contrast-column", metavar="C",
+                   help="column naming the contrast of each row of a long table (auto: contrast, "
+                        "comparison); every contrast is run")
+    p.add_argument("--contrast", action="append", metavar="NAME",
+                   help="run only this contrast (repeat for several; default: all)")
+    p.add_argument("--dropna", action="store_true",
+                   help="drop rows without a gene id or score (counted; e.g. DESeq2's all-zero "
+                        "genes) instead of stopping")
     p.add_argument("--duplicates", choices=("error", "max_abs", "mean", "first"), default="error",
                    help="what to do with genes listed more than once")
     p.add_argument("--species", help="species of your genes (human, mouse, rat); detected when omitted")
     p.add_argument("--id-type", help="identifier type of your genes (symbol, entrez, ensembl)")
     p.add_argument("--engine", choices=("mamsets", "gseapy"), default="mamsets",
                    help="compute with mamsets or with gseapy.prerank (same table)")
+    p.add_argument("--no-plots", dest="plots", action="store_false",
+                   help="skip the plots (the report keeps the tables)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)")
     p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     p.set_defaults(func=run)
 
 
+def default_collection(controls: bool) -> Any:
+    """The built-in library as tested by default (raw PFOCR set left out), plus the controls.
+
+    In human symbols; the engines map it onto the user's species and identifiers.
+    """
+    from ..io.bundled import controls as control_sets
+    from ..io.bundled import library
+    from ..model import GeneSetCollection
+
+    lib = library(include_raw=False)
+    if not controls:
+        return lib
+    return GeneSetCollection(
+        lib.sets + control_sets().sets, name=lib.name + "+controls", version=lib.version,
+        species=lib.species, id_type=lib.id_type, source=lib.source,
+    )
+
+
+def use_file_backend(args: argparse.Namespace) -> None:
+    """Draw into files only (never open windows); turn plots off without matplotlib."""
+    if not args.plots:
+        return
+    try:
+        import matplotlib
+    except ImportError:
+        print("note: matplotlib is not installed, so no plots are drawn; "
+              "pip install 'mamsets[plot]' to get them", file=sys.stderr)
+        args.plots = False
+        return
+    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
+        matplotlib.use("Agg")
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..engines.gsea import gsea
+    from ..io.gmt import read_gmt
+    from ..io.ranking import read_ranking
+    from ..report import stack_results, text_summary, write_run_outputs
+
     out = Path(args.output)
     check_writable(out, args.force)  # fail before computing
     path = Path(args.ranking)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such ranking file")
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", MamsetsWarning)
         ranking = read_ranking(path, gene_column=args.gene_column, score=args.score_column,
-                               duplicates=args.duplicates)
-        if ranking.is_multi:
-            raise InputError(
-                f"{path}: the table has {len(ranking.contrasts)} contrasts "
-                f"{list(ranking.contrasts)[:5]}; split it into one file per contrast"
+                               contrast_column=args.contrast_column, duplicates=args.duplicates,
+                               dropna=args.dropna)
+        if args.contrast:
+            ranking = ranking.select(args.contrast)
+        collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
+        per_contrast = {
+            contrast: gsea(
+                scores, collection, weight=args.weight, min_size=args.min_size,
+                max_size=args.max_size, method=args.method, n_perm=args.n_perm, eps=args.eps,
+                sample_size=args.sample_size, rng=args.seed, n_jobs=args.n_jobs,
+                species=args.species, id_type=args.id_type, engine=args.engine,
             )
-        collection = None
-        if args.gmt:
-            collection = read_gmt(args.gmt)
-        res = gsea(
-            ranking.scores, collection, weight=args.weight, min_size=args.min_size,
-            max_size=args.max_size, method=args.method, n_perm=args.n_perm, eps=args.eps,
-            sample_size=args.sample_size, rng=args.seed, n_jobs=args.n_jobs,
-            species=args.species, id_type=args.id_type, engine=args.engine,
-        )
-    for w in caught:
-        print(f"mamsets gsea: warning: {w.message}", file=sys.stderr)
-    with atomic_dir(out, overwrite=args.force) as tmp:
-        res.to_tsv(tmp / "results.tsv")
-        res.to_json_params(tmp / "params.json")
+            for contrast, scores in ranking.items()
+        }
+    seen = set()
+    for w in caught:  # one line per distinct warning (contrasts often repeat them)
+        if str(w.message) not in seen:
+            seen.add(str(w.message))
+            print(f"mamsets gsea: warning: {w.message}", file=sys.stderr)
+    # a table with a contrast column gives a table with a contrast column (even for one)
+    if ranking.contrast_column is not None:
+        res = stack_results(per_contrast)
+    else:
+        res = next(iter(per_contrast.values()))
+    res = _with_input(res, ranking, args)
+    use_file_backend(args)
+    written = write_run_outputs(res, out, ranking=ranking, collection=collection,
+                                overwrite=args.force, plots=args.plots)
     t = res.table
     n_sig = int((t["padj"] < 0.05).sum())
+    n_plots = sum(1 for k in written if k.startswith("plot:"))
+    print(text_summary(res, collection=collection, ranking=ranking))
     print(
-        f"mamsets gsea: {len(t)} gene sets tested ({res.params['pvalue_method']} p-values, "
-        f"seed {res.params['seed']}); {n_sig} with padj < 0.05; ranking: {ranking.how_chosen}; "
-        f"wrote {out}/results.tsv and params.json"
+        f"mamsets gsea: {len(t)} tests ({res.params['pvalue_method']} p-values"
+        + (f", seed {res.params['seed']}" if ranking.contrast_column is None else
+           f", {len(per_contrast)} contrasts") + f"); {n_sig} with padj < 0.05; "
+        f"wrote {out}/: results.tsv, params.json, ranking.tsv, summary.txt, report.html, "
+        f"{n_plots} plots"
     )
     return 0
+
+
+def _with_input(res: Any, ranking: Any, args: argparse.Namespace) -> Any:
+    """Record in the result's params which gene sets were used (file or built-in)."""
+    import dataclasses
+
+    gene_sets = (
+        {"source": "gmt", "path": str(args.gmt)} if args.gmt else
+        {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
+    )
+    return dataclasses.replace(res, params={**res.params, "gene_sets": gene_sets,
+                                            "score": ranking.score_name})

@@ -11,9 +11,12 @@ whose column ``--column`` holds the genes. Each GENES file is one query, named
 after the file. With ``--from-table`` the ``up`` and ``down`` queries and the
 universe (every gene of the table with an adjusted p-value and a fold change)
 come from one results table (DESeq2, limma, edgeR, Seurat column names are
-recognised). OUTDIR receives, atomically, ``results.tsv`` (the table, with a
-``#`` JSON metadata line), ``params.json``, and the inputs as tested:
-``lists.tsv`` (query, gene) and ``universe.txt``.
+recognised; a long table with a ``contrast`` column gives lists per contrast and
+a ``contrast`` column in the results). OUTDIR receives, atomically,
+``results.tsv`` (the table, with a ``#`` JSON metadata line), ``params.json``,
+``summary.txt``, ``report.html`` (one self-contained file), ``plots/``, and the
+inputs as tested: ``lists.tsv`` (query, gene) and ``universe.txt``
+(``contrast``-prefixed and ``universe.tsv`` for a long table).
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from .._atomic import atomic_dir, check_writable
 from ..engines.ora import ora
 from ..errors import DroppedInputWarning, DuplicateGeneWarning, InputError
 from ..io.gmt import read_gmt
+from ..report import text_summary, write_run_outputs
+from .gsea import default_collection, use_file_backend
 
 __all__ = ["register", "run"]
 
@@ -50,6 +55,8 @@ PADJ_COLUMNS = (
 #: Name given to an unnamed first column (row names written by R).
 _ROW_NAMES = "(row names)"
 LFC_COLUMNS = ("log2FoldChange", "logFC", "avg_log2FC", "avg_logFC", "log2FC", "lfc")
+#: Columns naming the contrast of each row of a long table (matched ignoring case).
+CONTRAST_COLUMNS = ("contrast", "comparison")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -62,8 +69,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "have been in the lists (all genes measured).\n\n"
             "Either give GENES files and --universe, or --from-table with a differential-\n"
             "expression table, from which the up and down lists and the universe are built.\n"
-            "Writes OUTDIR/results.tsv, OUTDIR/params.json, and the lists and universe tested\n"
-            "(lists.tsv, universe.txt)."
+            "Writes OUTDIR/results.tsv, params.json, summary.txt, report.html, plots/, and the\n"
+            "lists and universe tested (lists.tsv, universe.txt)."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
@@ -119,7 +126,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="and |log fold change| >= this, non-zero (default: %(default)s)",
     )
     p.add_argument(
-        "--gmt", metavar="FILE", help="gene sets as GMT (default: the built-in MAM library)"
+        "--contrast-column",
+        metavar="C",
+        help="column naming the contrast of each row of a long --from-table (auto: contrast, "
+        "comparison); each contrast gets its own lists and universe",
+    )
+    p.add_argument(
+        "--gmt",
+        metavar="FILE",
+        help="gene sets as GMT (default: the built-in MAMs library without the raw PFOCR "
+        "keyword set, plus the positive controls)",
+    )
+    p.add_argument(
+        "--controls",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="with the built-in library, add the positive-control sets (default: on)",
+    )
+    p.add_argument(
+        "--no-plots", dest="plots", action="store_false", help="skip the plots in the report"
     )
     p.add_argument(
         "--species", help="species of your genes (human, mouse, rat); detected when omitted"
@@ -283,13 +308,72 @@ def _lists_from_table(
     lfc_column: str | None,
     padj_max: float,
     lfc_min: float,
-) -> tuple[dict[str, list[str]], list[str], dict[str, Any]]:
-    """``{"up": [...], "down": [...]}``, the universe and what was done, from a DE table."""
+    contrast_column: str | None = None,
+) -> dict[str, tuple[dict[str, list[str]], list[str], dict[str, Any]]]:
+    """Per contrast: the ``up``/``down`` lists, the universe and what was done, from a DE table.
+
+    A table without a contrast column gives one entry named ``""``.
+    """
     if not (0 < padj_max <= 1):
         raise InputError(f"--padj-max {padj_max}: must be in (0, 1]")
     if lfc_min < 0:
         raise InputError(f"--lfc-min {lfc_min}: must be >= 0 (it bounds |log fold change|)")
+    if path.name.lower().removesuffix(".gz").endswith(".rnk"):
+        raise InputError(
+            f"{path}: a .rnk ranked list has no adjusted p-values or fold changes to select "
+            "up/down genes from; run `mamsets gsea` on it, or give gene lists and --universe"
+        )
     df = _read_table(path)
+    if contrast_column is not None:
+        if contrast_column not in df.columns:
+            raise InputError(
+                f"--contrast-column {contrast_column!r}: no such column; columns seen: "
+                f"{list(df.columns)[:30]}"
+            )
+    else:
+        contrast_column = next((c for c in df.columns if str(c).lower() in CONTRAST_COLUMNS), None)
+    if contrast_column is None:
+        return {"": _lists_from_frame(df, str(path), gene_column, padj_column, lfc_column,
+                                      padj_max, lfc_min)}
+    labels = df[contrast_column]
+    if labels.isna().any():
+        raise InputError(
+            f"{path}: contrast column {contrast_column!r} has {int(labels.isna().sum())} missing "
+            "values; fill or drop those rows"
+        )
+    out = {}
+    for contrast in dict.fromkeys(labels):
+        part = df[labels == contrast].drop(columns=contrast_column).reset_index(drop=True)
+        label = f"{path}, contrast {contrast!r}"
+        try:
+            out[str(contrast)] = _lists_from_frame(part, label, gene_column, padj_column,
+                                                   lfc_column, padj_max, lfc_min)
+        except _NothingSelected as exc:
+            print(f"mamsets ora: {exc}; contrast not tested", file=sys.stderr)
+        else:
+            out[str(contrast)][2]["contrast_column"] = contrast_column
+    if not out:
+        raise InputError(
+            f"{path}: no contrast has genes with adjusted p <= {padj_max} and |log fold change| "
+            f">= {lfc_min}; nothing to test (relax --padj-max / --lfc-min)"
+        )
+    return out
+
+
+class _NothingSelected(InputError):
+    """No gene passes the thresholds (in one contrast)."""
+
+
+def _lists_from_frame(
+    df: pd.DataFrame,
+    label: str,
+    gene_column: str | None,
+    padj_column: str | None,
+    lfc_column: str | None,
+    padj_max: float,
+    lfc_min: float,
+) -> tuple[dict[str, list[str]], list[str], dict[str, Any]]:
+    """``{"up": [...], "down": [...]}``, the universe and what was done, from one contrast."""
     no_gene_column = not any(c in df.columns for c in GENE_COLUMNS)
     if gene_column is None and no_gene_column and df.columns[0] == _ROW_NAMES:
         gene_column = _ROW_NAMES  # R's write.csv / write.table row names
@@ -303,13 +387,13 @@ def _lists_from_table(
     no_stat = ~no_id & (padj.isna() | lfc.isna())
     if no_id.any():
         warnings.warn(
-            f"{path}: {int(no_id.sum())} row(s) without a gene identifier in {gcol!r} ignored",
+            f"{label}: {int(no_id.sum())} row(s) without a gene identifier in {gcol!r} ignored",
             DroppedInputWarning,
             stacklevel=2,
         )
     if no_stat.any():
         warnings.warn(
-            f"{path}: {int(no_stat.sum())} row(s) without {pcol!r} or {lcol!r} (e.g. filtered "
+            f"{label}: {int(no_stat.sum())} row(s) without {pcol!r} or {lcol!r} (e.g. filtered "
             "before testing) left out of the universe: they could not have been selected",
             DroppedInputWarning,
             stacklevel=2,
@@ -319,7 +403,7 @@ def _lists_from_table(
     if n_dup:
         dups = tab.loc[tab["gene"].duplicated(), "gene"].head(5).tolist()
         warnings.warn(
-            f"{path}: {n_dup} duplicated gene identifier(s) in {gcol!r}; kept the row with the "
+            f"{label}: {n_dup} duplicated gene identifier(s) in {gcol!r}; kept the row with the "
             f"smallest {pcol!r} for each, e.g. {dups}",
             DuplicateGeneWarning,
             stacklevel=2,
@@ -330,15 +414,15 @@ def _lists_from_table(
     down = tab.loc[sig & (tab["lfc"] < 0) & (tab["lfc"] <= -lfc_min), "gene"].tolist()
     universe = tab["gene"].tolist()
     if not universe:
-        raise InputError(f"{path}: no row has a gene identifier, {pcol!r} and {lcol!r}")
+        raise InputError(f"{label}: no row has a gene identifier, {pcol!r} and {lcol!r}")
     queries = {name: lst for name, lst in (("up", up), ("down", down)) if lst}
     if not queries:
-        raise InputError(
-            f"{path}: no gene has {pcol} <= {padj_max} and |{lcol}| >= {lfc_min}; nothing to test "
-            "(relax --padj-max / --lfc-min)"
+        raise _NothingSelected(
+            f"{label}: no gene has {pcol} <= {padj_max} and |{lcol}| >= {lfc_min}; nothing to "
+            "test (relax --padj-max / --lfc-min)"
         )
     info = {
-        "table": str(path),
+        "table": label,
         "gene_column": gcol,
         "padj_column": pcol,
         "lfc_column": lcol,
@@ -371,26 +455,30 @@ def _query_name(path: Path, taken: set[str]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..report import stack_results
+
     out = Path(args.output)
     check_writable(out, args.force)  # fail before any work
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        source: dict[str, Any] = {}
         if args.from_table:
             if args.genes or args.universe:
                 raise InputError(
                     "--from-table builds the gene lists and the universe itself; do not also give "
                     "GENES or --universe"
                 )
-            queries, universe, source = _lists_from_table(
+            runs = _lists_from_table(
                 Path(args.from_table),
                 args.gene_column,
                 args.padj_column,
                 args.lfc_column,
                 args.padj_max,
                 args.lfc_min,
+                args.contrast_column,
             )
         else:
+            if args.contrast_column:
+                raise InputError("--contrast-column applies to --from-table only")
             if not args.genes:
                 raise InputError("give GENES file(s) and --universe, or --from-table DE.tsv")
             if not args.universe:
@@ -407,35 +495,78 @@ def run(args: argparse.Namespace) -> int:
             }
             universe = _read_gene_file(Path(args.universe), args.column, "--universe")
             source = {"genes": list(args.genes), "universe": args.universe, "column": args.column}
-        collection = read_gmt(args.gmt) if args.gmt else None
-        res = ora(
-            queries,
-            collection,
-            universe=universe,
-            min_size=args.min_size,
-            max_size=args.max_size,
-            alternative=args.alternative,
-            outside_universe=args.outside_universe,
-            species=args.species,
-            id_type=args.id_type,
-            engine=args.engine,
+            runs = {"": (queries, universe, source)}
+        collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
+        gene_sets = (
+            {"source": "gmt", "path": str(args.gmt)} if args.gmt else
+            {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
         )
-    for w in caught:
-        print(f"mamsets ora: warning: {w.message}", file=sys.stderr)
-    res = dataclasses.replace(res, params={**res.params, "input": source, "gmt": args.gmt})
-    lists = "query\tgene\n" + "".join(
-        f"{name}\t{g}\n" for name, genes in queries.items() for g in genes
-    )
+        per_contrast = {}
+        for contrast, (queries, universe, source) in runs.items():
+            res = ora(
+                queries,
+                collection,
+                universe=universe,
+                min_size=args.min_size,
+                max_size=args.max_size,
+                alternative=args.alternative,
+                outside_universe=args.outside_universe,
+                species=args.species,
+                id_type=args.id_type,
+                engine=args.engine,
+            )
+            per_contrast[contrast] = dataclasses.replace(
+                res, params={**res.params, "input": source, "gmt": args.gmt,
+                             "gene_sets": gene_sets}
+            )
+    seen: set[str] = set()
+    for w in caught:  # one line per distinct warning
+        if str(w.message) not in seen:
+            seen.add(str(w.message))
+            print(f"mamsets ora: warning: {w.message}", file=sys.stderr)
+    long = "" not in runs
+    if long:
+        res = stack_results(per_contrast)
+        first = next(iter(runs.values()))[2]
+        common = {k: v for k, v in first.items() if not k.startswith("n_") and k != "table"}
+        res = dataclasses.replace(res, params={
+            **res.params,
+            "input": {**common, "table": str(args.from_table),
+                      "contrasts": list(per_contrast), "per_contrast": "see by_contrast"},
+        })
+    else:
+        res = per_contrast[""]
+    lines = ["contrast\tquery\tgene\n" if long else "query\tgene\n"]
+    uni = ["contrast\tgene\n"] if long else []
+    for contrast, (queries, universe, _) in runs.items():
+        pre = f"{contrast}\t" if long else ""
+        lines += [f"{pre}{name}\t{g}\n" for name, genes in queries.items() for g in genes]
+        uni += [f"{pre}{g}\n" for g in universe]
+    use_file_backend(args)
     with atomic_dir(out, overwrite=args.force) as tmp:
-        res.to_tsv(tmp / "results.tsv")
-        res.to_json_params(tmp / "params.json")
-        (tmp / "lists.tsv").write_text(lists, encoding="utf-8")
-        (tmp / "universe.txt").write_text("".join(f"{g}\n" for g in universe), encoding="utf-8")
-    _print_summary(res, out)
+        # the shared run layout (results.tsv, params.json, summary.txt, report.html, plots/)
+        # built inside our own temporary folder, so the inputs as tested join it atomically
+        written = write_run_outputs(res, tmp / "run", collection=collection, plots=args.plots)
+        for child in (tmp / "run").iterdir():
+            child.rename(tmp / child.name)
+        (tmp / "run").rmdir()
+        (tmp / "lists.tsv").write_text("".join(lines), encoding="utf-8")
+        (tmp / ("universe.tsv" if long else "universe.txt")).write_text("".join(uni),
+                                                                        encoding="utf-8")
+    n_plots = sum(1 for k in written if k.startswith("plot:"))
+    print(text_summary(res, collection=collection))
+    if long:
+        for contrast, r in per_contrast.items():
+            print(f"[{contrast}]")
+            _print_summary(r)
+    else:
+        _print_summary(res)
+    print(f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, {n_plots} plots, "
+          f"lists.tsv (the gene lists), {'universe.tsv' if long else 'universe.txt'}")
     return 0
 
 
-def _print_summary(res: Any, out: Path) -> None:
+def _print_summary(res: Any) -> None:
     p = res.params
     n_out = p["n_sets_dropped_min_size"] + p["n_sets_dropped_max_size"]
     skipped = (
@@ -467,4 +598,3 @@ def _print_summary(res: Any, out: Path) -> None:
         else:
             line += "; no set shares a gene with this list"
         print(line)
-    print(f"wrote {out}/: results.tsv, params.json, lists.tsv (the gene lists), universe.txt")
