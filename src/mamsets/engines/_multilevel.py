@@ -52,7 +52,7 @@ Ties: ES values closer than 1e-10 count as equal (so the observed set itself cou
 within 1e-12 has ES = 0, counted on both sides (fgsea's ``ES >= 0`` / ``ES <= 0``).
 
 Implementation: numba (nopython, ``nogil``, cached). The random walk makes millions of
-data-dependent moves that numpy cannot vectorise. Each sample is stored in ``sqrt(K)``
+data-dependent moves that numpy cannot vectorise. Each sample is stored in ``2 sqrt(K)``
 chunks of the ranking (boundaries at the samples' median order statistics, reset at each
 level) with per-chunk weight sums. A proposed swap is first tested in O(1) at the last
 known peak of the walk (exact value) against a bound on the walk's depth below zero;
@@ -339,7 +339,7 @@ def _run_unit(
 
     ladder = np.empty((max_levels + 1, s_n), dtype=np.float64)
     scores = np.empty(s_n, dtype=np.float64)
-    n_chunks = max(1, int(math.sqrt(k)))
+    n_chunks = max(1, int(2.0 * math.sqrt(k)))  # 2 sqrt(K): measured optimum (1-3 flat)
     bnd = np.empty(n_chunks + 1, dtype=np.int64)
     cpos = np.empty((s_n, n_chunks, k), dtype=np.int32)  # int32: half the cache traffic
     chunk_id = np.empty(n, dtype=np.int32)
