@@ -52,7 +52,7 @@ def fgsea_example(tests_data: Path) -> tuple[pd.Series, GeneSetCollection]:
 
 
 @pytest.fixture(scope="module")
-def fgsea_perm(fgsea_example):  # noqa: ANN001, ANN201
+def fgsea_perm(fgsea_example):
     rnk, col = fgsea_example
     return gsea(rnk, col, method="permutation", n_perm=10_000, rng=7, min_size=15, max_size=500)
 
@@ -76,7 +76,7 @@ def toy(n: int = 300, seed: int = 0) -> tuple[pd.Series, GeneSetCollection]:
 
 
 # ----------------------------------------------------------------------------- R fgsea
-def test_es_size_leading_edge_equal_fgsea(tests_data: Path, fgsea_perm) -> None:  # noqa: ANN001
+def test_es_size_leading_edge_equal_fgsea(tests_data: Path, fgsea_perm) -> None:
     ref = _ref(tests_data, "fgsea-multilevel.tsv.gz")
     t = fgsea_perm.table.set_index("term")
     assert set(t.index) == set(ref.index) and len(t) == 586
@@ -86,7 +86,7 @@ def test_es_size_leading_edge_equal_fgsea(tests_data: Path, fgsea_perm) -> None:
     assert all(tuple(a) == tuple(b.split(",")) for a, b in zip(t["leading_edge"], ref["leadingEdge"]))
 
 
-def test_permutation_pvalues_agree_with_fgsea_simple(tests_data: Path, fgsea_perm) -> None:  # noqa: ANN001
+def test_permutation_pvalues_agree_with_fgsea_simple(tests_data: Path, fgsea_perm) -> None:
     ref = _ref(tests_data, "fgsea-simple-10000.tsv.gz")
     t = fgsea_perm.table.set_index("term").loc[ref.index]
     # both are (k+1)/(n+1) with n ~ 5,000 same-signed random sets: compare with a two-sample
@@ -104,7 +104,7 @@ def test_permutation_pvalues_agree_with_fgsea_simple(tests_data: Path, fgsea_per
 
 
 @needs_multilevel
-def test_multilevel_pvalues_agree_with_fgsea(tests_data: Path, fgsea_example) -> None:  # noqa: ANN001
+def test_multilevel_pvalues_agree_with_fgsea(tests_data: Path, fgsea_example) -> None:
     ref = _ref(tests_data, "fgsea-multilevel.tsv.gz")
     rnk, col = fgsea_example
     res = gsea(rnk, col, rng=42, min_size=15, max_size=500)
@@ -118,7 +118,7 @@ def test_multilevel_pvalues_agree_with_fgsea(tests_data: Path, fgsea_example) ->
 
 
 # ----------------------------------------------------------------------------- gseapy
-def test_es_equal_gseapy_prerank(fgsea_example) -> None:  # noqa: ANN001
+def test_es_equal_gseapy_prerank(fgsea_example) -> None:
     gseapy = pytest.importorskip("gseapy")
     rnk, col = fgsea_example
     sub = col.select(list(col.ids)[:60])
@@ -131,7 +131,7 @@ def test_es_equal_gseapy_prerank(fgsea_example) -> None:  # noqa: ANN001
     np.testing.assert_allclose(ours.loc[theirs.index, "es"], theirs["ES"].astype(float), atol=1e-12)
 
 
-def test_engine_gseapy_same_schema(fgsea_example) -> None:  # noqa: ANN001
+def test_engine_gseapy_same_schema(fgsea_example) -> None:
     pytest.importorskip("gseapy")
     rnk, col = fgsea_example
     sub = col.select(list(col.ids)[:10])
@@ -384,6 +384,26 @@ def test_ties_warn_with_fraction_and_break_by_gene_id() -> None:
         rs = running_sum(r, ["A"])
     assert list(rs.ranked_genes) == ["A", "B", "C", "D", "E"]
     assert rs.positions.tolist() == [0]
+
+
+def test_ties_warn_only_above_read_rankings_threshold() -> None:
+    import warnings
+
+    from mamsets.io.ranking import TIES_WARN_FRACTION
+
+    assert TIES_WARN_FRACTION == 0.01
+    genes = [f"g{i:03d}" for i in range(200)]
+    sets = GeneSetCollection.from_dict({"s": genes[:20]})
+    one_tie = pd.Series(np.linspace(2, -2, 200), index=genes)
+    one_tie.iloc[1] = one_tie.iloc[0]  # 1 of 200 tied (0.5%): real statistics have a few
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TiesWarning)
+        res = gsea(one_tie, sets, method="permutation", n_perm=50, rng=1)
+    assert res.params["ties_fraction"] == 1 / 200  # still recorded
+    rounded = one_tie.copy()
+    rounded.iloc[2:6] = rounded.iloc[2]  # 4 of 200 tied (2%)
+    with pytest.warns(TiesWarning, match=r"4 of 200 scores \(2.00%\) are tied .*more than 1%"):
+        gsea(rounded, sets, method="permutation", n_perm=50, rng=1)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -42,11 +42,12 @@ import pandas as pd
 
 from .._random import RngLike, resolve_seed
 from ..errors import DroppedInputWarning, IdentifierError, InputError, MamsetsWarning, TiesWarning
+from ..io.ranking import TIES_WARN_FRACTION
 from ..model import GeneSetCollection
 from ..results import EnrichmentResult, conform_table, empty_table
 from . import _gsea_kernel as _k
 
-__all__ = ["gsea", "running_sum", "RunningSum", "GSEA_SCHEMA", "PERM_CHUNK"]
+__all__ = ["GSEA_SCHEMA", "PERM_CHUNK", "RunningSum", "gsea", "running_sum"]
 
 #: Column -> dtype of every GSEA result table (same for all methods and engines).
 GSEA_SCHEMA: dict[str, str] = {
@@ -155,11 +156,18 @@ def _check_ranking(ranking: Any) -> tuple[np.ndarray, np.ndarray, float]:
 
 
 def _warn_ties(tied: float, n: int) -> None:
-    if tied > 0:
+    """Warn when more than :data:`~mamsets.io.ranking.TIES_WARN_FRACTION` of the scores are tied.
+
+    The same threshold as :func:`mamsets.io.ranking.read_ranking`, so a ranking read
+    from a table does not warn twice with different rules, and the few exact ties
+    any real statistic has (e.g. identical p-values of lowly expressed genes) stay quiet.
+    """
+    if tied > TIES_WARN_FRACTION:
         warnings.warn(
-            f"{round(tied * n)} of {n} scores ({tied:.2%}) are tied with an earlier score; tied genes are "
-            "ordered by gene id (ascending), which can move ES slightly. Use an unrounded "
-            "statistic (e.g. limma's z instead of a rounded t) if you have one",
+            f"{round(tied * n)} of {n} scores ({tied:.2%}) are tied with an earlier score (more "
+            f"than {TIES_WARN_FRACTION:.0%}); tied genes are ordered by gene id (ascending), which "
+            "can move ES. Use an unrounded statistic (e.g. limma's z instead of a rounded t) if "
+            "you have one",
             TiesWarning,
             stacklevel=3,
         )
@@ -476,8 +484,10 @@ def gsea(
         up. A :class:`mamsets.io.ranking.Ranking` with one contrast is accepted.
         Duplicated gene ids and missing or non-finite scores are errors (the
         message lists examples and how to fix them). Ties are broken by gene id
-        (ascending) after sorting by decreasing score, with a
-        :class:`~mamsets.errors.TiesWarning` giving the fraction tied.
+        (ascending) after sorting by decreasing score; when more than
+        :data:`mamsets.io.ranking.TIES_WARN_FRACTION` (1%) of the scores are tied
+        (the same rule as ``read_ranking``), a :class:`~mamsets.errors.TiesWarning`
+        gives the fraction tied. The fraction is always in ``params["ties_fraction"]``.
     collection : GeneSetCollection, optional
         The gene sets; ``None`` uses the built-in MAMs library
         (:func:`mamsets.io.bundled.library`). Members absent from the ranking are
