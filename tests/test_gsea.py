@@ -477,10 +477,33 @@ def test_builtin_library_on_rat_data_maps_identifiers() -> None:
     assert res.collection_name == "mams" and len(t) > 0
     from mamsets.io.bundled import library
 
-    assert res.collection_sha256 == library().sha256  # the library as shipped ...
+    # the library as shipped, without the raw PFOCR keyword set (comparison only) ...
+    assert res.collection_sha256 == library(include_raw=False).sha256
+    assert res.collection_sha256 != library().sha256
+    assert "MAMS_FIGURE_RAW_PFOCR" not in set(t["term"])
+    assert res.params["default_collection"] and not res.params["raw_set_included"]
     assert res.params["tested_sets_sha256"] != res.collection_sha256  # ... tested in rat symbols
     assert res.mapping["input"]["species"] == "rat"
     assert (t["size"] <= t["n_members"]).all() and (t["size"] >= 1).all()
     # rat symbols in the leading edge (e.g. Mfn2, not MFN2)
     le = {g for x in t["leading_edge"] for g in x}
     assert le and all(g[0].isupper() and not g.isupper() for g in le if g.isalpha() and len(g) > 3)
+
+
+def test_raw_set_tested_only_when_asked() -> None:
+    from mamsets.io.bundled import library
+
+    lib = library()  # explicitly with the raw keyword set
+    raw = [gs for gs in lib if "raw" in gs.tags]
+    assert [gs.id for gs in raw] == ["MAMS_FIGURE_RAW_PFOCR"]
+    genes = sorted(lib.genes) + [f"FILLER{i}" for i in range(300)]
+    ranking = pd.Series(np.linspace(3, -3, len(genes)), index=genes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = gsea(ranking, method="permutation", n_perm=100, rng=1)
+        explicit = gsea(ranking, lib, method="permutation", n_perm=100, rng=1)
+    assert "MAMS_FIGURE_RAW_PFOCR" not in set(default.table["term"])
+    assert "MAMS_FIGURE_RAW_PFOCR" in set(explicit.table["term"])
+    assert len(explicit.table) == len(default.table) + 1
+    assert (default.params["default_collection"], default.params["raw_set_included"]) == (True, False)
+    assert (explicit.params["default_collection"], explicit.params["raw_set_included"]) == (False, True)

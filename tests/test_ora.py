@@ -395,6 +395,17 @@ def test_bundled_library_default():
     assert res.collection_name == lib.name
     assert res.table["size"].min() >= 1
     assert len(res.table) == res.params["n_sets_tested"]
+    # the raw PFOCR keyword set (known false positives) is not tested by default ...
+    assert res.collection_sha256 == bundled.library(include_raw=False).sha256
+    assert "MAMS_FIGURE_RAW_PFOCR" not in set(res.table["term"])
+    assert res.params["n_sets_tested"] == len(lib) - 1
+    assert (res.params["default_collection"], res.params["raw_set_included"]) == (True, False)
+    # ... only when passed explicitly
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = ora(genes[:20], lib, universe=universe)
+    assert "MAMS_FIGURE_RAW_PFOCR" in set(full.table["term"])
+    assert (full.params["default_collection"], full.params["raw_set_included"]) == (False, True)
 
 
 MOUSE = [

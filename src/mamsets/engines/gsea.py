@@ -489,9 +489,15 @@ def gsea(
         (the same rule as ``read_ranking``), a :class:`~mamsets.errors.TiesWarning`
         gives the fraction tied. The fraction is always in ``params["ties_fraction"]``.
     collection : GeneSetCollection, optional
-        The gene sets; ``None`` uses the built-in MAMs library
-        (:func:`mamsets.io.bundled.library`). Members absent from the ranking are
-        dropped and counted (columns ``size`` vs ``n_members``).
+        The gene sets; ``None`` uses the built-in MAMs library as tested by
+        default, ``mamsets.io.bundled.library(include_raw=False)``: without
+        ``MAMS_FIGURE_RAW_PFOCR``, the unedited PFOCR keyword set with its known
+        false positives, which is kept in the library for comparison, is not a
+        hypothesis to test, and would add a test to the BH correction (pass
+        ``library()`` to include it). ``params["default_collection"]`` and
+        ``params["raw_set_included"]`` record which was used. Members absent
+        from the ranking are dropped and counted (columns ``size`` vs
+        ``n_members``).
     weight : float
         Exponent ``p`` of the gene weights ``|r|^p`` (1, the GSEA default; 0 gives
         the unweighted Kolmogorov-Smirnov statistic).
@@ -648,10 +654,13 @@ def gsea(
     _warn_ties(tied, ranked.size)
     n_genes = ranked.size
 
+    default_collection = collection is None
     if collection is None:
         from ..io.bundled import library
 
-        collection = library()
+        # the raw PFOCR keyword set (known false positives) is for comparison, not a
+        # hypothesis to test, and would inflate the BH correction
+        collection = library(include_raw=False)
     if not isinstance(collection, GeneSetCollection):
         raise InputError(
             f"collection has type {type(collection).__name__}; pass a GeneSetCollection "
@@ -698,6 +707,8 @@ def gsea(
         )
 
     params: dict[str, Any] = {
+        "default_collection": default_collection,
+        "raw_set_included": any("raw" in gs.tags for gs in original),
         "pvalue_method": method,
         "engine": engine,
         "weight": weight,

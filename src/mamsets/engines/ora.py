@@ -153,7 +153,9 @@ def _resolve_collection(collection: Any) -> GeneSetCollection:
                     "collection= (a GeneSetCollection, a {set: genes} dict or a GMT path)"
                 ) from None
             raise
-        return library()
+        # the raw PFOCR keyword set (known false positives) is for comparison, not a
+        # hypothesis to test, and would inflate the BH correction
+        return library(include_raw=False)
     if isinstance(collection, GeneSetCollection):
         return collection
     if isinstance(collection, Mapping):
@@ -256,8 +258,14 @@ def ora(
         in one vectorised pass. Integers (Entrez ids) are converted to text;
         duplicates are removed with a :class:`~mamsets.errors.DuplicateGeneWarning`.
     collection : GeneSetCollection, dict, path or None
-        The gene sets. ``None`` means the built-in MAM library; a dict
-        ``{set_id: genes}`` or a GMT path are accepted too.
+        The gene sets. ``None`` means the built-in MAM library as tested by
+        default, ``mamsets.io.bundled.library(include_raw=False)``: without
+        ``MAMS_FIGURE_RAW_PFOCR``, the unedited PFOCR keyword set with its known
+        false positives, which is kept in the library for comparison, is not a
+        hypothesis to test, and would add a test to the BH correction. Pass
+        ``library()`` to include it. A dict ``{set_id: genes}`` or a GMT path
+        are accepted too. ``params["default_collection"]`` and
+        ``params["raw_set_included"]`` record which was used.
     universe : list-like of str
         Required. Every gene that could have appeared in the lists: all genes
         measured (all rows of the differential-expression table, all proteins
@@ -474,6 +482,8 @@ def ora(
     kept = np.flatnonzero(keep)
 
     params: dict[str, Any] = {
+        "default_collection": collection is None,
+        "raw_set_included": any("raw" in gs.tags for gs in source),
         "alternative": alternative,
         "min_size": int(min_size),
         "max_size": None if max_size is None else int(max_size),
