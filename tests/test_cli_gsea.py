@@ -151,12 +151,21 @@ TABLE_STYLES = [
 @pytest.mark.parametrize(("fixture", "extra", "score", "reference"), TABLE_STYLES,
                          ids=[t[0] for t in TABLE_STYLES])
 def test_each_table_style_end_to_end(tests_data: Path, tmp_path: Path, fixture: str,
-                                     extra: list[str], score: str, reference) -> None:
+                                     extra: list[str], score: str, reference,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
     path = tests_data / "tables" / fixture
     out = tmp_path / "out"
     rc = main(["gsea", str(path), "--method", "permutation", "--n-perm", "300", "--seed", "7",
                "--no-plots", "-o", str(out), *extra])
     assert rc == 0
+    # the printed summary: input and score, the controls first, then the top sets, the seed
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"input: {path} (") and "ranked by" in printed.splitlines()[0]
+    controls = printed.split("positive controls (best first):")[1].split("top ")[0]
+    assert controls.strip().startswith("CONTROL_OXPHOS: NES +")
+    assert "sets by p-value" in printed and "seed 7" in printed
+    assert printed.split("\nwrote")[0].split("permutation p-values")[0].strip() == (
+        out / "summary.txt").read_text().strip()
     assert sorted(p.name for p in out.iterdir()) == [
         "params.json", "ranking.tsv", "report.html", "results.tsv", "summary.txt"]
     params = json.loads((out / "params.json").read_text())
@@ -237,6 +246,21 @@ def test_report_is_one_self_contained_file(tests_data: Path, tmp_path: Path) -> 
     assert "dotplot.png" in pngs and "enrichment_CONTROL_OXPHOS.png" in pngs
     assert html.count("data:image/png;base64,") == len(pngs)
     assert "CONTROL_OXPHOS" in (out / "summary.txt").read_text()
+
+
+def test_printed_seed_repeats_the_run(tests_data: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    path = str(tests_data / "tables" / "limma_long.tsv")
+    args = ["gsea", path, "--method", "permutation", "--n-perm", "100", "--no-plots"]
+    assert main([*args, "-o", str(tmp_path / "a")]) == 0
+    seed = re.search(r"seed (\d+) \(--seed", capsys.readouterr().out).group(1)
+    assert main([*args, "--seed", seed, "-o", str(tmp_path / "b")]) == 0
+    a, b = _read(tmp_path / "a"), _read(tmp_path / "b")
+    pd.testing.assert_frame_equal(a, b)  # both contrasts, bit for bit
+    p = json.loads((tmp_path / "a" / "params.json").read_text())["gsea"]["params"]
+    assert {v["seed"] for v in p["by_contrast"].values()} == {int(seed)}
 
 
 def test_failed_run_leaves_nothing(tests_data: Path, tmp_path: Path) -> None:

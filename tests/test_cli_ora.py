@@ -360,12 +360,19 @@ TABLES = [
 
 
 @pytest.mark.parametrize(("fixture", "how", "cols"), TABLES, ids=[t[0] for t in TABLES])
-def test_each_table_style_end_to_end(tests_data, tmp_path, fixture, how, cols):
+def test_each_table_style_end_to_end(tests_data, tmp_path, fixture, how, cols, capsys):
     from mamsets.io.bundled import controls
 
     path = tests_data / "tables" / fixture
     out = tmp_path / "out"
     assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(out)]) == 0
+    # the printed summary: what was selected, then the controls first, then the top sets
+    printed = capsys.readouterr().out
+    assert f"lists from {path}: {cols[0]} <= 0.05" in printed
+    ctrl = printed.split("positive controls (best first):\n")[1].splitlines()[0]
+    assert ctrl.strip().startswith("[up] CONTROL_OXPHOS: overlap")
+    assert "sets by p-value" in printed
+    assert (out / "summary.txt").read_text().strip() in printed
     assert sorted(p.name for p in out.iterdir()) == [
         "lists.tsv", "params.json", "report.html", "results.tsv", "summary.txt", "universe.txt"]
     params = json.loads((out / "params.json").read_text())["ora"]["params"]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import check_writable
+from .._random import resolve_seed
 from ..errors import MamsetsWarning
 
 __all__ = ["default_collection", "register", "run", "use_file_backend"]
@@ -59,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--n-perm", type=int, default=1000,
                    help="random gene sets per set size (multilevel: for NES and large p-values)")
     p.add_argument("--seed", type=int, default=None,
-                   help="random seed (default: fresh entropy, recorded in params.json)")
+                   help="random seed, the same for every contrast (default: fresh entropy, "
+                        "printed and recorded in params.json)")
     p.add_argument("--min-size", type=int, default=1, help="smallest number of members in the ranking")
     p.add_argument("--max-size", type=int, default=500, help="largest number of members in the ranking")
     p.add_argument("--weight", type=float, default=1.0, help="GSEA weight p of |score|^p (0: unweighted)")
@@ -143,11 +145,13 @@ def run(args: argparse.Namespace) -> int:
         if args.contrast:
             ranking = ranking.select(args.contrast)
         collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
+        # one seed for the whole run (drawn once when not given), so --seed SEED repeats it all
+        seed = args.seed if args.seed is not None else resolve_seed(None)[1]
         per_contrast = {
             contrast: gsea(
                 scores, collection, weight=args.weight, min_size=args.min_size,
                 max_size=args.max_size, method=args.method, n_perm=args.n_perm, eps=args.eps,
-                sample_size=args.sample_size, rng=args.seed, n_jobs=args.n_jobs,
+                sample_size=args.sample_size, rng=seed, n_jobs=args.n_jobs,
                 species=args.species, id_type=args.id_type, engine=args.engine,
             )
             for contrast, scores in ranking.items()
@@ -166,16 +170,12 @@ def run(args: argparse.Namespace) -> int:
     use_file_backend(args)
     written = write_run_outputs(res, out, ranking=ranking, collection=collection,
                                 overwrite=args.force, plots=args.plots)
-    t = res.table
-    n_sig = int((t["padj"] < 0.05).sum())
     n_plots = sum(1 for k in written if k.startswith("plot:"))
     print(text_summary(res, collection=collection, ranking=ranking))
     print(
-        f"mamsets gsea: {len(t)} tests ({res.params['pvalue_method']} p-values"
-        + (f", seed {res.params['seed']}" if ranking.contrast_column is None else
-           f", {len(per_contrast)} contrasts") + f"); {n_sig} with padj < 0.05; "
-        f"wrote {out}/: results.tsv, params.json, ranking.tsv, summary.txt, report.html, "
-        f"{n_plots} plots"
+        f"{res.params['pvalue_method']} p-values, seed {seed} (--seed {seed} repeats this run); "
+        f"wrote {out}/: results.tsv, params.json, ranking.tsv, summary.txt, report.html"
+        + (f", plots/ ({n_plots})" if n_plots else "")
     )
     return 0
 

@@ -554,15 +554,16 @@ def run(args: argparse.Namespace) -> int:
         (tmp / ("universe.tsv" if long else "universe.txt")).write_text("".join(uni),
                                                                         encoding="utf-8")
     n_plots = sum(1 for k in written if k.startswith("plot:"))
-    print(text_summary(res, collection=collection))
     if long:
         for contrast, r in per_contrast.items():
             print(f"[{contrast}]")
             _print_summary(r)
     else:
         _print_summary(res)
-    print(f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, {n_plots} plots, "
-          f"lists.tsv (the gene lists), {'universe.tsv' if long else 'universe.txt'}")
+    print(text_summary(res, collection=collection))
+    print(f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, "
+          + (f"plots/ ({n_plots}), " if n_plots else "")
+          + f"lists.tsv (the gene lists), {'universe.tsv' if long else 'universe.txt'}")
     return 0
 
 
@@ -588,13 +589,6 @@ def _print_summary(res: Any) -> None:
         block = t[t["query"] == name]
         sig = block[block["padj"] < 0.05]
         line = f"  {name}: {qp['n_tested']} genes, {len(sig)} sets with padj < 0.05"
-        hits = block[block["overlap"] > 0]
-        if len(hits):
-            top = hits.iloc[0]
-            line += (
-                f"; top {top['term']} (overlap {top['overlap']}/{top['size']}, "
-                f"p={top['pval']:.3g}, padj={top['padj']:.3g})"
-            )
-        else:
+        if not (block["overlap"] > 0).any():
             line += "; no set shares a gene with this list"
         print(line)
