@@ -27,7 +27,7 @@ from mamsets.ids import (
     harmonize_gmt,
     map_ids,
 )
-from mamsets.io.gmt import parse_gmt
+from mamsets.io.gmt import parse_gmt, read_gmt
 from mamsets.model import GeneSet, GeneSetCollection, Member
 
 # Hand-checked facts (HGNC symbol report, MGI and RGD gene pages).
@@ -221,18 +221,132 @@ def test_ensembl_with_and_without_version() -> None:
     assert again.sha256 == out.sha256 and rep2.input["route"] == "direct"
 
 
+# -- a member written exactly as in the data is matched as it is ---------------------------------------
+# Hand-checked (HGNC symbol report): PTRF is a previous symbol of CAVIN1 (HGNC:9688); PARK2 of
+# PRKN (HGNC:8607). H2-K1, RHOX6 and 1700017B05RIK are mouse symbols that HGNC does not know.
+PAD = ["MFN2", "FIS1", "MCU", "ITPR1", "DNM1L", "HSPA9", "ACTB"]  # enough to detect human symbols
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_member_in_the_data_as_written_is_exact_even_when_hgnc_renamed_it(declared) -> None:
+    sets = {"S": ["PTRF", "MFN2"]}
+    coll = (
+        GeneSetCollection.from_dict(sets, species="human", id_type="symbol")
+        if declared
+        else GeneSetCollection.from_dict(sets)  # a plain GMT: species and id type unknown
+    )
+    out, rep = map_ids(coll, ["PTRF", *PAD], species="human", id_type="symbol")
+    assert rep.input["route"] == "hgnc"
+    r = row(rep, "PTRF", "S")
+    assert (r["matched"], r["how"], r["hgnc_id"]) == ("PTRF", "exact", "HGNC:9688")
+    assert out["S"].genes == ("PTRF", "MFN2")
+    assert rep.sets.loc[0, "n_exact"] == 2 and rep.sets.loc[0, "n_previous_symbol"] == 0
+    # data holding both names of the gene: each member keeps its own identifier
+    out, rep = map_ids(
+        GeneSetCollection.from_dict({"S": ["PTRF", "CAVIN1", "MFN2"]}),
+        ["PTRF", "CAVIN1", *PAD],
+    )
+    assert out["S"].genes == ("PTRF", "CAVIN1", "MFN2")
+    assert rep.members["how"].tolist() == ["exact"] * 3
+    assert rep.members["matched"].tolist() == ["PTRF", "CAVIN1", "MFN2"]
+
+
+def test_member_absent_as_written_still_takes_the_previous_symbol_route() -> None:
+    out, rep = map_ids(
+        GeneSetCollection.from_dict({"S": ["PTRF", "MFN2", "PARK2"]}), ["CAVIN1", *PAD]
+    )
+    r = row(rep, "PTRF", "S")
+    assert (r["matched"], r["how"], r["hgnc_id"]) == ("CAVIN1", "previous_symbol", "HGNC:9688")
+    assert "PTRF is a previous symbol of CAVIN1" in r["note"]
+    r = row(rep, "PARK2", "S")  # neither PARK2 nor PRKN in the data
+    assert (r["matched"], r["reason"], r["hgnc_id"]) == ("", "absent_from_data", "HGNC:8607")
+    assert out["S"].genes == ("CAVIN1", "MFN2")
+    assert rep.summary()["how"] == {"exact": 1, "previous_symbol": 1}
+    # the user's old symbol for an approved member: the user's rescue is reported
+    out, rep = map_ids(GeneSetCollection.from_dict({"S": ["CAVIN1", "MFN2"]}), ["PTRF", *PAD])
+    assert row(rep, "CAVIN1", "S")["how"] == "previous_symbol"
+    assert out["S"].genes == ("PTRF", "MFN2")
+
+
+def test_member_rescued_onto_an_identifier_another_member_has_as_written_counts_once() -> None:
+    # CAVIN1 comes first but PTRF is in the data as written: PTRF keeps it, CAVIN1 is the duplicate
+    out, rep = map_ids(
+        GeneSetCollection.from_dict({"S": ["CAVIN1", "PTRF", "MFN2"]}), ["PTRF", *PAD]
+    )
+    got = rep.members[["member", "matched", "how"]].values.tolist()
+    assert got == [
+        ["CAVIN1", "PTRF", "previous_symbol"],
+        ["PTRF", "PTRF", "exact"],
+        ["MFN2", "MFN2", "exact"],
+    ]
+    assert "same identifier as member PTRF; counted once" in row(rep, "CAVIN1", "S")["note"]
+    assert row(rep, "PTRF", "S")["note"] == ""
+    assert sorted(out["S"].genes) == ["MFN2", "PTRF"]
+    s = rep.sets.loc[0]
+    assert (s["n_members"], s["n_found"], s["n_genes"], s["n_exact"]) == (3, 3, 2, 2)
+
+
+@pytest.mark.parametrize("species", [None, "mouse"])
+def test_upper_cased_mouse_symbols_in_the_data_as_written_are_exact(species) -> None:
+    members = ["H2-K1", "RHOX6", "1700017B05RIK", "MFN2", "DNM1L"]
+    user = [*members, "FIS1", "MCU", "ITPR1", "HSPA9", "ACTB", "PPARGC1A"]
+    kw = {"species": species, "id_type": "symbol"} if species else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MamsetsWarning)
+        out, rep = map_ids(GeneSetCollection.from_dict({"S": members}), user, **kw)
+    assert rep.members["how"].tolist() == ["exact"] * 5
+    assert rep.members["matched"].tolist() == members
+    assert out["S"].genes == tuple(members)
+    assert rep.summary()["reason"] == {}
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("gmt", ["gene_sets.gmt", "genes.gmt"])
+def test_gseapy_example_members_in_the_ranking_are_all_exact(shared_data, gmt) -> None:
+    # GSEA desktop's results.edb for these sets used every member found in the .rnk as written
+    folder = shared_data / "gseapy-example"
+    rnk = pd.read_csv(folder / "gsea_data.gsea_data.rnk", sep="\t", header=None, dtype=str)
+    ids = rnk[0].tolist()
+    in_data = set(ids)
+    # independent parse: tab-separated name, description, genes
+    expected: dict[str, list[str]] = {}
+    for line in (folder / gmt).read_text().splitlines():
+        fields = line.rstrip("\n").split("\t")
+        if len(fields) > 2:
+            expected[fields[0]] = [g for g in fields[2:] if g]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MamsetsWarning)  # upper-cased mouse symbols look human
+        out, rep = map_ids(read_gmt(folder / gmt), ids)
+    m = rep.members
+    present = m[m["member"].isin(in_data)]
+    assert len(present) == sum(len(set(g) & in_data) for g in expected.values())
+    assert (present["how"] == "exact").all() and (present["matched"] == present["member"]).all()
+    n_exact = rep.sets.set_index("set_id")["n_exact"].to_dict()
+    assert n_exact == {s: len(set(g) & in_data) for s, g in expected.items()}
+    for s, genes in expected.items():
+        verbatim = [g for g in genes if g in in_data]
+        assert set(verbatim) <= set(out[s].genes), s
+    if gmt == "gene_sets.gmt":  # every member is in the .rnk (README), 254 pairs
+        assert sum(n_exact.values()) == 254
+        assert out.to_dict() == expected
+
+
 # -- mouse and rat onto the human library ------------------------------------------------------------
 def test_mouse_symbols_and_entrez_and_ensembl() -> None:
     coll = human_collection(["MFN2", "DNM1L"])
     out, rep = map_ids(coll, ["Mfn2", "Dnm1l", "Actb"], species="mouse", id_type="symbol")
     assert out["CORE"].genes == ("Mfn2", "Dnm1l") and out.species == "mouse"
     assert set(rep.members["how"]) == {"ortholog"}
-    # upper-cased mouse symbols (common in pipelines) and a mouse synonym
+    # upper-cased mouse symbols (common in pipelines): a member written as in the data is
+    # exact; a mouse synonym still goes through the ortholog table
     _, rep = map_ids(coll, ["MFN2", "DRP1"], species="mouse", id_type="symbol")
-    assert list(rep.members["how"]) == ["ortholog_case_insensitive", "ortholog_synonym"]
+    assert list(rep.members["how"]) == ["exact", "ortholog_synonym"]
     assert "DRP1 is a mouse synonym of Dnm1l" in row(rep, "DNM1L")["note"]
     _, rep = map_ids(coll, ["MFN2", "DRP1"], species="mouse", id_type="symbol", aliases="previous")
-    assert list(rep.members["how"]) == ["ortholog_case_insensitive", ""]
+    assert list(rep.members["how"]) == ["exact", ""]
+    # another case than the member's: the ortholog's symbol, case-insensitively
+    _, rep = map_ids(coll, ["mfn2", "dnm1l"], species="mouse", id_type="symbol")
+    assert list(rep.members["how"]) == ["ortholog_case_insensitive"] * 2
     out, _ = map_ids(coll, [int(MFN2["mouse_entrez"]), 11461], species="mouse", id_type="entrez")
     assert out["CORE"].genes == (MFN2["mouse_entrez"],)
     out, rep = map_ids(coll, [MFN2["mouse_ensembl"] + ".9"], species="mouse", id_type="ensembl")

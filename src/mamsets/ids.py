@@ -994,7 +994,9 @@ def _best(candidates: list[tuple[int, str, str, str]]) -> list[tuple[str, str, s
     _, s, how, note = ranked[0]
     if len(ranked) > 1:
         others = ", ".join(x[1] for x in ranked[1:])
-        note = (note + "; " if note else "") + f"also in data, not used: {others}"
+        note = (note + "; " if note else "") + (
+            f"also in data for the same gene, not used for this member: {others}"
+        )
     return [(s, how, note)]
 
 
@@ -1110,22 +1112,33 @@ def map_ids(
 
     Notes
     -----
+    Exact first. On every route, a member written exactly as one of the user's
+    identifiers matches that identifier (``how="exact"``), whether or not HGNC
+    knows it (``1700017B05RIK`` or ``H2-K1`` in a GMT of upper-cased mouse
+    symbols) and even when HGNC has renamed it (``PTRF`` stays ``PTRF`` when the
+    data hold ``PTRF``, as GSEA and fgsea would match it). The routes below apply
+    only to members without such a match.
+
     Route. When the collection is already in the user's space (same species and
     id type, or a plain GMT whose genes match the identifiers directly), members
     are matched as they are (``how="exact"``) and the collection is returned
     unchanged apart from dropping absent genes. Human symbols are the exception:
-    they always go through HGNC so that case differences, previous and alias
-    symbols are rescued. Otherwise each member is resolved to its HGNC id
-    (curated members carry it) and from there to the user's space: the HGNC
-    symbol, Entrez or Ensembl id for human data, or the mouse/rat ortholog's
-    symbol (case-insensitive, then usable synonyms), Entrez or Ensembl id.
+    they go through HGNC so that case differences, previous and alias symbols
+    are rescued. Otherwise each member is resolved to its HGNC id (curated
+    members carry it) and from there to the user's space: the HGNC symbol,
+    Entrez or Ensembl id for human data, or the mouse/rat ortholog's symbol
+    (case-insensitive, then usable synonyms), Entrez or Ensembl id.
 
-    Precedence for human symbols: exact approved symbol, then case-insensitive
-    approved symbol, then a unique previous symbol, then a unique alias. An
-    identifier that is the approved symbol of one gene is never read as the
-    alias of another (``TG``, ``CA2`` stay thyroglobulin and carbonic
-    anhydrase 2). When several user identifiers name the same gene, the best one
-    is used and the others are named in ``note``.
+    Precedence for human symbols not in the data as written: case-insensitive
+    approved symbol, then a unique previous symbol, then a unique alias (each
+    user identifier is read as the approved symbol it names, and the member's
+    gene takes the best such identifier). An identifier that is the approved
+    symbol of one gene is never read as the alias of another (``TG``, ``CA2``
+    stay thyroglobulin and carbonic anhydrase 2). When several user identifiers
+    name the same gene, the best one is used and the others are named in
+    ``note``. When two members of one set reach the same user identifier, it
+    counts once (``n_genes``), the member found as written keeps it and the
+    other's ``note`` says so.
 
     Mouse orthologs are those on which MGI/Alliance homology and HGNC's curated
     MGI cross-reference agree (Alliance-only extras of such genes are pseudogenes
@@ -1441,12 +1454,16 @@ def _assemble(
         row_set = set_of[row_member]
     row_is_match = kr_is_match[row_key]
 
-    # a user identifier claimed by several members of one set counts once (the first claim)
+    # a user identifier claimed by several members of one set counts once: the first claim,
+    # except that on the HGNC route a member found as written (exact) keeps it over rescues
     m_codes, m_uniques = pd.factorize(kr_matched)
     dup = np.zeros(len(row_key), dtype=bool)
     dup_rows = dup_first = np.zeros(0, dtype=np.intp)
     if int(kr_is_match.sum()) > len(np.unique(m_codes[kr_is_match])):  # not one-to-one
         match_rows = np.flatnonzero(row_is_match)
+        if dup_style == "hgnc":
+            rescued = (kr_how != "exact")[row_key[match_rows]]
+            match_rows = match_rows[np.argsort(rescued, kind="stable")]
         pair = row_set[match_rows].astype(np.int64) * len(m_uniques) + m_codes[row_key[match_rows]]
         group, _ = pd.factorize(pair)
         _, first_of_group = np.unique(group, return_index=True)
@@ -1566,24 +1583,52 @@ def _curated_keys(fl: _Flat) -> tuple[np.ndarray, np.ndarray, list[str]]:
 
 def _member_hgnc(
     gene: str, curated: str, space: tuple[str, str], aliases: str
-) -> tuple[str | None, str]:
-    """hgnc_id of a collection member (human space) and a note when it could not be resolved."""
+) -> tuple[str | None, str, str]:
+    """hgnc_id of a collection member (human space), how it was resolved, and a note.
+
+    ``how`` is ``""`` unless a member symbol needed a rescue (``case_insensitive``,
+    ``previous_symbol``, ``alias``); the note says which, or why it was not resolved.
+    """
     if curated:
-        return curated, ""
+        return curated, "", ""
     hu = _human()
     _, id_type = space
     if id_type == "symbol":
-        i, _how, note = _resolve_symbol(gene, aliases)
-        return i, note or (f"{gene} is not an approved HGNC symbol" if i is None else "")
+        i, how, note = _resolve_symbol(gene, aliases)
+        if i is None:
+            return None, "", note or f"{gene} is not an approved HGNC symbol"
+        if how == "case_insensitive":
+            note = f"{gene} is {hu.to_symbol[i]} in another case"
+        return i, "" if how == "exact" else how, note
     if id_type == "entrez":
         k = _entrez_key(gene)
         i = hu.entrez.get(k) if k else None
-        return i, "" if i else f"{gene} is not the Entrez id of an approved HGNC gene"
+        return i, "", "" if i else f"{gene} is not the Entrez id of an approved HGNC gene"
     if id_type in ("ensembl", "ensembl_versioned"):
         k = _ensembl_key(gene)
         i = hu.ensembl.get(k[0]) if k else None
-        return i, "" if i else f"{gene} is not the Ensembl id of an approved HGNC gene"
-    return None, f"cannot resolve {gene}: collection id type unknown"
+        return i, "", "" if i else f"{gene} is not the Ensembl id of an approved HGNC gene"
+    return None, "", f"cannot resolve {gene}: collection id type unknown"
+
+
+def _with_member_route(
+    hits: list[tuple[str, str, str]], how0: str, note0: str, human: bool
+) -> list[tuple[str, str, str]]:
+    """Hits of a member that was itself rescued to its HGNC gene (``how0``, ``note0``).
+
+    On the human route ``how`` becomes the later of the member's and the
+    identifier's rescue in :data:`HOWS` order (a member ``PTRF`` found as
+    ``CAVIN1`` is a ``previous_symbol`` match); rodent hows stay as they are.
+    """
+    if not how0 or not hits:
+        return hits
+    rank = _HOW_CODE
+    out = []
+    for s, how, note in hits:
+        if human and rank[how0] > rank[how]:
+            how = how0
+        out.append((s, how, f"{note0}; {note}" if note else note0))
+    return out
 
 
 def _map_hgnc(
@@ -1604,13 +1649,21 @@ def _map_hgnc(
         human_targets, refused = _human_targets(ix, base_type, aliases)
     needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(base_type)
     key_codes, key_gene, key_hid = _curated_keys(fl)
+    exact = ix.exact
     resolutions: list[_Resolution] = []
     for g, curated in zip(key_gene, key_hid):
-        hid, note0 = _member_hgnc(g, curated, space, aliases)
-        if hid is None:
+        hid, how0, note0 = _member_hgnc(g, curated, space, aliases)
+        if g in exact:  # the member as written is in the data: no other route is tried
+            note = ""
+            same_gene = human_targets.get(hid, ()) if hid else ()
+            if len(same_gene) > 1:
+                others = ", ".join(x[1] for x in sorted(same_gene) if x[1] != g)
+                note = f"also in data for the same gene, not used for this member: {others}"
+            resolutions.append((hid or "", [(g, "exact", note)], "", ""))
+        elif hid is None:
             resolutions.append(("", [], "unknown_member", note0))
         elif species == "human":
-            hits = _best(human_targets.get(hid, []))
+            hits = _with_member_route(_best(human_targets.get(hid, [])), how0, note0, True)
             if hits:
                 resolutions.append((hid, hits, "", ""))
             elif needs is not None and hid not in needs:
@@ -1625,9 +1678,12 @@ def _map_hgnc(
             elif refused.get(hid):
                 resolutions.append((hid, [], "ambiguous_alias", "; ".join(refused[hid])))
             else:
-                resolutions.append((hid, [], "absent_from_data", ""))
+                resolutions.append((hid, [], "absent_from_data", note0))
         else:
             hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases)
+            if how0 and not hits:
+                note = f"{note0}; {note}" if note else note0
+            hits = _with_member_route(hits, how0, note0, False)
             resolutions.append((hid, hits, reason, note))
     return _assemble(fl, key_codes, key_gene, _KeyRows.from_resolutions(resolutions), info, "hgnc")
 
