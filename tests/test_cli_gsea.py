@@ -270,3 +270,34 @@ def test_failed_run_leaves_nothing(tests_data: Path, tmp_path: Path) -> None:
     p.write_text("".join(f"XX{i}\t{i / 7:.6f}\n" for i in range(50)))
     assert main(["gsea", str(p), "--species", "human", "--id-type", "symbol", "-o", str(out)]) == 2
     assert list(tmp_path.iterdir()) == [p]
+
+
+def test_motrpac_example_long_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mamsets.io.examples import example_path
+
+    out = tmp_path / "out"
+    args = ["gsea", str(example_path("motrpac_gn_8w")), "--method", "permutation", "--n-perm",
+            "300", "--seed", "2", "--no-plots", "-o", str(out)]
+    # 772 rows per contrast lack a rat symbol: refused, with the flag that fixes it
+    assert main(args) == 2
+    assert "pass --dropna to drop them" in capsys.readouterr().err
+    assert main([*args, "--dropna", "--duplicates", "max_abs"]) == 0
+    params = json.loads((out / "params.json").read_text())
+    assert (params["input"]["style"], params["input"]["score"]) == ("MoTrPAC", "z")
+    assert params["gsea"]["mapping"]["input"]["species"] == "rat"
+    t = _read(out)
+    assert set(t["contrast"]) == {"F_8W - F_SED", "M_8W - M_SED"}
+    # the positive control as the MoTrPAC authors report it (OXPHOS up with training)
+    assert (t.loc[t["term"] == "CONTROL_OXPHOS", "nes"] > 2.4).all()
+
+
+def test_unrecognised_columns_say_what_was_seen_and_the_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = tmp_path / "odd.tsv"
+    p.write_text("a\tb\tc\nX\t1\t2\nY\t3\t4\n")
+    assert main(["gsea", str(p), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "columns seen ['a', 'b', 'c']" in err
+    assert "--score-column" in err and "--gene-column" in err and "score=" not in err
+    assert not (tmp_path / "out").exists()

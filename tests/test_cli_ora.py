@@ -451,3 +451,25 @@ def test_report_is_one_self_contained_file(tests_data, tmp_path):
     assert (out / "plots" / "dotplot.png").stat().st_size > 1000
     assert "CONTROL_OXPHOS" in html and "positive controls" in (out / "summary.txt").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp leftovers
+
+
+def test_motrpac_example_lists_per_contrast(tmp_path):
+    from mamsets.io.examples import example_path
+
+    path = example_path("motrpac_gn_8w")
+    out = tmp_path / "out"
+    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(out)]) == 0
+    de = pd.read_csv(path, sep="\t").dropna(subset=["gene_symbol", "adj.P.Val", "logFC"])
+    lists = pd.read_csv(out / "lists.tsv", sep="\t")
+    for contrast, part in de.groupby("contrast"):
+        # duplicated symbols: the row with the smallest adjusted p counts
+        part = part.sort_values("adj.P.Val", kind="stable").drop_duplicates("gene_symbol")
+        sel = part[part["adj.P.Val"] <= 0.05]
+        got = lists[lists["contrast"] == contrast]
+        assert set(got.loc[got["query"] == "up", "gene"]) == set(sel.loc[sel["logFC"] > 0,
+                                                                         "gene_symbol"])
+        assert set(got.loc[got["query"] == "down", "gene"]) == set(sel.loc[sel["logFC"] < 0,
+                                                                           "gene_symbol"])
+    t = read_results(out)
+    ox = t[(t["term"] == "CONTROL_OXPHOS") & (t["query"] == "up")]
+    assert len(ox) == 2 and (ox["padj"] < 1e-10).all()

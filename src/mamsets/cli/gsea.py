@@ -29,7 +29,7 @@ from typing import Any
 
 from .._atomic import check_writable
 from .._random import resolve_seed
-from ..errors import MamsetsWarning
+from ..errors import InputError, MamsetsWarning
 
 __all__ = ["default_collection", "register", "run", "use_file_backend"]
 
@@ -111,6 +111,31 @@ def default_collection(controls: bool) -> Any:
     )
 
 
+#: read_ranking's keyword spellings -> this command's flags (its messages name the fix).
+_FLAG_WORDS = (
+    (r"dropna=True", "--dropna"),
+    (r"duplicates='(\w+)'", r"--duplicates \1"),
+    (r"\bscore='([^']*)'", r"--score-column \1"),
+    (r"\bscore= ", "--score-column NAME "),
+    (r"\bscore=", "--score-column "),
+    (r"gene_column='([^']*)'", r"--gene-column \1"),
+    (r"\bgene_column= ", "--gene-column NAME "),
+    (r"\bgene_column=?", "--gene-column"),
+    (r"contrast_column=None", "no --contrast-column"),
+    (r"\bcontrast_column=", "--contrast-column "),
+    (r"\bcontrast=", "--contrast "),
+)
+
+
+def cli_words(message: str) -> str:
+    """Say a :func:`~mamsets.io.ranking.read_ranking` message in command-line flags."""
+    import re
+
+    for pattern, repl in _FLAG_WORDS:
+        message = re.sub(pattern, repl, message)
+    return message
+
+
 def use_file_backend(args: argparse.Namespace) -> None:
     """Draw into files only (never open windows); turn plots off without matplotlib."""
     if not args.plots:
@@ -139,11 +164,14 @@ def run(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"{path}: no such ranking file")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MamsetsWarning)
-        ranking = read_ranking(path, gene_column=args.gene_column, score=args.score_column,
-                               contrast_column=args.contrast_column, duplicates=args.duplicates,
-                               dropna=args.dropna)
-        if args.contrast:
-            ranking = ranking.select(args.contrast)
+        try:
+            ranking = read_ranking(path, gene_column=args.gene_column, score=args.score_column,
+                                   contrast_column=args.contrast_column,
+                                   duplicates=args.duplicates, dropna=args.dropna)
+            if args.contrast:
+                ranking = ranking.select(args.contrast)
+        except InputError as exc:
+            raise InputError(cli_words(str(exc))) from None
         collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
         # one seed for the whole run (drawn once when not given), so --seed SEED repeats it all
         seed = args.seed if args.seed is not None else resolve_seed(None)[1]
