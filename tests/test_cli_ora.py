@@ -374,7 +374,8 @@ def test_each_table_style_end_to_end(tests_data, tmp_path, fixture, how, cols, c
     assert "sets by p-value" in printed
     assert (out / "summary.txt").read_text().strip() in printed
     assert sorted(p.name for p in out.iterdir()) == [
-        "lists.tsv", "params.json", "report.html", "results.tsv", "summary.txt", "universe.txt"]
+        "lists.tsv", "params.json", "ranking.tsv", "report.html", "results.tsv", "summary.txt",
+        "universe.txt"]
     params = json.loads((out / "params.json").read_text())["ora"]["params"]
     assert params["gene_sets"] == {"source": "built-in", "include_raw": False, "controls": True}
     # the lists and universe, rebuilt here with pandas
@@ -449,6 +450,12 @@ def test_report_is_one_self_contained_file(tests_data, tmp_path):
     assert refs and all(r.startswith("data:") for r in refs), refs[:5]
     assert "<script" not in html.lower() and "<link" not in html.lower() and "url(" not in html
     assert (out / "plots" / "dotplot.png").stat().st_size > 1000
+    # which members moved: the fold changes of the measured genes, as in the table
+    assert (out / "plots" / "member_heatmap.png").stat().st_size > 1000
+    ranking = pd.read_csv(out / "ranking.tsv", sep="\t").set_index("gene")
+    de = pd.read_csv(tests_data / "tables" / "seurat.csv", index_col=0)
+    pd.testing.assert_series_equal(ranking["lfc"].sort_index(), de["avg_log2FC"].sort_index(),
+                                   check_names=False)
     assert "CONTROL_OXPHOS" in html and "positive controls" in (out / "summary.txt").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp leftovers
 

@@ -196,8 +196,10 @@ def run(args: argparse.Namespace) -> int:
         res = next(iter(per_contrast.values()))
     res = _with_input(res, ranking, args)
     use_file_backend(args)
-    written = write_run_outputs(res, out, ranking=ranking, collection=collection,
-                                overwrite=args.force, plots=args.plots)
+    with warnings.catch_warnings():  # the engine already reported identifier issues
+        warnings.simplefilter("ignore", MamsetsWarning)
+        written = write_run_outputs(res, out, ranking=ranking, collection=collection,
+                                    overwrite=args.force, plots=args.plots)
     n_plots = sum(1 for k in written if k.startswith("plot:"))
     print(text_summary(res, collection=collection, ranking=ranking))
     print(

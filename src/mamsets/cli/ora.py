@@ -14,9 +14,19 @@ come from one results table (DESeq2, limma, edgeR, Seurat column names are
 recognised; a long table with a ``contrast`` column gives lists per contrast and
 a ``contrast`` column in the results). OUTDIR receives, atomically,
 ``results.tsv`` (the table, with a ``#`` JSON metadata line), ``params.json``,
-``summary.txt``, ``report.html`` (one self-contained file), ``plots/``, and the
-inputs as tested: ``lists.tsv`` (query, gene) and ``universe.txt``
+``summary.txt``, ``report.html`` (one self-contained file), ``plots/`` (dot plot;
+with ``--from-table`` also the member heatmap: each member's log fold change),
+``ranking.tsv`` (the measured genes' fold changes, ``--from-table`` only), and
+the inputs as tested: ``lists.tsv`` (query, gene) and ``universe.txt``
 (``contrast``-prefixed and ``universe.tsv`` for a long table).
+
+``--from-table`` keeps its own column detection (``GENE_COLUMNS``,
+``PADJ_COLUMNS``, ``LFC_COLUMNS``) rather than
+:func:`mamsets.io.ranking.read_ranking`'s: ORA needs an adjusted p-value and a
+fold change, not a ranking score (a table with no p-value column works), takes
+``--padj-column``/``--lfc-column`` explicitly, keeps the row with the smallest
+adjusted p for a duplicated identifier, and leaves rows without statistics out
+of the universe (they could not have been selected).
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ import pandas as pd
 
 from .._atomic import atomic_dir, check_writable
 from ..engines.ora import ora
-from ..errors import DroppedInputWarning, DuplicateGeneWarning, InputError
+from ..errors import DroppedInputWarning, DuplicateGeneWarning, InputError, MamsetsWarning
 from ..io.gmt import read_gmt
 from ..report import text_summary, write_run_outputs
 from .gsea import default_collection, use_file_backend
@@ -436,6 +446,8 @@ def _lists_from_frame(
         "n_down": len(down),
         "selection": f"{pcol} <= {padj_max} and |{lcol}| >= {lfc_min} (non-zero); sign: up/down",
         "universe": "every gene of the table with an identifier, adjusted p-value and fold change",
+        # the measured genes with their fold changes, for the report (popped before params)
+        "_table": tab.set_index("gene")[["lfc", "padj"]],
     }
     return queries, universe, info
 
@@ -501,6 +513,7 @@ def run(args: argparse.Namespace) -> int:
             {"source": "gmt", "path": str(args.gmt)} if args.gmt else
             {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
         )
+        ranking = _ranking_for_report(runs, args) if args.from_table else None
         per_contrast = {}
         for contrast, (queries, universe, source) in runs.items():
             res = ora(
@@ -546,7 +559,10 @@ def run(args: argparse.Namespace) -> int:
     with atomic_dir(out, overwrite=args.force) as tmp:
         # the shared run layout (results.tsv, params.json, summary.txt, report.html, plots/)
         # built inside our own temporary folder, so the inputs as tested join it atomically
-        written = write_run_outputs(res, tmp / "run", collection=collection, plots=args.plots)
+        with warnings.catch_warnings():  # the engine already reported identifier issues
+            warnings.simplefilter("ignore", MamsetsWarning)
+            written = write_run_outputs(res, tmp / "run", ranking=ranking,
+                                        collection=collection, plots=args.plots)
         for child in (tmp / "run").iterdir():
             child.rename(tmp / child.name)
         (tmp / "run").rmdir()
@@ -560,11 +576,54 @@ def run(args: argparse.Namespace) -> int:
             _print_summary(r)
     else:
         _print_summary(res)
-    print(text_summary(res, collection=collection))
+    print(text_summary(res, collection=collection, ranking=ranking))
     print(f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, "
+          + ("ranking.tsv (fold changes), " if ranking is not None else "")
           + (f"plots/ ({n_plots}), " if n_plots else "")
           + f"lists.tsv (the gene lists), {'universe.tsv' if long else 'universe.txt'}")
     return 0
+
+
+_STYLE_BY_PADJ = {"padj": "DESeq2", "adj.P.Val": "limma", "FDR": "edgeR", "p_val_adj": "Seurat"}
+
+
+def _ranking_for_report(runs: dict[str, Any], args: argparse.Namespace) -> Any:
+    """The measured genes ranked by log fold change, per contrast, for the report.
+
+    Drives the member heatmap (which members of each set moved) and ``ranking.tsv``;
+    the ORA itself uses only the lists and the universe. Pops the private
+    ``_table`` entry from each contrast's input record.
+    """
+    from ..io.ranking import Ranking, ties_fraction
+
+    tables: dict[str, pd.DataFrame] = {}
+    infos: dict[str, dict[str, Any]] = {}
+    for contrast, (_, _, info) in runs.items():
+        name = contrast or Path(args.from_table).name
+        t = info.pop("_table")
+        t = t.assign(score=t["lfc"])[["score", "lfc", "padj"]]
+        t = t.sort_values("score", ascending=False, kind="stable")
+        t.index = pd.Index(t.index.astype(str), name="gene", dtype=object)
+        tables[name], infos[name] = t, info
+    first = next(iter(infos.values()))
+    lcol, pcol = first["lfc_column"], first["padj_column"]
+    return Ranking(
+        tables=tables,
+        score_name=lcol,
+        how_chosen=(f"gene lists: {first['selection']}; members shown by {lcol} "
+                    "(the ORA uses only the lists and the universe)"),
+        style=_STYLE_BY_PADJ.get(pcol, "custom"),
+        gene_column=first["gene_column"],
+        contrast_column=first.get("contrast_column"),
+        columns={"score": lcol, "lfc": lcol, "padj": pcol},
+        source=str(args.from_table),
+        n_rows=sum(i["n_rows"] for i in infos.values()),
+        n_dropped_missing_gene={c: i["n_rows_without_id"] for c, i in infos.items()},
+        n_dropped_nonfinite={c: i["n_rows_without_statistics"] for c, i in infos.items()},
+        n_duplicates_resolved={c: i["n_duplicated_ids"] for c, i in infos.items()},
+        ties={c: ties_fraction(t["score"]) for c, t in tables.items()},
+        duplicates="smallest adjusted p",
+    )
 
 
 def _print_summary(res: Any) -> None:
