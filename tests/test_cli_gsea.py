@@ -110,7 +110,8 @@ def test_help_lists_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 0
     text = capsys.readouterr().out
     for flag in ("--gmt", "--method", "--n-perm", "--seed", "--min-size", "--max-size", "--weight",
-                 "--eps", "--n-jobs", "--gene-column", "--score-column", "--force"):
+                 "--eps", "--n-jobs", "--gene-column", "--score-column", "--force", "--dropna",
+                 "--contrast-column", "--contrast", "--controls", "--no-plots", "--duplicates"):
         assert flag in text
 
 

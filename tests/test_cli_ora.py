@@ -281,6 +281,7 @@ def test_help(capsys):
     assert exc.value.code == 0
     out = capsys.readouterr().out
     assert "--from-table" in out and "--universe" in out and "--padj-max" in out
+    assert "--contrast-column" in out and "--controls" in out and "--no-plots" in out
 
 
 def test_subprocess_smoke(d, tmp_path):
@@ -480,3 +481,24 @@ def test_motrpac_example_lists_per_contrast(tmp_path):
     t = read_results(out)
     ox = t[(t["term"] == "CONTROL_OXPHOS") & (t["query"] == "up")]
     assert len(ox) == 2 and (ox["padj"] < 1e-10).all()
+
+
+@pytest.mark.parametrize("command", ["ora", "gsea"])
+def test_failure_while_writing_leaves_the_old_folder(tests_data, tmp_path, monkeypatch, command):
+    import mamsets.report
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier run")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full while rendering")
+
+    monkeypatch.setattr(mamsets.report, "report_html", broken)
+    table = str(tests_data / "tables" / "limma.tsv")
+    args = (["ora", "--from-table", table] if command == "ora" else
+            ["gsea", table, "--method", "permutation", "--n-perm", "50", "--seed", "1"])
+    with pytest.raises(RuntimeError, match="disk full"):
+        main([*args, "--no-plots", "--force", "-o", str(out)])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary leftovers
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]  # the earlier run is untouched
