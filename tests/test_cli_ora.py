@@ -502,3 +502,25 @@ def test_failure_while_writing_leaves_the_old_folder(tests_data, tmp_path, monke
         main([*args, "--no-plots", "--force", "-o", str(out)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary leftovers
     assert [p.name for p in out.iterdir()] == ["keep.txt"]  # the earlier run is untouched
+
+
+def test_findallmarkers_clusters(tests_data, tmp_path, capsys):
+    # Seurat FindAllMarkers: one block of rows per cluster, genes repeated, a 'cluster' column
+    one = pd.read_csv(tests_data / "tables" / "seurat.csv", index_col=0)
+    both = pd.concat([one.assign(cluster=0, gene=one.index),
+                      one.assign(cluster=1, gene=one.index, avg_log2FC=-one["avg_log2FC"])])
+    path = tmp_path / "markers.csv"
+    both.to_csv(path, index=False)
+    # without --contrast-column the duplicates are resolved, and the warning names the column
+    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(tmp_path / "a")]) == 0
+    assert "pass --contrast-column (candidates: ['cluster'])" in capsys.readouterr().err
+    assert main(["ora", "--from-table", str(path), "--contrast-column", "cluster", "--no-plots",
+                 "-o", str(tmp_path / "b")]) == 0
+    lists = pd.read_csv(tmp_path / "b" / "lists.tsv", sep="\t")
+    for cluster, part in both.groupby("cluster"):
+        sel = part[part["p_val_adj"] <= 0.05]
+        got = lists[lists["contrast"] == cluster]
+        assert set(got.loc[got["query"] == "up", "gene"]) == set(sel.index[sel["avg_log2FC"] > 0])
+        assert set(got.loc[got["query"] == "down", "gene"]) == set(sel.index[sel["avg_log2FC"] < 0])
+    t = read_results(tmp_path / "b")
+    assert t["contrast"].drop_duplicates().tolist() == [0, 1]

@@ -370,6 +370,17 @@ def _lists_from_table(
     return out
 
 
+def _groups(df: pd.DataFrame, gene_column: str, column: str) -> bool:
+    """Whether ``column`` looks like a contrast/cluster label that separates duplicated genes."""
+    values = df[column]
+    if not 2 <= values.nunique() <= 100:
+        return False
+    num = pd.to_numeric(values, errors="coerce")
+    if num.notna().all() and (num % 1 != 0).any():
+        return False  # a measurement (e.g. pct.1), not a label
+    return not df[[gene_column, column]].duplicated().any()
+
+
 class _NothingSelected(InputError):
     """No gene passes the thresholds (in one contrast)."""
 
@@ -412,9 +423,14 @@ def _lists_from_frame(
     n_dup = int(tab["gene"].duplicated().sum())
     if n_dup:
         dups = tab.loc[tab["gene"].duplicated(), "gene"].head(5).tolist()
+        groups = [str(c) for c in df.columns if c not in (gcol, pcol, lcol) and _groups(df, gcol, c)]
+        hint = (
+            f"; if the table holds several contrasts or clusters (e.g. Seurat FindAllMarkers), "
+            f"pass --contrast-column (candidates: {groups[:4]})" if groups else ""
+        )
         warnings.warn(
             f"{label}: {n_dup} duplicated gene identifier(s) in {gcol!r}; kept the row with the "
-            f"smallest {pcol!r} for each, e.g. {dups}",
+            f"smallest {pcol!r} for each, e.g. {dups}{hint}",
             DuplicateGeneWarning,
             stacklevel=2,
         )
@@ -647,7 +663,8 @@ def _print_summary(res: Any) -> None:
     for name, qp in p["queries"].items():
         block = t[t["query"] == name]
         sig = block[block["padj"] < 0.05]
-        line = f"  {name}: {qp['n_tested']} genes, {len(sig)} sets with padj < 0.05"
+        line = (f"  {name}: {qp['n_tested']} genes, {len(sig)} set{'' if len(sig) == 1 else 's'} "
+                "with padj < 0.05")
         if not (block["overlap"] > 0).any():
             line += "; no set shares a gene with this list"
         print(line)
