@@ -603,6 +603,11 @@ def read_ranking(
 
     Notes
     -----
+    Files are read with pandas' missing-value rules, so a gene identifier written
+    as ``NA``, ``NULL``, ``NaN`` or left empty is a *missing* identifier (R writes
+    missing values as ``NA``); such rows are counted as rows without a gene and
+    need ``dropna=True``. No approved HGNC, MGI or RGD symbol is one of these tokens.
+
     The score is chosen in this order (first available wins):
 
     1. ``stat`` -- DESeq2's Wald statistic;
