@@ -122,10 +122,24 @@ def test_gene_lists_up_down(tables):
     r = read_ranking(tables / "limma.tsv")
     lists = r.gene_lists(padj_max=0.05)
     ref = _plain(tables / "limma.tsv", sep="\t")
-    up = set(ref.index[(ref["adj.P.Val"] < 0.05) & (ref["logFC"] > 0)])
-    down = set(ref.index[(ref["adj.P.Val"] < 0.05) & (ref["logFC"] < 0)])
+    up = set(ref.index[(ref["adj.P.Val"] <= 0.05) & (ref["logFC"] > 0)])
+    down = set(ref.index[(ref["adj.P.Val"] <= 0.05) & (ref["logFC"] < 0)])
     assert set(lists["up"]) == up and set(lists["down"]) == down
     assert len(up) > 5
+    strict = r.gene_lists(padj_max=0.05, lfc_min=1.0)
+    assert set(strict["up"]) == set(ref.index[(ref["adj.P.Val"] <= 0.05) & (ref["logFC"] >= 1.0)])
+    assert set(r.universe()) == set(ref.index[ref["adj.P.Val"].notna() & ref["logFC"].notna()])
+
+
+def test_universe_leaves_out_genes_without_padj(tmp_path):
+    p = tmp_path / "deseq.csv"
+    p.write_text(
+        ",baseMean,log2FoldChange,lfcSE,stat,pvalue,padj\n"
+        "A,10,2.0,0.5,4.0,1e-4,0.01\nB,5,-1.0,0.5,-2.0,0.04,0.05\nC,1,0.5,1,0.5,0.6,NA\n"
+    )
+    r = read_ranking(p)
+    assert r.universe() == ["A", "B"]
+    assert r.gene_lists() == {"up": ["A"], "down": ["B"]}  # padj <= 0.05 is selected
 
 
 # --------------------------------------------------------------------------- bad input

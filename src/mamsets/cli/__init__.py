@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ..errors import MamsetsError
 from ..results import package_version
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 #: Feature modules, in the order their commands appear in ``--help``.
 _FEATURES = ("run", "sets", "validate", "ids", "ora", "gsea")

@@ -99,7 +99,7 @@ def _collection(args: argparse.Namespace, genes: tuple[str, ...]) -> tuple[Any, 
             f"could not tell the species/identifier type of TABLE's genes ({species} {id_type}); "
             "pass --species {human,mouse,rat} and --id-type {symbol,entrez,ensembl}"
         )
-    lib = library(species, id_type)
+    lib = library(species, id_type, include_raw=False)  # the raw PFOCR set is for comparison only
     sets = lib.sets + (controls(species, id_type).sets if args.controls else ())
     name = lib.name + ("+controls" if args.controls else "")
     coll = GeneSetCollection(sets, name=name, version=lib.version, species=species,
@@ -169,7 +169,7 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", MamsetsWarning)
                 per_ora[contrast] = ora(
-                    lists, collection, universe=list(ranking.table(contrast).index),
+                    lists, collection, universe=ranking.universe(contrast),
                     min_size=args.min_size, max_size=args.max_size, species=species,
                     id_type=id_type,
                 )

@@ -267,6 +267,17 @@ class Ranking:
             seen.update(dict.fromkeys(t.index))
         return tuple(seen)
 
+    def _de_table(self, contrast: str | None, what: str) -> pd.DataFrame:
+        t = self.table(contrast)
+        missing = [c for c in ("padj", "lfc") if c not in t.columns]
+        if missing:
+            raise InputError(
+                f"{what} needs an adjusted p-value and a log fold change column; this table "
+                f"has none for {missing} (columns used: {dict(self.columns)}); build the lists "
+                "yourself or pass a table with padj/adj.P.Val/FDR/p_val_adj and a log fold change"
+            )
+        return t
+
     def gene_lists(
         self,
         contrast: str | None = None,
@@ -276,24 +287,30 @@ class Ranking:
     ) -> dict[str, list[str]]:
         """Up- and down-regulated genes of one contrast, for over-representation analysis.
 
-        A gene is ``up`` when ``padj < padj_max`` and ``lfc > lfc_min`` and
-        ``down`` when ``padj < padj_max`` and ``lfc < -lfc_min``. Without an
-        adjusted p column the error says so. The matching universe is all
-        genes of the contrast: ``list(ranking.table(contrast).index)``.
+        A gene is ``up`` when ``padj <= padj_max`` and ``lfc >= lfc_min`` with
+        ``lfc > 0``, and ``down`` when ``padj <= padj_max`` and ``lfc <= -lfc_min``
+        with ``lfc < 0`` (the rule of ``mamsets ora --from-table``). Without an
+        adjusted p column the error says so. The matching universe is
+        :meth:`universe`.
         """
-        t = self.table(contrast)
-        missing = [c for c in ("padj", "lfc") if c not in t.columns]
-        if missing:
-            raise InputError(
-                f"gene_lists needs an adjusted p-value and a log fold change column; this table "
-                f"has none for {missing} (columns used: {dict(self.columns)}); build the lists "
-                "yourself or pass a table with padj/adj.P.Val/FDR/p_val_adj and a log fold change"
-            )
-        sig = t["padj"] < padj_max
+        t = self._de_table(contrast, "gene_lists")
+        sig = t["padj"] <= padj_max
         return {
-            "up": list(t.index[sig & (t["lfc"] > lfc_min)]),
-            "down": list(t.index[sig & (t["lfc"] < -lfc_min)]),
+            "up": list(t.index[sig & (t["lfc"] > 0) & (t["lfc"] >= lfc_min)]),
+            "down": list(t.index[sig & (t["lfc"] < 0) & (t["lfc"] <= -lfc_min)]),
         }
+
+    def universe(self, contrast: str | None = None) -> list[str]:
+        """The ORA universe of one contrast: genes that could have been selected.
+
+        Every gene of the contrast with a finite adjusted p-value and log fold
+        change. Genes whose ``padj`` is missing (e.g. DESeq2's independent
+        filtering) were measured but could never enter :meth:`gene_lists`, so they
+        are not in the universe.
+        """
+        t = self._de_table(contrast, "universe")
+        ok = np.isfinite(t["padj"].to_numpy(float)) & np.isfinite(t["lfc"].to_numpy(float))
+        return list(t.index[ok])
 
     def select(self, contrasts: str | Iterable[str]) -> Ranking:
         """A Ranking with only these contrasts (one name or several, in this order; counts kept)."""
