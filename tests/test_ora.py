@@ -470,3 +470,25 @@ def test_builtin_library_is_mapped_to_mouse_symbols():
     assert row["pval"] == pytest.approx(hypergeom.sf(2, len(MOUSE), 3, 4), rel=1e-12)
     calcium = res.table.set_index("term").loc["MAMS_CALCIUM"]
     assert calcium["n_members"] == 12 and calcium["n_lost_to_universe"] > 0
+
+
+def test_plain_gmt_matched_as_written_unless_species_given() -> None:
+    """Same rule as gsea(): a plain GMT is matched verbatim; declaring the space maps it."""
+    import pandas as pd
+
+    from mamsets.engines.gsea import gsea
+    from mamsets.model import GeneSetCollection
+
+    plain = GeneSetCollection.from_dict({"S": ["PTRF", "MFN2", "FIS1"]})  # PTRF: old CAVIN1
+    universe = ["CAVIN1", "MFN2", "FIS1"] + [f"GENE{i}" for i in range(200)]
+    exact = ora(["CAVIN1", "MFN2"], plain, universe=universe).table.iloc[0]
+    assert (exact["size"], exact["n_members"], exact["n_lost_to_universe"], exact["overlap"]) == (2, 3, 1, 1)
+    mapped = ora(["CAVIN1", "MFN2"], plain, universe=universe, species="human", id_type="symbol")
+    row = mapped.table.iloc[0]
+    assert (row["size"], row["overlap"]) == (3, 2)
+    assert mapped.mapping.get("route") != "exact"
+    ranking = pd.Series(range(len(universe), 0, -1), index=universe, dtype=float)
+    g_exact = gsea(ranking, plain, method="permutation", n_perm=100, rng=1).table.iloc[0]
+    g_mapped = gsea(ranking, plain, method="permutation", n_perm=100, rng=1,
+                    species="human", id_type="symbol").table.iloc[0]
+    assert (g_exact["size"], g_mapped["size"]) == (2, 3)

@@ -178,10 +178,17 @@ def _map_to_user_space(
 ) -> tuple[GeneSetCollection, dict[str, Any], dict[str, tuple[int, int]] | None]:
     """Translate the collection into the universe's identifier space.
 
+    A plain GMT (species and id type unknown) is matched as written unless
+    ``species``/``id_type`` are given, the same rule as :func:`mamsets.engines.gsea.gsea`.
     Returns the translated collection, the mapping summary (JSON-ready) and, per
-    set id, ``(n_members, n_missing)`` of the original members (``None`` when no
-    mapping module is installed: the collection is then used as it is).
+    set id, ``(n_members, n_missing)`` of the original members (``None`` when the
+    collection is used as it is).
     """
+    declared = collection.species != "unknown" or collection.id_type != "unknown"
+    if not declared and species is None and id_type is None:
+        # a plain GMT of unknown identifier space: matched as written, like gsea(),
+        # fgsea and gseapy (pass species/id_type to route it through map_ids)
+        return collection, {"route": "exact", "note": "members matched to universe ids as written"}, None
     try:
         from ..ids import map_ids
     except ModuleNotFoundError as exc:  # pragma: no cover - mapping not built in this checkout
