@@ -111,9 +111,36 @@ def test_atomic_dir_leaves_nothing_on_failure(tmp_path: Path) -> None:
         with atomic_dir(target):
             pass
     with atomic_dir(target, overwrite=True) as d:
+        (d / "a.txt").write_text("3")
         (d / "b.txt").write_text("2")
-    assert sorted(p.name for p in target.iterdir()) == ["b.txt"]
+    assert sorted(p.name for p in target.iterdir()) == ["a.txt", "b.txt"]
+    assert (target / "a.txt").read_text() == "3"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_atomic_dir_never_destroys_foreign_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a user's project folder holding their input table and notes
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "deseq2.csv").write_text("input")
+    (proj / "notes.txt").write_text("mine")
+    with pytest.raises(OutputExistsError, match="deseq2.csv, notes.txt"):
+        with atomic_dir(proj, overwrite=True) as d:
+            (d / "results.tsv").write_text("x")
+    assert sorted(p.name for p in proj.iterdir()) == ["deseq2.csv", "notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["proj"]  # no temp leftovers
+    # a file is never replaced by an output folder
+    with pytest.raises(OutputExistsError, match="is a file"):
+        with atomic_dir(proj / "deseq2.csv", overwrite=True):
+            pass
+    assert (proj / "deseq2.csv").read_text() == "input"
+    # nor the current folder or one containing it
+    monkeypatch.chdir(proj)
+    for target in (".", "..", str(proj)):
+        with pytest.raises(OutputExistsError, match="current folder"):
+            with atomic_dir(target, overwrite=True):
+                pass
+    assert sorted(p.name for p in proj.iterdir()) == ["deseq2.csv", "notes.txt"]
 
 
 def test_atomic_outputs_have_normal_permissions(tmp_path: Path) -> None:

@@ -52,20 +52,48 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, overwrite: boo
     return atomic_write_bytes(path, text.encode("utf-8"), overwrite=overwrite)
 
 
+def _refuse_unsafe_dir_target(p: Path) -> None:
+    """Refuse output folders whose replacement could destroy the user's own files."""
+    if p.exists() and not p.is_dir():
+        raise OutputExistsError(
+            f"{p} is a file, not an output folder; choose another output folder (-o)"
+        )
+    here = Path.cwd().resolve()
+    if p == here or p in here.parents:
+        raise OutputExistsError(
+            f"{p} is the current folder or contains it; mamsets replaces its output folder "
+            "as a whole, so choose a new sub-folder (e.g. -o mamsets-out)"
+        )
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iterator[Path]:
     """Build an output folder in a temporary sibling and move it into place at the end.
 
     If the block raises, nothing is left at ``path`` (an existing folder is kept
-    untouched).
+    untouched). With ``overwrite=True`` an existing folder is replaced only when
+    that cannot destroy anything mamsets would not write again: the target must be
+    a folder, not the current folder or one containing it, and every top-level
+    entry it holds must be re-written by the new output (an earlier run's
+    results); otherwise :class:`OutputExistsError` names the foreign entries and
+    nothing is changed.
     """
-    p = check_writable(path, overwrite)
+    p = check_writable(Path(path).resolve(), overwrite)
+    _refuse_unsafe_dir_target(p)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; give the usual folder mode
     try:
         yield tmp
         if p.exists():
+            new = {e.name for e in tmp.iterdir()}
+            foreign = sorted(e.name for e in p.iterdir() if e.name not in new)
+            if foreign:
+                raise OutputExistsError(
+                    f"{p} holds entries this run would not write again ({', '.join(foreign[:5])}"
+                    f"{' ...' if len(foreign) > 5 else ''}); they may be your own files, so the "
+                    "folder is left untouched: choose another output folder or remove them"
+                )
             old = p.with_name(f".{p.name}.old")
             if old.exists():
                 shutil.rmtree(old)
