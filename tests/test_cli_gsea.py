@@ -86,8 +86,16 @@ def test_existing_outdir_needs_force(tmp_path: Path, gmt: Path, capsys: pytest.C
     assert main(args) == 2
     assert "--force" in capsys.readouterr().err
     assert (out / "keep.txt").exists()
+    # --force replaces an earlier run's outputs, never files mamsets did not write
+    assert main([*args, "--force"]) == 2
+    assert "keep.txt" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+    (out / "keep.txt").unlink()
+    assert main(args[:-1] + [str(out)]) == 2  # still exists (empty folder): needs --force
     assert main([*args, "--force"]) == 0
-    assert (out / "results.tsv").exists() and not (out / "keep.txt").exists()
+    first = (out / "results.tsv").read_text()
+    assert main([*args, "--force"]) == 0  # an earlier run is replaced
+    assert (out / "results.tsv").read_text() == first
 
 
 def test_user_errors_exit_2(tmp_path: Path, gmt: Path, capsys: pytest.CaptureFixture[str]) -> None:
