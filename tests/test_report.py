@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import warnings
@@ -144,8 +145,14 @@ def test_write_run_outputs(tmp_path, gsea_result, ora_result, ranking, collectio
     # an existing folder is refused, then replaced on request
     with pytest.raises(OutputExistsError, match="--force"):
         write_run_outputs(gsea_result, out)
-    write_run_outputs(gsea_result, out, overwrite=True, plots=False)
-    assert not (out / "plots").exists()
+    # --force never removes entries the new run would not write again (they may be the user's)
+    with pytest.raises(OutputExistsError, match="would not write again"):
+        write_run_outputs(gsea_result, out, overwrite=True, plots=False)
+    assert (out / "plots").is_dir() and (out / "results_ora.tsv").is_file()
+    (out / "summary.txt").write_text("stale")
+    write_run_outputs({"gsea": gsea_result, "ora": ora_result}, out, overwrite=True,
+                      ranking=ranking, collection=collection)
+    assert (out / "summary.txt").read_text() != "stale"
 
 
 def test_failed_run_leaves_nothing(tmp_path, gsea_result, monkeypatch):
@@ -200,3 +207,27 @@ def test_empty_result_reports_cleanly(tmp_path):
     write_run_outputs(empty, tmp_path / "o")
     back = pd.read_csv(tmp_path / "o" / "results.tsv", sep="\t", comment="#")
     assert list(back.columns) == list(gsea_mod.GSEA_SCHEMA) and len(back) == 0
+
+
+@pytest.mark.parametrize(
+    "alternative, wanted, unwanted",
+    [
+        ("greater", "upper tail P(X >= k)", "P(X <= k)"),
+        ("less", "lower tail P(X <= k)", "P(X >= k)"),
+        ("two-sided", "two-sided Fisher's exact test", "P(X >= k)"),
+    ],
+)
+def test_methods_text_follows_the_ora_alternative(ranking, collection, alternative, wanted,
+                                                   unwanted):
+    lists = {k: v for k, v in ranking.gene_lists("trained_vs_sedentary").items() if v}
+    res = ora_mod.ora(lists, collection, universe=list(ranking.table("trained_vs_sedentary").index),
+                      alternative=alternative, min_size=2, max_size=50)
+    text = methods_text(res)
+    assert wanted in text and unwanted not in text
+    assert "sets with 2 to 50 members" in text
+    assert ("Under-representation" in text) == (alternative == "less")
+    assert _methods_section(report_html(res)).count(html.escape(wanted)) == 1
+
+
+def _methods_section(doc: str) -> str:
+    return doc.split("<h2>Methods text</h2>", 1)[1].split("</p>", 1)[0]

@@ -222,6 +222,14 @@ def _n_removed(ranking: Ranking) -> int:
     return sum(ranking.n_dropped_missing_gene.values()) + sum(ranking.n_dropped_nonfinite.values())
 
 
+_ORA_TESTS = {
+    "greater": "the hypergeometric upper tail P(X >= k) (one-sided Fisher's exact test)",
+    "less": "the hypergeometric lower tail P(X <= k) (one-sided Fisher's exact test for depletion)",
+    "two-sided": "the two-sided Fisher's exact test (minimum-likelihood rule, summing the "
+    "hypergeometric probabilities no larger than that of the observed overlap)",
+}
+
+
 def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
     """A methods paragraph for a paper, filled in from the results' recorded parameters.
 
@@ -273,11 +281,19 @@ def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
                 + f". Random seed: {p.get('seed')}."
             )
         elif r.method == "ora":
+            alt = p.get("alternative", "greater")
+            test = _ORA_TESTS.get(alt, f"the hypergeometric test (alternative {alt!r})")
+            lo, hi = p.get("min_size"), p.get("max_size")
+            size = (
+                f", testing sets with {lo} to {hi} members in the universe"
+                if hi is not None
+                else f", testing sets with at least {lo} members in the universe"
+            ) if lo is not None else ""
             parts.append(
-                f"Over-representation was tested with mamsets {r.package_version} on {sets} by the "
-                f"hypergeometric upper tail P(X >= k) (one-sided Fisher's exact test) against a "
-                f"universe of the {p.get('universe_size')} genes measured; p-values were adjusted "
-                "with the Benjamini-Hochberg procedure"
+                f"{'Over' if alt == 'greater' else 'Over- or under' if alt == 'two-sided' else 'Under'}"
+                f"-representation was tested with mamsets {r.package_version} on {sets} by "
+                f"{test} against a universe of the {p.get('universe_size')} genes measured"
+                f"{size}; p-values were adjusted with the Benjamini-Hochberg procedure"
                 + (f" {p['padj_scope']}" if "padj_scope" in p else " per query") + "."
             )
         if r.mapping:
