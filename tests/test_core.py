@@ -158,3 +158,23 @@ def test_atomic_outputs_have_normal_permissions(tmp_path: Path) -> None:
         os.umask(old)
     assert stat.S_IMODE(f.stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "d").stat().st_mode) == 0o755
+
+
+def test_stack_results_lives_in_results_and_report_re_exports_it():
+    import pandas as pd
+
+    from mamsets import report, results
+    from mamsets.errors import InputError
+
+    assert report.stack_results is results.stack_results
+    a = results.EnrichmentResult("ora", pd.DataFrame({"term": ["S1"], "pval": [0.5]}), {"seed": 1},
+                                 "c", "", "a" * 64)
+    b = results.EnrichmentResult("ora", pd.DataFrame({"term": ["S1"], "pval": [0.1]}), {"seed": 2},
+                                 "c", "", "a" * 64)
+    st = results.stack_results({"x": a, "y": b})
+    assert st.table.to_dict("list") == {"contrast": ["x", "y"], "term": ["S1", "S1"],
+                                        "pval": [0.5, 0.1]}
+    assert st.params["by_contrast"] == {"x": {"seed": 1}, "y": {"seed": 2}}
+    other = results.EnrichmentResult("ora", a.table, {}, "c", "", "b" * 64)
+    with pytest.raises(InputError, match="one method and collection"):
+        results.stack_results({"x": a, "y": other})

@@ -507,3 +507,29 @@ def test_raw_set_tested_only_when_asked() -> None:
     assert len(explicit.table) == len(default.table) + 1
     assert (default.params["default_collection"], default.params["raw_set_included"]) == (True, False)
     assert (explicit.params["default_collection"], explicit.params["raw_set_included"]) == (False, True)
+
+
+@pytest.mark.filterwarnings("ignore::mamsets.errors.MamsetsWarning")
+def test_multi_contrast_ranking_gives_one_table_with_a_contrast_column():
+    from mamsets.io.examples import example_path
+    from mamsets.io.ranking import read_ranking
+
+    ranking = read_ranking(example_path(), duplicates="max_abs", dropna=True)
+    assert len(ranking.contrasts) == 2
+    res = gsea(ranking, rng=1, method="permutation", n_perm=300)
+    t = res.table
+    assert list(t.columns) == ["contrast", *GSEA_SCHEMA]
+    assert list(dict.fromkeys(t["contrast"])) == list(ranking.contrasts)
+    seeds = res.params["contrast_seeds"]
+    assert res.params["seed"] == 1 and set(seeds) == set(ranking.contrasts)
+    assert len(set(seeds.values())) == 2  # independent streams, not one seed reused
+    assert res.params["padj_scope"] == "within each contrast"
+    for c in ranking.contrasts:
+        alone = gsea(ranking.series(c), rng=seeds[c], method="permutation", n_perm=300).table
+        part = t[t["contrast"] == c].drop(columns="contrast").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, alone)
+        assert res.params["by_contrast"][c]["seed"] == seeds[c]
+    # the same rng gives the same result; another rng other p-values
+    again = gsea(ranking, rng=1, method="permutation", n_perm=300)
+    pd.testing.assert_frame_equal(again.table, t)
+    assert G.contrast_seeds(2, ranking.contrasts)[1] != seeds

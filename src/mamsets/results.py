@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ._atomic import atomic_write_text
+from .errors import InputError
 
-__all__ = ["EnrichmentResult", "empty_table", "conform_table", "package_version"]
+__all__ = ["EnrichmentResult", "conform_table", "empty_table", "package_version", "stack_results"]
 
 
 def package_version() -> str:
@@ -153,3 +154,68 @@ class EnrichmentResult:
         atomic_write_text(
             path, json.dumps(self.metadata(), indent=2, sort_keys=True) + "\n", overwrite=overwrite
         )
+
+
+def stack_results(
+    results: Mapping[str, EnrichmentResult], *, column: str = "contrast"
+) -> EnrichmentResult:
+    """Stack per-contrast results of one method into one result with a ``contrast`` column.
+
+    Parameters
+    ----------
+    results : mapping contrast -> EnrichmentResult
+        E.g. ``{c: gsea(s, coll, rng=1) for c, s in ranking.items()}``; all of
+        the same method and collection.
+    column : str
+        Name of the added first column.
+
+    Returns
+    -------
+    EnrichmentResult
+        Its table is the engines' tables stacked in the given order, with
+        ``column`` first; ``padj`` stays as each engine computed it, i.e.
+        adjusted within each contrast. ``params`` are the first result's, plus
+        ``by_<column>`` holding every contrast's own parameters (seeds
+        included); ``mapping`` likewise when the contrasts' mappings differ.
+    """
+    items = list(results.items())
+    if not items:
+        raise InputError("stack_results needs at least one result")
+    first = items[0][1]
+    for name, r in items:
+        if not isinstance(r, EnrichmentResult):
+            raise InputError(f"results[{name!r}] is {type(r).__name__}, not an EnrichmentResult")
+        if (r.method, r.collection_sha256) != (first.method, first.collection_sha256):
+            raise InputError(
+                f"results[{name!r}] was computed with {r.method} on collection sha256 "
+                f"{r.collection_sha256[:12]}, the first with {first.method} on "
+                f"{first.collection_sha256[:12]}: stack only results of one method and collection"
+            )
+    for name, r in items:
+        if column in r.table.columns:
+            raise InputError(f"results[{name!r}] already has a {column!r} column")
+    frames = []
+    for name, r in items:
+        t = r.table.copy()
+        t.insert(0, column, str(name))
+        frames.append(t)
+    table = pd.concat(frames, ignore_index=True)
+    if len(table) == 0:
+        table = pd.concat([pd.DataFrame({column: pd.Series(dtype=object)}), first.table], axis=1)
+    params = dict(first.params)
+    params[f"by_{column}"] = {str(n): dict(r.params) for n, r in items}
+    params["padj_scope"] = f"within each {column}"
+    mappings = [dict(r.mapping) for _, r in items]
+    same = all(json.dumps(m, sort_keys=True, default=str) ==
+               json.dumps(mappings[0], sort_keys=True, default=str) for m in mappings)
+    mapping = mappings[0] if same else {f"by_{column}": {str(n): m for (n, _), m in zip(items, mappings)}}
+    return EnrichmentResult(
+        method=first.method,
+        table=table,
+        params=params,
+        collection_name=first.collection_name,
+        collection_version=first.collection_version,
+        collection_sha256=first.collection_sha256,
+        package_version=first.package_version,
+        mapping=mapping,
+    )

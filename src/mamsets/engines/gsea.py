@@ -42,12 +42,12 @@ import pandas as pd
 
 from .._random import RngLike, resolve_seed
 from ..errors import DroppedInputWarning, IdentifierError, InputError, MamsetsWarning, TiesWarning
-from ..io.ranking import TIES_WARN_FRACTION
+from ..io.ranking import TIES_WARN_FRACTION, Ranking
 from ..model import GeneSetCollection
-from ..results import EnrichmentResult, conform_table, empty_table
+from ..results import EnrichmentResult, conform_table, empty_table, stack_results
 from . import _gsea_kernel as _k
 
-__all__ = ["GSEA_SCHEMA", "PERM_CHUNK", "RunningSum", "gsea", "running_sum"]
+__all__ = ["GSEA_SCHEMA", "PERM_CHUNK", "RunningSum", "contrast_seeds", "gsea", "running_sum"]
 
 #: Column -> dtype of every GSEA result table (same for all methods and engines).
 GSEA_SCHEMA: dict[str, str] = {
@@ -481,7 +481,12 @@ def gsea(
     ----------
     ranking : pandas.Series or Ranking
         Gene -> score (e.g. a moderated t or DESeq2's ``stat``); higher means more
-        up. A :class:`mamsets.io.ranking.Ranking` with one contrast is accepted.
+        up. A :class:`mamsets.io.ranking.Ranking` is accepted; with several
+        contrasts each is tested on its own, with a seed derived from ``rng``
+        (:func:`contrast_seeds`, recorded in ``params["contrast_seeds"]``), and
+        the tables are stacked with a leading ``contrast`` column (``padj``
+        within each contrast; each contrast's parameters in
+        ``params["by_contrast"]``; see :func:`mamsets.results.stack_results`).
         Duplicated gene ids and missing or non-finite scores are errors (the
         message lists examples and how to fix them). Ties are broken by gene id
         (ascending) after sorting by decreasing score; when more than
@@ -629,6 +634,12 @@ def gsea(
     >>> bool(res.table.loc[0, "pval"] >= 1 / 501)  # never below 1/(n_perm + 1)
     True
     """
+    if isinstance(ranking, Ranking) and ranking.is_multi:
+        return _gsea_by_contrast(
+            ranking, collection, weight=weight, min_size=min_size, max_size=max_size,
+            method=method, n_perm=n_perm, eps=eps, sample_size=sample_size, rng=rng,
+            n_jobs=n_jobs, species=species, id_type=id_type, engine=engine,
+        )
     if method not in ("multilevel", "permutation"):
         raise InputError(f"method={method!r}: choose 'multilevel' or 'permutation'")
     if engine not in ("mamsets", "gseapy"):
@@ -750,6 +761,41 @@ def gsea(
         collection_version=original.version,
         collection_sha256=original.sha256,
         mapping=mapping,
+    )
+
+
+def contrast_seeds(rng: RngLike, contrasts: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """The seed recorded for ``rng`` and one seed per contrast derived from it.
+
+    Each contrast gets the first 63 bits of an independent child of ``rng``'s
+    :class:`numpy.random.SeedSequence` (``SeedSequence.spawn``), in the given
+    order, so ``gsea(ranking[c], ..., rng=seeds[c])`` repeats contrast ``c`` alone.
+    """
+    ss, seed = resolve_seed(rng)
+    names = [str(c) for c in contrasts]
+    children = ss.spawn(len(names))
+    seeds = {c: int(ch.generate_state(1, np.uint64)[0] >> np.uint64(1))
+             for c, ch in zip(names, children)}
+    return seed, seeds
+
+
+def _gsea_by_contrast(ranking: Ranking, collection: GeneSetCollection | None, *,
+                      rng: RngLike, **kwargs: Any) -> EnrichmentResult:
+    """:func:`gsea` on each contrast of a multi-contrast Ranking, stacked with a ``contrast`` column."""
+    seed, seeds = contrast_seeds(rng, ranking.contrasts)
+    per = {c: gsea(ranking.series(c), collection, rng=seeds[c], **kwargs) for c in ranking.contrasts}
+    res = stack_results(per, column="contrast")
+    params = dict(res.params)
+    params["seed"] = seed
+    params["contrast_seeds"] = seeds
+    params["seed_derivation"] = (
+        "contrast_seeds[c]: first 63 bits of SeedSequence(seed).spawn(n_contrasts)[i], "
+        "i the contrast's position"
+    )
+    return EnrichmentResult(
+        method=res.method, table=res.table, params=params, collection_name=res.collection_name,
+        collection_version=res.collection_version, collection_sha256=res.collection_sha256,
+        package_version=res.package_version, mapping=res.mapping,
     )
 
 

@@ -264,6 +264,12 @@ def ora(
         gives one block of rows per name, in the mapping's order, all computed
         in one vectorised pass. Integers (Entrez ids) are converted to text;
         duplicates are removed with a :class:`~mamsets.errors.DuplicateGeneWarning`.
+        Several contrasts: name the lists by contrast and direction, e.g.
+        ``{f"{c}:{d}": lst for c in ranking.contrasts
+        for d, lst in ranking.gene_lists(c).items()}``; the ``query`` column
+        then says which list each row belongs to (``padj`` is per query), or
+        stack per-contrast results with :func:`mamsets.results.stack_results`
+        to get a ``contrast`` column as :func:`~mamsets.engines.gsea.gsea` does.
     collection : GeneSetCollection, dict, path or None
         The gene sets. ``None`` means the built-in MAM library as tested by
         default, ``mamsets.io.bundled.library(include_raw=False)``: without
