@@ -468,6 +468,70 @@ def test_detect_unrecognised() -> None:
     assert d.id_type == "unknown" and not d.confident and "probe" in d.message
 
 
+# Mouse symbols with mouse-only genes (MGI: Gm and RIKEN-clone genes), as a mouse table lists them.
+MOUSE_LIST = [
+    "Mfn2", "Fis1", "Dnm1l", "Opa1", "Mcu", "Itpr1", "Vdac1", "Actb", "Gapdh", "Ppargc1a",
+    "Nr4a3", "Atf3", "Fos", "Junb", "Egr1", "Hk2", "Pdk4", "Ckm", "Myh7", "Tfam",
+    "Gm10800", "Gm42418", "Gm26917", "1110008P14Rik", "2610507B11Rik", "4933424B01Rik",
+]  # fmt: skip
+
+
+def human_example(tests_data) -> list[str]:
+    lines = (tests_data / "ids" / "human_symbols_exercise.txt").read_text().splitlines()
+    return [ln for ln in lines if ln and not ln.startswith("#")]
+
+
+@pytest.mark.parametrize("case", [str.title, str.capitalize])
+def test_case_changed_human_symbols_are_not_called_rodent(tests_data, case) -> None:
+    # Hspa1a is how mouse and rat write HSPA1A, but here 15 of 60 genes exist in human only
+    d = detect_ids([case(g) for g in human_example(tests_data)])
+    assert (d.species, d.id_type, d.confident) == ("human", "symbol", False)
+    assert "species='human'" in d.message and "species='mouse'" in d.message
+    assert "15 are human-only genes" in d.message
+    ev = d.evidence.set_index("species")
+    assert ev.loc["human", "n_specific"] == 15 and ev.loc["mouse", "n_specific"] == 0
+
+
+def test_lower_cased_human_symbols_are_human(tests_data) -> None:
+    d = detect_ids([g.lower() for g in human_example(tests_data)])
+    assert (d.species, d.id_type, d.confident) == ("human", "symbol", True)
+    assert "lower case" in d.message
+    # lower-cased mouse symbols with mouse-only genes are not called human confidently
+    d = detect_ids([g.lower() for g in MOUSE_LIST])
+    assert not d.confident and "lower-cased rodent-only" in d.message
+
+
+def test_mixed_case_rodent_list_with_rodent_only_genes_stays_confident() -> None:
+    d = detect_ids(MOUSE_LIST)
+    assert (d.species, d.id_type, d.confident) == ("mouse", "symbol", True)
+    # without any species-specific gene, mixed case cannot tell mouse from case-changed human
+    d = detect_ids(MOUSE_LIST[:20])
+    assert not d.confident and "species='human'" in d.message and d.species in ("mouse", "rat")
+
+
+def test_map_ids_on_case_changed_human_list_warns_and_maps_as_human(tests_data) -> None:
+    from mamsets.io.bundled import library
+
+    lib = library()
+    genes = human_example(tests_data)
+    ref, ref_rep = map_ids(lib, genes, species="human", id_type="symbol")
+    assert ref_rep.summary()["n_set_members_found"] > 0
+    for case in (str.title, str.lower):
+        user = [case(g) for g in genes]
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            out, _ = map_ids(lib, user)
+        assert out.species == "human"
+        assert {k: {g.upper() for g in v} for k, v in out.to_dict().items()} == {
+            k: set(v) for k, v in ref.to_dict().items()
+        }
+        warned = [str(x.message) for x in w if issubclass(x.category, MamsetsWarning)]
+        if case is str.title:
+            assert warned and "species='human'" in warned[0]
+        else:
+            assert not warned
+
+
 # -- harmonize -----------------------------------------------------------------------------------------
 def test_harmonize_gmt(tmp_path) -> None:
     p = tmp_path / "old.gmt"
@@ -538,6 +602,35 @@ def test_rodent_symbol_detection_on_real_lists(shared_data) -> None:
     assert (d.species, d.id_type, d.confident) == ("mouse", "symbol", True)
     d = detect_ids(sym.str.upper())
     assert not d.confident and "upper-cased" in d.message
+
+
+@pytest.mark.shared_data
+def test_case_changed_real_human_edger_table(shared_data) -> None:
+    # mitch's edgeR table of human muscle after exercise: HGNC symbols, 14,740 genes
+    genes = pd.read_csv(
+        shared_data / "human-exercise-inactivity" / "mitch_acute_endurance_1h_edger.tsv",
+        sep="\t",
+        usecols=["Name"],
+    )["Name"]
+    assert detect_ids(genes).confident and detect_ids(genes).species == "human"
+    d = detect_ids(genes.str.lower())
+    assert (d.species, d.id_type, d.confident) == ("human", "symbol", True)
+    for case in (genes.str.title(), genes.str.capitalize()):
+        d = detect_ids(case)
+        assert (d.species, d.id_type, d.confident) == ("human", "symbol", False)
+        assert "species='human'" in d.message and "species='rat'" in d.message
+    from mamsets.io.bundled import library
+
+    lib = library()
+    ref = map_ids(lib, genes, species="human")[1].summary()
+    for case in (genes.str.lower(), genes.str.title()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MamsetsWarning)
+            out, rep = map_ids(lib, case)
+        s = rep.summary()
+        assert out.species == "human"
+        assert s["n_set_members_found"] == ref["n_set_members_found"]
+        assert s["n_distinct_members_found"] == ref["n_distinct_members_found"]
 
 
 @pytest.mark.shared_data
