@@ -146,6 +146,8 @@ def test_result_metadata(small, tmp_path):
     assert res.params["universe_size"] == 40
     assert res.params["queries"]["up"] == {
         "n_input": 2,
+        "n_missing_dropped": 0,
+        "n_whitespace_stripped": 0,
         "n_duplicates": 0,
         "n_outside_universe": 0,
         "n_tested": 2,
@@ -313,8 +315,9 @@ def test_duplicates_are_counted(small):
         ("g01", {}, "single string"),
         ([], {}, "is empty"),
         ({}, {}, "empty mapping"),
-        (["g01", float("nan")], {}, "missing value"),
-        ([" g01"], {}, "whitespace"),
+        (["g01", 1.5], {}, "read the identifier column as text"),
+        (["g01", b"g02"], {}, "strings or integers"),
+        (["", float("nan"), None], {}, "is empty"),
         (["g01"], {"alternative": "up"}, "alternative="),
         (["g01"], {"min_size": 0}, "min_size=0"),
         (["g01"], {"max_size": 0}, "max_size=0"),
@@ -322,6 +325,7 @@ def test_duplicates_are_counted(small):
         (["g01"], {"engine": "fgsea"}, "engine="),
     ],
 )
+@pytest.mark.filterwarnings("ignore::mamsets.errors.DroppedInputWarning")
 def test_bad_inputs(small, genes, kwargs, match):
     with pytest.raises(InputError, match=match):
         ora(genes, small, universe=UNIVERSE, **kwargs)
@@ -492,3 +496,25 @@ def test_plain_gmt_matched_as_written_unless_species_given() -> None:
     g_mapped = gsea(ranking, plain, method="permutation", n_perm=100, rng=1,
                     species="human", id_type="symbol").table.iloc[0]
     assert (g_exact["size"], g_mapped["size"]) == (2, 3)
+
+
+def test_missing_empty_and_padded_ids_are_cleaned_and_counted(small):
+    # as map_ids does: strip, drop None/NaN/NA/'' (counted, warned), then test as usual
+    dirty_uni = [*(" " + g if i % 7 == 0 else g for i, g in enumerate(UNIVERSE)), "", None,
+                 float("nan"), "  "]
+    query = ["g01", " g02", "g03\t", "", float("nan"), pd.NA, None]
+    with pytest.warns(DroppedInputWarning) as rec:
+        res = ora({"up": query}, small, universe=dirty_uni)
+    msgs = [str(w.message) for w in rec]
+    assert any(m.startswith("universe: dropped 4 missing or empty") for m in msgs)
+    assert any("genes['up']: dropped 4 missing" in m and "from 2" in m for m in msgs)
+    q = res.params["queries"]["up"]
+    assert (q["n_input"], q["n_missing_dropped"], q["n_whitespace_stripped"], q["n_tested"]) == (
+        7, 4, 2, 3)
+    assert res.params["n_query_cleaned"] == 6
+    assert res.params["n_universe_missing_dropped"] == 4
+    assert res.params["n_universe_whitespace_stripped"] == len(UNIVERSE[::7])
+    assert res.params["universe_size"] == len(UNIVERSE)
+    # identical to the clean call
+    clean = ora({"up": ["g01", "g02", "g03"]}, small, universe=UNIVERSE)
+    pd.testing.assert_frame_equal(res.table, clean.table)

@@ -69,8 +69,20 @@ _MAX_EXAMPLES = 10
 # ---------------------------------------------------------------------------
 # input cleaning
 # ---------------------------------------------------------------------------
-def _clean_ids(values: Iterable[Any], what: str) -> list[str]:
-    """Identifiers as strings; integers are accepted (Entrez ids), anything else is an error."""
+def _is_missing(v: Any) -> bool:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return True
+    return isinstance(v, (float, np.floating)) and bool(np.isnan(v))
+
+
+def _clean_ids(values: Iterable[Any], what: str) -> tuple[list[str], dict[str, int]]:
+    """Identifiers as strings, cleaned as :func:`mamsets.ids.map_ids` cleans them.
+
+    Strings are stripped of surrounding whitespace; missing values (None, NaN,
+    pandas NA) and empty or whitespace-only strings are dropped; integers
+    (Entrez ids) become text; anything else is an error. Returns the cleaned
+    list and the counts ``{"n_missing_dropped": ..., "n_whitespace_stripped": ...}``.
+    """
     if isinstance(values, (str, bytes)):
         raise InputError(
             f"{what} is a single string ({values[:60]!r}); pass a list of gene identifiers "
@@ -85,29 +97,38 @@ def _clean_ids(values: Iterable[Any], what: str) -> list[str]:
     elif isinstance(values, (set, frozenset)):
         values = sorted(values, key=str)
     out: list[str] = []
+    n_missing = n_stripped = 0
     for i, v in enumerate(values):
         if isinstance(v, str):
-            if not v or v != v.strip():
-                raise InputError(
-                    f"{what}: item {i} is {v!r}; identifiers must be non-empty and carry no "
-                    "surrounding whitespace (strip them first)"
-                )
-            out.append(v)
+            s = v.strip()
+            if not s:
+                n_missing += 1
+                continue
+            n_stripped += s != v
+            out.append(s)
         elif isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
             out.append(str(int(v)))
+        elif _is_missing(v):
+            n_missing += 1
         else:
             hint = ""
             if isinstance(v, (float, np.floating)):
                 hint = (
-                    " (a missing value, or numeric ids read as floats: read the identifier "
-                    "column as text, e.g. pandas.read_csv(..., dtype={'gene': str}), and drop "
-                    "rows without an identifier)"
+                    " (numeric ids read as floats: read the identifier column as text, e.g. "
+                    "pandas.read_csv(..., dtype={'gene': str}))"
                 )
             raise InputError(
                 f"{what}: item {i} is {v!r} of type {type(v).__name__}; gene identifiers must "
                 f"be strings or integers{hint}"
             )
-    return out
+    if n_missing or n_stripped:
+        warnings.warn(
+            f"{what}: dropped {n_missing} missing or empty identifiers (None, NaN, '') and "
+            f"stripped surrounding whitespace from {n_stripped}",
+            DroppedInputWarning,
+            stacklevel=3,
+        )
+    return out, {"n_missing_dropped": n_missing, "n_whitespace_stripped": n_stripped}
 
 
 def _dedupe(values: list[str], what: str) -> tuple[list[str], int]:
@@ -263,7 +284,12 @@ def ora(
         a mapping ``{name: genes}`` (e.g. ``{"up": [...], "down": [...]}``)
         gives one block of rows per name, in the mapping's order, all computed
         in one vectorised pass. Integers (Entrez ids) are converted to text;
-        duplicates are removed with a :class:`~mamsets.errors.DuplicateGeneWarning`.
+        surrounding whitespace is stripped and missing values (None, NaN, NA)
+        and empty strings are dropped, counted in ``params["queries"][name]``
+        (``n_missing_dropped``, ``n_whitespace_stripped``; total in
+        ``params["n_query_cleaned"]``) and reported with a
+        :class:`~mamsets.errors.DroppedInputWarning`, as :func:`mamsets.ids.map_ids`
+        does; duplicates are removed with a :class:`~mamsets.errors.DuplicateGeneWarning`.
         Several contrasts: name the lists by contrast and direction, e.g.
         ``{f"{c}:{d}": lst for c in ranking.contrasts
         for d, lst in ranking.gene_lists(c).items()}``; the ``query`` column
@@ -283,7 +309,9 @@ def ora(
         Required. Every gene that could have appeared in the lists: all genes
         measured (all rows of the differential-expression table, all proteins
         quantified, all genes screened). Set members outside it are not
-        counted (``n_lost_to_universe``). gseapy's default background, the union
+        counted (``n_lost_to_universe``). Cleaned like ``genes`` (counts in
+        ``params["n_universe_missing_dropped"]`` and
+        ``params["n_universe_whitespace_stripped"]``). gseapy's default background, the union
         of the library's genes, is meaningless for a small curated library and
         is not offered.
     min_size, max_size : int
@@ -394,7 +422,8 @@ def ora(
     _check_options(min_size, max_size, alternative, outside_universe, engine)
     if universe is None:
         raise InputError(_UNIVERSE_HELP)
-    universe_list, n_universe_dup = _dedupe(_clean_ids(universe, "universe"), "universe")
+    universe_clean, universe_counts = _clean_ids(universe, "universe")
+    universe_list, n_universe_dup = _dedupe(universe_clean, "universe")
     if not universe_list:
         raise InputError("universe is empty; " + _UNIVERSE_HELP)
 
@@ -417,7 +446,7 @@ def ora(
             if name == DEFAULT_QUERY and not isinstance(genes, Mapping)
             else f"genes[{name!r}]"
         )
-        cleaned = _clean_ids(lst, what)
+        cleaned, clean_counts = _clean_ids(lst, what)
         if not cleaned:
             raise InputError(f"{what} is empty; give at least one gene")
         unique, n_dup = _dedupe(cleaned, what)
@@ -440,7 +469,8 @@ def ora(
         q_names.append(name)
         q_indices.append(np.array(sorted(inside), dtype=np.int64))
         q_params[name] = {
-            "n_input": len(cleaned),
+            "n_input": len(cleaned) + clean_counts["n_missing_dropped"],
+            **clean_counts,
             "n_duplicates": n_dup,
             "n_outside_universe": len(outside),
             "n_tested": len(inside),
@@ -506,6 +536,11 @@ def ora(
         "id_type": id_type,
         "universe_size": N,
         "n_universe_duplicates": n_universe_dup,
+        "n_universe_missing_dropped": universe_counts["n_missing_dropped"],
+        "n_universe_whitespace_stripped": universe_counts["n_whitespace_stripped"],
+        "n_query_cleaned": sum(
+            q["n_missing_dropped"] + q["n_whitespace_stripped"] for q in q_params.values()
+        ),
         "n_queries": len(q_names),
         "queries": q_params,
         "n_sets_in_collection": len(coll),
