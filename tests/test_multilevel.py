@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -200,6 +201,99 @@ def test_exact_by_enumeration():
     p, err, _ = multilevel_pvalues(w, np.full(es.size, k), es, seed_sequence=SEED)
     z = np.log2(p / exact) / err
     assert np.all(np.abs(z) < 3), (p, exact, z)
+
+
+def _exact_tail(es_all: np.ndarray, es: float) -> float:
+    """Exact conditional p-value from the ES of every possible set (ties within 1e-10)."""
+    if es >= 0:
+        pos = es_all[es_all >= 0]
+        return float(np.mean(pos >= es - 1e-10))
+    neg = es_all[es_all <= 0]
+    return float(np.mean(neg <= es + 1e-10))
+
+
+def test_top_set_of_tiny_ranking_is_exact_within_error_and_scale_invariant():
+    """Reviewer's case: the top 3 of 20 linearly spaced scores, all 1,140 sets enumerated.
+
+    Rounding used to split mathematically equal ES of different sets, so the ladder kept
+    "climbing" among ties and reported p-values down to 1e-22. Now every seed is within a
+    factor 2 (and 3 log2err) of the exact value, never below 1/C(N, K), and rescaling the
+    scores (x0.1 rounds differently from x0.125) gives the very same result.
+    """
+    n, k = 20, 3
+    base = np.abs(np.linspace(2, -2, n))
+    combos = np.array(list(itertools.combinations(range(n), k)))
+    floor = 1 / len(combos)
+    by_scale = []
+    for f in (1.0, 0.1, 0.125, 0.3):
+        w = base * f
+        es = es_batch(w, np.arange(k))[0]
+        assert es == pytest.approx(1.0)
+        exact = _exact_tail(es_batch(w, combos), es)
+        assert exact == pytest.approx(1 / 596)  # 596 of the 1,140 sets have ES >= 0
+        runs = [
+            multilevel_pvalues(w, [k], [es], seed_sequence=np.random.SeedSequence(seed))
+            for seed in range(1, 9)
+        ]
+        p = np.array([r[0][0] for r in runs])
+        err = np.array([r[1][0] for r in runs])
+        assert not any(r[2][0] for r in runs)
+        assert np.all(p >= floor * (1 - 1e-12)), p
+        assert np.all(np.abs(np.log2(p / exact)) <= 1.0), p / exact
+        assert np.all(np.abs(np.log2(p / exact)) < 3 * err)
+        assert abs(np.mean(np.log2(p / exact))) < 0.5
+        by_scale.append(p)
+    for p in by_scale[1:]:
+        np.testing.assert_allclose(p, by_scale[0], rtol=1e-9)
+
+
+def test_rank_only_ties_by_enumeration():
+    """weight=0 (all gene weights 1): ES takes few values, many sets tie exactly.
+
+    All 142,506 sets of 5 of 30 genes; quantiles and the extreme value of both tails.
+    """
+    n, k = 30, 5
+    w = np.ones(n)
+    es_all = es_batch(w, np.array(list(itertools.combinations(range(n), k))))
+    pos, neg = es_all[es_all >= 0], es_all[es_all <= 0]
+    assert np.unique(np.round(pos, 9)).size < 30  # heavily tied
+    es = np.concatenate(
+        [
+            np.quantile(pos, [0.5, 0.9, 0.99, 0.999]),
+            [pos.max()],
+            np.quantile(neg, [0.5, 0.1, 0.01, 0.001]),
+            [neg.min()],
+        ]
+    )
+    exact = np.array([_exact_tail(es_all, e) for e in es])
+    for seed in (SEED, np.random.SeedSequence(3)):
+        p, err, at_floor = multilevel_pvalues(w, np.full(es.size, k), es, seed_sequence=seed)
+        assert not at_floor.any()
+        z = np.log2(p / exact) / err
+        assert np.all(np.abs(z) < 3), (p, exact, z)
+
+
+def test_rank_only_top_set_of_large_ranking():
+    """Reviewer's second case: weight=0, N=1000, the top 5 genes (ES = 1).
+
+    Exactly one set reaches ES = 1, so p = (1 / C(N, 5)) / P(ES >= 0); P(ES >= 0) comes
+    from 200,000 random sets scored by the independent helper. Ties made the old ladder
+    report 9-37 times too large p-values.
+    """
+    n, k = 1000, 5
+    w = np.ones(n)
+    p_sign = np.mean(null_es(w, k, 200_000, np.random.default_rng(11)) >= 0)
+    log_comb = np.log(float(math.comb(n, k)))
+    exact = np.exp(-log_comb) / p_sign
+    runs = [
+        multilevel_pvalues(w, [k], [1.0], seed_sequence=np.random.SeedSequence(seed))
+        for seed in range(6)
+    ]
+    p = np.array([r[0][0] for r in runs])
+    err = np.array([r[1][0] for r in runs])
+    assert np.all(p >= np.exp(-log_comb) * (1 - 1e-12))
+    assert np.all(np.abs(np.log2(p / exact)) < 3 * err), (p, exact, err)
+    assert abs(np.mean(np.log2(p / exact))) < 1.0
 
 
 def test_calibration_uniform_on_random_rankings():

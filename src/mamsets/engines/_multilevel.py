@@ -27,29 +27,46 @@ negative ``es`` is the positive problem on the reversed ranking. For one unit:
    from the conditional distribution). Among the first 1,000 draws, fewer than 10 of the
    wanted sign marks the unit *unbalanced* (fgsea's rule): the sign is so rare in this
    ranking that no reliable p-value can be given and NaN is returned.
-2. Repeat: the median score of the sample is the next level ``L``; the lower half of the
-   sample (median included) is discarded and the ``(S - 1) / 2`` survivors are taken
-   twice, plus one more copy of a random survivor; each sample is then moved by a
-   Metropolis random walk that swaps one member for one non-member and accepts only
-   moves keeping ``ES > L`` (the uniform distribution restricted to ``ES > L`` is its
-   stationary law). Moves continue until ``sample_size * K`` moves were accepted (as in
-   fgsea). Stop once the level reaches the largest ``es`` of the unit, once ``2**-i``
-   (the tail probability of the current level) is below ``eps``, or when no sample lies
-   above the median any more (the walk stalled: only near the maximum of tiny sets).
-3. An ``es`` resolved at sample ``i`` (the first whose median reaches ``es``), with ``r``
-   of its ``S`` scores ``>= es``, gets ``log p = i * (psi(h) - psi(S + 1)) + psi(r + 1) -
-   psi(S + 2)``, where ``h = (S + 1) / 2``: each level passage is the median order
-   statistic of ``S`` uniforms, ``Beta(h, h)``, and the last step a binomial fraction with
-   a uniform prior (``psi`` is the digamma function; these are expected logarithms).
+2. Repeat: the median of the sample is the next level ``L``. Samples are ordered by the
+   key ``(ES, hash)``: ES values closer than 1e-10 count as equal and then a random
+   hash of the set (XOR of random 64-bit gene keys, Zobrist hashing) decides, which
+   makes the order strict (see *Ties* below). The ``m`` samples with a key above the
+   median's survive (``m = (S - 1) / 2`` unless identical sets share the median's key);
+   each is copied ``S // m`` times and random survivors fill the remaining places. Each
+   sample is then moved by a Metropolis random walk that swaps one member for one
+   non-member and accepts only moves keeping the key above ``L`` (the uniform
+   distribution on those sets is its stationary law). Moves continue until
+   ``sample_size * K`` moves were accepted (as in fgsea). Stop once the level reaches the
+   largest ``es`` of the unit, once the estimated tail probability of the current level
+   is below ``eps``, or when no sample lies above the median any more (the walk is
+   stuck on one set: only near the maximum of tiny sets).
+3. A level passage keeping ``m`` of ``S`` samples contributes ``psi(m + 1) - psi(S + 1)``
+   to ``log p`` (for ``m = h - 1``, ``h = (S + 1) / 2``, this is ``psi(h) - psi(S + 1)``,
+   the expected log of the median order statistic of ``S`` uniforms, ``Beta(h, h)``). An
+   ``es`` resolved at sample ``i`` (the first whose median reaches ``es``), with ``r`` of
+   its ``S`` scores ``>= es``, gets the sum over the ``i`` passages plus ``psi(r + 1) -
+   psi(S + 2)``, a binomial fraction with a uniform prior (``psi`` is the digamma
+   function; these are expected logarithms). Finally ``p`` is raised to ``1 / C(N, K)``
+   if the estimate fell below it: the observed set is itself one of the ``C(N, K)``
+   equally likely sets, so that is an exact lower bound (this assumes ``es`` is the
+   score of a set of size ``K`` of this ranking, as the engine guarantees).
 
-``log2err`` is the standard deviation of ``log2 p`` implied by the same model,
-``sqrt(i * (psi1(h) - psi1(S + 1)) + psi1(r + 1) - psi1(S + 2)) / ln 2`` (``psi1`` the
-trigamma function), fgsea's ``multilevelError`` up to the treatment of the last level.
-It assumes the random walk mixes well, as fgsea's does.
+``log2err`` is the standard deviation of ``log2 p`` implied by the same model, the root
+of the summed ``psi1(m + 1) - psi1(S + 1)`` plus ``psi1(r + 1) - psi1(S + 2)``, over
+``ln 2`` (``psi1`` the trigamma function), fgsea's ``multilevelError`` up to the
+treatment of the last level. It assumes the random walk mixes well, as fgsea's does.
 
 Ties: ES values closer than 1e-10 count as equal (so the observed set itself counts as
 "at least as extreme"), and a walk whose positive and negative deviations are equal
 within 1e-12 has ES = 0, counted on both sides (fgsea's ``ES >= 0`` / ``ES <= 0``).
+Ranks-only weights (``weight=0``), repeated scores and small rankings give many sets
+with the same ES, which rounding would otherwise split at random (and differently after
+rescaling the scores): a plain ``ES > L`` ladder then either keeps "climbing" among equal
+values (p-values far too small) or loses the tied sets (far too large). Ordering by
+``(ES, hash)`` turns the discrete distribution into a continuous one in which every
+passage keeps exactly the sets above the median key, as fgsea does with its integer
+scores and set hashes; results are then the same, for the same seed, whatever the scale
+of the scores.
 
 Implementation: numba (nopython, ``nogil``, cached). The random walk makes millions of
 data-dependent moves that numpy cannot vectorise. Each sample is stored in ``2 sqrt(K)``
@@ -78,7 +95,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
-from scipy.special import digamma, polygamma
+from scipy.special import digamma, gammaln, polygamma
 
 from ..errors import InputError
 
@@ -184,7 +201,7 @@ def _chunk_of(bnd, n_chunks, v):
 
 @numba.njit(**_NJIT)
 def _exceeds(cpos, cnt, csum, nr, bnd, n_chunks, w, q1, level, ub, lb, ystart, hstart, cand):
-    """True when the signed ES of one sample is ``> level`` (``level >= 0``).
+    """True when the signed ES of one sample is ``> level`` (``level > -1e-9``).
 
     The sample is stored by chunks of the ranking (``cpos[c, :cnt[c]]`` sorted positions
     in ``[bnd[c], bnd[c + 1])``, weight sums ``csum``). From a chunk's weight sum and hit
@@ -255,7 +272,8 @@ def _exceeds(cpos, cnt, csum, nr, bnd, n_chunks, w, q1, level, ub, lb, ystart, h
                 p = cpos[c, t]
                 d = (p - x0 - t) * q1 - yy * q2
                 if d > depth:
-                    if d >= amax - _TIE_TOL:
+                    if d >= amax - _TIE_TOL and (level >= 0.0 or d > amax + _TIE_TOL):
+                        # ES <= 0 (a tie, ES = 0, passes a negative level only)
                         return False
                     depth = d
                     deep_c = c
@@ -267,6 +285,16 @@ def _exceeds(cpos, cnt, csum, nr, bnd, n_chunks, w, q1, level, ub, lb, ystart, h
     cand[4] = best_c
     cand[5] = deep_c
     return True
+
+
+@numba.njit(**_NJIT)
+def _key_less(e1, h1, e2, h2):
+    """(ES, hash) order: ES closer than ``_ES_TOL`` count as equal, then the hash decides."""
+    if e1 < e2 - _ES_TOL:
+        return True
+    if e1 > e2 + _ES_TOL:
+        return False
+    return h1 < h2
 
 
 @numba.njit(**_NJIT)
@@ -293,7 +321,8 @@ def _run_unit(
     log_floor,
     max_levels,
     rng_state,
-    out_level,
+    out_logc,
+    out_varc,
     out_r,
     out_status,
     counters,
@@ -302,8 +331,9 @@ def _run_unit(
     """Multilevel ladder for one (size, sign) unit; ``w`` already oriented for the sign.
 
     ``es_sorted``: the unit's |es| values in increasing order. For each query writes the
-    number of level passages ``out_level``, the count ``out_r`` of final-sample scores
-    ``>= es`` and a status (ok, below the eps floor, walk stalled, unbalanced).
+    summed expected log ``out_logc`` (and variance ``out_varc``) of the level passages
+    before its resolving sample, the count ``out_r`` of that sample's scores ``>= es``
+    and a status (ok, below the eps floor, walk stalled, unbalanced).
     Returns the number of levels built.
     """
     n = w.shape[0]
@@ -357,34 +387,75 @@ def _run_unit(
     has_cand = np.zeros(s_n, dtype=np.bool_)
     q1 = 1.0 / (n - k)
     iters = max(1, k // 10)
-    step = log_floor_step(s_n)
+    cum_log = np.zeros(max_levels + 2, dtype=np.float64)
+    cum_var = np.zeros(max_levels + 2, dtype=np.float64)
+    # Zobrist hash of a set (XOR of random gene keys): breaks ties between equal ES
+    zob = np.empty(n, dtype=np.uint64)
+    for v in range(n):
+        zob[v] = _next_u64(rng)
+    hashes = np.zeros(s_n, dtype=np.uint64)
+    order = np.empty(s_n, dtype=np.int64)
     stop = _OK
     n_levels = 0
     lev = 0
     while True:
         for s in range(s_n):
             scores[s] = _signed_es(flat[s], k, w, n)
-        order = np.argsort(scores, kind="mergesort")
+            hh = np.uint64(0)
+            for j in range(k):
+                hh ^= zob[flat[s, j]]
+            hashes[s] = hh
+        # sort by (ES, hash), ES within _ES_TOL counting as equal (insertion sort, S small)
+        for s in range(s_n):
+            order[s] = s
+        for s in range(1, s_n):
+            cur = order[s]
+            t = s - 1
+            while t >= 0 and _key_less(
+                scores[cur], hashes[cur], scores[order[t]], hashes[order[t]]
+            ):
+                order[t + 1] = order[t]
+                t -= 1
+            order[t + 1] = cur
         for s in range(s_n):
             ladder[lev, s] = scores[order[s]]
         n_levels = lev + 1
         level = ladder[lev, half - 1]
         if level >= es_max - _ES_TOL:
             break
-        if ladder[lev, s_n - 1] <= level:
+        # survivors: keys strictly above the median key. Without ties in ES these are
+        # exactly S - h; identical sets (duplicates that never moved) share the key
+        level_h = hashes[order[half - 1]]
+        first = half
+        while first < s_n and not _key_less(
+            level, level_h, scores[order[first]], hashes[order[first]]
+        ):
+            first += 1
+        if first == s_n:
             stop = _STALLED
             break
-        if lev + 1 > max_levels - 1 or (lev + 1) * step < log_floor:
+        n_surv = s_n - first
+        # expected log (and variance) of the passage fraction n_surv / S: without ties
+        # n_surv = h - 1 and this is psi(h) - psi(S + 1), the median order statistic
+        c_log = 0.0
+        c_var = 0.0
+        for t in range(n_surv + 1, s_n + 1):
+            c_log -= 1.0 / t
+            c_var += 1.0 / (t * t)
+        cum_log[lev + 1] = cum_log[lev] + c_log
+        cum_var[lev + 1] = cum_var[lev] + c_var
+        if lev + 1 > max_levels - 1 or cum_log[lev + 1] < log_floor:
             stop = _FLOOR
             break
-        # kill the lower half, duplicate the survivors (plus one random survivor)
-        n_surv = s_n - half
+        # kill the rest, duplicate the survivors (plus random survivors to fill S)
+        copies = s_n // n_surv
         for t in range(n_surv):
-            src = order[half + t]
-            tmp_flat[2 * t, :] = flat[src]
-            tmp_flat[2 * t + 1, :] = flat[src]
-        extra = order[half + _randint(rng, n_surv)]
-        tmp_flat[s_n - 1, :] = flat[extra]
+            src = order[first + t]
+            for cc in range(copies):
+                tmp_flat[t * copies + cc, :] = flat[src]
+        for t in range(n_surv * copies, s_n):
+            extra = order[first + _randint(rng, n_surv)]
+            tmp_flat[t, :] = flat[extra]
         flat[:, :] = tmp_flat
         # chunk boundaries: medians over samples of evenly spaced order statistics
         bnd[0] = 0
@@ -415,6 +486,10 @@ def _run_unit(
                 is_member[s, p] = True
             nr[s] = nr_s
             has_cand[s] = False
+            hh = np.uint64(0)
+            for j in range(k):
+                hh ^= zob[flat[s, j]]
+            hashes[s] = hh
             cand[s, 4] = 0.0
             cand[s, 5] = 0.0
         # Metropolis random walk restricted to ES > level. Fast path: the running sum at
@@ -448,6 +523,10 @@ def _run_unit(
                     w_new = w[v_new]
                     nr_old = nr[s]
                     nr_new = nr_old - w_old + w_new
+                    # the new set passes when (ES, hash) > (level, level_h): ES within
+                    # _ES_TOL of the level counts as equal and the hash decides
+                    h_new = hashes[s] ^ zob[old] ^ zob[v_new]
+                    lev_eff = level - _ES_TOL if h_new > level_h else level + _ES_TOL
                     fast = False
                     if has_cand[s] and old != cd[0] and nr_new > 0.0:
                         cv = cd[0]
@@ -461,7 +540,7 @@ def _run_unit(
                             cx -= 1.0
                         a = cy / nr_new - cx * q1
                         depth = cd[3] + 2.0 * max(w_old, w_new) / nr_new + q1
-                        fast = a > level and a > depth + _TIE_TOL
+                        fast = a > lev_eff and a > depth + _TIE_TOL
                     # locate old (exact) and v_new (insertion point) in their chunks
                     co = chunk_id[old]
                     lo = 0
@@ -517,7 +596,7 @@ def _run_unit(
                             n_chunks,
                             w,
                             q1,
-                            level,
+                            lev_eff,
                             ub,
                             lb,
                             ystart,
@@ -530,6 +609,7 @@ def _run_unit(
                     if accepted:
                         moves += 1
                         mem[r_mem] = v_new
+                        hashes[s] = h_new
                         ism[old] = False
                         ism[v_new] = True
                     else:
@@ -567,7 +647,8 @@ def _run_unit(
         for s in range(s_n):
             if ladder[li, s] >= e:
                 r += 1
-        out_level[q] = li
+        out_logc[q] = cum_log[li]
+        out_varc[q] = cum_var[li]
         out_r[q] = r
         if ladder[li, half - 1] >= e or e <= 0.0:
             out_status[q] = _OK
@@ -627,6 +708,8 @@ def multilevel_pvalues(
         Size ``K`` (members present in the ranking) of each set, ``1 <= K < N``.
     es : numpy.ndarray
         Observed enrichment score of each set, ``-1 <= es <= 1``.
+        Observed scores must be scores of real sets of size ``K`` of this
+        ranking (the p-value is never reported below ``1 / C(N, K)``).
     sample_size : int, default 101
         Number of random sets kept at each level (fgsea's ``sampleSize``). Larger is
         more precise and slower; an even value is raised by one (the median must be a
@@ -661,10 +744,14 @@ def multilevel_pvalues(
 
     .. math::
 
-        \\log p = i\\,(\\psi(h) - \\psi(S + 1)) + \\psi(r + 1) - \\psi(S + 2)
+        \\log p = \\max\\Big(\\sum_{j<i} (\\psi(m_j + 1) - \\psi(S + 1)) + \\psi(r + 1)
+        - \\psi(S + 2),\\; -\\log \\tbinom{N}{K}\\Big)
 
-        \\mathrm{log2err} = \\frac{1}{\\ln 2}\\sqrt{i\\,(\\psi_1(h) - \\psi_1(S + 1))
-        + \\psi_1(r + 1) - \\psi_1(S + 2)}
+        \\mathrm{log2err} = \\frac{1}{\\ln 2}\\sqrt{\\sum_{j<i} (\\psi_1(m_j + 1)
+        - \\psi_1(S + 1)) + \\psi_1(r + 1) - \\psi_1(S + 2)}
+
+    where ``m_j`` samples survive passage ``j`` (``h - 1``, ``h = (S + 1) / 2``, unless
+    identical sets tie with the median).
 
     See the module docstring for the algorithm. Sets of equal size and sign share one
     ladder, so the cost grows with the number of distinct sizes and with ``-log2 p``
@@ -709,7 +796,8 @@ def multilevel_pvalues(
     def work(unit):
         u, k, sg, idx, a = unit
         nq = a.shape[0]
-        lv = np.zeros(nq, dtype=np.int64)
+        lc = np.zeros(nq, dtype=np.float64)
+        lvar = np.zeros(nq, dtype=np.float64)
         rr = np.zeros(nq, dtype=np.int64)
         st = np.zeros(nq, dtype=np.int64)
         _run_unit(
@@ -720,12 +808,13 @@ def multilevel_pvalues(
             log_floor,
             max_levels,
             seeds[u].copy(),
-            lv,
+            lc,
+            lvar,
             rr,
             st,
             np.zeros(5, np.int64),
         )
-        return idx, lv, rr, st
+        return idx, lc, lvar, rr, st
 
     # likely costliest units first (cost ~ K * levels) for load balance across threads;
     # results do not depend on the order
@@ -736,13 +825,16 @@ def multilevel_pvalues(
         with ThreadPoolExecutor(max_workers=n_jobs_i) as ex:
             outs = list(ex.map(work, units))
 
-    h = (s_n + 1) // 2
-    c_half = digamma(h) - digamma(s_n + 1)
-    v_half = polygamma(1, h) - polygamma(1, s_n + 1)
-    for idx, lv, rr, st in outs:
+    n = w.shape[0]
+    for idx, lc, lvar, rr, st in outs:
         ok = st == _OK
-        logp = lv * c_half + digamma(rr + 1) - digamma(s_n + 2)
-        var = lv * v_half + polygamma(1, rr + 1) - polygamma(1, s_n + 2)
+        logp = lc + digamma(rr + 1) - digamma(s_n + 2)
+        # the observed set is one of the C(N, K) equally likely sets with ES >= es, so
+        # p >= 1 / C(N, K) exactly: an estimate below that is only Monte Carlo noise
+        k_u = sizes_a[idx]
+        log_comb = gammaln(n + 1) - gammaln(k_u + 1) - gammaln(n - k_u + 1)
+        logp = np.maximum(logp, -log_comb)
+        var = lvar + polygamma(1, rr + 1) - polygamma(1, s_n + 2)
         p = np.minimum(1.0, np.exp(logp))
         err = np.sqrt(var) / math.log(2)
         # p-values below eps are reported at the floor, like fgsea
