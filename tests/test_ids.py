@@ -555,6 +555,27 @@ def test_harmonize_gmt(tmp_path) -> None:
     assert out.species == "human" and out.id_type == "symbol"
 
 
+def test_harmonize_warns_on_upper_cased_mouse_gmt(tests_data) -> None:
+    # gseapy's example GMT (a copy in tests/data): upper-cased mouse symbols with RIKEN genes;
+    # MGI: Scd1 and Scd2 are mouse paralogs of human SCD, Rhox6/Rhox9 and H2-K1 are mouse-only
+    from mamsets.ids import SpeciesWarning
+
+    path = tests_data / "gsea" / "gsea-desktop" / "gene_sets.gmt"
+    with pytest.warns(SpeciesWarning, match="harmonize_gmt is for human GMTs") as rec:
+        _, rep = harmonize_gmt(path)
+    msg = str(rec[0].message)
+    assert issubclass(SpeciesWarning, MamsetsWarning)
+    assert "1700017B05RIK" in msg and "SCD1 -> SCD" in msg and "species='mouse'" in msg
+    assert rep.warnings == (msg,) and rep.summary()["warnings"] == [msg]
+    assert rep.summary()["updates"]["SCD1"] == "SCD"  # still done: the GMT may be human after all
+    # a human GMT with renamed symbols: no warning, nothing recorded
+    human = parse_gmt("A\td\tPARK2\tKIAA0101\tMFN2\tFIS1\tCYR61\tSCD\tLINC00473\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MamsetsWarning)
+        _, rep = harmonize_gmt(human)
+    assert rep.warnings == () and rep.summary()["warnings"] == []
+
+
 def test_harmonize_refuses_non_symbols() -> None:
     coll = parse_gmt("A\td\t9927\t51024\t5071\t10059\t6445\n")
     with pytest.raises(IdentifierError, match="Entrez"):
@@ -631,6 +652,19 @@ def test_case_changed_real_human_edger_table(shared_data) -> None:
         assert out.species == "human"
         assert s["n_set_members_found"] == ref["n_set_members_found"]
         assert s["n_distinct_members_found"] == ref["n_distinct_members_found"]
+
+
+@pytest.mark.shared_data
+def test_harmonize_warns_only_on_the_mouse_gmt_of_the_gseapy_example(shared_data) -> None:
+    from mamsets.ids import SpeciesWarning
+
+    folder = shared_data / "gseapy-example"
+    with pytest.warns(SpeciesWarning, match="upper-cased mouse or rat symbols"):
+        harmonize_gmt(folder / "gene_sets.gmt")
+    with warnings.catch_warnings():  # genes.gmt holds human symbols (std_cutoffs sets)
+        warnings.simplefilter("error", SpeciesWarning)
+        _, rep = harmonize_gmt(folder / "genes.gmt")
+    assert rep.warnings == ()
 
 
 @pytest.mark.shared_data

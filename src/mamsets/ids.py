@@ -48,6 +48,7 @@ __all__ = [
     "HarmonizeReport",
     "IdDetection",
     "MappingReport",
+    "SpeciesWarning",
     "clean_identifiers",
     "detect_ids",
     "harmonize_gmt",
@@ -152,6 +153,11 @@ _RODENT_ONLY = re.compile(r"^(Zfp\d+[a-z]?\d*|.+-ps\d*)$", re.IGNORECASE)
 # human nomenclature of protein-coding genes that rodents name otherwise (C1orf112 is
 # 4933424B01Rik in mouse, RGD..., or C13h1orf112 in rat; HLA is H2 / RT1)
 _HUMAN_ONLY_CODING = re.compile(r"^(C(\d+|X|Y)ORF\d+|HLA-.+)$")
+
+
+class SpeciesWarning(MamsetsWarning):
+    """Identifiers look like another species than the operation assumes (e.g. a GMT of
+    upper-cased mouse symbols given to :func:`harmonize_gmt`, which is for human GMTs)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -757,6 +763,28 @@ def _count_symbols(sym: list[str]) -> _SymbolCounts:
     return c
 
 
+def _rodent_only_unknown_to_hgnc(genes: Iterable[str]) -> list[str]:
+    """Genes that HGNC does not know in any case (not even as a previous or alias symbol)
+    and that only mouse or rat have (``1700017B05RIK``, ``GM12345``, ``SCD2``, ``H2-K1``)."""
+    hu = _human()
+    ev = _evidence()
+    known, mouse_syms, rat_syms = hu.known, ev.symbol_only["mouse"], ev.symbol_only["rat"]
+    out = []
+    for g in genes:
+        u = g.upper()
+        if u in known:
+            continue
+        if (
+            u in mouse_syms
+            or u in rat_syms
+            or _MOUSE_ONLY.match(g)
+            or _RAT_ONLY.match(g)
+            or _RODENT_ONLY.match(g)
+        ):
+            out.append(g)
+    return out
+
+
 def _rodent_or_human(
     sc: _SymbolCounts, n: int, species: str, confident: bool, frac: float, notes: list[str]
 ) -> tuple[str, bool, float, str]:
@@ -954,11 +982,17 @@ class HarmonizeReport:
     sets : pandas.DataFrame
         ``set_id, n_genes, n_unchanged, n_updated, n_ambiguous, n_unknown,
         n_duplicates_removed, n_genes_out``.
+    aliases : str
+        The ``aliases`` mode used.
+    warnings : tuple of str
+        Warnings issued (as :class:`SpeciesWarning`) while harmonising, e.g.
+        that the GMT looks like upper-cased mouse symbols.
     """
 
     changes: pd.DataFrame = field(repr=False, compare=False)
     sets: pd.DataFrame = field(repr=False, compare=False)
     aliases: str = "unique"
+    warnings: tuple[str, ...] = ()
 
     def summary(self) -> dict[str, Any]:
         """JSON-ready totals and the distinct symbol changes."""
@@ -976,6 +1010,7 @@ class HarmonizeReport:
                 "updates": {o: u for o, u in zip(upd["original"], upd["updated"])},
                 "ambiguous": sorted(set(c.loc[c["reason"] == "ambiguous_alias", "original"])),
                 "unknown": sorted(set(c.loc[c["reason"] == "unknown_symbol", "original"])),
+                "warnings": list(self.warnings),
             }
         )
 
@@ -1839,6 +1874,17 @@ def harmonize_gmt(
     IdentifierError
         If the GMT does not hold human gene symbols (e.g. Entrez or mouse symbols).
 
+    Warns
+    -----
+    SpeciesWarning
+        If the GMT looks like upper-cased mouse or rat symbols (at least 3 and
+        at least 1% of its distinct genes are mouse/rat-only symbols unknown to
+        HGNC, such as ``1700017B05RIK`` or ``H2-K1``), or like mixed-case
+        symbols that may be mouse/rat. Such a GMT is harmonised anyway (the
+        data may be human after all) but mouse genes would be rewritten to
+        human ones (``SCD1`` to ``SCD``); the warning is also kept in
+        ``report.warnings``.
+
     Notes
     -----
     For each gene: an approved symbol is kept; otherwise the first rule that
@@ -1867,13 +1913,24 @@ def harmonize_gmt(
             f"harmonize_gmt updates human gene symbols; collection {coll.name!r} is "
             f"{_describe(coll.species, coll.id_type)}"
         )
+    species_notes: list[str] = []
     if coll.species == "unknown" or coll.id_type == "unknown":
-        det = _detect(sorted(coll.genes))
+        genes = sorted(coll.genes)
+        det = _detect(genes)
         not_human = det.n_identifiers and not (det.species == "human" and det.id_type == "symbol")
         if not_human and (det.confident or det.id_type != "symbol"):
             raise IdentifierError(
                 f"harmonize_gmt updates human gene symbols; the genes of {coll.name!r}: {det.message}"
             )
+        rodent = _rodent_only_unknown_to_hgnc(genes)
+        if len(rodent) >= max(3, 0.01 * len(genes)):
+            species_notes.append(
+                f"{len(rodent)} of the {len(genes)} genes of {coll.name!r} are mouse/rat-only "
+                f"symbols unknown to HGNC (e.g. {', '.join(rodent[:4])}): this looks like a GMT "
+                "of upper-cased mouse or rat symbols"
+            )
+        elif not_human:
+            species_notes.append(f"the genes of {coll.name!r} may not be human: {det.message}")
     hu = _human()
     resolved: dict[str, tuple[str | None, str, str]] = {}
     rows: list[tuple] = []
@@ -1919,10 +1976,27 @@ def harmonize_gmt(
                 out[new] = g
         srows.append((gs.id, len(gs), n_unch, n_upd, n_amb, n_unk, n_dup, len(out)))
         new_sets.append(gs.with_genes(list(out)))
+    messages: list[str] = []
+    if species_notes:
+        updates = list(dict.fromkeys(f"{r[1]} -> {r[2]}" for r in rows if r[2] and not r[4]))
+        done = (
+            f"it rewrote {len(updates)} symbols to human ones (e.g. {', '.join(updates[:4])})"
+            if updates
+            else "no symbol was rewritten"
+        )
+        msg = (
+            f"harmonize_gmt: {'; '.join(species_notes)}. harmonize_gmt is for human GMTs; {done}. "
+            "If the GMT is mouse or rat, do not harmonize it: use it as it is (map_ids(collection, "
+            "ids, species='mouse') matches members written as in your data), or rebuild it from "
+            "its source in current mouse/rat symbols; if it is human, ignore this warning"
+        )
+        warnings.warn(msg, SpeciesWarning, stacklevel=2)
+        messages.append(msg)
     report = HarmonizeReport(
         changes=_frame(rows, CHANGE_COLUMNS),
         sets=_frame(srows, HARMONIZE_SET_COLUMNS, ints=HARMONIZE_SET_COLUMNS[1:]),
         aliases=aliases,
+        warnings=tuple(messages),
     )
     return coll.replace_sets(new_sets, species="human", id_type="symbol"), report
 
