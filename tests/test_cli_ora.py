@@ -103,7 +103,12 @@ def test_from_deseq2_table_with_builtin_library(d, tmp_path, capsys):
 )
 def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
     out = tmp_path / "res"
-    rc = main(["ora", "--from-table", str(d / name), "--gmt", str(d / "toy.gmt"), "-o", str(out)])
+    args = ["ora", "--from-table", str(d / name), "--gmt", str(d / "toy.gmt"), "-o", str(out)]
+    if name.startswith("limma"):  # ITPR1 twice: an error unless a --duplicates rule is chosen
+        assert main(args) == 2 and not out.exists()
+        assert "occur more than once" in capsys.readouterr().err
+        args += ["--duplicates", "min_padj"]
+    rc = main(args)
     assert rc == 0
     src = json.loads((out / "params.json").read_text())["ora"]["params"]["input"]
     assert (src["gene_column"], src["padj_column"], src["lfc_column"]) == cols
@@ -112,8 +117,62 @@ def test_from_other_tools_tables(d, tmp_path, name, cols, capsys):
         5,
     )  # limma's duplicate ITPR1 row is not counted twice
     if name.startswith("limma"):
-        assert src["n_duplicated_ids"] == 1
-        assert "duplicated gene identifier" in capsys.readouterr().err
+        assert src["n_duplicated_ids"] == 1 and src["duplicates"] == "min_padj"
+        assert "kept the row with the smallest 'adj.P.Val'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("rule", "itpr1_up"), [("first", False), ("min_padj", True), ("error", None)]
+)
+def test_duplicates_rules(d, tmp_path, capsys, rule, itpr1_up):
+    # limma fixture with its rows reversed: ITPR1's non-significant row (adj.P.Val 0.9) now
+    # comes first, its significant up row (8.47e-05) last
+    lines = (d / "limma_toptable.tsv").read_text().splitlines(keepends=True)
+    path = tmp_path / "reversed.tsv"
+    path.write_text(lines[0] + "".join(reversed(lines[1:])))
+    out = tmp_path / "res"
+    rc = main(
+        [
+            "ora",
+            "--from-table",
+            str(path),
+            "--gmt",
+            str(d / "toy.gmt"),
+            "--no-plots",
+            "--duplicates",
+            rule,
+            "-o",
+            str(out),
+        ]
+    )
+    if itpr1_up is None:
+        assert rc == 2 and "1 gene identifier(s) occur more than once" in capsys.readouterr().err
+        return
+    assert rc == 0
+    lists = pd.read_csv(out / "lists.tsv", sep="\t")
+    up = set(lists.loc[lists["query"] == "up", "gene"])
+    assert up == (set(UP) if itpr1_up else set(UP) - {"ITPR1"})
+    assert set(lists.loc[lists["query"] == "down", "gene"]) == set(DOWN)
+    universe = (out / "universe.txt").read_text().split()
+    assert len(universe) == N_MEASURED and len(set(universe)) == N_MEASURED
+    src = json.loads((out / "params.json").read_text())["ora"]["params"]["input"]
+    assert (src["duplicates"], src["n_duplicated_ids"]) == (rule, 1)
+
+
+def test_duplicates_flag_needs_a_table(d, tmp_path, capsys):
+    rc = main(
+        [
+            "ora",
+            str(d / "up.txt"),
+            "--universe",
+            str(d / "universe.txt"),
+            "--duplicates",
+            "first",
+            "-o",
+            str(tmp_path / "res"),
+        ]
+    )
+    assert rc == 2 and "--duplicates applies to --from-table only" in capsys.readouterr().err
 
 
 def test_thresholds(d, tmp_path):
@@ -271,7 +330,8 @@ def test_column_of_a_table(d, tmp_path):
     )
     assert rc == 0
     assert (
-        json.loads((tmp_path / "r2" / "params.json").read_text())["ora"]["params"]["universe_size"] == 67
+        json.loads((tmp_path / "r2" / "params.json").read_text())["ora"]["params"]["universe_size"]
+        == 67
     )
 
 
@@ -338,7 +398,15 @@ def test_real_tables(shared_data, tmp_path, rel, cols):
 
 
 def test_gseapy_engine_from_the_cli(d, tmp_path):
-    args = ["ora", "--from-table", str(d / "limma_toptable.tsv"), "--gmt", str(d / "toy.gmt")]
+    args = [
+        "ora",
+        "--from-table",
+        str(d / "limma_toptable.tsv"),
+        "--gmt",
+        str(d / "toy.gmt"),
+        "--duplicates",
+        "min_padj",
+    ]
     assert main([*args, "-o", str(tmp_path / "a")]) == 0
     assert main([*args, "--engine", "gseapy", "-o", str(tmp_path / "b")]) == 0
     a, b = read_results(tmp_path / "a"), read_results(tmp_path / "b")
@@ -346,7 +414,10 @@ def test_gseapy_engine_from_the_cli(d, tmp_path):
         a.drop(columns=["pval", "padj"]), b.drop(columns=["pval", "padj"])
     )
     np.testing.assert_allclose(a["pval"], b["pval"], rtol=1e-12)
-    assert json.loads((tmp_path / "b" / "params.json").read_text())["ora"]["params"]["engine"] == "gseapy"
+    assert (
+        json.loads((tmp_path / "b" / "params.json").read_text())["ora"]["params"]["engine"]
+        == "gseapy"
+    )
 
 
 # --------------------------------------------------------------------------- the main job
@@ -375,8 +446,14 @@ def test_each_table_style_end_to_end(tests_data, tmp_path, fixture, how, cols, c
     assert "sets by p-value" in printed
     assert (out / "summary.txt").read_text().strip() in printed
     assert sorted(p.name for p in out.iterdir()) == [
-        "lists.tsv", "params.json", "ranking.tsv", "report.html", "results.tsv", "summary.txt",
-        "universe.txt"]
+        "lists.tsv",
+        "params.json",
+        "ranking.tsv",
+        "report.html",
+        "results.tsv",
+        "summary.txt",
+        "universe.txt",
+    ]
     params = json.loads((out / "params.json").read_text())["ora"]["params"]
     assert params["gene_sets"] == {"source": "built-in", "include_raw": False, "controls": True}
     # the lists and universe, rebuilt here with pandas
@@ -394,7 +471,8 @@ def test_each_table_style_end_to_end(tests_data, tmp_path, fixture, how, cols, c
     k = len(oxphos & up)
     assert (row["size"], row["overlap"]) == (len(oxphos), k)
     assert row["pval"] == pytest.approx(
-        hypergeom.sf(k - 1, len(universe), len(oxphos), len(up)), rel=1e-12)
+        hypergeom.sf(k - 1, len(universe), len(oxphos), len(up)), rel=1e-12
+    )
     assert row["padj"] < 1e-3  # the simulated shift is found
     assert "MAMS_FIGURE_RAW_PFOCR" not in set(t["term"])
 
@@ -403,12 +481,16 @@ def test_long_table_lists_per_contrast(tests_data, tmp_path, capsys):
     path = tests_data / "tables" / "limma_long.tsv"
     out = tmp_path / "out"
     # at padj <= 0.05 only the trained contrast has genes; at 0.9 both have
-    assert main(["ora", "--from-table", str(path), "--padj-max", "0.9", "--no-plots",
-                 "-o", str(out)]) == 0
+    assert (
+        main(["ora", "--from-table", str(path), "--padj-max", "0.9", "--no-plots", "-o", str(out)])
+        == 0
+    )
     t = read_results(out)
     assert list(t.columns[:2]) == ["contrast", "query"]
-    assert t["contrast"].drop_duplicates().tolist() == ["trained_vs_sedentary",
-                                                        "detrained_vs_sedentary"]
+    assert t["contrast"].drop_duplicates().tolist() == [
+        "trained_vs_sedentary",
+        "detrained_vs_sedentary",
+    ]
     long = pd.read_csv(path, sep="\t")
     lists = pd.read_csv(out / "lists.tsv", sep="\t")
     for contrast, part in long.groupby("contrast"):
@@ -417,11 +499,15 @@ def test_long_table_lists_per_contrast(tests_data, tmp_path, capsys):
         assert set(got) == up
         rows = t[(t["contrast"] == contrast) & (t["query"] == "up")]
         np.testing.assert_allclose(
-            rows["pval"], hypergeom.sf(rows["overlap"] - 1, len(part), rows["size"], len(up)),
-            rtol=1e-12)
+            rows["pval"],
+            hypergeom.sf(rows["overlap"] - 1, len(part), rows["size"], len(up)),
+            rtol=1e-12,
+        )
     uni = pd.read_csv(out / "universe.tsv", sep="\t")
     assert uni.groupby("contrast").size().to_dict() == {
-        "detrained_vs_sedentary": 400, "trained_vs_sedentary": 400}
+        "detrained_vs_sedentary": 400,
+        "trained_vs_sedentary": 400,
+    }
     # at 0.05 the detrained contrast has nothing: said, and left out
     capsys.readouterr()
     assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(tmp_path / "b")]) == 0
@@ -431,8 +517,10 @@ def test_long_table_lists_per_contrast(tests_data, tmp_path, capsys):
 
 def test_rnk_is_refused_with_the_way_out(tests_data, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["ora", "--from-table", str(tests_data / "tables" / "ranking.rnk"),
-                 "-o", str(out)]) == 2
+    assert (
+        main(["ora", "--from-table", str(tests_data / "tables" / "ranking.rnk"), "-o", str(out)])
+        == 2
+    )
     assert "mamsets gsea" in capsys.readouterr().err
     assert not out.exists()
 
@@ -444,8 +532,10 @@ def test_report_is_one_self_contained_file(tests_data, tmp_path):
 
     matplotlib.use("Agg")
     out = tmp_path / "out"
-    assert main(["ora", "--from-table", str(tests_data / "tables" / "seurat.csv"),
-                 "-o", str(out)]) == 0
+    assert (
+        main(["ora", "--from-table", str(tests_data / "tables" / "seurat.csv"), "-o", str(out)])
+        == 0
+    )
     html = (out / "report.html").read_text()
     refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html, flags=re.IGNORECASE)
     assert refs and all(r.startswith("data:") for r in refs), refs[:5]
@@ -455,8 +545,9 @@ def test_report_is_one_self_contained_file(tests_data, tmp_path):
     assert (out / "plots" / "member_heatmap.png").stat().st_size > 1000
     ranking = pd.read_csv(out / "ranking.tsv", sep="\t").set_index("gene")
     de = pd.read_csv(tests_data / "tables" / "seurat.csv", index_col=0)
-    pd.testing.assert_series_equal(ranking["lfc"].sort_index(), de["avg_log2FC"].sort_index(),
-                                   check_names=False)
+    pd.testing.assert_series_equal(
+        ranking["lfc"].sort_index(), de["avg_log2FC"].sort_index(), check_names=False
+    )
     assert "CONTROL_OXPHOS" in html and "positive controls" in (out / "summary.txt").read_text()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp leftovers
 
@@ -466,18 +557,36 @@ def test_motrpac_example_lists_per_contrast(tmp_path):
 
     path = example_path("motrpac_gn_8w")
     out = tmp_path / "out"
-    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(out)]) == 0
+    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(out)]) == 2
+    assert (
+        main(
+            [
+                "ora",
+                "--from-table",
+                str(path),
+                "--no-plots",
+                "--duplicates",
+                "min_padj",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     de = pd.read_csv(path, sep="\t").dropna(subset=["gene_symbol", "adj.P.Val", "logFC"])
     lists = pd.read_csv(out / "lists.tsv", sep="\t")
     for contrast, part in de.groupby("contrast"):
-        # duplicated symbols: the row with the smallest adjusted p counts
+        # duplicated symbols (several Ensembl genes): with --duplicates min_padj the row with
+        # the smallest adjusted p counts
         part = part.sort_values("adj.P.Val", kind="stable").drop_duplicates("gene_symbol")
         sel = part[part["adj.P.Val"] <= 0.05]
         got = lists[lists["contrast"] == contrast]
-        assert set(got.loc[got["query"] == "up", "gene"]) == set(sel.loc[sel["logFC"] > 0,
-                                                                         "gene_symbol"])
-        assert set(got.loc[got["query"] == "down", "gene"]) == set(sel.loc[sel["logFC"] < 0,
-                                                                           "gene_symbol"])
+        assert set(got.loc[got["query"] == "up", "gene"]) == set(
+            sel.loc[sel["logFC"] > 0, "gene_symbol"]
+        )
+        assert set(got.loc[got["query"] == "down", "gene"]) == set(
+            sel.loc[sel["logFC"] < 0, "gene_symbol"]
+        )
     t = read_results(out)
     ox = t[(t["term"] == "CONTROL_OXPHOS") & (t["query"] == "up")]
     assert len(ox) == 2 and (ox["padj"] < 1e-10).all()
@@ -496,8 +605,11 @@ def test_failure_while_writing_leaves_the_old_folder(tests_data, tmp_path, monke
 
     monkeypatch.setattr(mamsets.report, "report_html", broken)
     table = str(tests_data / "tables" / "limma.tsv")
-    args = (["ora", "--from-table", table] if command == "ora" else
-            ["gsea", table, "--method", "permutation", "--n-perm", "50", "--seed", "1"])
+    args = (
+        ["ora", "--from-table", table]
+        if command == "ora"
+        else ["gsea", table, "--method", "permutation", "--n-perm", "50", "--seed", "1"]
+    )
     with pytest.raises(RuntimeError, match="disk full"):
         main([*args, "--no-plots", "--force", "-o", str(out)])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary leftovers
@@ -507,15 +619,37 @@ def test_failure_while_writing_leaves_the_old_folder(tests_data, tmp_path, monke
 def test_findallmarkers_clusters(tests_data, tmp_path, capsys):
     # Seurat FindAllMarkers: one block of rows per cluster, genes repeated, a 'cluster' column
     one = pd.read_csv(tests_data / "tables" / "seurat.csv", index_col=0)
-    both = pd.concat([one.assign(cluster=0, gene=one.index),
-                      one.assign(cluster=1, gene=one.index, avg_log2FC=-one["avg_log2FC"])])
+    both = pd.concat(
+        [
+            one.assign(cluster=0, gene=one.index),
+            one.assign(cluster=1, gene=one.index, avg_log2FC=-one["avg_log2FC"]),
+        ]
+    )
     path = tmp_path / "markers.csv"
     both.to_csv(path, index=False)
-    # without --contrast-column the duplicates are resolved, and the warning names the column
-    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(tmp_path / "a")]) == 0
-    assert "pass --contrast-column (candidates: ['cluster'])" in capsys.readouterr().err
-    assert main(["ora", "--from-table", str(path), "--contrast-column", "cluster", "--no-plots",
-                 "-o", str(tmp_path / "b")]) == 0
+    # without --contrast-column the repeated genes are an error that names the column and
+    # the --duplicates rules; no output is written
+    assert main(["ora", "--from-table", str(path), "--no-plots", "-o", str(tmp_path / "a")]) == 2
+    err = capsys.readouterr().err
+    assert "pass --contrast-column cluster" in err and "(candidates: ['cluster'])" in err
+    assert "--duplicates min_padj" in err and "--duplicates first" in err
+    assert "400 gene identifier(s) occur more than once in 'gene'" in err and "'UQCR11'" in err
+    assert not (tmp_path / "a").exists()
+    assert (
+        main(
+            [
+                "ora",
+                "--from-table",
+                str(path),
+                "--contrast-column",
+                "cluster",
+                "--no-plots",
+                "-o",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
     lists = pd.read_csv(tmp_path / "b" / "lists.tsv", sep="\t")
     for cluster, part in both.groupby("cluster"):
         sel = part[part["p_val_adj"] <= 0.05]

@@ -4,7 +4,8 @@ Two ways in::
 
     mamsets ora GENES [GENES ...] --universe UNIVERSE [--column C] -o OUTDIR
     mamsets ora --from-table DE.tsv [--gene-column G] [--padj-column P] [--lfc-column L]
-                [--padj-max 0.05] [--lfc-min 0] -o OUTDIR
+                [--padj-max 0.05] [--lfc-min 0] [--contrast-column C]
+                [--duplicates {error,min_padj,first}] -o OUTDIR
 
 GENES and UNIVERSE are text files with one gene per line, or CSV/TSV tables
 whose column ``--column`` holds the genes. Each GENES file is one query, named
@@ -24,9 +25,13 @@ the inputs as tested: ``lists.tsv`` (query, gene) and ``universe.txt``
 ``PADJ_COLUMNS``, ``LFC_COLUMNS``) rather than
 :func:`mamsets.io.ranking.read_ranking`'s: ORA needs an adjusted p-value and a
 fold change, not a ranking score (a table with no p-value column works), takes
-``--padj-column``/``--lfc-column`` explicitly, keeps the row with the smallest
-adjusted p for a duplicated identifier, and leaves rows without statistics out
-of the universe (they could not have been selected).
+``--padj-column``/``--lfc-column`` explicitly, and leaves rows without statistics
+out of the universe (they could not have been selected). Like ``read_ranking``, a
+gene identifier that occurs twice (in one contrast) is an error by default,
+listing examples and the ways out: ``--contrast-column`` when the rows belong to
+several contrasts or clusters (Seurat FindAllMarkers' ``cluster``; picking one
+row per gene would mix clusters), or ``--duplicates min_padj`` (each gene's row
+with the smallest adjusted p) / ``--duplicates first`` (its first row).
 """
 
 from __future__ import annotations
@@ -67,6 +72,9 @@ _ROW_NAMES = "(row names)"
 LFC_COLUMNS = ("log2FoldChange", "logFC", "avg_log2FC", "avg_logFC", "log2FC", "lfc")
 #: Columns naming the contrast of each row of a long table (matched ignoring case).
 CONTRAST_COLUMNS = ("contrast", "comparison")
+#: ``--duplicates`` choices: what to do with a gene identifier that occurs more than once.
+DUPLICATES = ("error", "min_padj", "first")
+_DUPLICATES_RULE = {"error": "error", "min_padj": "smallest adjusted p", "first": "first"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -140,6 +148,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="C",
         help="column naming the contrast of each row of a long --from-table (auto: contrast, "
         "comparison); each contrast gets its own lists and universe",
+    )
+    p.add_argument(
+        "--duplicates",
+        choices=DUPLICATES,
+        default="error",
+        help="a gene that occurs more than once in --from-table (in one contrast): stop with "
+        "an error listing them (default), keep its row with the smallest adjusted p "
+        "(min_padj), or its first row (first). Rows of several clusters or contrasts need "
+        "--contrast-column instead",
     )
     p.add_argument(
         "--gmt",
@@ -319,6 +336,7 @@ def _lists_from_table(
     padj_max: float,
     lfc_min: float,
     contrast_column: str | None = None,
+    duplicates: str = "error",
 ) -> dict[str, tuple[dict[str, list[str]], list[str], dict[str, Any]]]:
     """Per contrast: the ``up``/``down`` lists, the universe and what was done, from a DE table.
 
@@ -328,6 +346,8 @@ def _lists_from_table(
         raise InputError(f"--padj-max {padj_max}: must be in (0, 1]")
     if lfc_min < 0:
         raise InputError(f"--lfc-min {lfc_min}: must be >= 0 (it bounds |log fold change|)")
+    if duplicates not in DUPLICATES:
+        raise InputError(f"--duplicates {duplicates!r}: choose one of {list(DUPLICATES)}")
     if path.name.lower().removesuffix(".gz").endswith(".rnk"):
         raise InputError(
             f"{path}: a .rnk ranked list has no adjusted p-values or fold changes to select "
@@ -343,8 +363,11 @@ def _lists_from_table(
     else:
         contrast_column = next((c for c in df.columns if str(c).lower() in CONTRAST_COLUMNS), None)
     if contrast_column is None:
-        return {"": _lists_from_frame(df, str(path), gene_column, padj_column, lfc_column,
-                                      padj_max, lfc_min)}
+        return {
+            "": _lists_from_frame(
+                df, str(path), gene_column, padj_column, lfc_column, padj_max, lfc_min, duplicates
+            )
+        }
     labels = df[contrast_column]
     if labels.isna().any():
         raise InputError(
@@ -356,8 +379,9 @@ def _lists_from_table(
         part = df[labels == contrast].drop(columns=contrast_column).reset_index(drop=True)
         label = f"{path}, contrast {contrast!r}"
         try:
-            out[str(contrast)] = _lists_from_frame(part, label, gene_column, padj_column,
-                                                   lfc_column, padj_max, lfc_min)
+            out[str(contrast)] = _lists_from_frame(
+                part, label, gene_column, padj_column, lfc_column, padj_max, lfc_min, duplicates
+            )
         except _NothingSelected as exc:
             print(f"mamsets ora: {exc}; contrast not tested", file=sys.stderr)
         else:
@@ -393,8 +417,15 @@ def _lists_from_frame(
     lfc_column: str | None,
     padj_max: float,
     lfc_min: float,
+    duplicates: str = "error",
 ) -> tuple[dict[str, list[str]], list[str], dict[str, Any]]:
-    """``{"up": [...], "down": [...]}``, the universe and what was done, from one contrast."""
+    """``{"up": [...], "down": [...]}``, the universe and what was done, from one contrast.
+
+    A gene identifier occurring more than once raises :class:`InputError` unless
+    ``duplicates`` is ``"min_padj"`` (keep its row with the smallest adjusted p,
+    the first of ties) or ``"first"`` (keep its first row); either is reported
+    with a :class:`DuplicateGeneWarning`.
+    """
     no_gene_column = not any(c in df.columns for c in GENE_COLUMNS)
     if gene_column is None and no_gene_column and df.columns[0] == _ROW_NAMES:
         gene_column = _ROW_NAMES  # R's write.csv / write.table row names
@@ -422,19 +453,41 @@ def _lists_from_frame(
     tab = pd.DataFrame({"gene": genes, "padj": padj, "lfc": lfc})[~(no_id | no_stat)]
     n_dup = int(tab["gene"].duplicated().sum())
     if n_dup:
-        dups = tab.loc[tab["gene"].duplicated(), "gene"].head(5).tolist()
-        groups = [str(c) for c in df.columns if c not in (gcol, pcol, lcol) and _groups(df, gcol, c)]
-        hint = (
-            f"; if the table holds several contrasts or clusters (e.g. Seurat FindAllMarkers), "
-            f"pass --contrast-column (candidates: {groups[:4]})" if groups else ""
+        dup_genes = list(dict.fromkeys(tab.loc[tab["gene"].duplicated(keep=False), "gene"]))
+        dups = dup_genes[:5]
+        if duplicates == "error":
+            groups = [
+                str(c) for c in df.columns if c not in (gcol, pcol, lcol) and _groups(df, gcol, c)
+            ]
+            hint = (
+                "if the rows belong to several contrasts or clusters (e.g. Seurat "
+                f"FindAllMarkers), pass --contrast-column {groups[0]} to test each separately "
+                f"(candidates: {groups[:4]}); otherwise "
+                if groups
+                else ""
+            )
+            raise InputError(
+                f"{label}: {len(dup_genes)} gene identifier(s) occur more than once in {gcol!r} "
+                f"({n_dup} extra rows), e.g. {dups}; {hint}pass --duplicates min_padj (keep each "
+                f"gene's row with the smallest {pcol}) or --duplicates first (keep its first "
+                "row), or make the identifiers unique (e.g. --gene-column with an Ensembl id "
+                "column)"
+            )
+        kept = (
+            f"the row with the smallest {pcol!r}" if duplicates == "min_padj" else "the first row"
         )
         warnings.warn(
-            f"{label}: {n_dup} duplicated gene identifier(s) in {gcol!r}; kept the row with the "
-            f"smallest {pcol!r} for each, e.g. {dups}{hint}",
+            f"{label}: {len(dup_genes)} gene identifier(s) occur more than once in {gcol!r} "
+            f"({n_dup} extra rows); kept {kept} for each (--duplicates {duplicates}), "
+            f"e.g. {dups}",
             DuplicateGeneWarning,
             stacklevel=2,
         )
-        tab = tab.sort_values("padj", kind="stable").drop_duplicates("gene", keep="first")
+        if duplicates == "min_padj":
+            tab = tab.sort_values("padj", kind="stable")
+        tab = tab.drop_duplicates("gene", keep="first")
+        if duplicates == "min_padj":
+            tab = tab.sort_index()  # back to the table's order
     sig = tab["padj"] <= padj_max
     up = tab.loc[sig & (tab["lfc"] > 0) & (tab["lfc"] >= lfc_min), "gene"].tolist()
     down = tab.loc[sig & (tab["lfc"] < 0) & (tab["lfc"] <= -lfc_min), "gene"].tolist()
@@ -458,6 +511,7 @@ def _lists_from_frame(
         "n_rows_without_id": int(no_id.sum()),
         "n_rows_without_statistics": int(no_stat.sum()),
         "n_duplicated_ids": n_dup,
+        "duplicates": duplicates,
         "n_up": len(up),
         "n_down": len(down),
         "selection": f"{pcol} <= {padj_max} and |{lcol}| >= {lfc_min} (non-zero); sign: up/down",
@@ -503,10 +557,13 @@ def run(args: argparse.Namespace) -> int:
                 args.padj_max,
                 args.lfc_min,
                 args.contrast_column,
+                args.duplicates,
             )
         else:
             if args.contrast_column:
                 raise InputError("--contrast-column applies to --from-table only")
+            if args.duplicates != "error":
+                raise InputError("--duplicates applies to --from-table only")
             if not args.genes:
                 raise InputError("give GENES file(s) and --universe, or --from-table DE.tsv")
             if not args.universe:
@@ -526,8 +583,9 @@ def run(args: argparse.Namespace) -> int:
             runs = {"": (queries, universe, source)}
         collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
         gene_sets = (
-            {"source": "gmt", "path": str(args.gmt)} if args.gmt else
-            {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
+            {"source": "gmt", "path": str(args.gmt)}
+            if args.gmt
+            else {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
         )
         ranking = _ranking_for_report(runs, args) if args.from_table else None
         per_contrast = {}
@@ -545,8 +603,7 @@ def run(args: argparse.Namespace) -> int:
                 engine=args.engine,
             )
             per_contrast[contrast] = dataclasses.replace(
-                res, params={**res.params, "input": source, "gmt": args.gmt,
-                             "gene_sets": gene_sets}
+                res, params={**res.params, "input": source, "gmt": args.gmt, "gene_sets": gene_sets}
             )
     seen: set[str] = set()
     for w in caught:  # one line per distinct warning
@@ -558,11 +615,18 @@ def run(args: argparse.Namespace) -> int:
         res = stack_results(per_contrast)
         first = next(iter(runs.values()))[2]
         common = {k: v for k, v in first.items() if not k.startswith("n_") and k != "table"}
-        res = dataclasses.replace(res, params={
-            **res.params,
-            "input": {**common, "table": str(args.from_table),
-                      "contrasts": list(per_contrast), "per_contrast": "see by_contrast"},
-        })
+        res = dataclasses.replace(
+            res,
+            params={
+                **res.params,
+                "input": {
+                    **common,
+                    "table": str(args.from_table),
+                    "contrasts": list(per_contrast),
+                    "per_contrast": "see by_contrast",
+                },
+            },
+        )
     else:
         res = per_contrast[""]
     lines = ["contrast\tquery\tgene\n" if long else "query\tgene\n"]
@@ -577,14 +641,16 @@ def run(args: argparse.Namespace) -> int:
         # built inside our own temporary folder, so the inputs as tested join it atomically
         with warnings.catch_warnings():  # the engine already reported identifier issues
             warnings.simplefilter("ignore", MamsetsWarning)
-            written = write_run_outputs(res, tmp / "run", ranking=ranking,
-                                        collection=collection, plots=args.plots)
+            written = write_run_outputs(
+                res, tmp / "run", ranking=ranking, collection=collection, plots=args.plots
+            )
         for child in (tmp / "run").iterdir():
             child.rename(tmp / child.name)
         (tmp / "run").rmdir()
         (tmp / "lists.tsv").write_text("".join(lines), encoding="utf-8")
-        (tmp / ("universe.tsv" if long else "universe.txt")).write_text("".join(uni),
-                                                                        encoding="utf-8")
+        (tmp / ("universe.tsv" if long else "universe.txt")).write_text(
+            "".join(uni), encoding="utf-8"
+        )
     n_plots = sum(1 for k in written if k.startswith("plot:"))
     if long:
         for contrast, r in per_contrast.items():
@@ -593,10 +659,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_summary(res)
     print(text_summary(res, collection=collection, ranking=ranking))
-    print(f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, "
-          + ("ranking.tsv (fold changes), " if ranking is not None else "")
-          + (f"plots/ ({n_plots}), " if n_plots else "")
-          + f"lists.tsv (the gene lists), {'universe.tsv' if long else 'universe.txt'}")
+    print(
+        f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, "
+        + ("ranking.tsv (fold changes), " if ranking is not None else "")
+        + (f"plots/ ({n_plots}), " if n_plots else "")
+        + f"lists.tsv (the gene lists), {'universe.tsv' if long else 'universe.txt'}"
+    )
     return 0
 
 
@@ -626,8 +694,10 @@ def _ranking_for_report(runs: dict[str, Any], args: argparse.Namespace) -> Any:
     return Ranking(
         tables=tables,
         score_name=lcol,
-        how_chosen=(f"gene lists: {first['selection']}; members shown by {lcol} "
-                    "(the ORA uses only the lists and the universe)"),
+        how_chosen=(
+            f"gene lists: {first['selection']}; members shown by {lcol} "
+            "(the ORA uses only the lists and the universe)"
+        ),
         style=_STYLE_BY_PADJ.get(pcol, "custom"),
         gene_column=first["gene_column"],
         contrast_column=first.get("contrast_column"),
@@ -638,7 +708,7 @@ def _ranking_for_report(runs: dict[str, Any], args: argparse.Namespace) -> Any:
         n_dropped_nonfinite={c: i["n_rows_without_statistics"] for c, i in infos.items()},
         n_duplicates_resolved={c: i["n_duplicated_ids"] for c, i in infos.items()},
         ties={c: ties_fraction(t["score"]) for c, t in tables.items()},
-        duplicates="smallest adjusted p",
+        duplicates=_DUPLICATES_RULE[first.get("duplicates", "error")],
     )
 
 
@@ -663,8 +733,10 @@ def _print_summary(res: Any) -> None:
     for name, qp in p["queries"].items():
         block = t[t["query"] == name]
         sig = block[block["padj"] < 0.05]
-        line = (f"  {name}: {qp['n_tested']} genes, {len(sig)} set{'' if len(sig) == 1 else 's'} "
-                "with padj < 0.05")
+        line = (
+            f"  {name}: {qp['n_tested']} genes, {len(sig)} set{'' if len(sig) == 1 else 's'} "
+            "with padj < 0.05"
+        )
         if not (block["overlap"] > 0).any():
             line += "; no set shares a gene with this list"
         print(line)
