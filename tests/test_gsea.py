@@ -148,6 +148,30 @@ def test_engine_gseapy_same_schema(fgsea_example) -> None:
     assert (ml["pval"] > 0).all()
 
 
+def test_engine_gseapy_fdr_gsea(fgsea_example) -> None:
+    """gseapy's multilevel 'FDR q-val' is BH of its p-values, not GSEA's FDR: we give NaN."""
+    gseapy = pytest.importorskip("gseapy")
+    from scipy.stats import false_discovery_control
+
+    rnk, col = fgsea_example
+    sub = col.select(list(col.ids)[:10])
+    ml = gsea(rnk, sub, n_perm=100, rng=3, engine="gseapy", min_size=15)
+    assert len(ml.table) and ml.table["fdr_gsea"].isna().all()
+    assert ml.table["padj"].notna().all() and "NaN" in ml.params["fdr_gsea"]
+    # what gseapy itself reports in the same run is exactly BH (the reason for NaN)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pre = gseapy.prerank(rnk=rnk, gene_sets=sub.to_dict(), outdir=None, method="multilevel",
+                             permutation_num=100, min_size=15, seed=ml.params["gseapy_seed"],
+                             no_plot=True, verbose=False)
+    p = pre.res2d["NOM p-val"].astype(float).to_numpy()
+    np.testing.assert_allclose(pre.res2d["FDR q-val"].astype(float), false_discovery_control(p))
+    # permutation: gseapy's GSEA-desktop FDR, not BH over the p-values
+    perm = gsea(rnk, sub, method="permutation", n_perm=100, rng=3, engine="gseapy").table
+    assert perm["fdr_gsea"].notna().all()
+    assert not np.allclose(perm["fdr_gsea"], perm["padj"])
+
+
 def _enriched_case() -> tuple[pd.Series, GeneSetCollection]:
     """1,500 t-like scores; 12 sets mixing top-300 genes (10-76 %) with random others."""
     rng = np.random.default_rng(4)

@@ -19,7 +19,7 @@ column            dtype    meaning
 ``nes``           float64  ES / mean of the same-signed null ES of sets of this size
 ``pval``          float64  nominal p-value given the sign of ES (never 0)
 ``padj``          float64  Benjamini-Hochberg adjusted ``pval`` over the tested sets
-``fdr_gsea``      float64  GSEA desktop's NES-based FDR q-value
+``fdr_gsea``      float64  GSEA desktop's FDR q-value (NaN: gseapy multilevel)
 ``log2err``       float64  standard deviation of log2(pval) estimate
 ``pval_at_floor`` bool     pval is at its resolution floor (see :func:`gsea`)
 ``leading_edge``  tuple    leading-edge genes, most extreme first
@@ -537,6 +537,9 @@ def gsea(
     engine : {"mamsets", "gseapy"}
         ``"gseapy"`` runs :func:`gseapy.prerank` on the same inputs and returns
         the same columns (for comparison; ``padj`` is BH over its p-values,
+        ``fdr_gsea`` is gseapy's ``FDR q-val`` for ``method="permutation"`` and
+        NaN for ``"multilevel"``, where gseapy's ``FDR q-val`` is only BH again
+        and no null NES are returned to compute GSEA desktop's FDR from,
         ``log2err`` is gseapy's for its multilevel method and NaN otherwise,
         ``pval_at_floor`` marks p-values at ``eps`` (multilevel) or its zero
         permutation p-values, which are reported as they come, i.e. 0).
@@ -933,6 +936,12 @@ def _run_gseapy(ranked: np.ndarray, scores: np.ndarray, terms: list[str], descs:
     gseapy_seed = int(ss.generate_state(1)[0])
     params["gseapy_seed"] = gseapy_seed
     params["gseapy_version"] = gseapy.__version__
+    params["fdr_gsea"] = (
+        "NaN: gseapy's multilevel 'FDR q-val' is Benjamini-Hochberg over its p-values (see "
+        "padj) and it returns no null NES to compute GSEA desktop's FDR from"
+        if method == "multilevel"
+        else "gseapy's 'FDR q-val' (GSEA desktop's FDR from its permutation null NES)"
+    )
     rnk = pd.Series(scores, index=pd.Index(ranked, name="gene"), name="score")
     gene_sets = {t: [str(g) for g in collection[t].genes] for t in terms}
     with warnings.catch_warnings():
@@ -957,7 +966,10 @@ def _run_gseapy(ranked: np.ndarray, scores: np.ndarray, terms: list[str], descs:
         "es": pd.to_numeric(res.loc[got, "ES"]).to_numpy(dtype=np.float64),
         "nes": pd.to_numeric(res.loc[got, "NES"]).to_numpy(dtype=np.float64),
         "pval": pval,
-        "fdr_gsea": pd.to_numeric(res.loc[got, "FDR q-val"]).to_numpy(dtype=np.float64),
+        # gseapy's multilevel "FDR q-val" is BH over its p-values (= padj), and its
+        # multilevel output holds no null NES to compute GSEA desktop's FDR from: NaN
+        "fdr_gsea": (np.full(len(got), np.nan) if method == "multilevel" else
+                     pd.to_numeric(res.loc[got, "FDR q-val"]).to_numpy(dtype=np.float64)),
         "log2err": (pd.to_numeric(res.loc[got, "log2err"], errors="coerce").to_numpy(dtype=np.float64)
                     if "log2err" in res.columns else np.full(len(got), np.nan)),
         "pval_at_floor": (pval <= eps) if method == "multilevel" else (pval == 0),
