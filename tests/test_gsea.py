@@ -557,3 +557,11 @@ def test_multi_contrast_ranking_gives_one_table_with_a_contrast_column():
     again = gsea(ranking, rng=1, method="permutation", n_perm=300)
     pd.testing.assert_frame_equal(again.table, t)
     assert G.contrast_seeds(2, ranking.contrasts)[1] != seeds
+    # the collection actually tested: the default library without the raw PFOCR set
+    from mamsets.io.bundled import library
+    from mamsets.report import methods_text
+
+    assert res.collection_sha256 == library(include_raw=False).sha256
+    text = methods_text(res)
+    assert "Random seed: 1; each contrast was run with its own seed" in text
+    assert all(str(v) in text for v in seeds.values())

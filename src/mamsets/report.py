@@ -213,7 +213,11 @@ def methods_text(results: Results, *, ranking: Ranking | None = None) -> str:
                 "of the same-signed null ES (as in fgsea). p-values were adjusted with the "
                 "Benjamini-Hochberg procedure"
                 + (f" {p['padj_scope']}" if "padj_scope" in p else "")
-                + f". Random seed: {p.get('seed')}."
+                + f". Random seed: {p.get('seed')}"
+                + ("; each contrast was run with its own seed spawned from it ("
+                   + ", ".join(f"{c}: {v}" for c, v in p["contrast_seeds"].items()) + ")"
+                   if isinstance(p.get("contrast_seeds"), Mapping) else "")
+                + "."
             )
         elif r.method == "ora":
             alt = p.get("alternative", "greater")
