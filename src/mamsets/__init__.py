@@ -57,6 +57,7 @@ _LAZY: dict[str, str] = {
     "harmonize_gmt": "mamsets.ids",
     "MappingReport": "mamsets.ids",
     "IdDetection": "mamsets.ids",
+    "SpeciesWarning": "mamsets.ids",
     "ora": "mamsets.engines.ora",
     "gsea": "mamsets.engines.gsea",
     "running_sum": "mamsets.engines.gsea",
