@@ -260,64 +260,11 @@ except ImportError:  # pragma: no cover - older/newer numba without it: de Bruij
     _tz = _lowest_bit
 
 
-@numba.njit(**_NJIT)
-def _null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator,
-                  out: np.ndarray, table: np.ndarray) -> None:
-    # Draw k distinct positions into a two-level bitset (bits: genes; summary: non-empty
-    # words), then read them back in increasing order in O(k + N/4096): no sorting.
-    n = w.shape[0]
-    n_words = (n + 63) >> 6
-    n_summary = (n_words + 63) >> 6
-    bits = np.zeros(n_words, dtype=np.uint64)
-    summary = np.zeros(n_summary, dtype=np.uint64)
-    drawn = np.empty(k, dtype=np.int64)
-    pos = np.empty(k, dtype=np.int64)
-    one = np.uint64(1)
-    for j in range(n_samples):
-        c = 0
-        while c < k:
-            p = int(rng.random() * n)
-            word = p >> 6
-            bit = one << np.uint64(p & 63)
-            if bits[word] & bit:
-                continue
-            bits[word] |= bit
-            summary[word >> 6] |= one << np.uint64(word & 63)
-            drawn[c] = p
-            c += 1
-        c = 0
-        nr = 0.0
-        for sw in range(n_summary):
-            y = summary[sw]
-            while y:
-                word = (sw << 6) + _tz(y, table)
-                y &= y - one
-                x = bits[word]
-                base = word << 6
-                # the word is non-empty: take its first bit without a loop test (most words
-                # hold one drawn gene, so this avoids a mispredicted branch per gene)
-                q = base + _tz(x, table)
-                pos[c] = q
-                nr += w[q]
-                c += 1
-                x &= x - one
-                while x:
-                    q = base + _tz(x, table)
-                    pos[c] = q
-                    nr += w[q]
-                    c += 1
-                    x &= x - one
-                bits[word] = np.uint64(0)
-            summary[sw] = np.uint64(0)
-        out[j] = _es_value(w, pos, n, nr)
-
-
 def null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator,
                  out: np.ndarray | None = None) -> np.ndarray:
     """ES of ``n_samples`` random sets of size ``k`` drawn uniformly from the ranking.
 
-    One *work unit* of the permutation null: a single generator, a single size.
-    Each random set is ``k`` distinct positions drawn uniformly without replacement
+    One size of :func:`null_es_nested` (the same kernel and the same draws). Each random set is ``k`` distinct positions drawn uniformly without replacement
     (rejection of repeats, positions ``floor(u * N)`` from ``rng.random()``, whose
     bias is below ``N / 2**53``). Its ES is computed by :func:`enrichment_score` on
     the sorted positions, so a random set equal to an observed set gets a
@@ -347,8 +294,7 @@ def null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator
         raise ValueError(f"set size k={k} must satisfy 1 <= k < N={n}")
     if out is None:
         out = np.empty(n_samples, dtype=np.float64)
-    _null_es_unit(np.ascontiguousarray(w, dtype=np.float64), int(k), int(n_samples), rng, out,
-                  _DEBRUIJN_TABLE)
+    null_es_nested(w, np.array([k], dtype=np.int64), n_samples, rng, out=out.reshape(1, -1))
     return out
 
 
