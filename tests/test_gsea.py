@@ -565,3 +565,23 @@ def test_multi_contrast_ranking_gives_one_table_with_a_contrast_column():
     text = methods_text(res)
     assert "Random seed: 1; each contrast was run with its own seed" in text
     assert all(str(v) in text for v in seeds.values())
+
+
+def test_ties_are_not_broken_alphabetically() -> None:
+    """A block of tied scores must not put a gene family (consecutive ids) on top."""
+    import warnings as _w
+
+    genes = [f"GNA{i:03d}" for i in range(20)] + [f"ZZZ{i:03d}" for i in range(380)]
+    tied = pd.Series(1.0, index=genes)
+    family = GeneSetCollection.from_dict({"FAMILY": genes[:20]})
+    with _w.catch_warnings():
+        _w.simplefilter("ignore")
+        res = gsea(tied, family, method="permutation", n_perm=2000, rng=3)
+        shuffled = gsea(tied.sample(frac=1.0, random_state=1), family, method="permutation",
+                        n_perm=2000, rng=3)
+    # alphabetical tie-breaking would place all 20 first: ES = 1, p about 1/2001
+    assert res.table.loc[0, "es"] < 0.9
+    assert res.table.loc[0, "pval"] > 0.01
+    # the order is fixed by the ids, not by the input order
+    pd.testing.assert_frame_equal(res.table, shuffled.table)
+    assert "hash" in res.params["tie_break"]

@@ -107,7 +107,7 @@ def _as_series(ranking: Any) -> pd.Series:
 
 
 def _check_ranking(ranking: Any) -> tuple[np.ndarray, np.ndarray, float]:
-    """Validate and sort a ranking: (genes, scores) by decreasing score, then gene id.
+    """Validate and sort a ranking: (genes, scores) by decreasing score, ties by a hash of the id.
 
     Returns the sorted gene ids (object array of str), the sorted scores and the
     fraction of tied scores.
@@ -149,7 +149,11 @@ def _check_ranking(ranking: Any) -> tuple[np.ndarray, np.ndarray, float]:
             "(ranking = ranking[np.isfinite(ranking)]) or replace infinite values by a large finite "
             "score before ranking"
         )
-    order = np.lexsort((genes.astype(str), -scores))
+    # ties: a fixed hash of the gene id (pandas' siphash with its constant key), then the
+    # id itself; alphabetical order would put gene families (GNA*, PRKA*) next to each other
+    # inside a block of tied scores and could make a family look enriched
+    ids = genes.astype(str)
+    order = np.lexsort((ids, pd.util.hash_array(ids.astype(object)), -scores))
     sorted_scores = scores[order]
     tied = float((scores.size - np.unique(scores).size) / scores.size)
     return genes[order], sorted_scores, tied
@@ -165,8 +169,8 @@ def _warn_ties(tied: float, n: int) -> None:
     if tied > TIES_WARN_FRACTION:
         warnings.warn(
             f"{round(tied * n)} of {n} scores ({tied:.2%}) are tied with an earlier score (more "
-            f"than {TIES_WARN_FRACTION:.0%}); tied genes are ordered by gene id (ascending), which "
-            "can move ES. Use an unrounded statistic (e.g. limma's z instead of a rounded t) if "
+            f"than {TIES_WARN_FRACTION:.0%}); tied genes are ordered by a fixed hash of "
+            "their id, which can move ES. Use an unrounded statistic (e.g. limma's z instead of a rounded t) if "
             "you have one",
             TiesWarning,
             stacklevel=3,
@@ -183,7 +187,7 @@ class RunningSum:
     Attributes
     ----------
     ranked_genes : numpy.ndarray
-        Gene ids in ranking order (decreasing score; ties by gene id).
+        Gene ids in ranking order (decreasing score; ties by a fixed hash of the id).
     ranked_scores : numpy.ndarray
         Their scores.
     positions : numpy.ndarray
@@ -488,8 +492,10 @@ def gsea(
         within each contrast; each contrast's parameters in
         ``params["by_contrast"]``; see :func:`mamsets.results.stack_results`).
         Duplicated gene ids and missing or non-finite scores are errors (the
-        message lists examples and how to fix them). Ties are broken by gene id
-        (ascending) after sorting by decreasing score; when more than
+        message lists examples and how to fix them). Ties are broken by a fixed
+        hash of the gene id (``pandas.util.hash_array``, constant key; then the id)
+        after sorting by decreasing score, so the order is reproducible but does
+        not group gene families as alphabetical order would; when more than
         :data:`mamsets.io.ranking.TIES_WARN_FRACTION` (1%) of the scores are tied
         (the same rule as ``read_ranking``), a :class:`~mamsets.errors.TiesWarning`
         gives the fraction tied. The fraction is always in ``params["ties_fraction"]``.
@@ -735,7 +741,7 @@ def gsea(
         "n_jobs": n_jobs,
         "n_genes": n_genes,
         "ties_fraction": tied,
-        "tie_break": "decreasing score, then gene id ascending",
+        "tie_break": "decreasing score, then pandas.util.hash_array(gene id), then gene id",
         "n_sets": len(collection),
         "n_sets_tested": len(terms),
         "n_sets_below_min_size": n_small,
