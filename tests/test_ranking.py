@@ -345,3 +345,11 @@ def test_select_contrasts(tables):
     assert r.select("detrained_vs_sedentary").contrasts == ("detrained_vs_sedentary",)
     with pytest.raises(InputError, match=r"\['nope'\] not in"):
         r.select("nope")
+
+
+def test_decimal_comma_table_says_so(tmp_path):
+    p = tmp_path / "csv2.csv"
+    p.write_text("gene;logFC;P.Value;adj.P.Val;t\nA;1,5;0,01;0,05;2,5\nB;-0,5;0,2;0,4;-1,1\n")
+    with pytest.raises(InputError, match="decimal commas") as exc:
+        read_ranking(p)
+    assert "'2,5'" in str(exc.value) or "'1,5'" in str(exc.value)

@@ -524,7 +524,20 @@ def _gene_values(df: pd.DataFrame, gene_column: str | None) -> tuple[pd.Series, 
     )
 
 
+_SCORE_NAMES = ("stat", "t", "z", "log2FoldChange", "logFC", "avg_log2FC", "pvalue", "P.Value",
+                "PValue", "p_val")
+
+
 def _unrecognised(df: pd.DataFrame) -> InputError:
+    # a recognised column read as text: usually decimal commas (R write.csv2, European Excel)
+    text = [c for c in _SCORE_NAMES if c in df.columns and not pd.api.types.is_numeric_dtype(df[c])]
+    if text:
+        example = next((str(v) for v in df[text[0]] if isinstance(v, str)), "")
+        return InputError(
+            f"column(s) {text} hold text, not numbers (e.g. {example!r}); if the file uses decimal "
+            "commas (R write.csv2, European spreadsheets), re-save it with decimal points or read "
+            "it with pandas.read_csv(..., sep=';', decimal=',') and pass the DataFrame"
+        )
     return InputError(
         f"cannot choose a ranking score: columns seen {list(map(str, df.columns))}. mamsets recognises "
         "a test statistic (DESeq2 'stat', limma 't' or 'z'), or a log fold change "
