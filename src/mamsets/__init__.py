@@ -67,7 +67,7 @@ _LAZY: dict[str, str] = {
     "report_html": "mamsets.report",
     "write_report": "mamsets.report",
     "text_summary": "mamsets.report",
-    "stack_results": "mamsets.report",
+    "stack_results": "mamsets.results",
     "write_run_outputs": "mamsets.report",
     "methods_text": "mamsets.report",
 }
