@@ -585,3 +585,20 @@ def test_ties_are_not_broken_alphabetically() -> None:
     # the order is fixed by the ids, not by the input order
     pd.testing.assert_frame_equal(res.table, shuffled.table)
     assert "hash" in res.params["tie_break"]
+
+
+def test_collection_forms_agree_with_ora(tmp_path: Path) -> None:
+    """gsea() and ora() take the same collection forms (shared resolver): object, dict, GMT path."""
+    genes = [f"G{i}" for i in range(60)]
+    ranking = pd.Series(np.linspace(3, -3, 60), index=genes)
+    sets = {"TOP": genes[:8], "MID": genes[25:33]}
+    gmt = tmp_path / "s.gmt"
+    gmt.write_text("".join(f"{k}\t\t" + "\t".join(v) + "\n" for k, v in sets.items()))
+    tables = [
+        gsea(ranking, c, method="permutation", n_perm=200, rng=5).table
+        for c in (GeneSetCollection.from_dict(sets), sets, gmt)
+    ]
+    for t in tables[1:]:
+        pd.testing.assert_frame_equal(t, tables[0])
+    with pytest.raises(InputError, match="GMT path"):
+        gsea(ranking, 42, method="permutation", n_perm=10, rng=1)

@@ -46,6 +46,7 @@ from ..io.ranking import TIES_WARN_FRACTION, Ranking
 from ..model import GeneSetCollection
 from ..results import EnrichmentResult, conform_table, empty_table, stack_results
 from . import _gsea_kernel as _k
+from ._collections import resolve_collection, to_user_space
 
 __all__ = ["GSEA_SCHEMA", "PERM_CHUNK", "RunningSum", "contrast_seeds", "gsea", "running_sum"]
 
@@ -499,8 +500,9 @@ def gsea(
         :data:`mamsets.io.ranking.TIES_WARN_FRACTION` (1%) of the scores are tied
         (the same rule as ``read_ranking``), a :class:`~mamsets.errors.TiesWarning`
         gives the fraction tied. The fraction is always in ``params["ties_fraction"]``.
-    collection : GeneSetCollection, optional
-        The gene sets; ``None`` uses the built-in MAMs library as tested by
+    collection : GeneSetCollection, dict or path, optional
+        The gene sets (a ``{set_id: genes}`` dict or a GMT path also work, as for
+        :func:`mamsets.engines.ora.ora`); ``None`` uses the built-in MAMs library as tested by
         default, ``mamsets.io.bundled.library(include_raw=False)``: without
         ``MAMS_FIGURE_RAW_PFOCR``, the unedited PFOCR keyword set with its known
         false positives, which is kept in the library for comparison, is not a
@@ -675,21 +677,11 @@ def gsea(
     n_genes = ranked.size
 
     default_collection = collection is None
-    if collection is None:
-        from ..io.bundled import library
-
-        # the raw PFOCR keyword set (known false positives) is for comparison, not a
-        # hypothesis to test, and would inflate the BH correction
-        collection = library(include_raw=False)
-    if not isinstance(collection, GeneSetCollection):
-        raise InputError(
-            f"collection has type {type(collection).__name__}; pass a GeneSetCollection "
-            "(GeneSetCollection.from_dict({...}) or mamsets.io.gmt.read_gmt(path))"
-        )
+    collection = resolve_collection(collection)
     set_sizes = {gs.id: len(gs.genes) for gs in collection}
     n_total = sum(set_sizes.values())
     original = collection
-    collection, mapping = _map_identifiers(collection, ranked, species, id_type)
+    collection, mapping, _ = to_user_space(collection, ranked, species, id_type)
 
     # --- members found in the ranking; size filter ------------------------------
     rank_of = {g: i for i, g in enumerate(ranked)}
@@ -806,27 +798,6 @@ def _gsea_by_contrast(ranking: Ranking, collection: GeneSetCollection | None, *,
         collection_version=res.collection_version, collection_sha256=res.collection_sha256,
         package_version=res.package_version, mapping=res.mapping,
     )
-
-
-def _map_identifiers(collection: GeneSetCollection, ranked: np.ndarray, species: str | None,
-                     id_type: str | None) -> tuple[GeneSetCollection, dict[str, Any]]:
-    """Translate the collection into the ranking's identifier space.
-
-    A collection of unknown species and id type (a plain GMT) is matched exactly, as
-    written, like fgsea and gseapy do, unless ``species``/``id_type`` are given. A
-    collection that declares its space (e.g. the bundled library, human symbols) goes
-    through :func:`mamsets.ids.map_ids` when that module is available.
-    """
-    import importlib.util
-
-    declared = collection.species != "unknown" or collection.id_type != "unknown"
-    explicit = species is not None or id_type is not None
-    if not (declared or explicit) or importlib.util.find_spec("mamsets.ids") is None:
-        return collection, {"route": "exact", "note": "members matched to ranking ids as written"}
-    from ..ids import map_ids
-
-    mapped, report = map_ids(collection, list(ranked), species=species, id_type=id_type)
-    return mapped, dict(report.summary())
 
 
 def _finish(rows: dict[str, Any]) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from ..errors import (
 from ..model import GeneSetCollection
 from ..results import EnrichmentResult, conform_table, empty_table
 from . import _ora_kernel as kern
+from ._collections import resolve_collection, to_user_space
 
 __all__ = ["DEFAULT_QUERY", "ORA_SCHEMA", "ora"]
 
@@ -163,66 +164,15 @@ def _as_queries(genes: Any) -> dict[str, Any]:
     return {DEFAULT_QUERY: genes}
 
 
-def _resolve_collection(collection: Any) -> GeneSetCollection:
-    if collection is None:
-        try:
-            from ..io.bundled import library
-        except ModuleNotFoundError as exc:  # pragma: no cover - bundled library not built yet
-            if exc.name and exc.name.endswith("io.bundled"):
-                raise InputError(
-                    "the built-in MAM library is not available in this installation; pass "
-                    "collection= (a GeneSetCollection, a {set: genes} dict or a GMT path)"
-                ) from None
-            raise
-        # the raw PFOCR keyword set (known false positives) is for comparison, not a
-        # hypothesis to test, and would inflate the BH correction
-        return library(include_raw=False)
-    if isinstance(collection, GeneSetCollection):
-        return collection
-    if isinstance(collection, Mapping):
-        return GeneSetCollection.from_dict(collection, name="custom")
-    if isinstance(collection, (str, os.PathLike)):
-        from ..io.gmt import read_gmt
-
-        return read_gmt(collection)
-    raise InputError(
-        f"collection is a {type(collection).__name__}; pass a GeneSetCollection, a "
-        "{set_id: [genes]} dict, a GMT path, or None for the built-in MAM library"
-    )
-
-
-def _map_to_user_space(
-    collection: GeneSetCollection,
-    universe: list[str],
-    species: str | None,
-    id_type: str | None,
-) -> tuple[GeneSetCollection, dict[str, Any], dict[str, tuple[int, int]] | None]:
-    """Translate the collection into the universe's identifier space.
-
-    A plain GMT (species and id type unknown) is matched as written unless
-    ``species``/``id_type`` are given, the same rule as :func:`mamsets.engines.gsea.gsea`.
-    Returns the translated collection, the mapping summary (JSON-ready) and, per
-    set id, ``(n_members, n_missing)`` of the original members (``None`` when the
-    collection is used as it is).
-    """
-    declared = collection.species != "unknown" or collection.id_type != "unknown"
-    if not declared and species is None and id_type is None:
-        # a plain GMT of unknown identifier space: matched as written, like gsea(),
-        # fgsea and gseapy (pass species/id_type to route it through map_ids)
-        return collection, {"route": "exact", "note": "members matched to universe ids as written"}, None
-    try:
-        from ..ids import map_ids
-    except ModuleNotFoundError as exc:  # pragma: no cover - mapping not built in this checkout
-        if exc.name and exc.name.endswith("mamsets.ids"):
-            return collection, {}, None
-        raise
-    mapped, report = map_ids(collection, universe, species=species, id_type=id_type)
+def _member_counts(report: Any) -> dict[str, tuple[int, int]] | None:
+    """Per set id, ``(n_members, n_missing)`` of the original members (None: used as written)."""
+    if report is None:
+        return None
     sets = report.sets
-    members = {
+    return {
         str(sid): (int(nm), int(nmiss))
         for sid, nm, nmiss in zip(sets["set_id"], sets["n_members"], sets["n_missing"])
     }
-    return mapped, dict(report.summary()), members
 
 
 def _check_options(
@@ -428,8 +378,9 @@ def ora(
         raise InputError("universe is empty; " + _UNIVERSE_HELP)
 
     raw_queries = _as_queries(genes)
-    source = _resolve_collection(collection)
-    coll, mapping, member_counts = _map_to_user_space(source, universe_list, species, id_type)
+    source = resolve_collection(collection)
+    coll, mapping, report = to_user_space(source, universe_list, species, id_type)
+    member_counts = _member_counts(report)
 
     # -- universe index (sorted, so overlap genes come out sorted) --------------
     uni = np.array(sorted(universe_list), dtype=object)

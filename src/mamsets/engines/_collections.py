@@ -1,0 +1,75 @@
+"""What every engine does with its ``collection`` argument before computing.
+
+One place for two rules the engines must share: which gene sets ``collection``
+means (``None`` is the curated library without the raw PFOCR set), and how the
+sets are matched to the user's identifiers (a plain GMT as written; a collection
+that declares its identifier space, or an explicit ``species``/``id_type``,
+through :func:`mamsets.ids.map_ids`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..errors import InputError
+from ..ids import MappingReport, map_ids
+from ..model import GeneSetCollection
+
+__all__ = ["resolve_collection", "to_user_space"]
+
+
+def resolve_collection(collection: Any) -> GeneSetCollection:
+    """``collection`` as a :class:`GeneSetCollection`.
+
+    ``None`` is ``mamsets.io.bundled.library(include_raw=False)``: the raw PFOCR
+    keyword set (known false positives) is for comparison, not a hypothesis to
+    test, and would inflate the BH correction. A ``{set_id: genes}`` mapping and a
+    GMT path are accepted too.
+    """
+    if collection is None:
+        from ..io.bundled import library
+
+        return library(include_raw=False)
+    if isinstance(collection, GeneSetCollection):
+        return collection
+    if isinstance(collection, Mapping):
+        return GeneSetCollection.from_dict(collection, name="custom")
+    if isinstance(collection, (str, os.PathLike)):
+        from ..io.gmt import read_gmt
+
+        return read_gmt(collection)
+    raise InputError(
+        f"collection is a {type(collection).__name__}; pass a GeneSetCollection, a "
+        "{set_id: [genes]} dict, a GMT path, or None for the built-in MAM library"
+    )
+
+
+def to_user_space(
+    collection: GeneSetCollection,
+    identifiers: Iterable[str],
+    species: str | None,
+    id_type: str | None,
+) -> tuple[GeneSetCollection, dict[str, Any], MappingReport | None]:
+    """Translate ``collection`` into the identifier space of ``identifiers``.
+
+    A plain GMT (species and id type ``"unknown"``) is matched as written, like
+    fgsea and gseapy, unless ``species`` or ``id_type`` is given; then, and for
+    collections that declare their space (the bundled library), the sets go
+    through :func:`mamsets.ids.map_ids`.
+
+    Returns
+    -------
+    collection : GeneSetCollection
+        In the user's identifier space.
+    summary : dict
+        JSON-ready mapping summary for ``EnrichmentResult.mapping``.
+    report : MappingReport or None
+        ``None`` when the collection was used as written.
+    """
+    declared = collection.species != "unknown" or collection.id_type != "unknown"
+    if not declared and species is None and id_type is None:
+        return collection, {"route": "exact", "note": "members matched to the data's ids as written"}, None
+    mapped, report = map_ids(collection, list(identifiers), species=species, id_type=id_type)
+    return mapped, dict(report.summary()), report
