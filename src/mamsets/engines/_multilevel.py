@@ -200,6 +200,20 @@ def _chunk_of(bnd, n_chunks, v):
 
 
 @numba.njit(**_NJIT)
+def _lower_bound(cp, row, m, value):
+    """First index i < m of the sorted row ``cp[row, :m]`` with ``cp[row, i] >= value``."""
+    lo = 0
+    while m > 0:
+        h2 = m >> 1
+        if cp[row, lo + h2] < value:
+            lo += h2 + 1
+            m -= h2 + 1
+        else:
+            m = h2
+    return lo
+
+
+@numba.njit(**_NJIT)
 def _exceeds(cpos, cnt, csum, nr, bnd, n_chunks, w, q1, level, ub, lb, ystart, hstart, cand):
     """True when the signed ES of one sample is ``> level`` (``level > -1e-9``).
 
@@ -543,27 +557,9 @@ def _run_unit(
                         fast = a > lev_eff and a > depth + _TIE_TOL
                     # locate old (exact) and v_new (insertion point) in their chunks
                     co = chunk_id[old]
-                    lo = 0
-                    m = cn[co]
-                    while m > 0:
-                        h2 = m >> 1
-                        if cp[co, lo + h2] < old:
-                            lo += h2 + 1
-                            m -= h2 + 1
-                        else:
-                            m = h2
-                    r = lo
+                    r = _lower_bound(cp, co, cn[co], old)
                     cw = chunk_id[v_new]
-                    lo = 0
-                    m = cn[cw]
-                    while m > 0:
-                        h2 = m >> 1
-                        if cp[cw, lo + h2] < v_new:
-                            lo += h2 + 1
-                            m -= h2 + 1
-                        else:
-                            m = h2
-                    t_ins = lo
+                    t_ins = _lower_bound(cp, cw, cn[cw], v_new)
                     # apply the swap
                     m_o = cn[co]
                     for u in range(r, m_o - 1):
