@@ -8,6 +8,7 @@ Import as ``import mamsets as ms``. The public API:
 - identifiers: :func:`detect_ids`, :func:`map_ids`, :func:`harmonize_gmt`
 - user data: :func:`read_ranking`, :func:`read_gene_list`, :func:`load_example`
 - engines: :func:`ora`, :func:`gsea`, :func:`running_sum`
+- the figure's claims: :func:`figure_claims`, :func:`claims` (verdicts with intervals)
 - outputs: :func:`report_html`, :func:`write_report`, :func:`text_summary`, :mod:`mamsets.plot`
 
 Heavy modules (pandas-heavy tables, numba kernels) are imported on first use, so
@@ -63,6 +64,9 @@ _LAZY: dict[str, str] = {
     "running_sum": "mamsets.engines.gsea",
     "RunningSum": "mamsets.engines.gsea",
     "GSEA_SCHEMA": "mamsets.engines.gsea",
+    "claims": "mamsets.engines.claims",
+    "ClaimsResult": "mamsets.engines.claims",
+    "figure_claims": "mamsets.io.claims",
     "ORA_SCHEMA": "mamsets.engines.ora",
     "report_html": "mamsets.report",
     "write_report": "mamsets.report",
