@@ -212,3 +212,13 @@ def test_bad_input_is_named(motrpac: pd.Series) -> None:
         claims(motrpac, alpha=5)
     with pytest.raises(InputError, match="short list"):
         claims(motrpac.iloc[:5])
+
+
+def test_opposite_contrast_negates_the_prediction(motrpac: pd.Series) -> None:
+    a = claims(motrpac, rng=4, n_perm=5000).table.set_index("claim_id")
+    b = claims(-motrpac, rng=4, n_perm=5000, contrast_is="opposite").table.set_index("claim_id")
+    tested = a["verdict"] != "not_testable"
+    assert np.allclose(a.loc[tested, "effect"], b.loc[tested, "effect"])
+    assert (a["verdict"] == b["verdict"]).all()
+    with pytest.raises(InputError, match="contrast_is"):
+        claims(motrpac, contrast_is="inactivity")

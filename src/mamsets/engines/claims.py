@@ -429,6 +429,7 @@ def claims(
     species: str | None = None,
     id_type: str | None = None,
     score_name: str | None = None,
+    contrast_is: Literal["exercise", "opposite"] = "exercise",
 ) -> ClaimsResult:
     """Test each of the figure's directional claims on the user's ranking.
 
@@ -464,6 +465,13 @@ def claims(
     score_name : str, optional
         Name of the score's units for the reason lines (default: the Ranking's
         ``score_name`` or ``"score"``).
+    contrast_is : {"exercise", "opposite"}
+        The claims are about what exercise does. ``"exercise"``: positive scores mean
+        higher with exercise (trained vs sedentary). ``"opposite"``: the contrast runs
+        the other way (inactivity or bed rest vs before, sedentary vs trained), so each
+        claim predicts the opposite sign; the scores are negated before testing, and
+        ``effect`` and its interval are in the exercise direction (recorded in
+        ``params``).
 
     Returns
     -------
@@ -503,7 +511,12 @@ def claims(
                    int(n_perm), int(n_power), species, id_type)
     if score_name is None:
         score_name = getattr(data, "score_name", None) or "score"
+    if contrast_is not in ("exercise", "opposite"):
+        raise InputError(f"contrast_is={contrast_is!r}; use 'exercise' (scores higher with "
+                         "exercise) or 'opposite' (e.g. inactivity vs before)")
     rankings = _as_rankings(data)
+    if contrast_is == "opposite":
+        rankings = {c: -pd.to_numeric(s, errors="coerce") for c, s in rankings.items()}
     table = figure_claims()
     lib = library(include_raw=False)
     subjects = _subjects(table, lib)
@@ -522,6 +535,7 @@ def claims(
         "data_level": opt.data_level, "proxy": opt.proxy, "alpha": opt.alpha,
         "conf_level": opt.conf_level, "power": opt.power, "n_perm": opt.n_perm,
         "n_power": opt.n_power, "seed": seed, "score_name": score_name,
+        "contrast_is": contrast_is,
         "seed_derivation": "contrast i uses SeedSequence(seed).spawn(n_contrasts)[i]",
         "claims_version": claims_version(), "library_version": library_version(),
         "library_sha256": lib.sha256, "test": "competitive rank test (Wilcoxon-Mann-Whitney) "
