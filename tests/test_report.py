@@ -123,6 +123,19 @@ def test_report_without_plots_and_escaping(ora_result):
     assert "data:image/png" not in doc
 
 
+def test_report_sections_are_addressable(gsea_result, ora_result):
+    doc = report_html({"gsea": gsea_result, "ora": ora_result}, plots=False)
+    results = doc.split("<section id='results'>", 1)[1].split("</section>", 1)[0]
+    assert doc.count("id='results'") == 1
+    assert "<h2>Results: gsea (gsea)</h2>" in results and "<h2>Results: ora (ora)</h2>" in results
+    # parameters are folded: present in full, but one click away from the tables
+    params = re.findall(r"<details class='params'><summary>Parameters</summary>(.*?)</details>",
+                        results)
+    assert len(params) == 2 and all("<table class='meta'>" in p for p in params)
+    assert doc.index("<h2>Methods text</h2>") < doc.index("id='results'") < doc.index(
+        "<h2>Software</h2>")
+
+
 def test_write_run_outputs(tmp_path, gsea_result, ora_result, ranking, collection):
     out = tmp_path / "run"
     written = write_run_outputs({"gsea": gsea_result, "ora": ora_result}, out,
@@ -226,7 +239,8 @@ def test_methods_text_follows_the_ora_alternative(ranking, collection, alternati
     assert wanted in text and unwanted not in text
     assert "sets with 2 to 50 members" in text
     assert ("Under-representation" in text) == (alternative == "less")
-    assert _methods_section(report_html(res)).count(html.escape(wanted)) == 1
+    # once, as the reader sees it (the escaper may spell ' as &#x27; or &#39;)
+    assert html.unescape(_methods_section(report_html(res))).count(wanted) == 1
 
 
 def _methods_section(doc: str) -> str:
