@@ -34,11 +34,10 @@ import dataclasses
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
 
-from .._atomic import atomic_dir, check_writable
+from .._atomic import check_writable
 from ..engines.ora import ora
-from ..errors import InputError, MamsetsWarning
+from ..errors import InputError
 from ..io.de_lists import (
     DUPLICATES,
     GeneListSelection,
@@ -47,8 +46,10 @@ from ..io.de_lists import (
 )
 from ..io.genelists import gene_lists_from_files, read_gene_file
 from ..io.gmt import read_gmt
-from ..report import text_summary, write_run_outputs
-from .gsea import default_collection, use_file_backend
+from ..report import text_summary
+from ._common import gene_sets_record, print_warnings
+from ._ora_outputs import Runs, print_summary, stacked_result, write_outputs
+from .gsea import default_collection
 
 __all__ = ["register", "run"]
 
@@ -204,9 +205,6 @@ def _add_analysis_flags(p: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------------------
 # run
 # ---------------------------------------------------------------------------
-Runs = dict[str, tuple[dict[str, list[str]], list[str], dict[str, Any]]]
-
-
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     check_writable(out, args.force)  # fail before any work
@@ -214,11 +212,7 @@ def run(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         runs, selection = _lists_from_table(args) if args.from_table else _lists_from_files(args)
         collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
-        gene_sets = (
-            {"source": "gmt", "path": str(args.gmt)}
-            if args.gmt
-            else {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
-        )
+        gene_sets = gene_sets_record(args)
         ranking = selection.ranking(str(args.from_table)) if selection is not None else None
         per_contrast = {}
         for contrast, (queries, universe, source) in runs.items():
@@ -237,21 +231,17 @@ def run(args: argparse.Namespace) -> int:
             per_contrast[contrast] = dataclasses.replace(
                 res, params={**res.params, "input": source, "gmt": args.gmt, "gene_sets": gene_sets}
             )
-    seen: set[str] = set()
-    for w in caught:  # one line per distinct warning
-        if str(w.message) not in seen:
-            seen.add(str(w.message))
-            print(f"mamsets ora: warning: {w.message}", file=sys.stderr)
+    print_warnings(caught, "ora")
     long = "" not in runs
-    res = _stacked(per_contrast, runs, args) if long else per_contrast[""]
-    written = _write_outputs(out, args, res, runs, ranking, collection)
+    res = stacked_result(per_contrast, runs, args) if long else per_contrast[""]
+    written = write_outputs(out, args, res, runs, ranking, collection)
     n_plots = sum(1 for k in written if k.startswith("plot:"))
     if long:
         for contrast, r in per_contrast.items():
             print(f"[{contrast}]")
-            _print_summary(r)
+            print_summary(r)
     else:
-        _print_summary(res)
+        print_summary(res)
     print(text_summary(res, collection=collection, ranking=ranking))
     print(
         f"wrote {out}/: results.tsv, params.json, summary.txt, report.html, "
@@ -312,84 +302,3 @@ def _lists_from_table(args: argparse.Namespace) -> tuple[Runs, GeneListSelection
 def _print_skipped(skipped: dict[str, str]) -> None:
     for why in skipped.values():
         print(f"mamsets ora: {why}; contrast not tested", file=sys.stderr)
-
-
-def _stacked(per_contrast: dict[str, Any], runs: Runs, args: argparse.Namespace) -> Any:
-    """One result for a long table: the contrasts stacked, the shared input record."""
-    from ..report import stack_results
-
-    res = stack_results(per_contrast)
-    first = next(iter(runs.values()))[2]
-    common = {k: v for k, v in first.items() if not k.startswith("n_") and k != "table"}
-    return dataclasses.replace(
-        res,
-        params={
-            **res.params,
-            "input": {
-                **common,
-                "table": str(args.from_table),
-                "contrasts": list(per_contrast),
-                "per_contrast": "see by_contrast",
-            },
-        },
-    )
-
-
-def _write_outputs(
-    out: Path, args: argparse.Namespace, res: Any, runs: Runs, ranking: Any, collection: Any
-) -> dict[str, Any]:
-    """The shared run layout plus the inputs as tested (lists, universe), atomically."""
-    long = "" not in runs
-    lines = ["contrast\tquery\tgene\n" if long else "query\tgene\n"]
-    uni = ["contrast\tgene\n"] if long else []
-    for contrast, (queries, universe, _) in runs.items():
-        pre = f"{contrast}\t" if long else ""
-        lines += [f"{pre}{name}\t{g}\n" for name, genes in queries.items() for g in genes]
-        uni += [f"{pre}{g}\n" for g in universe]
-    use_file_backend(args)
-    with atomic_dir(out, overwrite=args.force) as tmp:
-        # the shared run layout (results.tsv, params.json, summary.txt, report.html, plots/)
-        # built inside our own temporary folder, so the inputs as tested join it atomically
-        with warnings.catch_warnings():  # the engine already reported identifier issues
-            warnings.simplefilter("ignore", MamsetsWarning)
-            written = write_run_outputs(
-                res, tmp / "run", ranking=ranking, collection=collection, plots=args.plots
-            )
-        for child in (tmp / "run").iterdir():
-            child.rename(tmp / child.name)
-        (tmp / "run").rmdir()
-        (tmp / "lists.tsv").write_text("".join(lines), encoding="utf-8")
-        (tmp / ("universe.tsv" if long else "universe.txt")).write_text(
-            "".join(uni), encoding="utf-8"
-        )
-    return written
-
-
-def _print_summary(res: Any) -> None:
-    p = res.params
-    n_out = p["n_sets_dropped_min_size"] + p["n_sets_dropped_max_size"]
-    skipped = (
-        f"; {n_out} not tested (members in the universe outside --min-size..--max-size)"
-        if n_out
-        else ""
-    )
-    print(
-        f"mamsets ora: {p['n_queries']} quer{'y' if p['n_queries'] == 1 else 'ies'} x "
-        f"{p['n_sets_tested']} sets (of {p['n_sets_in_collection']} in {res.collection_name}"
-        f"{skipped}) over a universe of {p['universe_size']:,} genes; "
-        f"alternative={p['alternative']}"
-    )
-    src = p.get("input", {})
-    if "selection" in src:
-        print(f"  lists from {src['table']}: {src['selection']}")
-    t = res.table
-    for name, qp in p["queries"].items():
-        block = t[t["query"] == name]
-        sig = block[block["padj"] < 0.05]
-        line = (
-            f"  {name}: {qp['n_tested']} genes, {len(sig)} set{'' if len(sig) == 1 else 's'} "
-            "with padj < 0.05"
-        )
-        if not (block["overlap"] > 0).any():
-            line += "; no set shares a gene with this list"
-        print(line)
