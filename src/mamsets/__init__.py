@@ -6,7 +6,9 @@ Import as ``import mamsets as ms``. The public API:
   :func:`identity_table`, :func:`library_version`, :func:`export`
 - GMT files: :func:`read_gmt`, :func:`write_gmt`, :func:`parse_gmt`, :func:`validate_gmt`
 - identifiers: :func:`detect_ids`, :func:`map_ids`, :func:`harmonize_gmt`
-- user data: :func:`read_ranking`, :func:`read_gene_list`, :func:`load_example`
+- user data: :func:`read_ranking`, :func:`read_gene_list`, :func:`load_example`,
+  :func:`read_gene_file`, :func:`gene_lists_from_files`, :func:`read_text_table`,
+  :func:`gene_lists_from_table` (up/down lists and universe from a DE table)
 - engines: :func:`ora`, :func:`gsea`, :func:`running_sum`
 - the figure's claims: :func:`figure_claims`, :func:`claims` (verdicts with intervals)
 - outputs: :func:`report_html`, :func:`write_report`, :func:`text_summary`, :mod:`mamsets.plot`
@@ -53,6 +55,13 @@ _LAZY: dict[str, str] = {
     "read_gene_list": "mamsets.io.ranking",
     "Ranking": "mamsets.io.ranking",
     "load_example": "mamsets.io.examples",
+    "read_gene_file": "mamsets.io.genelists",
+    "gene_lists_from_files": "mamsets.io.genelists",
+    "read_text_table": "mamsets.io.genelists",
+    "gene_lists_from_table": "mamsets.io.de_lists",
+    "GeneLists": "mamsets.io.de_lists",
+    "GeneListSelection": "mamsets.io.de_lists",
+    "NothingSelectedError": "mamsets.io.de_lists",
     "detect_ids": "mamsets.ids",
     "map_ids": "mamsets.ids",
     "harmonize_gmt": "mamsets.ids",

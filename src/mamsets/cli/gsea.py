@@ -30,6 +30,7 @@ from typing import Any
 from .._atomic import check_writable
 from .._random import resolve_seed
 from ..errors import InputError, MamsetsWarning
+from ._common import gene_sets_record, print_warnings
 
 __all__ = ["default_collection", "register", "run", "use_file_backend"]
 
@@ -155,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
     from ..engines.gsea import gsea
     from ..io.gmt import read_gmt
     from ..io.ranking import read_ranking
-    from ..report import stack_results, text_summary, write_run_outputs
+    from ..report import text_summary, write_run_outputs
+    from ..results import stack_results
 
     out = Path(args.output)
     check_writable(out, args.force)  # fail before computing
@@ -184,11 +186,7 @@ def run(args: argparse.Namespace) -> int:
             )
             for contrast, scores in ranking.items()
         }
-    seen = set()
-    for w in caught:  # one line per distinct warning (contrasts often repeat them)
-        if str(w.message) not in seen:
-            seen.add(str(w.message))
-            print(f"mamsets gsea: warning: {w.message}", file=sys.stderr)
+    print_warnings(caught, "gsea")
     # a table with a contrast column gives a table with a contrast column (even for one)
     if ranking.contrast_column is not None:
         res = stack_results(per_contrast)
@@ -214,9 +212,5 @@ def _with_input(res: Any, ranking: Any, args: argparse.Namespace) -> Any:
     """Record in the result's params which gene sets were used (file or built-in)."""
     import dataclasses
 
-    gene_sets = (
-        {"source": "gmt", "path": str(args.gmt)} if args.gmt else
-        {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
-    )
-    return dataclasses.replace(res, params={**res.params, "gene_sets": gene_sets,
+    return dataclasses.replace(res, params={**res.params, "gene_sets": gene_sets_record(args),
                                             "score": ranking.score_name})

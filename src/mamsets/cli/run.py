@@ -112,7 +112,7 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
     from ..engines.gsea import gsea
     from ..io.examples import example_path
     from ..io.ranking import read_ranking
-    from ..report import stack_results
+    from ..results import stack_results
 
     if args.table is None:
         table: Any = example_path("motrpac_gn_8w")
