@@ -75,6 +75,7 @@ class _MemberRows:
 
 
 def _objects(values: Iterable[str], n: int) -> np.ndarray:
+    """The first ``n`` items of ``values`` as an object array."""
     return np.fromiter(values, dtype=object, count=n)
 
 

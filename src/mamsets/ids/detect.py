@@ -80,11 +80,14 @@ _TYPE_WORDS = {
 
 
 def _describe(species: str, id_type: str) -> str:
+    """A phrase such as ``mouse Entrez gene ids`` (for messages)."""
     sp = "" if species == "unknown" else f"{species} "
     return sp + _TYPE_WORDS.get(id_type, "identifiers of an unrecognised kind")
 
 
 def _kind(s: str, hu: _Human) -> str:
+    """What one identifier looks like: ``numeric``, ``symbol_like``, ``ensembl_gene``, or the
+    name of one of ``_PATTERNS``."""
     if s.isascii() and s.isdigit() or "." in s and _FLOAT_INT.match(s):
         return "numeric"
     u = s.upper()
@@ -102,6 +105,7 @@ def _kind(s: str, hu: _Human) -> str:
 
 
 def _kinds_table(ids: list[str]) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The ``kinds`` table of :class:`IdDetection`, and the identifiers of each kind."""
     groups: dict[str, list[str]] = defaultdict(list)
     hu = _human()
     for s in ids:
@@ -467,6 +471,8 @@ def _rodent_or_human(
 
 
 def _mixed_message(kinds: pd.DataFrame, n: int) -> str:
+    """A note listing the identifier kinds when a second kind makes up at least 0.1% of
+    them (``""`` otherwise)."""
     if len(kinds) < 2 or n == 0:
         return ""
     minor = kinds.iloc[1:]

@@ -43,6 +43,8 @@ _HUMAN_ONLY_CODING = re.compile(r"^(C(\d+|X|Y)ORF\d+|HLA-.+)$")
 
 
 def _entrez_key(s: str) -> str | None:
+    """The lookup key of an Entrez id (digits without leading zeros, or the integer part of
+    ``1234.0``), or None when ``s`` is not one."""
     if _ENTREZ.match(s):
         return s.lstrip("0") or "0"
     m = _FLOAT_INT.match(s)

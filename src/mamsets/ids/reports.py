@@ -16,6 +16,7 @@ __all__ = ["HarmonizeReport", "MappingReport"]
 
 
 def _jsonable(x: Any) -> Any:
+    """``x`` with numpy scalars made Python numbers and tuples lists, for JSON."""
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -190,6 +191,7 @@ class HarmonizeReport:
 
 
 def _frame(rows: list[tuple], columns: tuple[str, ...], ints: Iterable[str] = ()) -> pd.DataFrame:
+    """A report table: ``columns`` as object, those in ``ints`` as int64."""
     df = pd.DataFrame(rows, columns=list(columns))
     types = {c: ("int64" if c in set(ints) else "object") for c in columns}
     return df.astype(types)

@@ -190,6 +190,7 @@ def _ortholog_targets(
 
 
 def _direct_match(ix: _UserIndex, gene: str) -> tuple[str | None, str]:
+    """A member matched as it is: ``(user id, how)``, or ``(None, "")``."""
     s = ix.exact.get(gene)
     if s is not None:
         return s, "exact"

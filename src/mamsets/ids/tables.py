@@ -19,15 +19,18 @@ from .patterns import _HUMAN_ONLY_CODING
 
 
 def _data_bytes(name: str) -> bytes:
+    """Bytes of a file shipped in ``mamsets/data``."""
     return resources.files("mamsets").joinpath("data", name).read_bytes()
 
 
 def _read_table(name: str) -> pd.DataFrame:
+    """A shipped gzipped TSV, every column as str (empty, not NaN, when blank)."""
     raw = gzip.decompress(_data_bytes(name))
     return pd.read_csv(io.BytesIO(raw), sep="\t", dtype=str, keep_default_na=False)
 
 
 def _split(value: str) -> list[str]:
+    """The items of a ``|``-separated table cell (``[]`` when empty)."""
     return [v for v in value.split("|") if v] if value else []
 
 
@@ -55,6 +58,7 @@ class _Human:
 
 @functools.lru_cache(maxsize=1)
 def _human() -> _Human:
+    """The HGNC table as lookups (read once per process)."""
     t = _read_table("hgnc_ids.tsv.gz")
     ids = t["hgnc_id"].tolist()
     symbols = t["symbol"].tolist()
@@ -142,6 +146,7 @@ class _Evidence:
 
 @functools.lru_cache(maxsize=1)
 def _evidence() -> _Evidence:
+    """Entrez ids and species-specific symbols per species (read once per process)."""
     t = _read_table("species_evidence.tsv.gz")
     entrez: dict[str, set[str]] = {"human": set(_human().entrez), "mouse": set(), "rat": set()}
     sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}

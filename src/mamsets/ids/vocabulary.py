@@ -96,5 +96,6 @@ class SpeciesWarning(MamsetsWarning):
 
 
 def _check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None:
+    """An :class:`InputError` naming the argument when ``value`` is not one of ``choices``."""
     if value is not None and value not in choices:
         raise InputError(f"{name}={value!r}: must be one of {', '.join(map(repr, choices))}")
