@@ -30,6 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from mamsets import ids as mids
+from mamsets.ids import tables
 from mamsets.io.bundled import library
 
 HERE = Path(__file__).resolve().parent
@@ -114,7 +115,7 @@ def large_collections() -> None:
 
     universe, synthetic, _ = make_data(20000, 5000, 1, 20261125)
     rng = np.random.default_rng(1)
-    symbols = sorted(mids._human().symbol)[:25000]
+    symbols = sorted(tables._human().symbol)[:25000]
     human = GeneSetCollection.from_dict(
         {
             f"S{j:04d}": rng.choice(symbols, int(rng.integers(15, 501)), replace=False).tolist()
@@ -158,7 +159,7 @@ def large_collections() -> None:
 
 def main() -> None:
     t0 = time.perf_counter()
-    mids._human(), mids._orthologs(), mids._evidence()
+    tables._human(), tables._orthologs(), tables._evidence()
     load = time.perf_counter() - t0
     print(f"loading the shipped tables once (first call only): {load:.2f} s")
     coll = library()
@@ -208,7 +209,7 @@ def main() -> None:
     # naive pandas-scan rescue on the biggest human list
     name, ids = max(((k, v) for k, v in lists().items() if "union" in k), key=lambda kv: len(kv[1]))
     table = pd.read_csv(
-        io.BytesIO(gzip.decompress(mids._data_bytes("hgnc_ids.tsv.gz"))),
+        io.BytesIO(gzip.decompress(tables._data_bytes("hgnc_ids.tsv.gz"))),
         sep="\t",
         dtype=str,
         keep_default_na=False,

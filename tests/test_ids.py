@@ -690,7 +690,7 @@ def test_human_table_matches_hgnc_source(shared_data) -> None:
 @pytest.mark.shared_data
 def test_rat_orthologs_agree_with_motrpac(shared_data) -> None:
     """MotrPAC's rat-to-human table (Ensembl/HomoloGene/... consensus) is an independent reference."""
-    from mamsets.ids import _orthologs
+    from mamsets.ids.tables import _orthologs
 
     ref = pd.read_csv(
         shared_data / "motrpac-rat-training" / "RAT_TO_HUMAN.tsv.gz", sep="\t", dtype=str
@@ -717,7 +717,7 @@ def test_rat_orthologs_agree_with_motrpac(shared_data) -> None:
 @pytest.mark.shared_data
 def test_fgsea_list_against_members_matches_mgi_join(shared_data) -> None:
     """Members found in the fgsea list = an independent join through MGI's homology report."""
-    from mamsets.ids import _orthologs
+    from mamsets.ids.tables import _orthologs
 
     hom = pd.read_csv(
         shared_data / "geneids" / "mgi_HOM_MouseHumanSequence_2024-11.rpt.gz", sep="\t", dtype=str
@@ -770,7 +770,7 @@ def test_ortholog_table_agrees_with_library_identity_table() -> None:
     """The library's identity table (built separately) names the same mouse and rat genes."""
     from pathlib import Path
 
-    from mamsets.ids import _orthologs
+    from mamsets.ids.tables import _orthologs
 
     path = Path(__file__).resolve().parents[1] / "genesets" / "identity.tsv"
     if not path.is_file():
@@ -1020,7 +1020,8 @@ def test_summary_from_counts_equals_summary_from_the_member_table(case) -> None:
 
 def test_several_orthologs_per_member_and_shared_identifiers(monkeypatch) -> None:
     """Rows per ortholog and "counted once" notes, with a hand-made ortholog table."""
-    from mamsets import ids as mids
+    from mamsets.ids import resolve
+    from mamsets.ids import tables as mids
 
     mids._evidence()  # cache the real evidence before patching the ortholog table
     real = mids._orthologs()
@@ -1035,7 +1036,7 @@ def test_several_orthologs_per_member_and_shared_identifiers(monkeypatch) -> Non
         },
         "rat": real["rat"],
     }
-    monkeypatch.setattr(mids, "_orthologs", lambda: fake)
+    monkeypatch.setattr(resolve, "_orthologs", lambda: fake)  # where map_ids looks it up
     coll = GeneSetCollection.from_dict(
         {"S": ["MFN2", "FIS1", "MCU"], "T": ["FIS1", "MFN2"]}, species="human", id_type="symbol"
     )
@@ -1081,7 +1082,7 @@ def test_several_orthologs_per_member_and_shared_identifiers(monkeypatch) -> Non
 
 
 def test_any_pattern_prefilter_agrees_with_the_patterns() -> None:
-    from mamsets import ids as mids
+    from mamsets.ids import patterns as mids
 
     examples = [
         "1-Mar",

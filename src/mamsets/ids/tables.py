@@ -1,0 +1,163 @@
+"""The shipped identifier tables (HGNC genes, members' mouse/rat orthologs, species evidence).
+
+Tables ship with the package (``mamsets/data``, built by ``scripts/build_idtables.py``) and
+are read lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from importlib import resources
+
+import pandas as pd
+
+from .patterns import _HUMAN_ONLY_CODING
+
+
+def _data_bytes(name: str) -> bytes:
+    """Bytes of a file shipped in ``mamsets/data``."""
+    return resources.files("mamsets").joinpath("data", name).read_bytes()
+
+
+def _read_table(name: str) -> pd.DataFrame:
+    """A shipped gzipped TSV, every column as str (empty, not NaN, when blank)."""
+    raw = gzip.decompress(_data_bytes(name))
+    return pd.read_csv(io.BytesIO(raw), sep="\t", dtype=str, keep_default_na=False)
+
+
+def _split(value: str) -> list[str]:
+    """The items of a ``|``-separated table cell (``[]`` when empty)."""
+    return [v for v in value.split("|") if v] if value else []
+
+
+@dataclass(frozen=True)
+class _Human:
+    """Dictionaries over the shipped HGNC table (keys of symbol maps are upper case)."""
+
+    symbol: dict[str, str]  # approved symbol (exact) -> hgnc_id
+    symbol_ci: dict[str, str]  # upper(approved) -> hgnc_id
+    rescue: dict[
+        str, tuple[str, str]
+    ]  # upper(prev/alias) -> (hgnc_id, "previous_symbol"|"alias"), usable
+    ambiguous: dict[str, tuple[str, ...]]  # upper(prev/alias) -> all hgnc ids it names (refused)
+    prev_only: frozenset[str]  # usable rescue keys that are previous symbols
+    known: frozenset[str]  # keys of symbol_ci, rescue and ambiguous (anything HGNC calls a symbol)
+    # keys of symbol_ci that rodents do not share: non-coding genes and pseudogenes (LINC01234,
+    # ...-AS1, RPL13P5) and human-style names of coding genes (C1orf112, HLA-A)
+    human_only: frozenset[str]
+    entrez: dict[str, str]
+    ensembl: dict[str, str]
+    to_symbol: dict[str, str]
+    to_entrez: dict[str, str]
+    to_ensembl: dict[str, str]
+
+
+@functools.lru_cache(maxsize=1)
+def _human() -> _Human:
+    """The HGNC table as lookups (read once per process)."""
+    t = _read_table("hgnc_ids.tsv.gz")
+    ids = t["hgnc_id"].tolist()
+    symbols = t["symbol"].tolist()
+    symbol = dict(zip(symbols, ids))
+    upper_counts = Counter(s.upper() for s in symbols)
+    symbol_ci = {s.upper(): i for s, i in zip(symbols, ids) if upper_counts[s.upper()] == 1}
+    owners: dict[str, dict[str, str]] = defaultdict(dict)  # key -> {hgnc_id: kind}
+    for i, prev, alias in zip(ids, t["prev_symbols"], t["alias_symbols"]):
+        for s in _split(alias):
+            owners[s.upper()].setdefault(i, "alias")
+        for s in _split(prev):
+            owners[s.upper()][i] = "previous_symbol"
+    rescue: dict[str, tuple[str, str]] = {}
+    ambiguous: dict[str, tuple[str, ...]] = {}
+    for key, own in owners.items():
+        approved_other = symbol_ci.get(key)
+        if len(own) == 1 and approved_other is None and upper_counts[key] == 0:
+            ((i, kind),) = own.items()
+            rescue[key] = (i, kind)
+        else:
+            named = tuple(own) + (
+                (approved_other,) if approved_other and approved_other not in own else ()
+            )
+            ambiguous[key] = named
+    prev_only = frozenset(k for k, (_, kind) in rescue.items() if kind == "previous_symbol")
+    human_only = frozenset(
+        u
+        for u, group in zip((s.upper() for s in symbols), t["locus_group"])
+        if u in symbol_ci
+        and not u.startswith("MT-")  # mitochondrial genes: mt-Co1 in mouse, Mt-co1 in rat
+        and (group != "protein-coding gene" or _HUMAN_ONLY_CODING.match(u))
+    )
+    entrez = {e: i for e, i in zip(t["entrez"], ids) if e}
+    ensembl = {e: i for e, i in zip(t["ensembl"], ids) if e}
+    return _Human(
+        symbol=symbol,
+        symbol_ci=symbol_ci,
+        rescue=rescue,
+        ambiguous=ambiguous,
+        prev_only=prev_only,
+        known=frozenset(symbol_ci).union(rescue, ambiguous),
+        human_only=human_only,
+        entrez=entrez,
+        ensembl=ensembl,
+        to_symbol=dict(zip(ids, symbols)),
+        to_entrez={i: e for i, e in zip(ids, t["entrez"]) if e},
+        to_ensembl={i: e for i, e in zip(ids, t["ensembl"]) if e},
+    )
+
+
+@dataclass(frozen=True)
+class _Ortholog:
+    symbol: str
+    entrez: str
+    ensembl: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    ambiguous_synonyms: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _orthologs() -> dict[str, dict[str, tuple[_Ortholog, ...]]]:
+    """``{species: {hgnc_id: (orthologs...)}}``; members without ortholog map to ``()``."""
+    t = _read_table("orthologs_members.tsv.gz")
+    out: dict[str, dict[str, list[_Ortholog]]] = {"mouse": {}, "rat": {}}
+    for r in t.itertuples(index=False):
+        lst = out.setdefault(r.species, {}).setdefault(r.hgnc_id, [])
+        if r.symbol or r.entrez or r.ensembl:
+            lst.append(
+                _Ortholog(
+                    symbol=r.symbol,
+                    entrez=r.entrez,
+                    ensembl=tuple(_split(r.ensembl)),
+                    synonyms=tuple(_split(r.synonyms)),
+                    ambiguous_synonyms=tuple(_split(r.ambiguous_synonyms)),
+                )
+            )
+    return {sp: {k: tuple(v) for k, v in d.items()} for sp, d in out.items()}
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    entrez: dict[str, frozenset[str]]  # species -> entrez ids
+    symbol_only: dict[str, frozenset[str]]  # species -> upper(species-specific symbols)
+
+
+@functools.lru_cache(maxsize=1)
+def _evidence() -> _Evidence:
+    """Entrez ids and species-specific symbols per species (read once per process)."""
+    t = _read_table("species_evidence.tsv.gz")
+    entrez: dict[str, set[str]] = {"human": set(_human().entrez), "mouse": set(), "rat": set()}
+    sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}
+    for sp, kind, ident in zip(t["species"], t["id_type"], t["identifier"]):
+        (entrez if kind == "entrez" else sym)[sp].add(ident if kind == "entrez" else ident.upper())
+    for sp, table in _orthologs().items():  # members' own ortholog ids are evidence too
+        for orths in table.values():
+            for o in orths:
+                if o.entrez:
+                    entrez[sp].add(o.entrez)
+    return _Evidence(
+        entrez={k: frozenset(v) for k, v in entrez.items()},
+        symbol_only={k: frozenset(v) for k, v in sym.items()},
+    )
