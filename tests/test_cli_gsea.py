@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -167,8 +168,9 @@ def test_each_table_style_end_to_end(tests_data: Path, tmp_path: Path, fixture: 
     rc = main(["gsea", str(path), "--method", "permutation", "--n-perm", "300", "--seed", "7",
                "--no-plots", "-o", str(out), *extra])
     assert rc == 0
-    # the printed summary: input and score, the controls first, then the top sets, the seed
-    printed = capsys.readouterr().out
+    # printed: the claims' verdicts first, then input and score, the controls, the top sets, the seed
+    claims_block, printed = capsys.readouterr().out.split("\n\n", 1)
+    assert claims_block.startswith("The figure's claims (")
     assert printed.startswith(f"input: {path} (") and "ranked by" in printed.splitlines()[0]
     controls = printed.split("positive controls (best first):")[1].split("top ")[0]
     assert controls.strip().startswith("CONTROL_OXPHOS: NES +")
@@ -176,7 +178,8 @@ def test_each_table_style_end_to_end(tests_data: Path, tmp_path: Path, fixture: 
     assert printed.split("\nwrote")[0].split("permutation p-values")[0].strip() == (
         out / "summary.txt").read_text().strip()
     assert sorted(p.name for p in out.iterdir()) == [
-        "params.json", "ranking.tsv", "report.html", "results.tsv", "summary.txt"]
+        "claims.tsv", "claims_members.tsv", "params.json", "ranking.tsv", "report.html",
+        "results.tsv", "summary.txt"]
     params = json.loads((out / "params.json").read_text())
     assert params["input"]["score"] == score
     assert params["gsea"]["params"]["gene_sets"] == {
@@ -249,7 +252,9 @@ def test_report_is_one_self_contained_file(tests_data: Path, tmp_path: Path) -> 
 
     refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)""", html, flags=re.IGNORECASE)
     assert refs and all(r.startswith("data:") for r in refs), refs[:5]
-    assert "<script" not in html.lower() and "<link" not in html.lower()
+    # one inline script (table sorting), nothing loaded
+    assert re.findall(r"<script[^>]*>", html.lower()) == ["<script>"] and "<link" not in html.lower()
+    assert "fetch(" not in html and "xmlhttprequest" not in html.lower()
     assert "@import" not in html and "url(" not in html
     pngs = sorted(p.name for p in (out / "plots").iterdir())
     assert "dotplot.png" in pngs and "enrichment_CONTROL_OXPHOS.png" in pngs

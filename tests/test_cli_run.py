@@ -27,8 +27,8 @@ def test_main_job_on_bundled_example(tmp_path, capsys):
     captured = capsys.readouterr()
     assert rc == 0, captured.err
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["params.json", "plots", "ranking.tsv", "report.html", "results.tsv",
-                     "results_ora.tsv", "summary.txt"]
+    assert names == ["claims.tsv", "claims_members.tsv", "params.json", "plots", "ranking.tsv",
+                     "report.html", "results.tsv", "results_ora.tsv", "summary.txt"]
     res = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
     assert list(res.columns[:2]) == ["contrast", "term"]
     assert set(res["contrast"]) == {"F_8W - F_SED", "M_8W - M_SED"}
@@ -45,7 +45,7 @@ def test_main_job_on_bundled_example(tmp_path, capsys):
     assert "CONTROL_OXPHOS" in captured.out and "positive controls" in captured.out
     assert "bundled example" in captured.err
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") >= 4 and "<script" not in html
+    assert html.count("data:image/png;base64,") >= 4 and "<script src" not in html
     assert (out / "plots" / "member_heatmap.png").stat().st_size > 10_000
     # an existing output folder is not overwritten without --force
     rc = main(["run", "-o", str(out)])

@@ -100,8 +100,9 @@ def test_report_html_is_self_contained(gsea_result, ora_result, ranking, collect
     doc = report_html({"gsea": gsea_result, "ora": ora_result}, ranking=ranking,
                       collection=collection)
     assert doc.startswith("<!DOCTYPE html>")
-    # nothing fetched from elsewhere: no scripts, stylesheets or remote images
-    assert "<script" not in doc and "<link" not in doc
+    # nothing fetched from elsewhere: only the inline sorting script, no stylesheets or remote images
+    assert re.findall(r"<script[^>]*>", doc) == ["<script>"] and "<link" not in doc
+    assert "fetch(" not in doc and "XMLHttpRequest" not in doc
     assert not re.search(r"""(src|href)=['"](?!data:)""", doc)
     imgs = re.findall(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", doc)
     assert len(imgs) >= 4  # 2 dot plots, enrichment plots, heatmap
@@ -127,13 +128,18 @@ def test_report_sections_are_addressable(gsea_result, ora_result):
     doc = report_html({"gsea": gsea_result, "ora": ora_result}, plots=False)
     results = doc.split("<section id='results'>", 1)[1].split("</section>", 1)[0]
     assert doc.count("id='results'") == 1
-    assert "<h2>Results: gsea (gsea)</h2>" in results and "<h2>Results: ora (ora)</h2>" in results
-    # parameters are folded: present in full, but one click away from the tables
-    params = re.findall(r"<details class='params'><summary>Parameters</summary>(.*?)</details>",
-                        results)
-    assert len(params) == 2 and all("<table class='meta'>" in p for p in params)
-    assert doc.index("<h2>Methods text</h2>") < doc.index("id='results'") < doc.index(
-        "<h2>Software</h2>")
+    assert "<h3>gsea (gsea)</h3>" in results and "<h3>ora (ora)</h3>" in results
+    # parameters are folded into the provenance section, after the results and plots
+    params = re.findall(r"<details class='params'><summary>Parameters: (\w+)</summary>(.*?)</details>",
+                        doc)
+    assert [name for name, _ in params] == ["gsea", "ora"]
+    assert all("<table class='meta'>" in p for _, p in params)
+    assert doc.index("id='results'") < doc.index("id='provenance'") < doc.index(
+        "<summary>Methods text</summary>") < doc.index("<summary>Software</summary>")
+    # no claims given: no claims section, unless a note says why
+    assert "id='claims'" not in doc
+    noted = report_html({"gsea": gsea_result}, plots=False, claims_note="a user GMT: no claims")
+    assert noted.index("id='claims'") < noted.index("id='results'")
 
 
 def test_write_run_outputs(tmp_path, gsea_result, ora_result, ranking, collection):
@@ -244,4 +250,4 @@ def test_methods_text_follows_the_ora_alternative(ranking, collection, alternati
 
 
 def _methods_section(doc: str) -> str:
-    return doc.split("<h2>Methods text</h2>", 1)[1].split("</p>", 1)[0]
+    return doc.split("<summary>Methods text</summary>", 1)[1].split("</p>", 1)[0]

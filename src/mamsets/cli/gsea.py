@@ -194,11 +194,17 @@ def run(args: argparse.Namespace) -> int:
         res = next(iter(per_contrast.values()))
     res = _with_input(res, ranking, args)
     use_file_backend(args)
+    verdicts, note = _claims(ranking, seed, args)
     with warnings.catch_warnings():  # the engine already reported identifier issues
         warnings.simplefilter("ignore", MamsetsWarning)
         written = write_run_outputs(res, out, ranking=ranking, collection=collection,
-                                    overwrite=args.force, plots=args.plots)
+                                    overwrite=args.force, plots=args.plots, claims=verdicts,
+                                    claims_note=note)
     n_plots = sum(1 for k in written if k.startswith("plot:"))
+    if verdicts is not None:
+        from ..report.claims import claims_text
+
+        print(claims_text(verdicts) + "\n")
     print(text_summary(res, collection=collection, ranking=ranking))
     print(
         f"{res.params['pvalue_method']} p-values, seed {seed} (--seed {seed} repeats this run); "
@@ -206,6 +212,18 @@ def run(args: argparse.Namespace) -> int:
         + (f", plots/ ({n_plots})" if n_plots else "")
     )
     return 0
+
+
+def _claims(ranking: Any, seed: int, args: argparse.Namespace) -> tuple[Any, str]:
+    """Verdicts on the figure's claims when the built-in library is used, else a note why not."""
+    if args.gmt:
+        return None, ("A GMT of your own was tested. The figure's claims are tested on the "
+                      "built-in library: mamsets claims TABLE -o OUTDIR.")
+    from ..engines.claims import claims
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MamsetsWarning)
+        return claims(ranking, rng=seed, species=args.species, id_type=args.id_type), ""
 
 
 def _with_input(res: Any, ranking: Any, args: argparse.Namespace) -> Any:

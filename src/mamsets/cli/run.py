@@ -179,7 +179,18 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
     elif args.ora:
         print("ORA skipped: the table has no adjusted p-value and fold change columns",
               file=sys.stderr)
-    return {"results": results, "ranking": ranking, "collection": collection}
+    job = {"results": results, "ranking": ranking, "collection": collection, "claims": None,
+           "claims_note": ""}
+    if args.gmt:
+        job["claims_note"] = ("A GMT of your own was tested. The figure's claims are tested on the "
+                              "built-in library: mamsets claims TABLE -o OUTDIR.")
+    else:
+        from ..engines.claims import claims
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MamsetsWarning)  # already reported for the GSEA
+            job["claims"] = claims(ranking, rng=args.seed, species=species, id_type=id_type)
+    return job
 
 
 def run(args: argparse.Namespace) -> int:
@@ -200,10 +211,15 @@ def run(args: argparse.Namespace) -> int:
                 matplotlib.use("Agg")  # files only; never open windows from the CLI
     written = write_run_outputs(
         job["results"], args.output, ranking=job["ranking"], collection=job["collection"],
-        overwrite=args.force, plots=args.plots,
+        overwrite=args.force, plots=args.plots, claims=job["claims"], claims_note=job["claims_note"],
     )
+    if job["claims"] is not None:
+        from ..report.claims import claims_text
+
+        print(claims_text(job["claims"]) + "\n")
     print(text_summary(job["results"], collection=job["collection"], ranking=job["ranking"]))
     n_plots = sum(1 for k in written if k.startswith("plot:"))
     print(f"\nwrote {args.output}/: results.tsv" + (", results_ora.tsv" if "ora" in job["results"] else "")
+          + (", claims.tsv, claims_members.tsv" if job["claims"] is not None else "")
           + f", report.html, params.json, ranking.tsv, summary.txt, {n_plots} plots")
     return 0

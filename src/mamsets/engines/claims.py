@@ -414,6 +414,41 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
             info)
 
 
+def _check_options(data_level: str, proxy: bool, alpha: float, conf_level: float, power: float,
+                   n_perm: int, n_power: int, species: str | None, id_type: str | None,
+                   contrast_is: str) -> _Options:
+    """The checked options of :func:`claims` (errors name the parameter and the fix)."""
+    for name, v in (("alpha", alpha), ("conf_level", conf_level), ("power", power)):
+        if not (isinstance(v, (int, float)) and 0.0 < float(v) < 1.0):
+            raise InputError(f"{name}={v!r}; pass a number between 0 and 1")
+    for name, v, low in (("n_perm", n_perm, 99), ("n_power", n_power, 100)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
+            raise InputError(f"{name}={v!r}; pass an integer >= {low}")
+    readout("transcript", data_level, proxy)  # validates data_level
+    if contrast_is not in ("exercise", "opposite"):
+        raise InputError(f"contrast_is={contrast_is!r}; use 'exercise' (scores higher with "
+                         "exercise) or 'opposite' (e.g. inactivity vs before)")
+    return _Options(data_level, bool(proxy), float(alpha), float(conf_level), float(power),
+                    int(n_perm), int(n_power), species, id_type)
+
+
+def _params(opt: _Options, seed: int | None, score_name: str, contrast_is: str,
+            lib: GeneSetCollection, infos: dict[str, Any]) -> dict[str, Any]:
+    """What made the result: options, seed, versions and checksums."""
+    return {
+        "data_level": opt.data_level, "proxy": opt.proxy, "alpha": opt.alpha,
+        "conf_level": opt.conf_level, "power": opt.power, "n_perm": opt.n_perm,
+        "n_power": opt.n_power, "seed": seed, "score_name": score_name,
+        "contrast_is": contrast_is,
+        "seed_derivation": "contrast i uses SeedSequence(seed).spawn(n_contrasts)[i]",
+        "claims_version": claims_version(), "library_version": library_version(),
+        "library_sha256": lib.sha256, "test": "competitive rank test (Wilcoxon-Mann-Whitney) "
+        "of members vs all other genes, permutation p-values, Hodges-Lehmann shift",
+        "padj_scope": "BH over the distinct tested claims within each contrast",
+        "n_genes": {k: v["n_genes"] for k, v in infos.items()},
+    }
+
+
 # ----------------------------------------------------------------------------- public entry
 def claims(
     data: Any,
@@ -500,20 +535,10 @@ def claims(
     .. [1] Wu D, Smyth GK (2012). Nucleic Acids Res 40:e133. doi:10.1093/nar/gks461
     .. [2] Hodges JL, Lehmann EL (1963). Ann Math Stat 34:598-611.
     """
-    for name, v in (("alpha", alpha), ("conf_level", conf_level), ("power", power)):
-        if not (isinstance(v, (int, float)) and 0.0 < float(v) < 1.0):
-            raise InputError(f"{name}={v!r}; pass a number between 0 and 1")
-    for name, v, low in (("n_perm", n_perm, 99), ("n_power", n_power, 100)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < low:
-            raise InputError(f"{name}={v!r}; pass an integer >= {low}")
-    readout("transcript", data_level, proxy)  # validates data_level
-    opt = _Options(data_level, bool(proxy), float(alpha), float(conf_level), float(power),
-                   int(n_perm), int(n_power), species, id_type)
+    opt = _check_options(data_level, proxy, alpha, conf_level, power, n_perm, n_power,
+                         species, id_type, contrast_is)
     if score_name is None:
         score_name = getattr(data, "score_name", None) or "score"
-    if contrast_is not in ("exercise", "opposite"):
-        raise InputError(f"contrast_is={contrast_is!r}; use 'exercise' (scores higher with "
-                         "exercise) or 'opposite' (e.g. inactivity vs before)")
     rankings = _as_rankings(data)
     if contrast_is == "opposite":
         rankings = {c: -pd.to_numeric(s, errors="coerce") for c, s in rankings.items()}
@@ -531,18 +556,7 @@ def claims(
         tables.append(t)
         members.append(m)
         infos[contrast] = info
-    params = {
-        "data_level": opt.data_level, "proxy": opt.proxy, "alpha": opt.alpha,
-        "conf_level": opt.conf_level, "power": opt.power, "n_perm": opt.n_perm,
-        "n_power": opt.n_power, "seed": seed, "score_name": score_name,
-        "contrast_is": contrast_is,
-        "seed_derivation": "contrast i uses SeedSequence(seed).spawn(n_contrasts)[i]",
-        "claims_version": claims_version(), "library_version": library_version(),
-        "library_sha256": lib.sha256, "test": "competitive rank test (Wilcoxon-Mann-Whitney) "
-        "of members vs all other genes, permutation p-values, Hodges-Lehmann shift",
-        "padj_scope": "BH over the distinct tested claims within each contrast",
-        "n_genes": {k: v["n_genes"] for k, v in infos.items()},
-    }
+    params = _params(opt, seed, score_name, contrast_is, lib, infos)
     first = next(iter(infos.values()))
     return ClaimsResult(table=pd.concat(tables, ignore_index=True),
                         members=pd.concat(members, ignore_index=True), params=params,

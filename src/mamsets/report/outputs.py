@@ -64,6 +64,8 @@ def write_run_outputs(
     plots: bool = True,
     n_enrichment: int = 4,
     heatmap_sets: Sequence[str] | None = None,
+    claims: Any = None,
+    claims_note: str = "",
 ) -> dict[str, Path]:
     """Write a run's complete output folder atomically (see :mod:`mamsets.report` for the files).
 
@@ -84,6 +86,12 @@ def write_run_outputs(
         Replace an existing folder (CLI: ``--force``).
     plots : bool
         Write PNG plots and embed them in the report (needs matplotlib).
+    claims : ClaimsResult, optional
+        Verdicts on the figure's claims: written to ``claims.tsv`` and
+        ``claims_members.tsv``, drawn in ``plots/claims_*.png``, and shown first in
+        the report.
+    claims_note : str
+        Shown in the report's claims section when ``claims`` is None.
 
     Returns
     -------
@@ -107,8 +115,23 @@ def write_run_outputs(
     with atomic_dir(final, overwrite=overwrite) as tmp:
         written.update(_write_tables(res, ranking, collection, tmp, final))
         figs: list[tuple[str, str, str]] = []
+        claim_figs: list[tuple[str, str, str]] = []
+        if claims is not None:
+            claims.to_tsv(tmp / "claims.tsv")
+            claims._joined(claims.members).to_csv(tmp / "claims_members.tsv", sep="\t",
+                                                   index=False, lineterminator="\n")
+            written["claims"] = final / "claims.tsv"
+            written["claims_members"] = final / "claims_members.tsv"
         if plots:
             (tmp / "plots").mkdir()
+            if claims is not None:
+                from .claims import claims_figures
+
+                for stem, cap, fig in claims_figures(claims):
+                    png = _png_bytes(fig)
+                    (tmp / "plots" / f"{stem}.png").write_bytes(png)
+                    written[f"plot:{stem}"] = final / "plots" / f"{stem}.png"
+                    claim_figs.append((stem, cap, base64.b64encode(png).decode("ascii")))
             for stem, cap, fig in _figures(res, ranking, collection, n_enrichment=n_enrichment,
                                            heatmap_sets=heatmap_sets):
                 png = _png_bytes(fig)
@@ -116,7 +139,8 @@ def write_run_outputs(
                 written[f"plot:{stem}"] = final / "plots" / f"{stem}.png"
                 figs.append((stem, cap, base64.b64encode(png).decode("ascii")))
         (tmp / "report.html").write_text(
-            _render(res, ranking=ranking, collection=collection, plots=plots, _figs=figs),
+            _render(res, ranking=ranking, collection=collection, plots=plots, _figs=figs,
+                    claims=claims, claims_note=claims_note, _claims_figs=claim_figs),
             encoding="utf-8",
         )
         written["report"] = final / "report.html"

@@ -147,6 +147,48 @@ def _embedded_figures(
     return [(stem, cap, base64.b64encode(_png_bytes(f)).decode("ascii")) for stem, cap, f in figs]
 
 
+def _claims_section(claims: Any, figs: list[tuple[str, str, str]] | None,
+                    plots: bool) -> dict[str, Any] | None:
+    """The template's claims section (figures drawn here unless given)."""
+    if claims is None:
+        return None
+    from .claims import claims_figures, claims_view
+
+    if figs is None:
+        figs = ([(s, c, base64.b64encode(_png_bytes(f)).decode("ascii"))
+                 for s, c, f in claims_figures(claims)] if plots else [])
+    return claims_view(claims, figs)
+
+
+def claims_report_html(claims: Any, *, _figs: list[tuple[str, str, str]] | None = None,
+                       input_metadata: Mapping[str, Any] | None = None, alpha: float = 0.05,
+                       title: str | None = None) -> str:
+    """A report of claim verdicts alone (``mamsets claims``): verdicts, members, parameters."""
+    from .claims import claims_text
+
+    members = claims.members
+    return _environment().get_template("report.html.j2").render(
+        claims=_claims_section(claims, _figs, True),
+        claims_note="",
+        title=title or "mamsets: the figure's claims on your data",
+        generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        package_version=claims.package_version,
+        summary=claims_text(claims),
+        has_controls=False,
+        methods=str(claims.params.get("test", "")) + "; " + str(claims.params.get("padj_scope", "")),
+        input_rows=_kv_rows(input_metadata) if input_metadata is not None else None,
+        gene_sets=_kv_rows({"claims version": claims.params.get("claims_version"),
+                            "library version": claims.params.get("library_version"),
+                            "library sha256": claims.params.get("library_sha256")}),
+        results=[{"name": "claim members", "method": "member view",
+                  "params": _kv_rows(dict(claims.params)), "mapping": _mapping_view(claims.mapping),
+                  "n_rows": len(members), "table": _frame_view(members, sig_col=None)}],
+        alpha=f"{alpha:g}",
+        figures=[],
+        software=_kv_rows({**_versions(), "platform": platform.platform()}),
+    )
+
+
 def report_html(
     results: Results,
     *,
@@ -157,7 +199,10 @@ def report_html(
     n_enrichment: int = 4,
     heatmap_sets: Sequence[str] | None = None,
     alpha: float = 0.05,
+    claims: Any = None,
+    claims_note: str = "",
     _figs: list[tuple[str, str, Any]] | None = None,
+    _claims_figs: list[tuple[str, str, str]] | None = None,
 ) -> str:
     """Render a self-contained HTML report (one string; no external resources).
 
@@ -183,6 +228,11 @@ def report_html(
         non-control sets, at most 40 members each).
     alpha : float
         Rows with ``padj < alpha`` are highlighted.
+    claims : ClaimsResult, optional
+        Verdicts on the figure's claims (:func:`mamsets.claims`): the report opens
+        with them (section ``id="claims"``, before ``id="results"``).
+    claims_note : str
+        Shown in the claims section when ``claims`` is None (why there are none).
 
     Returns
     -------
@@ -207,6 +257,8 @@ def report_html(
         heatmap_sets=heatmap_sets,
     )
     return _environment().get_template("report.html.j2").render(
+        claims=_claims_section(claims, _claims_figs, plots),
+        claims_note=claims_note,
         title=title or f"mamsets report: {', '.join(res)} on {first.collection_name}",
         generated=_dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         package_version=first.package_version,
