@@ -14,6 +14,7 @@ import tomllib
 import pandas as pd
 import pytest
 
+import mamsets as ms
 from mamsets.errors import InputError
 from mamsets.io import bundled
 from mamsets.io.bundled import (
@@ -235,7 +236,15 @@ def test_controls():
     assert {"RPL3", "RPS6"} <= set(ctl["CONTROL_CYTOSOLIC_RIBOSOME"].genes)
     assert {"MRPL12", "MRPS12"} <= set(ctl["CONTROL_MITOCHONDRIAL_RIBOSOME"].genes)
     assert not ctl.genes & library().genes  # controls share no gene with the MAMs sets
-    assert all("control" in gs.tags for gs in ctl)
+    # the cytosolic ribosome is a reference set (its sign flips across inactivity weeks), not a control
+    assert {gs.id for gs in ctl if "control" in gs.tags} == {"CONTROL_OXPHOS",
+                                                            "CONTROL_MITOCHONDRIAL_RIBOSOME"}
+    assert ctl["CONTROL_CYTOSOLIC_RIBOSOME"].tags == ("reference",)
+    exp = ms.control_expectations().set_index("set_id")
+    assert exp.loc["CONTROL_OXPHOS", "expectation"] == "up"
+    assert "inactivity" in exp.loc["CONTROL_OXPHOS", "applies"]
+    assert exp.loc["CONTROL_CYTOSOLIC_RIBOSOME", "expectation"] == ""
+    assert exp.loc["CONTROL_CYTOSOLIC_RIBOSOME", "family"] == "reference"
 
 
 def test_include_flags():

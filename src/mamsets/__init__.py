@@ -46,6 +46,7 @@ _LAZY: dict[str, str] = {
     "exclusions": "mamsets.io.bundled",
     "identity_table": "mamsets.io.bundled",
     "library_version": "mamsets.io.bundled",
+    "control_expectations": "mamsets.io.bundled",
     "export": "mamsets.io.export",
     "read_gmt": "mamsets.io.gmt",
     "write_gmt": "mamsets.io.gmt",

@@ -47,6 +47,7 @@ __all__ = [
     "IDENTITY_COLUMNS",
     "ID_TYPES",
     "SPECIES",
+    "control_expectations",
     "controls",
     "describe",
     "exclusions",
@@ -211,7 +212,7 @@ def _merge(records: Iterable[Member]) -> tuple[Member, ...]:
 
 
 def _kind(tags: tuple[str, ...], direction: str | None) -> str:
-    for tag in ("raw", "extended", "control"):
+    for tag in ("raw", "extended", "control", "reference"):
         if tag in tags:
             return tag
     if "signed" in tags and direction:
@@ -525,6 +526,29 @@ def controls(species: Species = "human", id_type: IdType = "symbol") -> GeneSetC
         id_type=id_type,
         source=f"mamsets bundled controls ({meta.get('source_label', '')})",
     )
+
+
+def control_expectations() -> pd.DataFrame:
+    """What each positive control is expected to do, and when; reference sets have none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per set of :func:`controls`: ``set_id``, ``family`` (``"control"`` or
+        ``"reference"``), ``expectation`` (``"up"``, or ``""`` for a reference set:
+        the direction in an exercise vs sedentary contrast), ``applies`` (when the
+        expectation holds) and ``evidence`` (where it comes from).
+    """
+    import pandas as pd
+
+    raw = {s["id"]: s for s in _toml("controls.toml").get("sets", [])}
+    rows = []
+    for sid, s in raw.items():
+        family = "reference" if "reference" in s.get("tags", ()) else "control"
+        rows.append({"set_id": sid, "family": family, "expectation": s.get("expectation", ""),
+                     "applies": s.get("applies", ""),
+                     "evidence": s.get("evidence_of_expectation", "")})
+    return pd.DataFrame(rows, columns=["set_id", "family", "expectation", "applies", "evidence"])
 
 
 @functools.lru_cache(maxsize=1)
