@@ -18,8 +18,10 @@ Adding a method is adding a module with its entry function (our own methods in
 Examples
 --------
 >>> from mamsets.engines.registry import get_method, methods
->>> methods()[["name", "kind", "comparison"]].to_string(index=False).split("\\n")[1]
-'    multilevel gsea      False'
+>>> methods()["name"].tolist()
+['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich']
+>>> get_method("gseapy_enrich").comparison
+True
 >>> get_method("permutation").selected_by
 (('method', 'permutation'), ('engine', 'mamsets'))
 """
