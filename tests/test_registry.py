@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import mamsets.engines as engines
+from mamsets import engines
 from mamsets.engines import registry
 from mamsets.engines.gsea import GSEA_SCHEMA, gsea
 from mamsets.engines.ora import ORA_SCHEMA, ora
