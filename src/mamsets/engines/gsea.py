@@ -378,12 +378,6 @@ def gsea(
             method=method, n_perm=n_perm, eps=eps, sample_size=sample_size, rng=rng,
             n_jobs=n_jobs, species=species, id_type=id_type, engine=engine,
         )
-    if isinstance(ranking, Ranking) and ranking.is_multi:
-        return _gsea_by_contrast(
-            ranking, collection, weight=weight, min_size=min_size, max_size=max_size,
-            method=method, n_perm=n_perm, eps=eps, sample_size=sample_size, rng=rng,
-            n_jobs=n_jobs, species=species, id_type=id_type, engine=engine,
-        )
     # check inputs
     opts = check_options(method=method, engine=engine, weight=weight, min_size=min_size,
                          max_size=max_size, n_perm=n_perm, eps=eps, sample_size=sample_size,
