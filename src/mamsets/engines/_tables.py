@@ -1,0 +1,128 @@
+"""The fixed result tables of the engines: column schemas and their final assembly.
+
+Every method of a kind fills the same columns (:data:`GSEA_SCHEMA`,
+:data:`ORA_SCHEMA`), even when nothing was tested, so the report, the CLI and
+users can rely on them. The registry (:mod:`mamsets.engines.registry`) lists
+them per method.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..results import conform_table, empty_table
+
+if TYPE_CHECKING:
+    from . import _ora_kernel as kern
+    from ._ora_data import OraData, Overlaps
+
+__all__ = ["GSEA_SCHEMA", "ORA_SCHEMA", "bh_per_query", "gsea_table", "ora_table"]
+
+#: Column -> dtype of every GSEA result table (same for all methods and engines).
+GSEA_SCHEMA: dict[str, str] = {
+    "term": "object",
+    "description": "object",
+    "size": "int64",
+    "n_members": "int64",
+    "es": "float64",
+    "nes": "float64",
+    "pval": "float64",
+    "padj": "float64",
+    "fdr_gsea": "float64",
+    "log2err": "float64",
+    "pval_at_floor": "bool",
+    "leading_edge": "object",
+}
+
+#: Column -> dtype of every ORA result table (the same columns when empty).
+ORA_SCHEMA: dict[str, str] = {
+    "query": "object",
+    "term": "object",
+    "description": "object",
+    "size": "int64",
+    "n_members": "int64",
+    "n_lost_to_universe": "int64",
+    "overlap": "int64",
+    "expected": "float64",
+    "fold_enrichment": "float64",
+    "odds_ratio": "float64",
+    "pval": "float64",
+    "padj": "float64",
+    "overlap_genes": "object",
+}
+
+
+def gsea_table(rows: dict[str, Any]) -> pd.DataFrame:
+    """GSEA rows (every column but ``padj``) as the final table: BH ``padj``, sorted, schema dtypes."""
+    df = pd.DataFrame(rows)
+    if len(df) == 0:
+        return empty_table(GSEA_SCHEMA)
+    p = df["pval"].to_numpy(dtype=np.float64)
+    padj = np.full(p.size, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        from scipy.stats import false_discovery_control
+
+        padj[ok] = false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
+    df["padj"] = padj
+    df = df.sort_values(["pval", "term"], kind="stable", na_position="last")
+    out = conform_table(df, GSEA_SCHEMA)
+    for c, d in GSEA_SCHEMA.items():  # text columns stay plain objects (pandas 3 infers "str")
+        if d == "object" and out[c].dtype != object:
+            out[c] = out[c].astype(object)
+    return out
+
+
+def bh_per_query(pval: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg within each row (query) of a queries x sets p-value matrix."""
+    from scipy.stats import false_discovery_control
+
+    if pval.shape[1] == 0:
+        return pval.copy()
+    return np.maximum(false_discovery_control(pval, axis=1, method="bh"), pval)
+
+
+def ora_table(data: OraData, arr: kern.OraArrays, ov: Overlaps) -> pd.DataFrame:
+    """ORA arrays (queries x tested sets) as the final table, one row per query and set.
+
+    Rows: queries in input order; within a query by p-value, ties by set id.
+    """
+    q_names, coll, kept = data.queries.names, data.coll, data.kept
+    sizes, n_members, n_lost, uni = data.sizes, data.n_members, data.n_lost, data.universe
+    genes_flat, starts = ov.genes_flat, ov.starts
+    nq, ns = arr.pval.shape
+    ids = np.array([coll.sets[j].id for j in kept], dtype=object)
+    desc = np.array([coll.sets[j].title or coll.sets[j].description for j in kept], dtype=object)
+    # rows: queries in input order; within a query by p-value, ties by set id
+    by_term = np.argsort(ids.astype(str), kind="stable")
+    within = np.argsort(arr.pval[:, by_term], axis=1, kind="stable")
+    si = by_term[within].ravel()
+    qi = np.repeat(np.arange(nq), ns)
+    order = qi * ns + si
+    # one tuple of all overlap genes, sliced per row (a tuple slice is a tuple)
+    names = tuple(uni[genes_flat].tolist())
+    lo = starts.ravel()[order]
+    hi = (lo + arr.overlap.ravel()[order]).tolist()
+    overlap_genes = np.empty(nq * ns, dtype=object)
+    overlap_genes[:] = list(map(names.__getitem__, map(slice, lo.tolist(), hi)))
+    df = pd.DataFrame(
+        {
+            "query": pd.Series(np.array(q_names, dtype=object)[qi], dtype=object),
+            "term": pd.Series(ids[si], dtype=object),
+            "description": pd.Series(desc[si], dtype=object),
+            "size": sizes[kept][si],
+            "n_members": n_members[kept][si],
+            "n_lost_to_universe": n_lost[kept][si],
+            "overlap": arr.overlap.ravel()[order],
+            "expected": arr.expected.ravel()[order],
+            "fold_enrichment": arr.fold_enrichment.ravel()[order],
+            "odds_ratio": arr.odds_ratio.ravel()[order],
+            "pval": arr.pval.ravel()[order],
+            "padj": arr.padj.ravel()[order],
+            "overlap_genes": pd.Series(overlap_genes, dtype=object),
+        }
+    )
+    return conform_table(df, ORA_SCHEMA)
