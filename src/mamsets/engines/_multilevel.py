@@ -235,72 +235,14 @@ def multilevel_pvalues(
     if m == 0:
         return pval, log2err, at_floor
 
-    sign = np.where(es_a >= 0, 1, -1)
-    keys = sorted(set(zip(sizes_a.tolist(), sign.tolist())))
-    seeds = _unit_seeds(seed_sequence, len(keys))
-    w_rev = np.ascontiguousarray(w[::-1])
+    units = _make_units(sizes_a, es_a)
+    seeds = _unit_seeds(seed_sequence, len(units))
     log_floor = math.log(eps_f) if eps_f > 0 else -math.inf
     step = float(log_floor_step(s_n))
     max_levels = _MAX_LEVELS if eps_f == 0 else min(_MAX_LEVELS, math.ceil(log_floor / step) + 2)
-
-    units = []
-    for u, (k, sg) in enumerate(keys):
-        idx = np.flatnonzero((sizes_a == k) & (sign == sg))
-        a = np.abs(es_a[idx])
-        order = np.argsort(a, kind="mergesort")
-        units.append((u, int(k), sg, idx[order], a[order]))
-
-    def work(unit):
-        u, k, sg, idx, a = unit
-        nq = a.shape[0]
-        lc = np.zeros(nq, dtype=np.float64)
-        lvar = np.zeros(nq, dtype=np.float64)
-        rr = np.zeros(nq, dtype=np.int64)
-        st = np.zeros(nq, dtype=np.int64)
-        _run_unit(
-            w if sg > 0 else w_rev,
-            k,
-            a,
-            s_n,
-            log_floor,
-            max_levels,
-            seeds[u].copy(),
-            lc,
-            lvar,
-            rr,
-            st,
-            np.zeros(5, np.int64),
-        )
-        return idx, lc, lvar, rr, st
-
-    # likely costliest units first (cost ~ K * levels) for load balance across threads;
-    # results do not depend on the order
-    units.sort(key=lambda t: -t[1] * t[4][-1])
-    if n_jobs_i == 1 or len(units) == 1:
-        outs = [work(t) for t in units]
-    else:
-        with ThreadPoolExecutor(max_workers=n_jobs_i) as ex:
-            outs = list(ex.map(work, units))
-
-    n = w.shape[0]
+    outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i)
     for idx, lc, lvar, rr, st in outs:
-        ok = st == _OK
-        logp = lc + digamma(rr + 1) - digamma(s_n + 2)
-        # the observed set is one of the C(N, K) equally likely sets with ES >= es, so
-        # p >= 1 / C(N, K) exactly: an estimate below that is only Monte Carlo noise
-        k_u = sizes_a[idx]
-        log_comb = gammaln(n + 1) - gammaln(k_u + 1) - gammaln(n - k_u + 1)
-        logp = np.maximum(logp, -log_comb)
-        var = lvar + polygamma(1, rr + 1) - polygamma(1, s_n + 2)
-        p = np.minimum(1.0, np.exp(logp))
-        err = np.sqrt(var) / math.log(2)
-        # p-values below eps are reported at the floor, like fgsea
-        below = ok & (p < eps_f)
-        pv = np.where(ok, p, np.nan)
-        er = np.where(ok & ~below, err, np.nan)
-        fl = below | (st == _FLOOR) | (st == _STALLED)
-        pv = np.where(below | (st == _FLOOR), eps_f, pv)
-        pv = np.where(st == _STALLED, p, pv)
+        pv, er, fl = _unit_pvalues(lc, lvar, rr, st, sizes_a[idx], w.shape[0], s_n, eps_f)
         pval[idx] = pv
         log2err[idx] = er
         at_floor[idx] = fl
@@ -308,6 +250,107 @@ def multilevel_pvalues(
     pval[zero] = 1.0
     at_floor[zero] = False
     return pval, log2err, at_floor
+
+
+def _make_units(sizes_a: np.ndarray, es_a: np.ndarray) -> list[tuple]:
+    """Work units ``(u, K, sign, set indices, |es| increasing)`` by sorted (size, sign)."""
+    sign = np.where(es_a >= 0, 1, -1)
+    keys = sorted(set(zip(sizes_a.tolist(), sign.tolist())))
+    units = []
+    for u, (k, sg) in enumerate(keys):
+        idx = np.flatnonzero((sizes_a == k) & (sign == sg))
+        a = np.abs(es_a[idx])
+        order = np.argsort(a, kind="mergesort")
+        units.append((u, int(k), sg, idx[order], a[order]))
+    return units
+
+
+def _run_units(
+    units: list[tuple],
+    seeds: list[np.ndarray],
+    w: np.ndarray,
+    s_n: int,
+    log_floor: float,
+    max_levels: int,
+    n_jobs: int,
+) -> list[tuple]:
+    """Kernel output ``(set indices, lc, lvar, rr, st)`` of every unit, in threads."""
+    w_rev = np.ascontiguousarray(w[::-1])
+
+    def work(unit):
+        u, k, sg, idx, a = unit
+        ws = w if sg > 0 else w_rev
+        return (idx, *_solve_unit(ws, k, a, s_n, log_floor, max_levels, seeds[u]))
+
+    # likely costliest units first (cost ~ K * levels) for load balance across threads;
+    # results do not depend on the order
+    units = sorted(units, key=lambda t: -t[1] * t[4][-1])
+    if n_jobs == 1 or len(units) == 1:
+        return [work(t) for t in units]
+    with ThreadPoolExecutor(max_workers=n_jobs) as ex:
+        return list(ex.map(work, units))
+
+
+def _solve_unit(
+    w: np.ndarray,
+    k: int,
+    a: np.ndarray,
+    s_n: int,
+    log_floor: float,
+    max_levels: int,
+    seed: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Run the kernel on one unit: per query the summed log, variance, count and status."""
+    nq = a.shape[0]
+    lc = np.zeros(nq, dtype=np.float64)
+    lvar = np.zeros(nq, dtype=np.float64)
+    rr = np.zeros(nq, dtype=np.int64)
+    st = np.zeros(nq, dtype=np.int64)
+    _run_unit(
+        w,
+        k,
+        a,
+        s_n,
+        log_floor,
+        max_levels,
+        seed.copy(),
+        lc,
+        lvar,
+        rr,
+        st,
+        np.zeros(5, np.int64),
+    )
+    return lc, lvar, rr, st
+
+
+def _unit_pvalues(
+    lc: np.ndarray,
+    lvar: np.ndarray,
+    rr: np.ndarray,
+    st: np.ndarray,
+    k_u: np.ndarray,
+    n: int,
+    s_n: int,
+    eps_f: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """p-value, log2err and floor flag of one unit's queries from the kernel's output."""
+    ok = st == _OK
+    logp = lc + digamma(rr + 1) - digamma(s_n + 2)
+    # the observed set is one of the C(N, K) equally likely sets with ES >= es, so
+    # p >= 1 / C(N, K) exactly: an estimate below that is only Monte Carlo noise
+    log_comb = gammaln(n + 1) - gammaln(k_u + 1) - gammaln(n - k_u + 1)
+    logp = np.maximum(logp, -log_comb)
+    var = lvar + polygamma(1, rr + 1) - polygamma(1, s_n + 2)
+    p = np.minimum(1.0, np.exp(logp))
+    err = np.sqrt(var) / math.log(2)
+    # p-values below eps are reported at the floor, like fgsea
+    below = ok & (p < eps_f)
+    pv = np.where(ok, p, np.nan)
+    er = np.where(ok & ~below, err, np.nan)
+    fl = below | (st == _FLOOR) | (st == _STALLED)
+    pv = np.where(below | (st == _FLOOR), eps_f, pv)
+    pv = np.where(st == _STALLED, p, pv)
+    return pv, er, fl
 
 
 def _check_inputs(abs_scores, sizes, es, sample_size, eps, n_jobs, seed_sequence):
