@@ -432,7 +432,7 @@ def _unchunk(flat, k, store):
                 j += 1
 
 
-@numba.njit(**_NJIT)
+@numba.njit(inline="always", **_NJIT)  # per move: no call in the hot loop
 def _fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff):
     """O(1) sufficient test that the swap ``old -> v_new`` keeps the key above the level.
 
@@ -456,7 +456,7 @@ def _fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff):
     return a > lev_eff and a > depth + _TIE_TOL, cy, cx, depth
 
 
-@numba.njit(**_NJIT)
+@numba.njit(inline="always", **_NJIT)  # per move: no call in the hot loop
 def _swap(cp, cn, su, co, r, cw, t_ins, v_new, w_old, w_new):
     """Remove ``cp[co, r]`` and insert ``v_new`` at ``t_ins`` of chunk ``cw``.
 
@@ -479,7 +479,7 @@ def _swap(cp, cn, su, co, r, cw, t_ins, v_new, w_old, w_new):
     return t_ins
 
 
-@numba.njit(**_NJIT)
+@numba.njit(inline="always", **_NJIT)  # per move: no call in the hot loop
 def _unswap(cp, cn, su, co, r, cw, t_ins, old, w_old, w_new):
     """Undo :func:`_swap` (a rejected move)."""
     m_w = cn[cw]
