@@ -68,14 +68,15 @@ passage keeps exactly the sets above the median key, as fgsea does with its inte
 scores and set hashes; results are then the same, for the same seed, whatever the scale
 of the scores.
 
-Implementation: numba (nopython, ``nogil``, cached). The random walk makes millions of
-data-dependent moves that numpy cannot vectorise. Each sample is stored in ``2 sqrt(K)``
-chunks of the ranking (boundaries at the samples' median order statistics, reset at each
-level) with per-chunk weight sums. A proposed swap is first tested in O(1) at the last
-known peak of the walk (exact value) against a bound on the walk's depth below zero;
-otherwise each chunk's maximum and minimum are bounded from its weight sum and hit
-count and only the chunks that can matter are scanned. Both paths decide exactly as a
-full recomputation would. Random numbers: xoshiro256** per unit.
+Implementation: numba (nopython, ``nogil``, cached), in :mod:`._multilevel_walk`. The
+random walk makes millions of data-dependent moves that numpy cannot vectorise. Each
+sample is stored in ``2 sqrt(K)`` chunks of the ranking (boundaries at the samples'
+median order statistics, reset at each level) with per-chunk weight sums. A proposed
+swap is first tested in O(1) at the last known peak of the walk (exact value) against a
+bound on the walk's depth below zero; otherwise each chunk's maximum and minimum are
+bounded from its weight sum and hit count and only the chunks that can matter are
+scanned. Both paths decide exactly as a full recomputation would. Random numbers:
+xoshiro256** per unit.
 
 Validation (``tests/test_multilevel.py``): R fgsea 1.31.6 on its example (586 sets, all
 within 3 combined log2err at 99 %), fgsea's C++ ruler, brute force, exhaustive
