@@ -29,9 +29,9 @@ column            dtype    meaning
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -60,7 +60,6 @@ from .registry import select
 __all__ = ["GSEA_SCHEMA", "MIN_SAME_SIGN", "PERM_CHUNK", "RunningSum", "contrast_seeds", "gsea",
            "running_sum"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 Method = Literal["multilevel", "permutation"]
 Engine = Literal["mamsets", "gseapy"]
@@ -172,22 +171,26 @@ def running_sum(ranking: Any, genes: Iterable[str], weight: float = 1.0) -> Runn
 # --------------------------------------------------------------------------------------
 # main entry point
 # --------------------------------------------------------------------------------------
-def _documented(doc: str) -> Callable[[F], F]:
-    """Give the decorated function ``doc`` as its docstring.
-
-    The public functions' docstrings (parameters, formulas, references, examples)
-    are long; kept as a constant just above the function they document, they leave
-    the function itself readable as the four steps it runs.
-    """
-
-    def give(func: F) -> F:
-        func.__doc__ = doc
-        return func
-
-    return give
 
 
-_GSEA_DOC = """Preranked gene set enrichment analysis (GSEA).
+def gsea(
+    ranking: Any,
+    collection: GeneSetCollection | None = None,
+    *,
+    weight: float = 1.0,
+    min_size: int = 1,
+    max_size: int | None = 500,
+    method: Method = "multilevel",
+    n_perm: int = 1000,
+    eps: float = 1e-50,
+    sample_size: int = 101,
+    rng: RngLike = None,
+    n_jobs: int = 1,
+    species: str | None = None,
+    id_type: str | None = None,
+    engine: Engine = "mamsets",
+) -> EnrichmentResult:
+    """Preranked gene set enrichment analysis (GSEA).
 
     Parameters
     ----------
@@ -352,26 +355,6 @@ _GSEA_DOC = """Preranked gene set enrichment analysis (GSEA).
     >>> bool(res.table.loc[0, "pval"] >= 1 / 501)  # never below 1/(n_perm + 1)
     True
     """
-
-
-@_documented(_GSEA_DOC)
-def gsea(
-    ranking: Any,
-    collection: GeneSetCollection | None = None,
-    *,
-    weight: float = 1.0,
-    min_size: int = 1,
-    max_size: int | None = 500,
-    method: Method = "multilevel",
-    n_perm: int = 1000,
-    eps: float = 1e-50,
-    sample_size: int = 101,
-    rng: RngLike = None,
-    n_jobs: int = 1,
-    species: str | None = None,
-    id_type: str | None = None,
-    engine: Engine = "mamsets",
-) -> EnrichmentResult:
     if isinstance(ranking, Ranking) and ranking.is_multi:
         return _gsea_by_contrast(
             ranking, collection, weight=weight, min_size=min_size, max_size=max_size,

@@ -8,8 +8,8 @@ whose table has the fixed columns of :data:`ORA_SCHEMA`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 
@@ -32,28 +32,32 @@ from .registry import select
 
 __all__ = ["DEFAULT_QUERY", "ORA_SCHEMA", "ora"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 # ---------------------------------------------------------------------------
 # the public function
 # ---------------------------------------------------------------------------
-def _documented(doc: str) -> Callable[[F], F]:
-    """Give the decorated function ``doc`` as its docstring.
-
-    The public functions' docstrings (parameters, formulas, references, examples)
-    are long; kept as a constant just above the function they document, they leave
-    the function itself readable as the four steps it runs.
-    """
-
-    def give(func: F) -> F:
-        func.__doc__ = doc
-        return func
-
-    return give
 
 
-_ORA_DOC = """Over-representation analysis of gene lists in gene sets (hypergeometric test).
+def ora(
+    genes: Iterable[str] | Mapping[str, Iterable[str]],
+    collection: GeneSetCollection
+    | Mapping[str, Iterable[str]]
+    | str
+    | os.PathLike[str]
+    | None = None,
+    *,
+    universe: Iterable[str] | None = None,
+    min_size: int = 1,
+    max_size: int | None = None,
+    alternative: Literal["greater", "less", "two-sided"] = "greater",
+    outside_universe: Literal["error", "drop"] = "error",
+    species: str | None = None,
+    id_type: str | None = None,
+    engine: Literal["mamsets", "gseapy"] = "mamsets",
+) -> EnrichmentResult:
+    # check inputs
+    """Over-representation analysis of gene lists in gene sets (hypergeometric test).
 
     Parameters
     ----------
@@ -198,27 +202,6 @@ _ORA_DOC = """Over-representation analysis of gene lists in gene sets (hypergeom
     0    up    A     3        2  0.0456
     1    up    B     2        0  1.0000
     """
-
-
-@_documented(_ORA_DOC)
-def ora(
-    genes: Iterable[str] | Mapping[str, Iterable[str]],
-    collection: GeneSetCollection
-    | Mapping[str, Iterable[str]]
-    | str
-    | os.PathLike[str]
-    | None = None,
-    *,
-    universe: Iterable[str] | None = None,
-    min_size: int = 1,
-    max_size: int | None = None,
-    alternative: Literal["greater", "less", "two-sided"] = "greater",
-    outside_universe: Literal["error", "drop"] = "error",
-    species: str | None = None,
-    id_type: str | None = None,
-    engine: Literal["mamsets", "gseapy"] = "mamsets",
-) -> EnrichmentResult:
-    # check inputs
     opts = check_options(min_size, max_size, alternative, outside_universe, engine, species, id_type)
     universe_list, universe_counts, n_universe_dup = check_universe(universe)
     raw_queries = as_queries(genes)
