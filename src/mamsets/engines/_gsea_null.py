@@ -145,37 +145,93 @@ def null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> NullSt
                       mean_neg=mean_neg)
 
 
-def fdr_gsea(nes: np.ndarray, size_row: np.ndarray, null_nes: np.ndarray) -> np.ndarray:
-    """GSEA desktop's FDR q-value from pooled normalised null scores (see :func:`gsea`).
+def _row_means(null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean of each row's non-negative and of its negative entries (NaN when none)."""
+    pos = null >= 0
+    n_pos = pos.sum(axis=1)
+    n_neg = null.shape[1] - n_pos
+    s_pos = np.where(pos, null, 0.0).sum(axis=1)
+    s_neg = np.where(pos, 0.0, null).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (np.where(n_pos > 0, s_pos / np.maximum(n_pos, 1), np.nan),
+                np.where(n_neg > 0, s_neg / np.maximum(n_neg, 1), np.nan))
 
-    ``null_nes`` rows must be sorted (as :func:`null_stats` leaves them).
+
+def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
+             block: int = 512) -> np.ndarray:
+    """GSEA desktop's FDR q-value, permutation by permutation (see :func:`gsea`).
+
+    Parameters
+    ----------
+    es : numpy.ndarray
+        Observed ES of the tested sets.
+    size_row : numpy.ndarray
+        Row of ``null`` that holds each set's null.
+    null : numpy.ndarray
+        Random ES, rows x permutations, **unsorted**: column ``j`` is permutation ``j``
+        of every row (GSEA desktop: one permuted data set for all sets; here, rows of
+        independent random sets, so the pairing of columns across rows is arbitrary).
+        Not modified.
+    block : int
+        Permutations processed at once (bounds the extra memory).
+
+    Returns
+    -------
+    numpy.ndarray
+        For a set with NES ``x >= 0``: the mean over permutations ``j`` that have a
+        non-negative null NES of ``#{null NES_j >= x} / #{null NES_j >= 0}`` (every
+        tested set contributes its null NES of permutation ``j``), divided by
+        ``#{observed NES >= x} / #{observed NES >= 0}``, capped at 1; mirrored for
+        ``x < 0``. NaN where the NES is NaN. NES are ES over the mean same-signed null
+        ES of the set's row.
     """
-    q = np.full(nes.size, np.nan)
+    es = np.asarray(es, dtype=np.float64)
+    q = np.full(es.size, np.nan)
+    mean_pos, mean_neg = _row_means(null)
+    r = np.asarray(size_row)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nes = np.where(es >= 0, es / mean_pos[r], es / -mean_neg[r])
     ok = np.isfinite(nes)
     if not ok.any():
         return q
-    rows, mult = np.unique(size_row[ok], return_counts=True)
-    n_perm = null_nes.shape[1]
+    rows, mult = np.unique(r[ok], return_counts=True)
     x = nes[ok]
-    pos = x >= 0
-    null_ge = np.zeros(x.size)   # pooled (weighted) count of null NES >= x, for x >= 0
-    null_le = np.zeros(x.size)   # ... <= x, for x < 0
-    tot_pos = tot_neg = 0.0
-    for r, m in zip(rows, mult):
-        row = null_nes[r]
-        z = np.searchsorted(row, 0.0, "left")
-        tot_pos += m * (n_perm - z)
-        tot_neg += m * z
-        null_ge += m * (n_perm - np.searchsorted(row, x, "left"))
-        null_le += m * np.searchsorted(row, x, "right")
-    obs_pos = np.sort(x[pos])
-    obs_neg = np.sort(x[~pos])
-    out = np.empty(x.size)
+    up = x >= 0
+    tail = np.zeros(x.size)            # mean over permutations of the per-permutation fraction
+    n_used = np.zeros(2)               # permutations with a same-signed null NES (pos, neg)
+    w = mult.astype(np.float64)[:, None]
+    for j0 in range(0, null.shape[1], block):
+        raw = null[rows, j0:j0 + block]
+        pos = raw >= 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            nn = np.where(pos, raw / mean_pos[rows][:, None], raw / -mean_neg[rows][:, None])
+        for sign, sel, obs in ((0, pos, x[up]), (1, ~pos, x[~up])):
+            den = (w * sel).sum(axis=0)
+            use = den > 0
+            n_used[sign] += use.sum()
+            if obs.size == 0 or not use.any():
+                continue
+            vals = nn[:, use][sel[:, use]]
+            wts = (np.broadcast_to(w, sel.shape)[:, use] / den[use][None, :])[sel[:, use]]
+            order = np.argsort(vals, kind="stable")
+            vals, wts = vals[order], wts[order]
+            if sign == 0:   # weight of null NES >= x
+                cum = np.concatenate([np.cumsum(wts[::-1])[::-1], [0.0]])
+                part = cum[np.searchsorted(vals, obs, "left")]
+                tail[up] += part
+            else:           # weight of null NES <= x
+                cum = np.concatenate([[0.0], np.cumsum(wts)])
+                part = cum[np.searchsorted(vals, obs, "right")]
+                tail[~up] += part
+    obs_pos, obs_neg = np.sort(x[up]), np.sort(x[~up])
+    out = np.full(x.size, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        frac_ge = (obs_pos.size - np.searchsorted(obs_pos, x, "left")) / max(obs_pos.size, 1)
-        frac_le = np.searchsorted(obs_neg, x, "right") / max(obs_neg.size, 1)
-        out[pos] = (null_ge[pos] / tot_pos) / frac_ge[pos] if tot_pos else np.nan
-        out[~pos] = (null_le[~pos] / tot_neg) / frac_le[~pos] if tot_neg else np.nan
+        frac_ge = (obs_pos.size - np.searchsorted(obs_pos, x[up], "left")) / max(obs_pos.size, 1)
+        frac_le = np.searchsorted(obs_neg, x[~up], "right") / max(obs_neg.size, 1)
+        if n_used[0]:
+            out[up] = tail[up] / n_used[0] / frac_ge
+        if n_used[1]:
+            out[~up] = tail[~up] / n_used[1] / frac_le
     q[ok] = np.minimum(out, 1.0)
     return q
 
@@ -226,8 +282,9 @@ def permutation_pass(sets: GseaSets, opts: GseaOptions) -> PermutationPass:
 
     usizes, size_row = np.unique(sizes, return_inverse=True)
     null = null_matrix(w, usizes, opts.n_perm, opts.seed_sequence, opts.n_jobs)
+    fdr = fdr_gsea(es, size_row, null)   # before null_stats sorts the null in place
     st = null_stats(es, size_row, null)
-    fdr = fdr_gsea(st.nes, size_row, st.null_nes)
+    fdr[~np.isfinite(st.nes)] = np.nan   # no NES, no FDR (never 0)
     del null
     pval = (st.k + 1) / (st.n_sign + 1)
     log2err = simple_log2err(st.k, st.n_sign)
