@@ -79,8 +79,13 @@ def toy(n: int = 300, seed: int = 0) -> tuple[pd.Series, GeneSetCollection]:
 # ----------------------------------------------------------------------------- R fgsea
 def test_es_size_leading_edge_equal_fgsea(tests_data: Path, fgsea_perm) -> None:
     ref = _ref(tests_data, "fgsea-multilevel.tsv.gz")
-    t = fgsea_perm.table.set_index("term")
+    # identical Reactome sets are tested once here (aliases); fgsea reports each
+    assert fgsea_perm.params["n_alias_sets"] == len(fgsea_perm.with_aliases()) - len(fgsea_perm.table)
+    t = fgsea_perm.with_aliases().set_index("term")
     assert set(t.index) == set(ref.index) and len(t) == 586
+    for term, aliases in fgsea_perm.table.set_index("term")["aliases"].items():
+        for a in aliases:  # fgsea's own ES for the twins agree, so testing once loses nothing
+            assert ref.loc[a, "ES"] == pytest.approx(ref.loc[term, "ES"], abs=1e-12)
     t = t.loc[ref.index]
     np.testing.assert_allclose(t["es"], ref["ES"], rtol=0, atol=1e-12)
     assert (t["size"] == ref["size"]).all()
@@ -89,7 +94,7 @@ def test_es_size_leading_edge_equal_fgsea(tests_data: Path, fgsea_perm) -> None:
 
 def test_permutation_pvalues_agree_with_fgsea_simple(tests_data: Path, fgsea_perm) -> None:
     ref = _ref(tests_data, "fgsea-simple-10000.tsv.gz")
-    t = fgsea_perm.table.set_index("term").loc[ref.index]
+    t = fgsea_perm.with_aliases().set_index("term").loc[ref.index]
     # both are (k+1)/(n+1) with n ~ 5,000 same-signed random sets: compare with a two-sample
     # binomial z-score; 586 correlated tests -> a bound of 4.5 sd
     n_ref = (ref["nMoreExtreme"] + 1) / ref["pval"] - 1
@@ -109,7 +114,7 @@ def test_multilevel_pvalues_agree_with_fgsea(tests_data: Path, fgsea_example) ->
     ref = _ref(tests_data, "fgsea-multilevel.tsv.gz")
     rnk, col = fgsea_example
     res = gsea(rnk, col, rng=42, min_size=15, max_size=500)
-    t = res.table.set_index("term").loc[ref.index]
+    t = res.with_aliases().set_index("term").loc[ref.index]
     lp, lr = np.log2(t["pval"]), np.log2(ref["pval"])
     err = np.sqrt(t["log2err"].fillna(0) ** 2 + ref["log2err"].fillna(0) ** 2)
     # within 4 combined standard errors (log2 scale), plus a little for p near 1
@@ -123,7 +128,7 @@ def test_es_equal_gseapy_prerank(fgsea_example) -> None:
     gseapy = pytest.importorskip("gseapy")
     rnk, col = fgsea_example
     sub = col.select(list(col.ids)[:60])
-    ours = gsea(rnk, sub, method="permutation", n_perm=20, rng=1, min_size=15).table.set_index("term")
+    ours = gsea(rnk, sub, method="permutation", n_perm=20, rng=1, min_size=15).with_aliases().set_index("term")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pre = gseapy.prerank(rnk=rnk, gene_sets=sub.to_dict(), outdir=None, permutation_num=20,
@@ -139,8 +144,8 @@ def test_engine_gseapy_same_schema(fgsea_example) -> None:
     res = gsea(rnk, sub, method="permutation", n_perm=50, rng=3, engine="gseapy")
     assert list(res.table.columns) == list(GSEA_SCHEMA)
     assert res.table.dtypes.astype(str).tolist() == list(GSEA_SCHEMA.values())
-    ours = gsea(rnk, sub, method="permutation", n_perm=50, rng=3).table.set_index("term")
-    t = res.table.set_index("term")
+    ours = gsea(rnk, sub, method="permutation", n_perm=50, rng=3).with_aliases().set_index("term")
+    t = res.with_aliases().set_index("term")
     np.testing.assert_allclose(t["es"], ours.loc[t.index, "es"], atol=1e-12)
     assert (t["size"] == ours.loc[t.index, "size"]).all()
     assert res.params["engine"] == "gseapy" and "gseapy_seed" in res.params
@@ -201,7 +206,7 @@ def test_multilevel_agrees_with_gseapy_multilevel() -> None:
         pre = gseapy.prerank(rnk=r, gene_sets=col.to_dict(), outdir=None, method="multilevel",
                              permutation_num=1000, min_size=15, seed=3, threads=1, no_plot=True)
     g = pre.res2d.set_index("Term")
-    ours = gsea(r, col, rng=5, min_size=15).table.set_index("term").loc[g.index]
+    ours = gsea(r, col, rng=5, min_size=15).with_aliases().set_index("term").loc[g.index]
     np.testing.assert_allclose(ours["es"], g["ES"].astype(float), atol=1e-12)
     gp, gerr = g["NOM p-val"].astype(float), g["log2err"].astype(float)
     assert gp.min() < 1e-7  # the comparison covers small p-values
@@ -217,11 +222,11 @@ def test_unbalanced_ranking_gives_nan_not_a_confident_p() -> None:
     rk = list(r.sort_values(ascending=False).index)
     col = GeneSetCollection.from_dict({"bottom": rk[-30:], "top": rk[:30]})
     with pytest.warns(MamsetsWarning, match="unbalanced"):
-        t = gsea(r, col, rng=1).table.set_index("term")
+        t = gsea(r, col, rng=1).with_aliases().set_index("term")
     assert np.isnan(t.loc["bottom", "pval"]) and np.isnan(t.loc["bottom", "nes"])
     assert t.loc["top", "pval"] < 1e-10
     with pytest.warns(MamsetsWarning, match="none of 1000"):
-        t = gsea(r, col, method="permutation", rng=1).table.set_index("term")
+        t = gsea(r, col, method="permutation", rng=1).with_aliases().set_index("term")
     assert t.loc["bottom", "pval"] == 1.0 and np.isnan(t.loc["bottom", "nes"])
 
 
@@ -255,7 +260,7 @@ def _desktop_inputs(tests_data: Path) -> tuple[pd.Series, GeneSetCollection]:
 
 def test_es_equals_gsea_desktop(tests_data: Path) -> None:
     rnk, col = _desktop_inputs(tests_data)
-    res = gsea(rnk, col, method="permutation", n_perm=100, rng=1).table.set_index("term")
+    res = gsea(rnk, col, method="permutation", n_perm=100, rng=1).with_aliases().set_index("term")
     for rec in _edb(tests_data):
         assert res.loc[rec["term"], "es"] == pytest.approx(rec["es"], abs=5.001e-5)
         rs = running_sum(rnk, col[rec["term"]].genes)
@@ -310,7 +315,7 @@ def test_multilevel_pvalues_uniform_on_random_rankings() -> None:
 
 def test_permutation_pvalue_floor_and_flag() -> None:
     r, col = toy()
-    res = gsea(r, col, method="permutation", n_perm=200, rng=5).table.set_index("term")
+    res = gsea(r, col, method="permutation", n_perm=200, rng=5).with_aliases().set_index("term")
     assert res.loc["top", "pval"] >= 1 / 201
     assert bool(res.loc["top", "pval_at_floor"])  # nothing beats the 12 top genes
     assert res.loc["top", "es"] == pytest.approx(1.0)
@@ -324,7 +329,7 @@ def test_table_schema_sizes_and_params() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = gsea(r, col, method="permutation", n_perm=100, rng=1)
-    t = res.table.set_index("term")
+    t = res.with_aliases().set_index("term")
     assert list(res.table.columns) == list(GSEA_SCHEMA)
     assert res.table.dtypes.astype(str).tolist() == list(GSEA_SCHEMA.values())
     assert (t.loc["rand_c", "size"], t.loc["rand_c", "n_members"]) == (5, 7)

@@ -171,7 +171,8 @@ def enrichment_plot(
         )
     if fig is None:
         fig = plt.figure(figsize=figsize)
-    gs = fig.add_gridspec(3, 1, height_ratios=(3.2, 0.8, 1.6), hspace=0.05)
+    labelled = int(tab["hit"].sum()) <= label_hits
+    gs = fig.add_gridspec(3, 1, height_ratios=(3.2, 1.7 if labelled else 0.8, 1.6), hspace=0.05)
     ax_es = fig.add_subplot(gs[0])
     ax_hit = fig.add_subplot(gs[1], sharex=ax_es)
     ax_rank = fig.add_subplot(gs[2], sharex=ax_es)
@@ -201,11 +202,18 @@ def enrichment_plot(
     ax_es.tick_params(labelbottom=False)
 
     hits = x[tab["hit"].to_numpy()]
-    ax_hit.vlines(hits, 0, 1, color="black", lw=0.7)
-    if len(hits) <= label_hits:  # small signalling sets: say which member sits where
+    if labelled:  # small signalling sets: say which member sits where, readably
+        ax_hit.vlines(hits, 0, 0.3, color="black", lw=0.9)
+        span = max(float(x[-1] - x[0]), 1.0)
+        last, level = -np.inf, 0
         for xi, g in zip(hits, tab.loc[tab["hit"], "gene"]):
-            ax_hit.text(xi, 0.5, f" {g}", rotation=90, fontsize=6, va="center", ha="left",
-                        clip_on=True)
+            level = (level + 1) % 2 if xi - last < 0.04 * span else 0  # stagger close neighbours
+            last = xi
+            ax_hit.text(xi, 0.34 + 0.33 * level, str(g), rotation=90, fontsize=7, va="bottom",
+                        ha="center", clip_on=False,
+                        bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.8})
+    else:
+        ax_hit.vlines(hits, 0, 1, color="black", lw=0.7)
     ax_hit.set_yticks([])
     ax_hit.set_ylim(0, 1)
     ax_hit.tick_params(labelbottom=False)
@@ -335,7 +343,11 @@ def dotplot(
                                       1.0 + 0.28 * len(chosen)))
     smax = float(np.nanmax(t["_s"])) if len(t) and np.isfinite(np.nanmax(t["_s"])) else 1.0
     smax = smax if smax > 0 else 1.0
-    areas = 20 + 220 * (t["_s"].fillna(0).to_numpy() / smax)
+    # area ~ sqrt(value) with a floor: a 3-gene MAMs set stays visible beside OXPHOS
+    def area(v: Any) -> Any:
+        return 40 + 260 * np.sqrt(np.clip(np.asarray(v, dtype=float), 0, None) / smax)
+
+    areas = area(t["_s"].fillna(0).to_numpy())
     cvals = t["_c"].to_numpy()
     if color in ("nes", "es"):
         lim = float(np.nanmax(np.abs(cvals))) if np.isfinite(cvals).any() else 1.0
@@ -357,8 +369,14 @@ def dotplot(
     ax.set_axisbelow(True)
     cb = ax.figure.colorbar(sc, ax=ax, fraction=0.05, pad=0.02)
     cb.set_label(color)
-    for v in (0.25, 0.5, 1.0):
-        ax.scatter([], [], s=20 + 220 * v, c="0.6", label=f"{size} {v * smax:.3g}")
+    counts = size in ("overlap", "size")  # whole genes: legend values are integers
+    if counts:
+        marks = sorted({max(1, int(round(smax * f))) for f in (0.1, 0.4, 1.0)})
+    else:
+        marks = [smax * f for f in (0.1, 0.4, 1.0)]
+    for v in marks:
+        label = f"{size} {int(v)}" if counts else f"{size} {v:.3g}"
+        ax.scatter([], [], s=float(area(v)), c="0.6", label=label)
     ax.scatter([], [], s=60, facecolors="none", edgecolors="black", label=f"padj < {alpha:g}")
     ax.legend(loc="upper left", bbox_to_anchor=(1.25, 1.0), fontsize=7, frameon=False, labelspacing=1.2)
     return ax

@@ -116,6 +116,18 @@ class EnrichmentResult:
             f"sha256={self.collection_sha256[:12]}, mamsets {self.package_version})"
         )
 
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks: the key columns of the first 20 rows, no gene lists."""
+        keep = [c for c in ("contrast", "query", "term", "family", "size", "overlap", "nes",
+                            "fold_enrichment", "pval", "padj", "note") if c in self.table.columns]
+        head = self.table[keep].head(20)
+        more = len(self.table) - len(head)
+        tail = f"<p>{more} more rows in <code>.table</code>.</p>" if more > 0 else ""
+        return (f"<p><b>{self.method}</b> on {self.collection_name} {self.collection_version} "
+                f"(mamsets {self.package_version}), {len(self.table)} rows</p>"
+                + head.to_html(index=False, float_format=lambda v: f"{v:.3g}", na_rep="NA")
+                + tail)
+
     def metadata(self) -> dict[str, Any]:
         """Everything but the table, as JSON-ready data."""
         return _jsonable(
@@ -131,6 +143,31 @@ class EnrichmentResult:
                 "mapping": dict(self.mapping),
             }
         )
+
+    def with_aliases(self) -> pd.DataFrame:
+        """The table with one row per alias too (as fgsea and gseapy report identical sets).
+
+        Sets whose members are identical after mapping are tested once and listed in
+        the kept set's ``aliases`` column; here each alias gets a copy of that row,
+        with ``term`` set to the alias, ``aliases`` naming the tested set and ``note``
+        saying so. The rows' ``padj`` is the tested set's (the alias was not counted
+        again). Tables without an ``aliases`` column are returned as they are.
+        """
+        t = self.table
+        if "aliases" not in t.columns or not len(t):
+            return t.copy()
+        extra = []
+        for _, row in t[t["aliases"].map(len) > 0].iterrows():
+            for alias in row["aliases"]:
+                r = row.copy()
+                r["term"] = alias
+                r["aliases"] = (row["term"],)
+                if "note" in r:
+                    r["note"] = f"identical to {row['term']} after mapping; tested once as {row['term']}"
+                extra.append(r)
+        if not extra:
+            return t.copy()
+        return pd.concat([t, pd.DataFrame(extra)], ignore_index=True)
 
     def to_frame(self) -> pd.DataFrame:
         """The table with tuple cells joined by ``;`` (for text output)."""

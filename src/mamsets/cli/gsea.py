@@ -65,6 +65,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                         "printed and recorded in params.json)")
     p.add_argument("--min-size", type=int, default=1, help="smallest number of members in the ranking")
     p.add_argument("--max-size", type=int, default=500, help="largest number of members in the ranking")
+    p.add_argument("--min-size-pval", type=int, default=3,
+                   help="sets with fewer members in the ranking get no GSEA p-value (kept in the "
+                        "table with a note)")
     p.add_argument("--weight", type=float, default=1.0, help="GSEA weight p of |score|^p (0: unweighted)")
     p.add_argument("--eps", type=float, default=1e-50, help="multilevel p-value floor")
     p.add_argument("--sample-size", type=int, default=101, help="multilevel sample size per level")
@@ -183,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
                 max_size=args.max_size, method=args.method, n_perm=args.n_perm, eps=args.eps,
                 sample_size=args.sample_size, rng=seed, n_jobs=args.n_jobs,
                 species=args.species, id_type=args.id_type, engine=args.engine,
+                min_size_pval=args.min_size_pval,
             )
             for contrast, scores in ranking.items()
         }

@@ -64,6 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--weight", type=float, default=1.0, help="GSEA weight p (default: 1)")
     p.add_argument("--min-size", type=int, default=1, help="smallest set size tested (default: 1)")
     p.add_argument("--max-size", type=int, default=500, help="largest set size tested (default: 500)")
+    p.add_argument("--min-size-pval", type=int, default=3,
+                   help="sets with fewer members in the ranking get no GSEA p-value (kept in the "
+                        "table with a note)")
     p.add_argument("--seed", type=int, default=None,
                    help="random seed (default: fresh entropy, recorded in params.json)")
     p.add_argument("--ora", action=argparse.BooleanOptionalAction, default=True,
@@ -147,7 +150,7 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
             per_gsea[contrast] = gsea(
                 scores, collection, weight=args.weight, min_size=args.min_size,
                 max_size=args.max_size, method=args.method, n_perm=args.n_perm, rng=args.seed,
-                species=species, id_type=id_type,
+                species=species, id_type=id_type, min_size_pval=args.min_size_pval,
             )
     # a table with a contrast column gives result tables with a contrast column (even for one)
     by_contrast = ranking.contrast_column is not None

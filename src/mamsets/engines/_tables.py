@@ -19,10 +19,12 @@ if TYPE_CHECKING:
     from . import _ora_kernel as kern
     from ._ora_data import OraData, Overlaps
 
-__all__ = ["GSEA_SCHEMA", "ORA_SCHEMA", "bh_per_query", "gsea_table", "ora_table"]
+__all__ = ["GSEA_SCHEMA", "METHOD_GSEA_SCHEMA", "METHOD_ORA_SCHEMA", "ORA_SCHEMA", "bh_per_query",
+           "gsea_table", "ora_table"]
 
-#: Column -> dtype of every GSEA result table (same for all methods and engines).
-GSEA_SCHEMA: dict[str, str] = {
+#: Columns every GSEA method computes (:func:`gsea_table`); ``gsea()`` then adds the
+#: family columns of :data:`GSEA_SCHEMA`.
+METHOD_GSEA_SCHEMA: dict[str, str] = {
     "term": "object",
     "description": "object",
     "size": "int64",
@@ -37,8 +39,21 @@ GSEA_SCHEMA: dict[str, str] = {
     "leading_edge": "object",
 }
 
-#: Column -> dtype of every ORA result table (the same columns when empty).
-ORA_SCHEMA: dict[str, str] = {
+#: Column -> dtype of every GSEA result table (same for all methods and engines):
+#: the method's columns plus ``family`` (hypothesis / control / reference; ``padj`` is
+#: BH within it), ``aliases`` (sets identical to this one, not tested again),
+#: ``nested_in`` (tested sets that strictly contain it) and ``note``.
+GSEA_SCHEMA: dict[str, str] = {
+    "term": "object",
+    "family": "object",
+    **{k: v for k, v in METHOD_GSEA_SCHEMA.items() if k != "term"},
+    "aliases": "object",
+    "nested_in": "object",
+    "note": "object",
+}
+
+#: Columns every ORA method computes; ``ora()`` adds the family columns of :data:`ORA_SCHEMA`.
+METHOD_ORA_SCHEMA: dict[str, str] = {
     "query": "object",
     "term": "object",
     "description": "object",
@@ -54,12 +69,22 @@ ORA_SCHEMA: dict[str, str] = {
     "overlap_genes": "object",
 }
 
+#: Column -> dtype of every ORA result table (the same columns when empty): the method's
+#: columns plus ``family`` (``padj`` is BH within query and family) and ``aliases``.
+ORA_SCHEMA: dict[str, str] = {
+    "query": "object",
+    "term": "object",
+    "family": "object",
+    **{k: v for k, v in METHOD_ORA_SCHEMA.items() if k not in ("query", "term")},
+    "aliases": "object",
+}
+
 
 def gsea_table(rows: dict[str, Any]) -> pd.DataFrame:
     """GSEA rows (every column but ``padj``) as the final table: BH ``padj``, sorted, schema dtypes."""
     df = pd.DataFrame(rows)
     if len(df) == 0:
-        return empty_table(GSEA_SCHEMA)
+        return empty_table(METHOD_GSEA_SCHEMA)
     p = df["pval"].to_numpy(dtype=np.float64)
     padj = np.full(p.size, np.nan)
     ok = np.isfinite(p)
@@ -69,8 +94,8 @@ def gsea_table(rows: dict[str, Any]) -> pd.DataFrame:
         padj[ok] = false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
     df["padj"] = padj
     df = df.sort_values(["pval", "term"], kind="stable", na_position="last")
-    out = conform_table(df, GSEA_SCHEMA)
-    for c, d in GSEA_SCHEMA.items():  # text columns stay plain objects (pandas 3 infers "str")
+    out = conform_table(df, METHOD_GSEA_SCHEMA)
+    for c, d in METHOD_GSEA_SCHEMA.items():  # text columns stay plain objects (pandas 3 infers "str")
         if d == "object" and out[c].dtype != object:
             out[c] = out[c].astype(object)
     return out
@@ -125,4 +150,4 @@ def ora_table(data: OraData, arr: kern.OraArrays, ov: Overlaps) -> pd.DataFrame:
             "overlap_genes": pd.Series(overlap_genes, dtype=object),
         }
     )
-    return conform_table(df, ORA_SCHEMA)
+    return conform_table(df, METHOD_ORA_SCHEMA)

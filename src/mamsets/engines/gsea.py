@@ -53,6 +53,8 @@ from ._gsea_inputs import (
     warn_ties,
 )
 from ._gsea_null import PERM_CHUNK
+from ._families import MIN_SIZE_PVAL
+from ._gsea_shelf import shelve_sets
 from ._tables import GSEA_SCHEMA
 from .native.gsea_multilevel import MIN_SAME_SIGN
 from .registry import select
@@ -189,6 +191,7 @@ def gsea(
     species: str | None = None,
     id_type: str | None = None,
     engine: Engine = "mamsets",
+    min_size_pval: int = MIN_SIZE_PVAL,
 ) -> EnrichmentResult:
     """Preranked gene set enrichment analysis (GSEA).
 
@@ -261,6 +264,13 @@ def gsea(
         ``log2err`` is gseapy's for its multilevel method and NaN otherwise,
         ``pval_at_floor`` marks p-values at ``eps`` (multilevel) or its zero
         permutation p-values, which are reported as they come, i.e. 0).
+    min_size_pval : int
+        Sets with fewer members in the ranking get no p-value (default 3: a
+        running sum over one or two genes is their rank, not an enrichment); they
+        stay in the table with ``note`` saying so. Sets with identical members after
+        mapping are computed once (``aliases``), and ``padj`` is Benjamini-Hochberg
+        within each ``family``: ``hypothesis``, ``control`` (positive controls) and
+        ``reference``, so the controls never change a hypothesis' ``padj``.
 
     Returns
     -------
@@ -360,6 +370,7 @@ def gsea(
             ranking, collection, weight=weight, min_size=min_size, max_size=max_size,
             method=method, n_perm=n_perm, eps=eps, sample_size=sample_size, rng=rng,
             n_jobs=n_jobs, species=species, id_type=id_type, engine=engine,
+            min_size_pval=min_size_pval,
         )
     # check inputs
     opts = check_options(method=method, engine=engine, weight=weight, min_size=min_size,
@@ -370,10 +381,13 @@ def gsea(
     # resolve the collection: the sets to test, in the ranking's identifiers
     source = resolve_collection(collection)
     sets = select_sets(source, ranked, scores, opts, species, id_type)
+    sets, shelf = shelve_sets(sets, _check_min_size_pval(min_size_pval), opts.weight)
     params = _params(opts, sets, source, default_collection=collection is None, tied=tied)
+    params.update(shelf.params())
     # compute with the method the options select (it adds its own params)
     table = select("gsea", method=opts.method, engine=opts.engine).entry(sets, opts, params)
-    # assemble the result
+    # assemble the result: family columns, padj within family, the shelved small sets
+    table = shelf.finish(table)
     return EnrichmentResult(
         method="gsea",
         table=table,
@@ -383,6 +397,13 @@ def gsea(
         collection_sha256=source.sha256,
         mapping=sets.mapping,
     )
+
+
+def _check_min_size_pval(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InputError(f"min_size_pval={value!r}; pass an integer >= 1 (default 3: fewer members "
+                         "in the ranking give no GSEA p-value)")
+    return int(value)
 
 
 def _params(opts: GseaOptions, sets: GseaSets, source: GeneSetCollection, *,

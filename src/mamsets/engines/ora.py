@@ -7,6 +7,7 @@ whose table has the fixed columns of :data:`ORA_SCHEMA`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from ..model import GeneSetCollection
-from ..results import EnrichmentResult, empty_table
+from ..results import EnrichmentResult, conform_table, empty_table
 from ._collections import resolve_collection, to_user_space
 from ._ora_data import (
     DEFAULT_QUERY,
@@ -27,6 +28,7 @@ from ._ora_data import (
     index_sets,
     member_counts,
 )
+from ._families import add_family_columns, alias_groups, families
 from ._tables import ORA_SCHEMA
 from .registry import select
 
@@ -212,14 +214,19 @@ def ora(
     index = {g: i for i, g in enumerate(uni.tolist())}
     queries = index_queries(genes, raw_queries, index, outside_universe)
     data = index_sets(coll, uni, index, queries, member_counts(report), opts)
+    data, aliases = _without_aliases(data)
     params = _params(opts, data, source, default_collection=collection is None,
                      universe_counts=universe_counts, n_universe_dup=n_universe_dup)
+    params["aliases"] = {k: list(v) for k, v in aliases.items()}
+    params["n_alias_sets"] = sum(len(v) for v in aliases.values())
     # compute with the engine the options select
     if data.kept.size == 0:
         table = empty_table(ORA_SCHEMA)
     else:
         table = select("ora", engine=opts.engine).entry(data, opts, params)
-    # assemble the result
+    # assemble the result: family columns, padj within query and family
+    table = conform_table(add_family_columns(table, families(coll), aliases, None, by="query"),
+                          ORA_SCHEMA)
     return EnrichmentResult(
         method="ora",
         table=table,
@@ -229,6 +236,16 @@ def ora(
         collection_sha256=source.sha256,
         mapping=mapping,
     )
+
+
+def _without_aliases(data: OraData) -> tuple[OraData, dict[str, tuple[str, ...]]]:
+    """Test one set per group of sets identical after mapping; the others are its aliases."""
+    kept = data.kept.tolist()
+    ids = [data.coll.sets[j].id for j in kept]
+    keep, aliases = alias_groups(ids, [data.coll.sets[j].genes for j in kept])
+    if len(keep) == len(kept):
+        return data, aliases
+    return dataclasses.replace(data, kept=np.asarray([kept[i] for i in keep], dtype=data.kept.dtype)), aliases
 
 
 _PVALUE = {
@@ -273,5 +290,6 @@ def _params(opts: OraOptions, data: OraData, source: GeneSetCollection, *,
         "n_collection_genes_in_universe": data.n_coll_in_universe,
         "pvalue": _PVALUE[opts.alternative],
         "odds_ratio": "Haldane-Anscombe sample odds ratio (+0.5 to every cell)",
-        "padj": "Benjamini-Hochberg per query over the sets tested",
+        "padj": "Benjamini-Hochberg per query and family (hypothesis, control, reference) over "
+                "the sets tested",
     }

@@ -148,7 +148,9 @@ def _enrichment_plots(
     t = res.table
     figs: list[Figure] = []
     ctrl = t[t["term"].isin(controls)].sort_values("pval", kind="stable").head(1)
-    best = t[~t["term"].isin(controls)].sort_values("pval", kind="stable").head(n_enrichment)
+    # top sets: the hypotheses (reference sets such as the cytosolic ribosome are not shown)
+    hyp = t["family"] == "hypothesis" if "family" in t.columns else ~t["term"].isin(controls)
+    best = t[hyp & ~t["term"].isin(controls)].sort_values("pval", kind="stable").head(n_enrichment)
     for _, row in pd.concat([ctrl, best]).iterrows():
         term = str(row["term"])
         contrast = str(row["contrast"]) if "contrast" in t.columns else None
@@ -184,15 +186,60 @@ def _member_heatmap(
     sets = [s for s in sets if s in mapped]
     if not sets:
         return []
+    shown, trimmed = _trim_to_leading_members(mapped, sets, results, ranking)
+    labels = {**_ranking_symbols(ranking), **_symbol_labels(mapped)}
     try:
-        ax = plot.member_heatmap(mapped, ranking, sets=sets, max_rows=400,
-                                 labels=_symbol_labels(mapped))
+        ax = plot.member_heatmap(shown, ranking, sets=sets, max_rows=400, labels=labels)
     except InputError as exc:
         log.warning("member heatmap skipped: %s", exc)
         return []
-    caption = ("member genes of the most significant mechanism sets: score in each "
-               "contrast (grey = not measured)")
+    caption = (f"members of the {len(sets)} most significant sets (controls left out): each "
+               "member's score in each contrast (grey = not measured)")
+    if trimmed:
+        caption += (f"; sets over {PER_SET} members show their {PER_SET} leading-edge members "
+                    "with the largest |score|")
     return [("member_heatmap", caption, ax.figure)]
+
+
+#: Members per set in the member heatmap for large sets (leading edge, largest |score| first).
+PER_SET = 12
+
+
+def _trim_to_leading_members(
+    mapped: GeneSetCollection, sets: Sequence[str], results: dict[str, EnrichmentResult],
+    ranking: Ranking,
+) -> tuple[GeneSetCollection, bool]:
+    """The chosen sets, large ones cut to their leading-edge members with the largest |score|."""
+    edges: dict[str, set[str]] = {}
+    for res in results.values():
+        if "leading_edge" in res.table.columns:
+            for term, le in zip(res.table["term"], res.table["leading_edge"]):
+                edges.setdefault(term, set()).update(le)
+    best = ranking.series(ranking.contrasts[0]).abs()
+    out, trimmed = [], False
+    for gs in mapped:
+        if gs.id not in sets or len(gs.genes) <= PER_SET:
+            out.append(gs)
+            continue
+        pool = [g for g in gs.genes if g in edges.get(gs.id, ())] or list(gs.genes)
+        pool.sort(key=lambda g: -float(best.get(g, 0.0)))
+        out.append(gs.with_genes(pool[:PER_SET]))
+        trimmed = True
+    return mapped.replace_sets(out), trimmed
+
+
+def _ranking_symbols(ranking: Ranking) -> dict[str, str]:
+    """Identifier -> symbol from a symbol column of the user's table, when it has one."""
+    out: dict[str, str] = {}
+    for c in ranking.contrasts:
+        t = ranking.table(c)
+        col = next((x for x in t.columns if str(x).lower() in
+                    ("symbol", "gene_symbol", "gene_name", "genesymbol", "hgnc_symbol",
+                     "external_gene_name")), None)
+        if col is None:
+            return out
+        out.update({str(k): str(v) for k, v in t[col].items() if isinstance(v, str) and v})
+    return out
 
 
 def _symbol_labels(collection: GeneSetCollection) -> dict[str, str]:
@@ -214,25 +261,29 @@ def _symbol_labels(collection: GeneSetCollection) -> dict[str, str]:
 
 def _default_heatmap_sets(
     results: dict[str, EnrichmentResult], collection: GeneSetCollection, controls: set[str],
-    max_rows: int = 120,
+    max_sets: int = 6,
 ) -> list[str]:
+    """The most significant non-control sets (by smallest p in any contrast), skipping sets
+    mostly shown already by a better one."""
     best: dict[str, float] = {}
     for res in results.values():
-        if len(res.table) == 0:
+        t = res.table
+        if len(t) == 0:
             continue
-        for term, p in res.table.groupby("term")["pval"].min().items():
-            best[term] = min(p, best.get(term, np.inf))
-    chosen, rows, shown = [], 0, set()
-    for term in sorted(best, key=lambda k: best[k]):
+        if "family" in t.columns:
+            t = t[t["family"] == "hypothesis"]
+        for term, p in t.groupby("term")["pval"].min().items():
+            if np.isfinite(p):
+                best[term] = min(p, best.get(term, np.inf))
+    chosen, shown = [], set()
+    for term in sorted(best, key=lambda k: (best[k], k)):
         if term in controls or term not in collection:
             continue
         genes = set(collection[term].genes)
-        n = len(genes)
-        if n > 40 or rows + n > max_rows or len(genes & shown) > 0.5 * n:
-            continue  # too big, or mostly members already shown by a better set
+        if len(genes & shown) > 0.5 * len(genes):
+            continue  # mostly members already shown by a better set
         chosen.append(term)
         shown |= genes
-        rows += n
-        if len(chosen) >= 6:
+        if len(chosen) >= max_sets:
             break
     return chosen
