@@ -1,0 +1,1 @@
+"""Curate a PFOCR figure record into audited, mechanism-level gene sets."""
