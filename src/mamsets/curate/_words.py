@@ -81,7 +81,7 @@ _GENE_WORDS = re.compile(
 )
 _VERBS = (
     (re.compile(r"\b(down-?regulat\w*|decreas\w*|reduc\w*|inhibit\w*|suppress\w*|block\w*|lower\w*|"
-                r"attenuat\w*|impair\w*)\b", re.I), "down"),
+                r"attenuat\w*|impair\w*|alleviat\w*)\b", re.I), "down"),
     (re.compile(r"\b(activat\w*|phosphorylat\w*|transloca\w*)\b", re.I), "activated"),
     (re.compile(r"\b(up-?regulat\w*|increas\w*|promot\w*|enhanc\w*|induc\w*|elevat\w*|rais\w*|"
                 r"stimulat\w*|restor\w*)\b", re.I), "up"),
