@@ -29,14 +29,14 @@ from . import _words as W
 from ._hgnc import hgnc, smallest_common_group
 
 #: Precision of each PFOCR lexicon route against curated WikiPathways gene lists, measured on
-#: PFOCR's 2018 benchmark (``pfocr-corpus/truth/wp2018_ocr_benchmark``; 407 pathways): exact
-#: symbol 10,700 TP / 231 FP, previous symbol 335 / 62, alias 470 / 464, FamPlex 635 / 3,089.
-#: :func:`mamsets.curate.benchmark.route_reliability` recomputes them; a test checks they agree.
+#: PFOCR's 2018 benchmark (``pfocr-corpus/truth/wp2018_ocr_benchmark``, 413 pathway drawings) by
+#: :func:`mamsets.curate.benchmark.route_reliability`, counting each (pathway, gene, route) once;
+#: a test recomputes them. (The corpus README's 98/84/50/17% count rows without de-duplication.)
 ROUTE_RELIABILITY: dict[str, float] = {
     "exact_symbol": 0.979,
-    "previous_symbol": 0.844,
-    "alias": 0.503,
-    "family_expansion": 0.171,
+    "previous_symbol": 0.85,
+    "alias": 0.526,
+    "family_expansion": 0.27,
 }
 _ROUTE_OF_SOURCE = {"ncbigene_symbol": "exact_symbol", "hgnc_symbol": "exact_symbol",
                     "ncbigene_synonym": "alias", "hgnc_alias_symbol": "alias",

@@ -193,7 +193,8 @@ def curate_figure(record: FigureRecord | str | os.PathLike[str]) -> Curation:
     if not rec.caption.strip() and not reason:
         reason = f"{rec.figid}: no caption; decisions use the genes table only (no caption support, no groups)"
     decide(ctx, rows)
-    rows += propose(ctx, rows)
+    if rec.human_genes():  # caption proposals only add to a human record, never make one
+        rows += propose(ctx, rows)
     dirs, secs, quotes = directions(ctx, rows)
     audit = pd.DataFrame(
         [{**{f.name: getattr(r, f.name) for f in fields(Row)}, "route_reliability": r.reliability} for r in rows],
