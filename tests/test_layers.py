@@ -23,6 +23,7 @@ RANK = {
     "io": 3,
     "ids": 4,
     "engines": 5,
+    "curate": 5,
     "report": 6,
     "plot": 6,
     "cli": 7,

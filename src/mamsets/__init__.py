@@ -84,6 +84,11 @@ _LAZY: dict[str, str] = {
     "stack_results": "mamsets.results",
     "write_run_outputs": "mamsets.report",
     "methods_text": "mamsets.report",
+    "read_pfocr_record": "mamsets.io.pfocr",
+    "curate_figure": "mamsets.curate",
+    "curate_folder": "mamsets.curate",
+    "load_draft": "mamsets.curate",
+    "Curation": "mamsets.curate",
 }
 
 # public name -> module exposed as a sub-module attribute

@@ -1,0 +1,259 @@
+"""Decisions on classified rows, caption proposals, and clause directions (see :mod:`.core`)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from . import _words as W
+from ._hgnc import hgnc, smallest_common_group
+from .core import Context, Row, _non_gene, _not_protein, _quote
+
+#: Caption cues that select one branch of a drawn family: cue word -> HGNC gene group name.
+#: Gq/11 alpha subunits activate PLC-beta, which makes IP3 and DAG; a figure that draws
+#: "G protein/IP3/IP3R" means the Gq branch, not transducin or Gs/Gi.
+BRANCH_CUES: dict[str, str] = {
+    "IP3": "G protein subunits alpha, group q",
+    "PLC": "G protein subunits alpha, group q",
+    "PLCB": "G protein subunits alpha, group q",
+    "DAG": "G protein subunits alpha, group q",
+}
+
+FAMILY_NAMED_MAX = 8  # a family the caption names as one entity is kept whole up to this size
+FAMILY_SMALL_MAX = 4  # a family expansion this small is kept (flagged) without caption support
+COMPLETE_GROUP_MAX = 5  # complete an HGNC gene group drawn in part up to this size
+
+
+def _pattern(key: str) -> re.Pattern[str]:
+    """Regex for a name allowing spaces/hyphens between characters (GPROTEIN ~ 'G protein')."""
+    body = r"[\s\-]?".join(re.escape(c) for c in key)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}s?(?![A-Za-z0-9])", re.I)
+
+
+def _in_caption(ctx: Context, *names: str) -> str | None:
+    for n in names:
+        k = W.word_key(n)
+        if len(k) >= 2 and _pattern(k).search(ctx.text):
+            return k
+    return None
+
+
+def _decide_family(ctx: Context, word: str, rows: list[Row]) -> None:
+    H = hgnc()
+    label = W.word_key(rows[0].match or word)
+    for r in rows:
+        r.group = label
+    named = {r.hgnc_id: ctx.names_gene(r.hgnc_id) for r in rows}
+    named = {k: (v if v and v != label and v != W.word_key(word) else None) for k, v in named.items()}
+    if any(named.values()) and len(rows) > FAMILY_SMALL_MAX:
+        for r in rows:
+            if named[r.hgnc_id]:
+                r.decision, r.reason = "keep", f"family member the caption names ({named[r.hgnc_id]})"
+                r.evidence = _quote(ctx, named[r.hgnc_id])
+            else:
+                r.decision, r.reason = "family_only", "family member the caption does not name"
+        return
+    for cue, gname in BRANCH_CUES.items():
+        if _in_caption(ctx, cue) or any(W.word_key(t) == cue for t in re.split(r"[/\s]", W.clean_word(word))):
+            branch = [r for r in rows if any(H.group_name[g] == gname for g in H.groups.get(r.hgnc_id, ()))]
+            if branch and len(branch) < len(rows):
+                for r in rows:
+                    if r in branch:
+                        r.decision, r.reason = "keep_flagged", f"family trimmed to '{gname}': the figure names {cue}"
+                        r.evidence = _quote(ctx, cue) or f"figure word '{word}'"
+                    else:
+                        r.decision = "family_only"
+                        r.reason = f"outside_branch: not in '{gname}', the branch {cue} implies"
+                return
+    word_named = _in_caption(ctx, rows[0].match, word)
+    if len(rows) <= FAMILY_SMALL_MAX or (word_named and len(rows) <= FAMILY_NAMED_MAX):
+        why = (f"family/complex the caption names ('{word_named}', {len(rows)} members)" if word_named
+               else f"small family expansion ({len(rows)} members)")
+        for r in rows:
+            r.decision, r.reason = "keep_flagged", why
+            r.evidence = _quote(ctx, word_named) if word_named else f"figure word '{word}'"
+        return
+    for r in rows:
+        r.decision = "family_only"
+        r.reason = f"family_expansion of '{word}' to {len(rows)} genes, none named by the caption (17% precise route)"
+
+
+def _decide_single(ctx: Context, r: Row) -> None:
+    H = hgnc()
+    if r.route == "exact_symbol":
+        r.decision, r.reason = "keep", "exact approved symbol"
+        return
+    if r.route == "ncbi_synonym_only":
+        r.decision = "exclude"
+        r.reason = f"ncbi_synonym_only: HGNC does not list '{r.match}' as a symbol, previous symbol or alias of {r.symbol}"
+        return
+    key = W.word_key(r.match)
+    sharing = len(H.by_name.get(key, ())) or 1
+    named = ctx.names_gene(r.hgnc_id)
+    if r.route == "previous_symbol" or named or (sharing == 1 and (len(key) >= 4 or re.search(r"\d", key))):
+        r.decision = "keep_flagged"
+        r.reason = f"{r.route} naming {sharing} HGNC gene(s)" + (f"; caption names it ({named})" if named else "")
+        r.evidence = _quote(ctx, named) if named else ""
+        return
+    r.decision = "exclude"
+    r.reason = f"weak_alias: short alias '{key}' naming {sharing} HGNC gene(s), not supported by the caption"
+
+
+def _decide_multi(ctx: Context, word: str, rows: list[Row]) -> None:
+    named = [r for r in rows if ctx.names_gene(r.hgnc_id)]
+    exact = [r for r in rows if r.route == "exact_symbol"]
+    pick = named or exact
+    if pick:
+        for r in rows:
+            if r in pick:
+                r.decision = "keep" if r.route == "exact_symbol" else "keep_flagged"
+                r.reason = "exact approved symbol" if r.route == "exact_symbol" else f"{r.route}; caption names it"
+            else:
+                r.decision = "exclude"
+                r.reason = f"ambiguous_alias: '{word}' also names {', '.join(p.symbol for p in pick)}, which the record supports"
+        return
+    hgnc_known = [r for r in rows if r.route in ("alias", "previous_symbol")]
+    if len(hgnc_known) == 1:
+        for r in rows:
+            if r is hgnc_known[0]:
+                r.decision, r.reason = "keep_flagged", f"{r.route}; the only HGNC-listed meaning of '{word}'"
+            else:
+                r.decision = "exclude"
+                r.reason = f"ambiguous_alias: '{word}' is an HGNC name of {hgnc_known[0].symbol}, not of {r.symbol}"
+        return
+    for r in rows:
+        r.decision = "exclude"
+        r.reason = f"ambiguous_alias: '{word}' names {len(rows)} genes ({', '.join(x.symbol for x in rows[:6])}); none supported by the caption"
+
+
+def decide(ctx: Context, rows: list[Row]) -> None:
+    """Fill ``decision``, ``reason``, ``evidence`` and ``group`` of every row, in place."""
+    by_word: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        if not r.decision:
+            by_word[r.word].append(r)
+    for word, group in by_word.items():
+        ng = _non_gene(ctx, word)
+        if ng:
+            for r in group:
+                r.decision, (r.reason, r.evidence) = "exclude", ng
+            continue
+        live = []
+        for r in group:
+            why = _not_protein(r.hgnc_id, word)
+            if why:
+                r.decision, r.reason = "exclude", why
+            else:
+                live.append(r)
+        if not live:
+            continue
+        fam = [r for r in live if r.route in ("family_expansion", "alias_stem")]
+        if fam and len(live) >= 2:
+            _decide_family(ctx, word, live)
+        elif len(live) == 1:
+            _decide_single(ctx, live[0])
+        else:
+            common = smallest_common_group(tuple(r.hgnc_id for r in live), COMPLETE_GROUP_MAX)
+            if common and all(r.route != "ncbi_synonym_only" for r in live):
+                _decide_family(ctx, word, live)
+            else:
+                _decide_multi(ctx, word, live)
+
+
+def _new_row(hid: str, word: str, route: str, reason: str, evidence: str, group: str = "") -> Row:
+    H = hgnc()
+    ent = next((e for e, i in H.entrez.items() if i == hid), "")
+    return Row(word=word, match="", symbol=H.symbol[hid], hgnc_id=hid, entrez=ent, pfocr_source="",
+               route=route, word_genes=0, decision="keep_flagged", reason=reason, evidence=evidence,
+               group=group)
+
+
+def _caption_candidates(token: str) -> tuple[str, list[str]]:
+    """(route, hgnc ids) a caption token names, conservatively (case-aware)."""
+    H = hgnc()
+    t = W.clean_word(token)
+    if len(t) < 3 or W.non_gene(t):
+        return "", []
+    if t in H.by_symbol and H.symbol[H.by_symbol[t]] == t:
+        return "caption_symbol", [H.by_symbol[t]]
+    if re.fullmatch(r"[A-Z][a-z]+\d+[a-z]?", t) and t.upper() in H.by_symbol:  # rodent style: Mfn2
+        return "caption_symbol", [H.by_symbol[t.upper()]]
+    for form in (t, t[0].lower() + t[1:], t[0].upper() + t[1:]):
+        ids = H.exact_alias.get(form, ())
+        if len(ids) == 1 and len(t) >= 4:
+            return "caption_alias", list(ids)
+    if re.search(r"[A-Z0-9]s$", t):  # plural of a numbered family: IP3Rs -> IP3R1, IP3R2, IP3R3
+        stem = t[:-1].upper()
+        ids = sorted({i for name, owners in H.by_name.items() if re.fullmatch(re.escape(stem) + r"\d", name)
+                      for i in owners})
+        if 2 <= len(ids) <= COMPLETE_GROUP_MAX and smallest_common_group(tuple(ids), COMPLETE_GROUP_MAX):
+            return "caption_family", ids
+    return "", []
+
+
+def propose(ctx: Context, rows: list[Row]) -> list[Row]:
+    """Genes the caption names that the OCR missed, and completions of partly drawn HGNC groups."""
+    H = hgnc()
+    have = {r.hgnc_id for r in rows if r.hgnc_id}
+    excluded_words = {W.word_key(r.word) for r in rows if r.decision == "exclude"}
+    new: list[Row] = []
+    for tok in dict.fromkeys(W.tokens(ctx.record.caption)):
+        key = W.word_key(tok)
+        if key in excluded_words or (key in ctx.abbreviations and not ctx.abbreviations[key].gene_like):
+            continue
+        route, ids = _caption_candidates(tok)
+        for hid in ids:
+            if hid not in have and H.locus.get(hid) == "protein-coding gene":
+                have.add(hid)
+                new.append(_new_row(hid, tok, route, f"named by the caption as '{tok}', missed by the OCR",
+                                    _quote(ctx, tok), W.word_key(tok) if route == "caption_family" else ""))
+    kept: dict[str, list[Row]] = defaultdict(list)
+    for r in [*rows, *new]:
+        if r.decision in ("keep", "keep_flagged") and r.group:
+            kept[r.group].append(r)
+    for label, grp in kept.items():
+        ids = tuple(r.hgnc_id for r in grp)
+        gid = smallest_common_group(ids, COMPLETE_GROUP_MAX) if len(ids) >= 2 else None
+        if gid is None:
+            continue
+        for hid in H.group_members[gid]:
+            if hid not in have and H.locus.get(hid) == "protein-coding gene":
+                have.add(hid)
+                new.append(_new_row(hid, grp[0].word, "group_completion",
+                                    f"completes HGNC gene group '{H.group_name[gid]}' ({len(H.group_members[gid])} genes) drawn as '{grp[0].word}'",
+                                    f"HGNC gene group {gid}", label))
+    return new
+
+
+def directions(ctx: Context, rows: list[Row]) -> tuple[dict[str, str], dict[str, set[str]], dict[str, str]]:
+    """Per kept gene: claimed direction, caption sections mentioning it, and the clause quoted."""
+    H = hgnc()
+    clauses = W.clauses(ctx.record.caption)
+    dirs: dict[str, set[str]] = defaultdict(set)
+    sections: dict[str, set[str]] = defaultdict(set)
+    quote: dict[str, str] = {}
+    for r in rows:
+        if r.decision not in ("keep", "keep_flagged"):
+            continue
+        names = {W.word_key(r.word), r.group, H.symbol[r.hgnc_id].upper(),
+                 *(a for a in H.alias[r.hgnc_id] if len(a) >= 4)}
+        names = {n for n in names if n and len(n) >= 2}
+        for c in clauses:
+            for n in names:
+                for m in _pattern(n).finditer(c.text):
+                    sections[r.hgnc_id].add(c.section)
+                    after = c.text[m.end(): m.end() + 16].lower()
+                    d = ("activated" if re.match(r"\W*(translocation|activation|phosphorylation)", after)
+                         else W.direction_before(c.text, m.start()))
+                    if d:
+                        dirs[r.hgnc_id].add(d)
+                    quote.setdefault(r.hgnc_id, f'{c.section_title or "caption"} ({c.number}): "{c.text[:200]}"')
+    out: dict[str, str] = {}
+    for hid, ds in dirs.items():
+        if len(ds) == 1:
+            out[hid] = next(iter(ds))
+        elif ds == {"up", "activated"}:
+            out[hid] = "up"
+        else:
+            out[hid] = "context_dependent"
+    return out, sections, quote

@@ -1,0 +1,87 @@
+"""HGNC lookups for curation, over the tables mamsets already ships (read once per process).
+
+Gene identity comes from :mod:`mamsets.ids.tables` (HGNC complete set 2024-10); HGNC gene
+groups from ``curate/data/hgnc_groups.tsv.gz`` (built by ``scripts/build_curate_tables.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+
+from ..ids.tables import _human, _read_table, _split
+
+
+@dataclass(frozen=True)
+class Hgnc:
+    """Per-gene names and the reverse indexes curation needs (keys upper case)."""
+
+    symbol: dict[str, str]  # hgnc_id -> approved symbol
+    locus: dict[str, str]  # hgnc_id -> locus group
+    prev: dict[str, frozenset[str]]  # hgnc_id -> upper(previous symbols)
+    alias: dict[str, frozenset[str]]  # hgnc_id -> upper(aliases)
+    by_name: dict[str, tuple[str, ...]]  # upper(symbol|prev|alias) -> hgnc ids
+    by_symbol: dict[str, str]  # upper(approved symbol) -> hgnc id
+    exact_alias: dict[str, tuple[str, ...]]  # alias/prev as written -> hgnc ids
+    entrez: dict[str, str]  # entrez -> hgnc id
+    groups: dict[str, tuple[str, ...]]  # hgnc_id -> group ids
+    group_name: dict[str, str]
+    group_members: dict[str, tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=1)
+def hgnc() -> Hgnc:
+    """The lookups (first call ~1 s; later calls free)."""
+    t = _read_table("hgnc_ids.tsv.gz")
+    by_name: dict[str, list[str]] = defaultdict(list)
+    exact: dict[str, list[str]] = defaultdict(list)
+    prev: dict[str, frozenset[str]] = {}
+    alias: dict[str, frozenset[str]] = {}
+    for i, s, a, p in zip(t["hgnc_id"], t["symbol"], t["alias_symbols"], t["prev_symbols"]):
+        al, pr = _split(a), _split(p)
+        alias[i] = frozenset(x.upper() for x in al)
+        prev[i] = frozenset(x.upper() for x in pr)
+        for name in {s.upper(), *alias[i], *prev[i]}:
+            by_name[name].append(i)
+        for name in {*al, *pr}:
+            exact[name].append(i)
+    raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/hgnc_groups.tsv.gz").read_bytes())
+    groups: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, str] = {}
+    members: dict[str, tuple[str, ...]] = {}
+    for line in raw.decode("utf-8").splitlines()[1:]:
+        gid, name, ids = line.split("\t")
+        names[gid] = name
+        members[gid] = tuple(ids.split("|"))
+        for i in members[gid]:
+            groups[i].append(gid)
+    h = _human()
+    return Hgnc(
+        symbol=dict(zip(t["hgnc_id"], t["symbol"])),
+        locus=dict(zip(t["hgnc_id"], t["locus_group"])),
+        prev=prev,
+        alias=alias,
+        by_name={k: tuple(v) for k, v in by_name.items()},
+        by_symbol={s.upper(): i for s, i in zip(t["symbol"], t["hgnc_id"])},
+        exact_alias={k: tuple(v) for k, v in exact.items()},
+        entrez=dict(h.entrez),
+        groups={k: tuple(v) for k, v in groups.items()},
+        group_name=names,
+        group_members=members,
+    )
+
+
+def smallest_common_group(ids: tuple[str, ...], max_size: int = 8) -> str | None:
+    """The smallest HGNC gene group holding every gene of ``ids`` (None if none, or too big)."""
+    H = hgnc()
+    common: set[str] | None = None
+    for i in ids:
+        g = set(H.groups.get(i, ()))
+        common = g if common is None else common & g
+    if not common:
+        return None
+    best = min(common, key=lambda g: (len(H.group_members[g]), int(g)))
+    return best if len(H.group_members[best]) <= max_size else None

@@ -1,0 +1,109 @@
+"""Measure curation against human-curated gene lists of the same figures (PFOCR corpus).
+
+Reads ``../shared/data/pfocr-corpus`` (or any folder of that layout): ``figures/<figid>/``
+records, ``truth/<figid>/curated_genes.tsv`` (WikiPathways pathways drawn from the same figure)
+and ``eval/truth_pairs_independence.tsv``. Genes are compared by NCBI Gene id, human only.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from ..io.pfocr import read_pfocr_record
+from .draft import KEPT, curate_figure
+
+__all__ = ["BENCHMARK_COLUMNS", "benchmark", "route_reliability", "summarize"]
+
+BENCHMARK_COLUMNS = (
+    "figid", "wpid", "independence", "n_truth", "n_raw", "n_kept", "raw_precision", "raw_recall",
+    "kept_precision", "kept_recall", "raw_tp_kept", "n_excluded", "excluded_tp",
+)
+
+_ROUTES_2018 = {"hgnc_symbol": "exact_symbol", "hgnc_prev_symbol": "previous_symbol",
+                "hgnc_alias_symbol": "alias", "bioentities_symbol": "family_expansion"}
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else float("nan")
+
+
+def benchmark(corpus: str | os.PathLike[str]) -> pd.DataFrame:
+    """Per figure with a curated twin: precision and recall of the raw OCR list and of the kept genes.
+
+    ``raw_tp_kept`` is the share of the raw list's correct genes that curation keeps;
+    ``excluded_tp`` counts correct genes the curation left out (its cost).
+    """
+    root = Path(corpus)
+    indep: dict[str, tuple[str, str]] = {}
+    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            indep[r["figid"]] = (r["wpid"], r["independence"])
+    rows = []
+    for tdir in sorted(p for p in (root / "truth").iterdir() if (p / "curated_genes.tsv").is_file()):
+        figid = tdir.name
+        with open(tdir / "curated_genes.tsv", encoding="utf-8") as fh:
+            truth = {r["ncbigene_id"] for r in csv.DictReader(fh, delimiter="\t") if r["ncbigene_id"]}
+        rec = read_pfocr_record(root / "figures" / figid)
+        raw = {g.entrez for g in rec.human_genes()}
+        cur = curate_figure(rec)
+        a = cur.audit
+        kept = set(a.loc[a["decision"].isin(KEPT), "entrez"]) - {""}
+        excluded = set(a.loc[~a["decision"].isin(KEPT), "entrez"]) - kept
+        rows.append({
+            "figid": figid, "wpid": indep.get(figid, ("", ""))[0], "independence": indep.get(figid, ("", "unknown"))[1],
+            "n_truth": len(truth), "n_raw": len(raw), "n_kept": len(kept),
+            "raw_precision": _ratio(len(raw & truth), len(raw)), "raw_recall": _ratio(len(raw & truth), len(truth)),
+            "kept_precision": _ratio(len(kept & truth), len(kept)), "kept_recall": _ratio(len(kept & truth), len(truth)),
+            "raw_tp_kept": _ratio(len(kept & raw & truth), len(raw & truth)),
+            "n_excluded": len(excluded), "excluded_tp": len(excluded & truth),
+        })
+    return pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
+
+
+def summarize(table: pd.DataFrame) -> pd.DataFrame:
+    """Medians of the benchmark columns, for all figures and per independence class."""
+    cols = ["raw_precision", "raw_recall", "kept_precision", "kept_recall", "raw_tp_kept"]
+    groups = {"all": table, "independent": table[table["independence"] != "built_from_pfocr"],
+              "built_from_pfocr": table[table["independence"] == "built_from_pfocr"]}
+    return pd.DataFrame(
+        [{"subset": k, "n": len(t), **{c: t[c].median() for c in cols}} for k, t in groups.items()],
+        columns=["subset", "n", *cols],
+    )
+
+
+def route_reliability(corpus: str | os.PathLike[str]) -> dict[str, float]:
+    """Precision of each lexicon route on PFOCR's 2018 benchmark (OCR of 413 WikiPathways drawings).
+
+    A call (pathway, gene, route) is right when the gene is in that pathway's GMT line.
+    """
+    bench = Path(corpus) / "truth" / "wp2018_ocr_benchmark"
+    gmt: dict[str, set[str]] = {}
+    for line in (bench / "20180418_wp_hs_gmt.csv").read_text(encoding="utf-8").replace("\r", "\n").splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if parts and parts[0]:
+            gmt[parts[0]] = set(parts[1:])
+    tp: dict[str, int] = defaultdict(int)
+    n: dict[str, int] = defaultdict(int)
+    text = (bench / "20180418_wp_hs_pfocr_sub.csv").read_text(encoding="utf-8").replace("\r", "\n")
+    seen: set[tuple[str, str, str]] = set()
+    for r in csv.DictReader(text.splitlines()):
+        route = _ROUTES_2018.get(r["source"])
+        key = (r["wpid"], r["entrez"], r["source"])
+        if route is None or r["wpid"] not in gmt or key in seen:
+            continue
+        seen.add(key)
+        n[route] += 1
+        tp[route] += r["entrez"] in gmt[r["wpid"]]
+    return {k: round(tp[k] / n[k], 3) for k in sorted(n)}
+
+
+def median(values: list[float]) -> float:
+    """Median ignoring NaN."""
+    v = [x for x in values if x == x]
+    return statistics.median(v) if v else float("nan")

@@ -1,0 +1,154 @@
+"""mamsets curate: PFOCR record -> audited draft library (seed figure, bad records, CLI, benchmark)."""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+import mamsets as ms
+from mamsets.cli import main
+from mamsets.curate import ROUTE_RELIABILITY, curate_folder, load_draft
+from mamsets.curate._words import clauses, defined_abbreviations, direction_before, word_key
+from mamsets.io.pfocr import PFOCRFormatError, parse_front_matter, read_pfocr_record
+
+DATA = Path(__file__).parent / "data" / "pfocr"
+SEED = DATA / "seed_fig"
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return ms.curate_figure(SEED)
+
+
+def _row(cur, symbol):
+    a = cur.audit
+    rows = a[a["symbol"] == symbol]
+    assert len(rows) == 1, symbol
+    return rows.iloc[0]
+
+
+def test_reader_front_matter_forms():
+    fm = parse_front_matter("---\nfigid: X\ncaption: 'It''s\n  folded'\nk: >-\n  a\n  b\nl:\n- u\n- v\n---\nbody")
+    assert fm == {"figid": "X", "caption": "It's folded", "k": "a b", "l": ["u", "v"]}
+    rec = read_pfocr_record(SEED)
+    assert rec.figid == "PMC10970480__ijms-25-03196-g003" and len(rec.genes) == 42
+    assert rec.caption.endswith("to improve ERS") and [c.identifier for c in rec.chemicals] == ["CHEBI:17761", "CHEBI:29108"]
+
+
+def test_reader_errors_name_file_and_fix(tmp_path):
+    with pytest.raises(PFOCRFormatError, match=r"genes.tsv:1: genes table lacks columns"):
+        read_pfocr_record(DATA / "invalid_columns")
+    with pytest.raises(FileNotFoundError, match="no figure front matter"):
+        read_pfocr_record(tmp_path)
+    (tmp_path / "figure.md").write_text("figid: A\ncaption: 'open\n", encoding="utf-8")
+    with pytest.raises(PFOCRFormatError, match=r"figure.md:2: quoted value is not closed"):
+        read_pfocr_record(tmp_path)
+
+
+def test_words():
+    assert word_key("IP3Rs") == "IP3R" and word_key("SOS") == "SOS" and word_key("PGC-1α") == "PGC-1A"
+    ab = defined_abbreviations("effects on insulin resistance(IR) and focal adhesion kinase (FAK) here")
+    assert not ab["IR"].gene_like and ab["FAK"].gene_like
+    assert direction_before("Exercise upregulates the expression of X", 40) == "up"
+    assert direction_before("by activating X", 14) == "activated"
+
+
+def test_seed_reproduces_hand_exclusions(seed):
+    for sym, reason in {"TG": "triglyceride", "SGCG": "mitochondria-associated membranes",
+                        "CXCL12": "ocr_fragment", "KCNJ4": "ocr_fragment"}.items():
+        r = _row(seed, sym)
+        assert r["decision"] == "exclude" and reason in r["reason"], (sym, r["reason"])
+
+
+def test_seed_proposals_branch_and_groups(seed):
+    assert _row(seed, "ITPR2")["decision"] == "keep_flagged" and _row(seed, "PRKN")["route"] == "caption_alias"
+    assert _row(seed, "GNAQ")["decision"] == "keep_flagged"
+    assert _row(seed, "GNAT1")["decision"] == "family_only" and "group q" in _row(seed, "GNAT1")["reason"]
+    hand = ms.library()["MAMS_FIGURE"]
+    assert set(seed.sets["PMC10970480_F3_FIGURE"].genes) == set(hand.genes)
+    sections = {s.pathways[0] for s in seed.sets.sets if s.level == "pathway"}
+    assert sections == {"calcium", "mitochondrial_biogenesis", "mitochondrial_dynamics", "mitophagy",
+                        "endoplasmic_reticulum_stress"}
+    assert seed.sets["PMC10970480_F3_FIGURE"].member("FUNDC1").direction == "context_dependent"
+    assert seed.sets["PMC10970480_F3_FIGURE"].member("SLC2A4").direction == "activated"
+    assert {m["word"] for m in seed.metabolites} >= {"Ca2+", "Ceramides", "DAG", "TG"}
+
+
+def test_seed_directions_match_hand(seed):
+    hand = {m.symbol: m.direction for m in ms.library()["MAMS_FIGURE"].members}
+    mine = {m.symbol: m.direction for m in seed.sets["PMC10970480_F3_FIGURE"].members}
+    assert mine == hand
+
+
+def test_audit_schema_fixed_and_fast(seed):
+    assert tuple(seed.audit.columns) == ms.curate.AUDIT_COLUMNS
+    t = time.perf_counter()
+    ms.curate_figure(read_pfocr_record(SEED))
+    assert time.perf_counter() - t < 1.0
+
+
+def test_bad_records_give_reasons_not_tracebacks(tmp_path):
+    cur = ms.curate_figure(DATA / "mouse_only")
+    assert "no human (9606) rows" in cur.empty_reason and cur.kept == ()
+    assert tuple(cur.audit.columns) == ms.curate.AUDIT_COLUMNS
+    assert main(["curate", str(DATA / "invalid_columns"), "-o", str(tmp_path / "o")]) == 2
+
+
+def test_write_roundtrip_and_no_overwrite(seed, tmp_path):
+    out = seed.write(tmp_path / "draft")
+    assert {p.name for p in out.iterdir()} == {"library.toml", "exclusions.toml", "audit.tsv", "sets.gmt", "review.html"}
+    back = load_draft(out / "library.toml")
+    assert [s.genes for s in back.sets] == [s.genes for s in seed.sets.sets]
+    assert [m.evidence for m in back.sets[1].members] == [m.evidence for m in seed.sets.sets[1].members]
+    gmt = ms.read_gmt(out / "sets.gmt")
+    assert gmt["PMC10970480_F3_FIGURE"].genes == seed.sets["PMC10970480_F3_FIGURE"].genes
+    with pytest.raises(ms.OutputExistsError):
+        seed.write(tmp_path / "draft")
+    seed.write(tmp_path / "draft", overwrite=True)
+
+
+def test_cli(tmp_path, capsys):
+    assert main(["curate", str(SEED), "-o", str(tmp_path / "c")]) == 0
+    assert "29 genes kept" in capsys.readouterr().out
+    assert main(["curate", str(SEED), "-o", str(tmp_path / "c")]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert main(["curate", str(DATA), "--batch", "-o", str(tmp_path / "b")]) == 2  # invalid record inside
+
+
+def test_batch(tmp_path):
+    for name in ("seed_fig", "mouse_only"):
+        dst = tmp_path / "in" / name
+        dst.mkdir(parents=True)
+        for f in (DATA / name).iterdir():
+            (dst / f.name).write_bytes(f.read_bytes())
+    res = curate_folder(tmp_path / "in")
+    assert set(res) == {"seed_fig", "mouse_only"} and res["mouse_only"].empty_reason
+
+
+@pytest.mark.shared_data
+def test_benchmark_numbers_are_computed(shared_data):
+    from mamsets.curate.benchmark import benchmark, route_reliability, summarize
+
+    corpus = shared_data / "pfocr-corpus"
+    assert route_reliability(corpus) == pytest.approx(ROUTE_RELIABILITY, abs=1e-3)
+    table = benchmark(corpus)
+    assert len(table) == 20 and table["n_truth"].gt(0).all()
+    # recompute one figure by hand from the files, independently of the benchmark code
+    row = table.set_index("figid").loc["PMC8684509__OMCL2021-9911537.012"]
+    truth = {ln.split("\t")[0] for ln in (corpus / "truth" / "PMC8684509__OMCL2021-9911537.012" /
+                                          "curated_genes.tsv").read_text().splitlines()[1:] if ln}
+    genes = (corpus / "figures" / "PMC8684509__OMCL2021-9911537.012" / "genes.tsv").read_text().splitlines()[1:]
+    raw = {ln.split("\t")[6] for ln in genes if ln.startswith("9606\t")}
+    assert row["raw_precision"] == pytest.approx(len(raw & truth) / len(raw))
+    s = summarize(table).set_index("subset")
+    assert not math.isnan(s.loc["all", "kept_precision"])
+    assert s.loc["all", "kept_precision"] > s.loc["all", "raw_precision"]
+
+
+@pytest.mark.shared_data
+def test_seed_from_shared_record_layout(shared_data):
+    cur = ms.curate_figure(read_pfocr_record(shared_data / "pfocr"))
+    assert set(cur.kept) == set(ms.library()["MAMS_FIGURE"].genes)
