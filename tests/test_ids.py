@@ -1228,3 +1228,23 @@ def test_no_overlap_message_does_not_contradict_the_arguments() -> None:
         map_ids(coll, ids, species="human", id_type="symbol")
     msg = str(exc.value)
     assert "with species='human'" in msg and "pass species='human', id_type='symbol'" not in msg
+
+
+def test_plain_mouse_entrez_gmt_on_human_symbol_ranking_just_works() -> None:
+    """Issue 13: ms.gsea(human_ranking, mouse_entrez_gmt) maps instead of finding nothing."""
+    import mamsets as ms
+    from mamsets.ids import spaces_differ
+    from mamsets.ids.tables import _human, _orthologs
+
+    hu, mouse = _human(), _orthologs()["mouse"]
+    by_entrez = {o[0].entrez: hu.to_symbol[h] for h, o in sorted(mouse.items()) if len(o) == 1}
+    pairs = [(s, e) for e, s in by_entrez.items() if e][:600]
+    rng = np.random.default_rng(1)
+    ranking = pd.Series(rng.normal(size=len(pairs)), index=[p[0] for p in pairs])
+    gmt = GeneSetCollection.from_dict(
+        {f"S{i}": [p[1] for p in pairs[i * 20 : i * 20 + 20]] for i in range(5)}
+    )
+    assert spaces_differ(gmt, ranking.index)
+    res = ms.gsea(ranking, gmt, rng=1, n_perm=100, method="permutation")
+    assert res.mapping["input"]["collection_species"] == "mouse"
+    assert list(res.table["size"]) == [20] * 5

@@ -42,7 +42,7 @@ from .vocabulary import (
     _check_choice,
 )
 
-__all__ = ["map_ids"]
+__all__ = ["map_ids", "spaces_differ"]
 
 
 def map_ids(
@@ -499,3 +499,24 @@ def _merge(parts: list[_Resolution]) -> _Resolution:
         return hid, list(hits.values()), "", ""
     notes = "; ".join(dict.fromkeys(p[3] for p in parts if p[3]))
     return hid, [], parts[0][2], notes
+
+
+def spaces_differ(collection: GeneSetCollection, identifiers: Iterable[Any]) -> bool:
+    """Whether a collection's members and ``identifiers`` are confidently of different
+    species or id types (a mouse Entrez GMT against human symbols), so that matching them
+    as written would find nothing or, worse, numbers that name other genes.
+
+    Both sides are detected (:func:`detect_ids`); ``False`` when either is not confident.
+    """
+    ids, _ = clean_identifiers(identifiers)
+    if not ids or not len(collection):
+        return False
+    user = _detect(ids)
+    _, _, coll = _collection_space(collection)
+    if coll is None or not (user.confident and coll.confident):
+        return False
+    base = {"ensembl_versioned": "ensembl"}
+    return (user.species, base.get(user.id_type, user.id_type)) != (
+        coll.species,
+        base.get(coll.id_type, coll.id_type),
+    )
