@@ -397,3 +397,11 @@ def test_wide_tables_from_the_wild(shared_data) -> None:
             dropna=True,
         )
     assert r.contrasts == ("TTest.0_1", "TTest.2_3", "TTest.4_6", "TTest.24", "TTest.48")
+
+
+def test_identifiers_keep_leading_zeros(tmp_path) -> None:
+    """Issue 13: a header row made the gene column parse as integers (000170942 -> 170942)."""
+    p = tmp_path / "ids.tsv"
+    p.write_text("gene_id\tt\n000170942\t2.5\n0012\t-1.0\n17\t0.3\n")
+    r = read_ranking(p)
+    assert set(r.scores.index) == {"000170942", "0012", "17"}
