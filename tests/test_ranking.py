@@ -353,3 +353,55 @@ def test_decimal_comma_table_says_so(tmp_path):
     with pytest.raises(InputError, match="decimal commas") as exc:
         read_ranking(p)
     assert "'2,5'" in str(exc.value) or "'1,5'" in str(exc.value)
+
+
+# -- issue 13: wide multi-contrast tables ------------------------------------------------------------
+def test_wide_table_becomes_one_contrast_per_column_prefix() -> None:
+    genes = [f"G{i}" for i in range(6)]
+    df = pd.DataFrame({
+        "SYMBOL": genes,
+        "IS.logFC": [1.0, -1, 0.5, 0.2, -0.3, 0.1], "IS.t": [3.0, -2, 1, 0.5, -0.7, 0.2],
+        "IS.P.Value": [0.01, 0.05, 0.3, 0.6, 0.5, 0.9], "IS.mean.pre": [1.0] * 6,
+        "IR.logFC": [-1.0, 1, 0.5, 0.2, -0.3, 0.1], "IR.t": [-3.0, 2, 1.5, 0.4, -0.6, 0.3],
+        "IR.P.Value": [0.01, 0.05, 0.2, 0.7, 0.5, 0.8],
+    })
+    r = read_ranking(df)
+    assert r.contrasts == ("IS", "IR") and r.score_name == "t"
+    assert dict(r.select("IR").scores)["G2"] == 1.5
+    assert "wide table: 2 contrasts" in r.how_chosen
+    # MetaMEx style: prefixes with dots, no statistic -> signed log10 p per contrast
+    mm = pd.DataFrame({
+        "SYMBOL": genes, "Median.Pre": [0.0] * 6,
+        "TTest.0_1.logFC": [1.0, -1, 0.5, 0.2, -0.3, 0.1],
+        "TTest.0_1.P.Value": [0.01, 0.05, 0.3, 0.6, 0.5, 0.9],
+        "TTest.0_1.adj.P.Val": [0.05, 0.1, 0.5, 0.8, 0.7, 0.9],
+        "TTest.24.logFC": [0.1, -0.2, 0.3, 0.4, -0.5, 0.6],
+        "TTest.24.P.Value": [0.2, 0.3, 0.4, 0.5, 0.6, 0.7],
+    })
+    r = read_ranking(mm)
+    assert r.contrasts == ("TTest.0_1", "TTest.24") and "log10" in r.score_name
+    # one group only, or an un-prefixed statistic: not wide
+    assert read_ranking(df[["SYMBOL", "IS.t"]].rename(columns={"IS.t": "t"})).contrasts == ("ranking",)
+
+
+@pytest.mark.shared_data
+def test_wide_tables_from_the_wild(shared_data) -> None:
+    r = read_ranking(
+        shared_data / "human-muscle-insulin-resistance" / "GSE22309_insulin_clamp_stats.tsv.gz"
+    )
+    assert r.contrasts[:3] == ("IS", "IR", "DIA") and r.score_name == "t"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = read_ranking(
+            shared_data / "human-exercise-inactivity" / "metamex_timeline_acute_stats.tsv.gz",
+            dropna=True,
+        )
+    assert r.contrasts == ("TTest.0_1", "TTest.2_3", "TTest.4_6", "TTest.24", "TTest.48")
+
+
+def test_identifiers_keep_leading_zeros(tmp_path) -> None:
+    """Issue 13: a header row made the gene column parse as integers (000170942 -> 170942)."""
+    p = tmp_path / "ids.tsv"
+    p.write_text("gene_id\tt\n000170942\t2.5\n0012\t-1.0\n17\t0.3\n")
+    r = read_ranking(p)
+    assert set(r.scores.index) == {"000170942", "0012", "17"}

@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["gene_sets_record", "print_warnings"]
+__all__ = ["Once", "gene_sets_record", "print_warnings"]
 
 
 def print_warnings(caught: Iterable[warnings.WarningMessage], command: str) -> None:
@@ -25,3 +25,22 @@ def gene_sets_record(args: argparse.Namespace) -> dict[str, Any]:
     if args.gmt:
         return {"source": "gmt", "path": str(args.gmt)}
     return {"source": "built-in", "include_raw": False, "controls": bool(args.controls)}
+
+
+class Once(argparse.Action):
+    """An option that may be given once: a repeat is an error, not silently the last one.
+
+    ``--score-column t --score-column logFC`` used to run with ``logFC`` alone; a wide
+    table has one column group per contrast, chosen by the role name (``t``), so one
+    value is all a run needs.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        if getattr(namespace, f"_seen_{self.dest}", False):
+            parser.error(
+                f"{option_string} given twice ({getattr(namespace, self.dest)!r} and {values!r}); "
+                f"give it once (a wide table's column groups share one name, e.g. {option_string} t)"
+            )
+        setattr(namespace, f"_seen_{self.dest}", True)
+        setattr(namespace, self.dest, values)

@@ -30,7 +30,7 @@ from typing import Any
 from .._atomic import check_writable
 from .._random import resolve_seed
 from ..errors import InputError, MamsetsWarning
-from ._common import gene_sets_record, print_warnings
+from ._common import Once, gene_sets_record, print_warnings
 
 __all__ = ["default_collection", "register", "run", "use_file_backend"]
 
@@ -72,11 +72,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--eps", type=float, default=1e-50, help="multilevel p-value floor")
     p.add_argument("--sample-size", type=int, default=101, help="multilevel sample size per level")
     p.add_argument("--n-jobs", type=int, default=1, help="threads (-1: all cores); results do not depend on it")
-    p.add_argument("--gene-column", metavar="G", help="gene column of a results table (auto-detected)")
-    p.add_argument("--score-column", metavar="S",
+    p.add_argument("--gene-column", metavar="G", action=Once,
+                   help="gene column of a results table (auto-detected)")
+    p.add_argument("--score-column", metavar="S", action=Once,
                    help="score column of a results table, or 'signed_log10p' (auto: stat, z, t, "
-                        "else sign(lfc)*-log10 p)")
-    p.add_argument("--contrast-column", metavar="C",
+                        "else sign(lfc)*-log10 p); in a wide table (IS.t, IR.t, ...) the role, e.g. t")
+    p.add_argument("--contrast-column", metavar="C", action=Once,
                    help="column naming the contrast of each row of a long table (auto: contrast, "
                         "comparison); every contrast is run")
     p.add_argument("--contrast", action="append", metavar="NAME",

@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from ..errors import InputError, MamsetsWarning
+from ._common import Once
 
 __all__ = ["register", "run", "run_job"]
 
@@ -45,9 +46,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="gene sets from a GMT file instead of the MAMs library + controls")
     p.add_argument("--controls", action=argparse.BooleanOptionalAction, default=True,
                    help="add the positive-control sets (OXPHOS, ribosomes) to the MAMs library")
-    p.add_argument("--gene-column", help="column with gene identifiers (default: detected)")
-    p.add_argument("--score", help="column to rank by, or 'signed_log10p' (default: detected)")
-    p.add_argument("--contrast-column", help="column naming the contrast of each row")
+    p.add_argument("--gene-column", action=Once,
+                   help="column with gene identifiers (default: detected)")
+    p.add_argument("--score", action=Once,
+                   help="column to rank by, or 'signed_log10p' (default: detected)")
+    p.add_argument("--contrast-column", action=Once, help="column naming the contrast of each row")
     p.add_argument("--contrast", action="append", metavar="NAME",
                    help="analyse only this contrast (repeat for several; default: all)")
     p.add_argument("--duplicates", choices=("error", "max_abs", "mean", "first"), default=None,

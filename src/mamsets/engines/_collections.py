@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import InputError
-from ..ids import MappingReport, map_ids
+from ..ids import MappingReport, map_ids, spaces_differ
 from ..model import GeneSetCollection
 
 __all__ = ["resolve_collection", "to_user_space"]
@@ -55,7 +55,9 @@ def to_user_space(
     """Translate ``collection`` into the identifier space of ``identifiers``.
 
     A plain GMT (species and id type ``"unknown"``) is matched as written, like
-    fgsea and gseapy, unless ``species`` or ``id_type`` is given; then, and for
+    fgsea and gseapy, unless ``species`` or ``id_type`` is given or its members
+    and the data are confidently of different species or id types (a mouse Entrez
+    GMT on human symbols, :func:`mamsets.ids.spaces_differ`); then, and for
     collections that declare their space (the bundled library), the sets go
     through :func:`mamsets.ids.map_ids`.
 
@@ -69,7 +71,8 @@ def to_user_space(
         ``None`` when the collection was used as written.
     """
     declared = collection.species != "unknown" or collection.id_type != "unknown"
-    if not declared and species is None and id_type is None:
+    ids = list(identifiers)
+    if not declared and species is None and id_type is None and not spaces_differ(collection, ids):
         return collection, {"route": "exact", "note": "members matched to the data's ids as written"}, None
-    mapped, report = map_ids(collection, list(identifiers), species=species, id_type=id_type)
+    mapped, report = map_ids(collection, ids, species=species, id_type=id_type)
     return mapped, dict(report.summary()), report

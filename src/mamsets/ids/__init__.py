@@ -32,7 +32,7 @@ from __future__ import annotations
 from .clean import clean_identifiers, read_identifiers
 from .detect import IdDetection, detect_ids
 from .harmonize import harmonize_gmt
-from .mapping import map_ids
+from .mapping import map_ids, spaces_differ
 from .reports import HarmonizeReport, MappingReport
 from .vocabulary import ALIAS_MODES as ALIAS_MODES
 from .vocabulary import CHANGE_COLUMNS as CHANGE_COLUMNS
@@ -64,4 +64,5 @@ __all__ = [
     "harmonize_gmt",
     "map_ids",
     "read_identifiers",
+    "spaces_differ",
 ]

@@ -27,6 +27,7 @@ from .resolve import (
     _human_targets,
     _member_hgnc,
     _ortholog_targets,
+    _rodent_member,
     _UserIndex,
     _with_member_route,
 )
@@ -41,7 +42,7 @@ from .vocabulary import (
     _check_choice,
 )
 
-__all__ = ["map_ids"]
+__all__ = ["map_ids", "spaces_differ"]
 
 
 def map_ids(
@@ -121,11 +122,27 @@ def map_ids(
     counts once (``n_genes``), the member found as written keeps it and the
     other's ``note`` says so.
 
-    Mouse orthologs are those on which MGI/Alliance homology and HGNC's curated
-    MGI cross-reference agree (Alliance-only extras of such genes are pseudogenes
-    and retrocopies); rat orthologs are HGNC's curated RGD cross-references. They
-    ship for the bundled library's members only; other genes get
-    ``reason="not_in_ortholog_table"``.
+    The ortholog rule (one rule, for the API and every CLI command; genome-wide
+    tables in ``mamsets/data/orthologs.tsv.gz``): mouse orthologs of a human gene
+    are its MGI/Alliance homology-cluster partners and HGNC's curated MGI ids;
+    where both sources agree on one or more, only those (the Alliance-only extras
+    of such genes are pseudogenes and retrocopies). Rat orthologs are HGNC's
+    curated RGD ids. One-to-many: a human gene with several orthologs left keeps
+    them all (each is matched in the data; a set counts each data identifier
+    once); a mouse/rat gene that is the ortholog of several human genes stands
+    for all of them (``hgnc_id`` joins them with ``|``). The same pairs are read
+    in both directions, so a mouse or rat collection (a GMT of mouse Entrez ids,
+    say) maps onto human data, onto the other rodent, or onto another identifier
+    type of its own species (then only to the member's own gene). Rodent symbols
+    are matched as written, then ignoring case, then by usable synonyms
+    (``aliases="unique"``); a name that another gene of that species carries in
+    either RGD release read (2023-02 and 2024-07) is never used: RGD renamed
+    Ndufs6l1 (HGNC's ortholog of NDUFS6) to Ndufs6 in 2024 while earlier data
+    call RGD:3156 Ndufs6, so NDUFS6 maps to ``Ndufs6l1`` and never to
+    ``Ndufs6``. Numeric ids of another species are never matched as written
+    (mouse Entrez 170731 is not human Entrez 170731). ``no_ortholog``: no
+    ortholog in these tables. ``not_in_ortholog_table`` is no longer produced
+    (kept in :data:`REASONS` for compatibility).
 
     Cost. Each distinct member is resolved once; the per-set counts, the
     translated sets and :meth:`MappingReport.summary` then come from array
@@ -284,7 +301,7 @@ def _choose_route(
     )
     human_symbols = same_space and c_species == "human" and c_type == "symbol"
     can_translate = (
-        c_species == "human"
+        c_species in SPECIES
         and c_type in ID_TYPES
         and user_species in SPECIES
         and user_type in ID_TYPES
@@ -367,7 +384,11 @@ def _no_overlap_message(
     if given:
         head += f" with {given}"
     hint = det.message
-    if det.species in SPECIES and det.id_type in ID_TYPES:
+    if (
+        det.species in SPECIES
+        and det.id_type in ID_TYPES
+        and (det.species, det.id_type) != (species, id_type)
+    ):
         hint += f"; pass species={det.species!r}, id_type={det.id_type!r}"
     return f"{head}. {hint}"
 
@@ -401,49 +422,101 @@ def _map_hgnc(
     id_type: str,
     aliases: str,
 ) -> tuple[GeneSetCollection, MappingReport]:
-    """Members resolved to HGNC ids, then to the user's human ids or rodent orthologs."""
-    hu = _human()
+    """Members resolved to HGNC ids (mouse/rat members through their orthologs), then to
+    the user's human ids or rodent orthologs."""
     human_targets: dict[str, list[tuple[int, str, str, str]]] = {}
     refused: dict[str, list[str]] = {}
-    base_type = id_type.split("_")[0]
     if species == "human":
-        human_targets, refused = _human_targets(ix, base_type, aliases)
-    needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(base_type)
+        human_targets, refused = _human_targets(ix, id_type.split("_")[0], aliases)
     key_codes, key_gene, key_hid = _curated_keys(fl)
-    exact = ix.exact
+    # numbers are no evidence across species: mouse Entrez 12189 is not human Entrez 12189
+    exact = (
+        {}
+        if space[1] == "entrez" and id_type == "entrez" and space[0] != species
+        else ix.exact
+    )
+    rodent = space[0] in ("mouse", "rat")
+    ctx = (ix, human_targets, refused, species, id_type, aliases)
     resolutions: list[_Resolution] = []
     for g, curated in zip(key_gene, key_hid):
-        hid, how0, note0 = _member_hgnc(g, curated, space, aliases)
+        if rodent and not curated:
+            pairs, how0, note0 = _rodent_member(g, space, aliases)
+            hids = list(dict.fromkeys(h for h, _ in pairs))
+            only = frozenset(o for _, o in pairs) if space[0] == species else frozenset()
+        else:
+            hid, how0, note0 = _member_hgnc(g, curated, space, aliases)
+            hids, only = ([hid] if hid else []), frozenset()
         if g in exact:  # the member as written is in the data: no other route is tried
+            same_gene = human_targets.get(hids[0], ()) if hids else ()
             note = ""
-            same_gene = human_targets.get(hid, ()) if hid else ()
             if len(same_gene) > 1:
                 others = ", ".join(x[1] for x in sorted(same_gene) if x[1] != g)
                 note = f"also in data for the same gene, not used for this member: {others}"
-            resolutions.append((hid or "", [(g, "exact", note)], "", ""))
-        elif hid is None:
+            resolutions.append(("|".join(hids), [(g, "exact", note)], "", ""))
+        elif not hids:
             resolutions.append(("", [], "unknown_member", note0))
-        elif species == "human":
-            hits = _with_member_route(_best(human_targets.get(hid, [])), how0, note0, True)
-            if hits:
-                resolutions.append((hid, hits, "", ""))
-            elif needs is not None and hid not in needs:
-                resolutions.append(
-                    (
-                        hid,
-                        [],
-                        "no_identifier",
-                        f"HGNC lists no {base_type} id for {hu.to_symbol.get(hid, g)}",
-                    )
-                )
-            elif refused.get(hid):
-                resolutions.append((hid, [], "ambiguous_alias", "; ".join(refused[hid])))
-            else:
-                resolutions.append((hid, [], "absent_from_data", note0))
         else:
-            hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases)
-            if how0 and not hits:
-                note = f"{note0}; {note}" if note else note0
-            hits = _with_member_route(hits, how0, note0, False)
-            resolutions.append((hid, hits, reason, note))
+            parts = [_resolve_hgnc(ctx, h, g, how0, note0, only) for h in hids]
+            resolutions.append(_merge(parts))
     return _assemble(fl, key_codes, key_gene, _KeyRows.from_resolutions(resolutions), info, "hgnc")
+
+
+def _resolve_hgnc(
+    ctx: tuple, hid: str, g: str, how0: str, note0: str, only: frozenset[str]
+) -> _Resolution:
+    """One member's HGNC gene -> the user's identifiers (human ids, or orthologs)."""
+    ix, human_targets, refused, species, id_type, aliases = ctx
+    hu = _human()
+    base_type = id_type.split("_")[0]
+    if species == "human":
+        needs = {"entrez": hu.to_entrez, "ensembl": hu.to_ensembl}.get(base_type)
+        hits = _with_member_route(_best(human_targets.get(hid, [])), how0, note0, True)
+        if hits:
+            return hid, hits, "", ""
+        if needs is not None and hid not in needs:
+            note = f"HGNC lists no {base_type} id for {hu.to_symbol.get(hid, g)}"
+            return hid, [], "no_identifier", note
+        if refused.get(hid):
+            return hid, [], "ambiguous_alias", "; ".join(refused[hid])
+        return hid, [], "absent_from_data", note0
+    hits, reason, note = _ortholog_targets(ix, hid, species, id_type, aliases, only)
+    if how0 and not hits:
+        note = f"{note0}; {note}" if note else note0
+    return hid, _with_member_route(hits, how0, note0, False), reason, note
+
+
+def _merge(parts: list[_Resolution]) -> _Resolution:
+    """One member that names several human genes (a mouse gene with two human orthologs):
+    every hit once; unmatched, the first reason and every note."""
+    if len(parts) == 1:
+        return parts[0]
+    hid = "|".join(p[0] for p in parts)
+    hits: dict[str, tuple[str, str, str]] = {}
+    for p in parts:
+        for h in p[1]:
+            hits.setdefault(h[0], h)
+    if hits:
+        return hid, list(hits.values()), "", ""
+    notes = "; ".join(dict.fromkeys(p[3] for p in parts if p[3]))
+    return hid, [], parts[0][2], notes
+
+
+def spaces_differ(collection: GeneSetCollection, identifiers: Iterable[Any]) -> bool:
+    """Whether a collection's members and ``identifiers`` are confidently of different
+    species or id types (a mouse Entrez GMT against human symbols), so that matching them
+    as written would find nothing or, worse, numbers that name other genes.
+
+    Both sides are detected (:func:`detect_ids`); ``False`` when either is not confident.
+    """
+    ids, _ = clean_identifiers(identifiers)
+    if not ids or not len(collection):
+        return False
+    user = _detect(ids)
+    _, _, coll = _collection_space(collection)
+    if coll is None or not (user.confident and coll.confident):
+        return False
+    base = {"ensembl_versioned": "ensembl"}
+    return (user.species, base.get(user.id_type, user.id_type)) != (
+        coll.species,
+        base.get(coll.id_type, coll.id_type),
+    )

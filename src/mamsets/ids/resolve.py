@@ -1,6 +1,7 @@
 """Per member: which of the user's identifiers it matches, how, or why none.
 
 Human symbols are resolved through HGNC (approved, case, previous, alias symbols);
+mouse and rat members through the genome-wide ortholog table to their human genes;
 members' HGNC ids lead to the user's human ids or to mouse/rat orthologs. Everything
 here works on one member or one user identifier at a time; :mod:`.assemble` turns the
 answers into tables.
@@ -12,7 +13,7 @@ import functools
 from collections import defaultdict
 
 from .patterns import _ensembl_key, _entrez_key
-from .tables import _human, _orthologs
+from .tables import _human, _orthologs, _rodent
 from .vocabulary import _HOW_CODE, HOWS
 
 
@@ -127,20 +128,21 @@ def _best(candidates: list[tuple[int, str, str, str]]) -> list[tuple[str, str, s
 
 
 def _ortholog_targets(
-    ix: _UserIndex, hgnc_id: str, species: str, id_type: str, aliases: str
+    ix: _UserIndex,
+    hgnc_id: str,
+    species: str,
+    id_type: str,
+    aliases: str,
+    only: frozenset[str] = frozenset(),
 ) -> tuple[list[tuple[str, str, str]], str, str]:
-    """Matches of one member's orthologs: ([(user id, how, note)], reason, note)."""
-    table = _orthologs().get(species, {})
-    if hgnc_id not in table:
-        return (
-            [],
-            "not_in_ortholog_table",
-            (
-                f"{species} orthologs are shipped for the library's members only; map this "
-                f"collection to {species} ids yourself, or use human identifiers"
-            ),
-        )
-    orths = table[hgnc_id]
+    """Matches of one member's orthologs: ([(user id, how, note)], reason, note).
+
+    ``only``: restrict to these MGI/RGD ids (a mouse member on mouse data of another
+    id type reaches its own gene, not its paralogs through the human gene).
+    """
+    orths = _orthologs().get(species, {}).get(hgnc_id, ())
+    if only:
+        orths = tuple(o for o in orths if o.org_id in only)
     if not orths:
         return [], "no_ortholog", f"no {species} ortholog known (MGI/Alliance, RGD, HGNC)"
     hits: list[tuple[str, str, str]] = []
@@ -230,6 +232,40 @@ def _member_hgnc(
         i = hu.ensembl.get(k[0]) if k else None
         return i, "", "" if i else f"{gene} is not the Ensembl id of an approved HGNC gene"
     return None, "", f"cannot resolve {gene}: collection id type unknown"
+
+
+def _rodent_member(
+    gene: str, space: tuple[str, str], aliases: str
+) -> tuple[list[tuple[str, str]], str, str]:
+    """A mouse/rat member -> ([(hgnc_id, org_id)], how, note) through the ortholog table.
+
+    ``how`` is ``"ortholog"`` (or ``"ortholog_case_insensitive"``,
+    ``"ortholog_synonym"``, ``"ortholog_version_stripped"``); ``[]`` with a note
+    when the member is not a {species} gene with a human ortholog.
+    """
+    species, id_type = space
+    ro = _rodent(species)
+    pairs: tuple[tuple[str, str], ...] = ()
+    how = "ortholog"
+    if id_type == "symbol":
+        pairs = ro.symbol.get(gene, ())
+        if not pairs:
+            pairs, how = ro.symbol_ci.get(gene.upper(), ()), "ortholog_case_insensitive"
+        if not pairs and aliases == "unique":
+            pairs, how = ro.synonym.get(gene.upper(), ()), "ortholog_synonym"
+    elif id_type == "entrez":
+        k = _entrez_key(gene)
+        pairs = ro.entrez.get(k, ()) if k else ()
+    elif id_type in ("ensembl", "ensembl_versioned"):
+        e = _ensembl_key(gene)
+        pairs = ro.ensembl.get(e[0], ()) if e else ()
+        how = "ortholog_version_stripped" if e and e[1] else "ortholog"
+    if not pairs:
+        return [], "", f"{gene} is not a {species} {id_type} with a human ortholog (MGI/Alliance, RGD, HGNC)"
+    hu = _human()
+    humans = ", ".join(dict.fromkeys(hu.to_symbol.get(h, h) for h, _ in pairs))
+    note = f"{gene} is the {species} ortholog of {humans}"
+    return list(pairs), how, note
 
 
 def _with_member_route(

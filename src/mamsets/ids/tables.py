@@ -1,4 +1,4 @@
-"""The shipped identifier tables (HGNC genes, members' mouse/rat orthologs, species evidence).
+"""The shipped identifier tables (HGNC genes, genome-wide mouse/rat orthologs, species evidence).
 
 Tables ship with the package (``mamsets/data``, built by ``scripts/build_idtables.py``) and
 are read lazily, once per process.
@@ -116,18 +116,24 @@ class _Ortholog:
     ensembl: tuple[str, ...]
     synonyms: tuple[str, ...]
     ambiguous_synonyms: tuple[str, ...]
+    org_id: str = ""  # MGI or RGD id
 
 
 @functools.lru_cache(maxsize=1)
 def _orthologs() -> dict[str, dict[str, tuple[_Ortholog, ...]]]:
-    """``{species: {hgnc_id: (orthologs...)}}``; members without ortholog map to ``()``."""
-    t = _read_table("orthologs_members.tsv.gz")
+    """``{species: {hgnc_id: (orthologs...)}}``; a human gene without ortholog is absent.
+
+    Genome-wide, under the one ortholog rule of ``scripts/build_idtables.py`` (see
+    :func:`mamsets.ids.map_ids`, Notes).
+    """
+    t = _read_table("orthologs.tsv.gz")
     out: dict[str, dict[str, list[_Ortholog]]] = {"mouse": {}, "rat": {}}
     for r in t.itertuples(index=False):
         lst = out.setdefault(r.species, {}).setdefault(r.hgnc_id, [])
         if r.symbol or r.entrez or r.ensembl:
             lst.append(
                 _Ortholog(
+                    org_id=r.org_id,
                     symbol=r.symbol,
                     entrez=r.entrez,
                     ensembl=tuple(_split(r.ensembl)),
@@ -161,3 +167,38 @@ def _evidence() -> _Evidence:
         entrez={k: frozenset(v) for k, v in entrez.items()},
         symbol_only={k: frozenset(v) for k, v in sym.items()},
     )
+
+
+@dataclass(frozen=True)
+class _Rodent:
+    """Reverse lookups of one species' orthologs: its identifiers -> (hgnc_id, org_id) pairs."""
+
+    symbol: dict[str, tuple[tuple[str, str], ...]]  # exact symbol
+    symbol_ci: dict[str, tuple[tuple[str, str], ...]]  # upper(symbol)
+    synonym: dict[str, tuple[tuple[str, str], ...]]  # upper(usable synonym)
+    entrez: dict[str, tuple[tuple[str, str], ...]]
+    ensembl: dict[str, tuple[tuple[str, str], ...]]  # upper(Ensembl id without version)
+
+
+@functools.lru_cache(maxsize=2)
+def _rodent(species: str) -> _Rodent:
+    """Reverse ortholog lookups for ``species`` ("mouse" or "rat"), built once per process."""
+    maps: dict[str, dict[str, list[tuple[str, str]]]] = {
+        k: defaultdict(list) for k in ("symbol", "symbol_ci", "synonym", "entrez", "ensembl")
+    }
+
+    def add(kind: str, key: str, pair: tuple[str, str]) -> None:
+        if key and pair not in maps[kind][key]:
+            maps[kind][key].append(pair)
+
+    for hid, orths in _orthologs().get(species, {}).items():
+        for o in orths:
+            pair = (hid, o.org_id)
+            add("symbol", o.symbol, pair)
+            add("symbol_ci", o.symbol.upper(), pair)
+            for syn in o.synonyms:
+                add("synonym", syn.upper(), pair)
+            add("entrez", o.entrez, pair)
+            for e in o.ensembl:
+                add("ensembl", e.upper(), pair)
+    return _Rodent(**{k: {key: tuple(v) for key, v in d.items()} for k, d in maps.items()})

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import warnings
@@ -29,6 +30,7 @@ from ._columns import ColumnChoice, recognise_columns, table_style
 from ._contrasts import split_contrasts
 from ._model import Ranking
 from ._sniff import RawTable, sniff_table
+from ._wide import WIDE_CONTRAST_COLUMN, wide_to_long
 from ._ties import ties_message
 
 __all__ = ["read_ranking"]
@@ -71,7 +73,11 @@ def read_ranking(
         Column naming the contrast of each row in a long table; one ranking per
         contrast. By default a column named ``contrast`` or ``comparison`` is
         used when present (Seurat FindAllMarkers' ``cluster`` column only when
-        named here).
+        named here). A *wide* table, one column group per contrast
+        (``IS.t, IS.P.Value, IR.t, ...``; ``TTest.0_1.logFC, TTest.0_1.P.Value,
+        ...``), gives one contrast per column prefix (``IS``, ``IR``,
+        ``TTest.0_1``) when it has two or more prefixes with a score and no
+        un-prefixed statistic; ``score="t"`` then picks each group's ``t``.
     duplicates : {"error", "max_abs", "mean", "first"}
         What to do when a gene occurs more than once within a contrast:
         ``"error"`` (default) lists examples; ``"max_abs"`` keeps the row with
@@ -148,7 +154,17 @@ def read_ranking(
     """
     check_duplicates_rule(duplicates)
     raw = sniff_table(path_or_frame, gene_column)
+    wide: list[str] = []
+    if contrast_column is None:
+        long_df, wide = wide_to_long(raw.df)
+        if wide:
+            raw = dataclasses.replace(raw, df=long_df)
+            contrast_column = WIDE_CONTRAST_COLUMN
     cols = recognise_columns(raw.df, raw.gene_column, score, contrast_column, source=raw.source)
+    if wide:
+        note = (f"wide table: {len(wide)} contrasts from the column prefixes "
+                f"{', '.join(wide)}; ")
+        cols = dataclasses.replace(cols, how=note + cols.how)
     rows = split_contrasts(
         raw.df, cols, source=raw.source, name=name or raw.default_name or "ranking"
     )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...errors import InputError
+from ._columns import _GENE_NAMES, _key
 
 __all__ = ["RawTable", "sniff_table"]
 
@@ -112,9 +113,12 @@ def _read_path(path: Path) -> tuple[pd.DataFrame, bool]:
                 dtype={"gene": str}, engine="python" if sep == r"\s+" else "c",
             )
         else:
+            # identifiers stay text: an Entrez-like 000170942 keeps its leading zeros
+            gene_keys = {_key(n) for n in _GENE_NAMES}
+            as_text = {f: str for f in fields if f and _key(f) in gene_keys}
             df = pd.read_csv(
                 path, sep=sep, comment=None, engine="python" if sep == r"\s+" else "c",
-                encoding="utf-8-sig", skiprows=n_skip,
+                encoding="utf-8-sig", skiprows=n_skip, dtype=as_text or None,
             )
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as a {'CSV' if sep == ',' else 'TSV'} table ({exc})") from exc
