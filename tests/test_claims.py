@@ -222,3 +222,46 @@ def test_opposite_contrast_negates_the_prediction(motrpac: pd.Series) -> None:
     assert (a["verdict"] == b["verdict"]).all()
     with pytest.raises(InputError, match="contrast_is"):
         claims(motrpac, contrast_is="inactivity")
+
+
+# ----------------------------------------------------------------------------- levels (issue 17)
+def test_level_is_detected_from_the_table() -> None:
+    rng = np.random.default_rng(0)
+    n = 50
+    genes = [f"G{i}" for i in range(n)]
+    base = {"logFC": rng.normal(size=n), "t": rng.normal(size=n), "P.Value": rng.uniform(size=n)}
+    perseus = pd.DataFrame({"Protein IDs": [f"P{10000 + i}" for i in range(n)], "Gene names": genes,
+                            **base})
+    motrpac_prot = pd.DataFrame({"featureName": [f"NP_{1000 + i}.1" for i in range(n)],
+                                 "gene_symbol": genes, **base})
+    sites = pd.DataFrame({"featureName": [f"NP_{1000 + i}.1_S{10 + i}" for i in range(n)],
+                          "gene_symbol": genes, **base})
+    rna = pd.DataFrame({"gene": genes, **base})
+    assert ms.read_ranking(perseus, gene_column="Gene names").level == "protein"
+    assert ms.read_ranking(motrpac_prot).level == "protein"
+    assert ms.read_ranking(sites).level == "phosphosite"
+    r = ms.read_ranking(rna)
+    assert r.level == "transcript" and "transcript" in r.level_evidence
+    assert ms.read_ranking(rna, level="protein").level == "protein"
+    with pytest.raises(InputError, match="level="):
+        ms.read_ranking(rna, level="proteome")
+
+
+def test_protein_data_read_protein_claims_directly(motrpac: pd.Series) -> None:
+    t = claims(motrpac, data_level="protein", rng=1, n_perm=2000).table.set_index("claim_id")
+    assert t.loc["CA2_RYR", "readout"] == "direct"      # "channel proteins": a protein claim
+    assert t.loc["DYN2_MFN2", "readout"] == "proxy"     # "expression": read as a proxy on protein
+    assert t.loc["DYN3_AMPK", "verdict"] == "not_testable"
+    assert (t["data_level"] == "protein").all()
+
+
+@pytest.mark.shared_data
+def test_motrpac_proteome_is_read_as_protein_level(shared_data) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ms.read_ranking(shared_data / "motrpac-rat-training" / "PROT_GN_DA_trained_vs_SED.tsv.gz",
+                            duplicates="max_abs", dropna=True)
+    assert r.level == "protein" and "NP_" in r.level_evidence
+    res = claims(r.select(["M_8W - M_SED"]), rng=1, n_perm=2000)
+    assert res.params["data_level"] == "protein"
+    assert (res.table.set_index("claim_id").loc["CA2_RYR", "readout"]) == "direct"

@@ -156,3 +156,16 @@ def test_gseapy_reads_our_gmt_unchanged(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         theirs = gseapy.read_gmt(str(out))
     assert {k: list(v) for k, v in theirs.items()} == c.to_dict()
+
+
+def test_gzipped_gmt_with_or_without_suffix(tmp_path) -> None:
+    import gzip
+
+    from mamsets.io.gmt import read_gmt
+
+    text = "S1\tdesc\tA\tB\nS2\tdesc\tC\n"
+    for name in ("sets.gmt.gz", "sets.gmt"):
+        p = tmp_path / name
+        p.write_bytes(gzip.compress(text.encode()))
+        coll = read_gmt(p)
+        assert coll.to_dict() == {"S1": ["A", "B"], "S2": ["C"]} and coll.name == "sets"

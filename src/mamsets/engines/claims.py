@@ -59,7 +59,7 @@ from ._collections import to_user_space
 
 __all__ = ["CLAIMS_SCHEMA", "MEMBERS_SCHEMA", "ClaimsResult", "claims", "readout"]
 
-DataLevel = Literal["transcript", "protein"]
+DataLevel = Literal["transcript", "protein", "phosphosite"]
 
 #: Columns of :attr:`ClaimsResult.table` (a leading ``contrast`` column is added for
 #: multi-contrast data).
@@ -98,21 +98,29 @@ MEMBERS_SCHEMA: dict[str, str] = {
     "moved": "object",         # "with" / "against" the claim (vs the ranking's median) or "not measured"
 }
 
-_DIRECT = {"transcript": {"transcript"}, "protein": {"protein"}}
-_DEFAULT_PROXY = {"transcript": {"protein"}, "protein": {"transcript"}}
+_DIRECT = {"transcript": {"transcript"}, "protein": {"protein"}, "phosphosite": set()}
+_DEFAULT_PROXY = {"transcript": {"protein"}, "protein": {"transcript"}, "phosphosite": set()}
 _OPTIONAL_PROXY = {"activity", "localisation"}
+DATA_LEVELS = ("transcript", "protein", "phosphosite")
 
 
-def readout(level: str, data_level: str, proxy: bool) -> str:
+def readout(level: str, data_level: str, proxy: bool, readout_set: str = "",
+            readout_direct: bool = False) -> str:
     """How data measured at ``data_level`` read a claim made at ``level``.
 
     Returns ``"direct"``, ``"proxy"`` or ``"none"``. Expression claims are read
     directly at their own level and as a labelled proxy at the other expression
     level (mRNA for a protein-expression claim and vice versa); activity and
     localisation claims only with ``proxy=True``; metabolite claims never.
+    Phosphosite data read only activity claims that have a kinase ``readout_set``:
+    directly when the sites are the claimed kinase's substrates, else as a proxy.
     """
-    if data_level not in _DIRECT:
-        raise InputError(f"data_level={data_level!r}; use 'transcript' or 'protein'")
+    if data_level not in DATA_LEVELS:
+        raise InputError(f"data_level={data_level!r}; use one of {', '.join(DATA_LEVELS)}")
+    if data_level == "phosphosite":
+        if level == "activity" and readout_set:
+            return "direct" if readout_direct else "proxy"
+        return "none"
     if level in _DIRECT[data_level]:
         return "direct"
     if level in _DEFAULT_PROXY[data_level]:
@@ -233,8 +241,21 @@ def _checked(series: pd.Series, contrast: str) -> pd.Series:
     return s
 
 
-def _subjects(table: pd.DataFrame, lib: GeneSetCollection) -> GeneSetCollection:
+def _site_subjects(table: pd.DataFrame) -> GeneSetCollection:
+    """One set of human substrate sites per claim with a kinase readout set (id = claim_id)."""
+    from ..io.kinases import kinase_sets
+
+    kin = kinase_sets()
+    sets = [kin[r.readout_set].with_genes(kin[r.readout_set].genes, id=r.claim_id)
+            for r in table.itertuples(index=False) if r.readout_set]
+    return kin.replace_sets(sets, name="mams_claims_sites")
+
+
+def _subjects(table: pd.DataFrame, lib: GeneSetCollection, data_level: str = "transcript",
+              ) -> GeneSetCollection:
     """One gene set per gene-level claim (id = claim_id), in the library's identifier space."""
+    if data_level == "phosphosite":
+        return _site_subjects(table)
     sets = []
     for row in table.itertuples(index=False):
         if row.level == "metabolite":
@@ -313,6 +334,10 @@ def _reason(row: dict[str, Any], score_name: str, opt: _Options) -> str:
 def _not_testable_reason(level: str, data_level: str, n_found: int, n_members: int) -> str:
     if level == "metabolite":
         return "a lipid level: gene-level data cannot test it (needs lipidomics)"
+    if data_level == "phosphosite":
+        return (f"a claim about {level} that no kinase readout set reads: phosphosites normalised to "
+                "their protein measure neither amounts nor location (test it on protein or "
+                "transcript data)")
     if level in _OPTIONAL_PROXY and n_members:
         return (f"a claim about {level}, which {data_level} levels do not measure; pass proxy=True "
                 "(--proxy) to test member expression as a labelled proxy")
@@ -335,9 +360,11 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
     for c in table.itertuples(index=False):
         base = {"claim_id": c.claim_id, "family": "hypothesis", "set_id": c.set_id,
                 "subject": c.subject, "direction": c.direction, "level": c.level,
-                "data_level": opt.data_level, "readout": readout(c.level, opt.data_level, opt.proxy),
+                "data_level": opt.data_level,
+                "readout": readout(c.level, opt.data_level, opt.proxy, c.readout_set,
+                                   c.readout_direct),
                 "shared_with": (), "genes": ()}
-        if c.level == "metabolite":
+        if c.level == "metabolite" or c.claim_id not in subjects:
             rows.append({**base, "readout": "none", "n_members": len(c.members), "n_found": 0,
                          "verdict": "not_testable",
                          "reason": _not_testable_reason(c.level, opt.data_level, 0, len(c.members))})
@@ -453,7 +480,7 @@ def _params(opt: _Options, seed: int | None, score_name: str, contrast_is: str,
 def claims(
     data: Any,
     *,
-    data_level: DataLevel = "transcript",
+    data_level: DataLevel | None = None,
     proxy: bool = False,
     alpha: float = 0.05,
     conf_level: float = 0.95,
@@ -475,9 +502,13 @@ def claims(
         :class:`~mamsets.io.ranking.Ranking` (each contrast is tested on its own), or
         the path of a DE table (read with :func:`mamsets.read_ranking` defaults).
         Every measured gene belongs in it: the test compares members with the rest.
-    data_level : {"transcript", "protein"}
+    data_level : {"transcript", "protein", "phosphosite"}, optional
         What the scores measure; decides which claims are read directly, which as a
-        proxy, which not at all (:func:`readout`).
+        proxy, which not at all (:func:`readout`). Default: the Ranking's ``level``
+        (detected by :func:`mamsets.read_ranking` from the table), else transcript.
+        Phosphosite data must be keyed by human site ids (``Q13085_S80``;
+        :func:`mamsets.read_sites` with a site map gives that); activity claims are
+        then read from the curated kinase substrate sites (:func:`mamsets.kinase_readouts`).
     proxy : bool
         Also test activity and localisation claims on member expression, labelled
         ``readout="proxy"`` (an active kinase need not be more abundant).
@@ -535,6 +566,8 @@ def claims(
     .. [1] Wu D, Smyth GK (2012). Nucleic Acids Res 40:e133. doi:10.1093/nar/gks461
     .. [2] Hodges JL, Lehmann EL (1963). Ann Math Stat 34:598-611.
     """
+    if data_level is None:
+        data_level = getattr(data, "level", None) or "transcript"
     opt = _check_options(data_level, proxy, alpha, conf_level, power, n_perm, n_power,
                          species, id_type, contrast_is)
     if score_name is None:
@@ -544,7 +577,7 @@ def claims(
         rankings = {c: -pd.to_numeric(s, errors="coerce") for c, s in rankings.items()}
     table = figure_claims()
     lib = library(include_raw=False)
-    subjects = _subjects(table, lib)
+    subjects = _subjects(table, lib, opt.data_level)
     ss, seed = resolve_seed(rng)
     children = ss.spawn(len(rankings))
     tables, members, infos = [], [], {}

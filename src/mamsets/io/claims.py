@@ -26,7 +26,7 @@ LEVELS: tuple[str, ...] = ("transcript", "protein", "activity", "localisation", 
 #: Columns of :func:`figure_claims`, in order.
 CLAIM_COLUMNS: tuple[str, ...] = (
     "claim_id", "pathway", "subject", "set_id", "members", "direction", "level", "context",
-    "clause", "evidence",
+    "readout_set", "readout_direct", "clause", "evidence",
 )
 _REQUIRED = ("claim_id", "pathway", "clause", "subject", "set_id", "direction", "level", "evidence")
 
@@ -53,7 +53,9 @@ def _load() -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
             raise MamsetsError(f"{path}: claim {c['claim_id']}: direction {c['direction']!r} is not up/down")
         if c["level"] not in LEVELS:
             raise MamsetsError(f"{path}: claim {c['claim_id']}: level {c['level']!r} is not one of {LEVELS}")
-        rows.append({k: (tuple(c.get(k, ())) if k == "members" else c.get(k, "")) for k in CLAIM_COLUMNS})
+        row = {k: (tuple(c.get(k, ())) if k == "members" else c.get(k, "")) for k in CLAIM_COLUMNS}
+        row["readout_direct"] = bool(c.get("readout_direct", False))
+        rows.append(row)
     return dict(raw.get("claims", {})), tuple(rows)
 
 
@@ -74,8 +76,11 @@ def figure_claims() -> pd.DataFrame:
         of the set, empty when it is the whole set); ``direction`` (``up``/``down``,
         what exercise does per the clause); ``level`` (one of :data:`LEVELS`: at which
         level the clause makes the claim); ``context`` (condition the clause restricts
-        it to, or ``""``); ``clause`` (verbatim from the figure caption); ``evidence``
-        (why the direction and level were read this way).
+        it to, or ``""``); ``readout_set`` (kinase readout set whose substrate sites
+        read the claim on phosphosite data, or ``""``) and ``readout_direct`` (bool:
+        the sites measure the claimed kinase itself, not a downstream proxy);
+        ``clause`` (verbatim from the figure caption); ``evidence`` (why the direction
+        and level were read this way).
 
     Examples
     --------

@@ -215,11 +215,20 @@ def read_gmt(
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"GMT file not found: {p}")
-    text = _decode(p.read_bytes(), str(p))
+    raw = p.read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # gzip, with or without the .gz suffix
+        import gzip
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise GMTFormatError(f"{p}: looks gzip-compressed but cannot be decompressed ({exc}); "
+                                 "check that the download is complete") from None
+    text = _decode(raw, str(p))
     return parse_gmt(
         text,
         path=str(p),
-        name=name if name is not None else p.name.removesuffix(".gmt"),
+        name=name if name is not None else p.name.removesuffix(".gz").removesuffix(".gmt"),
         species=species,
         id_type=id_type,
     )

@@ -73,6 +73,8 @@ class Ranking:
     n_p_zero: Mapping[str, int] = field(default_factory=dict)
     ties: Mapping[str, float] = field(default_factory=dict)
     duplicates: str = "error"
+    level: str = "transcript"
+    level_evidence: str = ""
 
     def __post_init__(self) -> None:
         for name in (
@@ -280,6 +282,8 @@ class Ranking:
             "n_duplicates_resolved": dict(self.n_duplicates_resolved),
             "n_p_zero": dict(self.n_p_zero),
             "ties": {c: round(float(v), 6) for c, v in self.ties.items()},
+            "level": self.level,
+            "level_evidence": self.level_evidence,
         }
 
     def __repr__(self) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ...errors import DroppedInputWarning, TiesWarning
+from ...errors import DroppedInputWarning, InputError, TiesWarning
 from ._clean import (
     CleanContrast,
     Duplicates,
@@ -28,6 +28,7 @@ from ._clean import (
 )
 from ._columns import ColumnChoice, recognise_columns, table_style
 from ._contrasts import split_contrasts
+from ._level import LEVELS, detect_level
 from ._model import Ranking
 from ._sniff import RawTable, sniff_table
 from ._wide import WIDE_CONTRAST_COLUMN, wide_to_long
@@ -48,6 +49,7 @@ def read_ranking(
     duplicates: Duplicates = "error",
     dropna: bool = False,
     name: str | None = None,
+    level: str | None = None,
 ) -> Ranking:
     """Read a differential-expression table (or ranked list) into a :class:`Ranking`.
 
@@ -90,6 +92,12 @@ def read_ranking(
     name : str, optional
         Name of the single contrast of a table without a contrast column
         (default: the file name stem, or ``"ranking"``).
+    level : {"transcript", "protein", "phosphosite"}, optional
+        What the rows measure. By default detected from the table (protein
+        accessions such as RefSeq ``NP_``/UniProt ids or proteomics column names:
+        protein; site ids such as ``NP_001001512.2_S228``: phosphosite; else
+        transcript) and recorded with the evidence in ``Ranking.level`` /
+        ``level_evidence``; claims are tested at the level the data measure.
 
     Returns
     -------
@@ -172,7 +180,19 @@ def read_ranking(
         raw.df, cols, rows, source=raw.source, dropna=dropna, duplicates=duplicates
     )
     _report(raw, cols, cleaned)
-    return _assemble(raw, cols, cleaned, duplicates)
+    ranking = _assemble(raw, cols, cleaned, duplicates)
+    return dataclasses.replace(ranking, **_level_of(raw.df, cols, level))
+
+
+def _level_of(df: pd.DataFrame, cols: ColumnChoice, level: str | None) -> dict[str, str]:
+    """``level`` and ``level_evidence`` of the Ranking: as given, else detected."""
+    if level is not None:
+        if level not in LEVELS:
+            raise InputError(f"level={level!r}; use one of {', '.join(LEVELS)} (or leave it out "
+                             "to detect it from the table)")
+        return {"level": level, "level_evidence": "given (level=...)"}
+    found, why = detect_level(df, cols.gene_column)
+    return {"level": found, "level_evidence": why}
 
 
 def _report(raw: RawTable, cols: ColumnChoice, cleaned: Mapping[str, CleanContrast]) -> None:
