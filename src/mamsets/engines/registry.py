@@ -19,7 +19,7 @@ Examples
 --------
 >>> from mamsets.engines.registry import get_method, methods
 >>> methods()["name"].tolist()
-['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich', 'phenotype_permutation', 'ssgsea', 'gsva', 'zscore', 'plage', 'singscore']
+['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich', 'phenotype_permutation', 'ssgsea', 'gsva', 'zscore', 'plage']
 >>> get_method("gseapy_enrich").comparison
 True
 >>> get_method("permutation").selected_by
@@ -61,9 +61,11 @@ class Method:
     ----------
     name : str
         Unique name (``get_method(name)``, ``run(name, ...)``).
-    kind : {"gsea", "ora"}
+    kind : {"gsea", "ora", "phenotype_gsea", "score_samples"}
         Which public function runs it (``mamsets.engines.<kind>.<kind>``) and so
-        which inputs its entry function receives (see the module docstring).
+        which inputs its entry function receives (see the module docstring;
+        ``phenotype_gsea`` entries also receive the label design, ``score_samples``
+        entries are ``entry(x, members, options) -> (sets x samples) array``).
     entry : callable
         ``entry(inputs, options, params) -> pandas.DataFrame`` with :attr:`columns`.
     description : str
