@@ -88,7 +88,7 @@ def test_unknown_name_names_the_registered_methods() -> None:
     for name in ("multilevel", "permutation", "gseapy_prerank", "hypergeometric", "gseapy_enrich"):
         assert repr(name) in msg
     with pytest.raises(InputError, match="registered methods"):
-        engines.run("ssgsea", pd.Series(dtype=float))
+        engines.run("singscore", pd.Series(dtype=float))
 
 
 def test_select_maps_keywords_to_one_method() -> None:
