@@ -47,18 +47,22 @@ def test_registered_methods_and_their_columns() -> None:
     table = engines.methods()
     assert table["name"].tolist() == [
         "multilevel", "permutation", "gseapy_prerank", "hypergeometric", "gseapy_enrich",
+        "phenotype_permutation", "ssgsea", "gsva", "zscore", "plage",
     ]
     assert table.columns.tolist() == [
         "name", "kind", "comparison", "selected_by", "description", "columns", "entry",
     ]
     assert table.set_index("name")["kind"].to_dict() == {
         "multilevel": "gsea", "permutation": "gsea", "gseapy_prerank": "gsea",
-        "hypergeometric": "ora", "gseapy_enrich": "ora",
+        "hypergeometric": "ora", "gseapy_enrich": "ora", "phenotype_permutation": "phenotype_gsea",
+        "ssgsea": "score_samples", "gsva": "score_samples", "zscore": "score_samples",
+        "plage": "score_samples",
     }
     # gseapy is a comparison engine, our own methods are not
     assert table.loc[table["comparison"], "name"].tolist() == ["gseapy_prerank", "gseapy_enrich"]
     for m in registry.METHODS:
-        assert m.columns == tuple(GSEA_SCHEMA if m.kind == "gsea" else ORA_SCHEMA)
+        if m.kind in ("gsea", "ora"):
+            assert m.columns == tuple(GSEA_SCHEMA if m.kind == "gsea" else ORA_SCHEMA)
         assert callable(m.entry) and m.description
     # comparison engines live apart from ours
     entries = table.set_index("name")["entry"]
@@ -78,13 +82,13 @@ def test_get_method_returns_a_frozen_record() -> None:
 
 def test_unknown_name_names_the_registered_methods() -> None:
     with pytest.raises(InputError) as exc:
-        engines.get_method("ssgsea")
+        engines.get_method("singscore")
     msg = str(exc.value)
-    assert "'ssgsea'" in msg
+    assert "'singscore'" in msg
     for name in ("multilevel", "permutation", "gseapy_prerank", "hypergeometric", "gseapy_enrich"):
         assert repr(name) in msg
     with pytest.raises(InputError, match="registered methods"):
-        engines.run("ssgsea", pd.Series(dtype=float))
+        engines.run("singscore", pd.Series(dtype=float))
 
 
 def test_select_maps_keywords_to_one_method() -> None:

@@ -89,6 +89,15 @@ _LAZY: dict[str, str] = {
     "curate_folder": "mamsets.curate",
     "load_draft": "mamsets.curate",
     "Curation": "mamsets.curate",
+    "read_expression": "mamsets.io.expression",
+    "Expression": "mamsets.io.expression",
+    "read_cls": "mamsets.io.phenotypes",
+    "log_cpm": "mamsets.io.expression",
+    "phenotype_gsea": "mamsets.engines.phenotype_gsea",
+    "metric_ranking": "mamsets.engines.phenotype_gsea",
+    "score_samples": "mamsets.engines.score_samples",
+    "compare_scores": "mamsets.engines.score_samples",
+    "ScoresResult": "mamsets.engines.score_samples",
 }
 
 # public name -> module exposed as a sub-module attribute

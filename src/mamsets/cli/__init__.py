@@ -19,7 +19,7 @@ from ..results import package_version
 __all__ = ["build_parser", "main"]
 
 #: Feature modules, in the order their commands appear in ``--help``.
-_FEATURES = ("run", "claims", "sets", "validate", "ids", "ora", "gsea", "curate")
+_FEATURES = ("run", "claims", "sets", "validate", "ids", "ora", "gsea", "expr", "curate")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,7 @@ Examples
 --------
 >>> from mamsets.engines.registry import get_method, methods
 >>> methods()["name"].tolist()
-['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich']
+['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich', 'phenotype_permutation', 'ssgsea', 'gsva', 'zscore', 'plage']
 >>> get_method("gseapy_enrich").comparison
 True
 >>> get_method("permutation").selected_by
@@ -37,17 +37,20 @@ import pandas as pd
 
 from ..errors import InputError
 from ._tables import GSEA_SCHEMA, ORA_SCHEMA
+from .native.sample_scores import SCORES_SCHEMA
 from .compare.gseapy import gseapy_enrich, gseapy_prerank
 from .native.gsea_multilevel import gsea_multilevel
 from .native.gsea_permutation import gsea_permutation
 from .native.ora_hypergeometric import ora_hypergeometric
+from .native.phenotype_permutation import phenotype_permutation
+from .native.sample_scores import SAMPLE_SCORE_METHODS
 
 if TYPE_CHECKING:
     from ..results import EnrichmentResult
 
 __all__ = ["METHODS", "Method", "choices", "get_method", "methods", "run", "select"]
 
-Kind = Literal["gsea", "ora"]
+Kind = Literal["gsea", "ora", "phenotype_gsea", "score_samples"]
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,11 @@ class Method:
     ----------
     name : str
         Unique name (``get_method(name)``, ``run(name, ...)``).
-    kind : {"gsea", "ora"}
+    kind : {"gsea", "ora", "phenotype_gsea", "score_samples"}
         Which public function runs it (``mamsets.engines.<kind>.<kind>``) and so
-        which inputs its entry function receives (see the module docstring).
+        which inputs its entry function receives (see the module docstring;
+        ``phenotype_gsea`` entries also receive the label design, ``score_samples``
+        entries are ``entry(x, members, options) -> (sets x samples) array``).
     entry : callable
         ``entry(inputs, options, params) -> pandas.DataFrame`` with :attr:`columns`.
     description : str
@@ -137,6 +142,21 @@ METHODS: tuple[Method, ...] = (
         columns=tuple(ORA_SCHEMA),
         comparison=True,
         selected_by=(("engine", "gseapy"),),
+    ),
+    Method(
+        name="phenotype_permutation",
+        kind="phenotype_gsea",
+        entry=phenotype_permutation,
+        description="GSEA of an expression matrix; sample labels permuted (within blocks), "
+        "metric and ranking recomputed per permutation (GSEA desktop's default)",
+        columns=tuple(GSEA_SCHEMA),
+        comparison=False,
+        selected_by=(),
+    ),
+    *(
+        Method(name=name, kind="score_samples", entry=entry, description=desc,
+               columns=tuple(SCORES_SCHEMA), comparison=False, selected_by=(("method", name),))
+        for name, (entry, desc) in SAMPLE_SCORE_METHODS.items()
     ),
 )
 

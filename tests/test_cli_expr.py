@@ -1,0 +1,48 @@
+"""``mamsets score`` and ``mamsets phenotype-gsea`` on a small matrix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mamsets.cli import main
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path, Path]:
+    rng = np.random.default_rng(0)
+    genes = [f"G{i}" for i in range(200)]
+    x = pd.DataFrame(rng.normal(6, 1, size=(200, 16)), index=pd.Index(genes, name="NAME"),
+                     columns=[f"s{j}" for j in range(16)])
+    x.iloc[:20, :8] += 1.0
+    expr = tmp_path / "expr.tsv"
+    x.to_csv(expr, sep="\t")
+    cls = tmp_path / "p.cls"
+    cls.write_text("16 2 1\n# T C\n" + " ".join(["T"] * 8 + ["C"] * 8) + "\n")
+    gmt = tmp_path / "s.gmt"
+    gmt.write_text("UP\tna\t" + "\t".join(genes[:20]) + "\nR\tna\t" + "\t".join(genes[50:70]) + "\n")
+    return expr, cls, gmt
+
+
+def test_score_writes_scores_and_comparison(tmp_path: Path, capsys) -> None:
+    expr, cls, gmt = _files(tmp_path)
+    assert main(["score", str(expr), "--cls", str(cls), "--gmt", str(gmt), "-o", str(tmp_path / "o")]) == 0
+    scores = pd.read_csv(tmp_path / "o" / "scores.tsv", sep="\t", index_col=0)
+    assert scores.shape == (16, 2)
+    cmp = pd.read_csv(tmp_path / "o" / "compare.tsv", sep="\t")
+    assert cmp.loc[0, "term"] == "UP" and cmp.loc[0, "effect"] > 0
+
+
+def test_phenotype_gsea_command_and_errors(tmp_path: Path, capsys) -> None:
+    expr, cls, gmt = _files(tmp_path)
+    out = tmp_path / "g"
+    assert main(["phenotype-gsea", str(expr), "--cls", str(cls), "--gmt", str(gmt), "--n-perm", "100",
+                 "--seed", "3", "-o", str(out)]) == 0
+    params = json.loads((out / "params.json").read_text())["params"]
+    assert params["seed"] == 3 and params["metric"] == "signal_to_noise"
+    table = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
+    assert table.loc[0, "term"] == "UP"
+    assert main(["phenotype-gsea", str(expr), "--gmt", str(gmt), "-o", str(tmp_path / "x")]) == 2
+    assert "no phenotype" in capsys.readouterr().err
