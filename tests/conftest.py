@@ -47,3 +47,39 @@ def shared_data() -> Path:
 def tests_data() -> Path:
     """Path to ``tests/data`` (small committed fixtures and reference outputs)."""
     return TESTS_DATA
+
+
+class MiniAnnData:
+    """The part of ``anndata.AnnData`` mamsets reads (X, obs, var, names, layers, obsm).
+
+    Used where anndata (an optional extra, not in the test extra because it pins
+    pandas < 3) is not installed, so the AnnData code paths are tested either way.
+    """
+
+    def __init__(self, X, obs=None, var=None, layers=None):  # noqa: N803 - AnnData's name
+        import pandas as pd
+
+        self.X = X
+        n_obs, n_var = X.shape
+        self.obs = obs if obs is not None else pd.DataFrame(index=[str(i) for i in range(n_obs)])
+        self.var = var if var is not None else pd.DataFrame(index=[str(i) for i in range(n_var)])
+        self.layers = dict(layers or {})
+        self.obsm: dict = {}
+
+    @property
+    def obs_names(self):
+        return self.obs.index
+
+    @property
+    def var_names(self):
+        return self.var.index
+
+
+@pytest.fixture(scope="session")
+def anndata_cls():
+    """``anndata.AnnData`` when installed, else :class:`MiniAnnData` (same attributes)."""
+    try:
+        import anndata
+    except ImportError:
+        return MiniAnnData
+    return anndata.AnnData

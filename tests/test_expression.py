@@ -82,11 +82,10 @@ def test_non_finite_rows_dropped_and_counted() -> None:
     assert e.report["dropped"]["non_finite"] == 1
 
 
-def test_anndata_in_memory() -> None:
-    anndata = pytest.importorskip("anndata")
+def test_anndata_in_memory(anndata_cls) -> None:
     x = np.random.default_rng(2).normal(5, 1, size=(6, 4))
     obs = pd.DataFrame({"group": ["A", "A", "A", "B", "B", "B"]}, index=[f"c{i}" for i in range(6)])
-    ad = anndata.AnnData(x, obs=obs, var=pd.DataFrame(index=["g1", "g2", "g3", "g4"]))
+    ad = anndata_cls(x, obs=obs, var=pd.DataFrame(index=["g1", "g2", "g3", "g4"]))
     e = read_expression(ad, phenotype="group")
     assert e.values.shape == (4, 6)
     assert e.values.loc["g2", "c3"] == x[3, 1]

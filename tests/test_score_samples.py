@@ -68,10 +68,9 @@ def test_compare_scores_two_groups_and_continuous() -> None:
     assert cont.loc[0, "test"] == "pearson"
 
 
-def test_anndata_scores_go_to_obsm() -> None:
-    anndata = pytest.importorskip("anndata")
+def test_anndata_scores_go_to_obsm(anndata_cls) -> None:
     rng = np.random.default_rng(4)
-    ad = anndata.AnnData(rng.normal(size=(6, 20)), var=pd.DataFrame(index=[f"g{i}" for i in range(20)]),
+    ad = anndata_cls(rng.normal(size=(6, 20)), var=pd.DataFrame(index=[f"g{i}" for i in range(20)]),
                          obs=pd.DataFrame(index=[f"c{i}" for i in range(6)]))
     res = score_samples(ad, {"A": ["g1", "g2", "g3"]}, anndata_key=True)
     assert ad.obsm["mamsets_ssgsea"].shape == (6, 1)
