@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -175,3 +176,28 @@ def test_run_one_contrast(tests_data, tmp_path, capsys):
     rc = main(["run", str(tests_data / "tables" / "limma_long.tsv"), "--contrast", "nope",
                "-o", str(tmp_path / "o2")])
     assert rc == 2 and "choose from" in capsys.readouterr().err
+
+
+def test_run_maps_the_library_as_the_api_does(tmp_path: Path) -> None:
+    """One ortholog rule: `mamsets run` and ms.gsea() give the same sets (issue 13: NDUFS6)."""
+    import warnings
+
+    import mamsets as ms
+    from mamsets.model import GeneSetCollection
+
+    out = tmp_path / "r"
+    assert main(["run", "-o", str(out), "--seed", "5", "--n-perm", "300", "--no-ora",
+                 "--no-plots", "--contrast", "M_8W - M_SED"]) == 0
+    cli = pd.read_csv(out / "results.tsv", sep="\t", comment="#").set_index("term")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ms.read_ranking(ms.load_example(), duplicates="max_abs", dropna=True)
+        lib, ctl = ms.library(include_raw=False), ms.controls()
+        coll = GeneSetCollection(lib.sets + ctl.sets, name="x", version=lib.version,
+                                 species="human", id_type="symbol")
+        api = ms.gsea(r.series("M_8W - M_SED"), coll, n_perm=300, rng=5).table.set_index("term")
+    api = api.loc[cli.index]
+    assert (cli["size"] == api["size"]).all()
+    np.testing.assert_allclose(cli["es"], api["es"], rtol=0, atol=1e-12)
+    le = cli.loc["CONTROL_OXPHOS", "leading_edge"].split(";")
+    assert "Ndufs6" not in le  # MoTrPAC's 'Ndufs6' is another gene (RGD:3156); NDUFS6 is Ndufs6l1

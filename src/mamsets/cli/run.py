@@ -83,7 +83,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def _collection(args: argparse.Namespace, genes: tuple[str, ...]) -> tuple[Any, str, str]:
-    """The gene sets, in the data's identifier space when the bundled library is used."""
+    """The gene sets (the bundled library in human symbols) and the data's species and id type.
+
+    The engines map the library onto the data with :func:`mamsets.map_ids`, the same rule
+    (and the same orthologs) as ``ms.gsea(ranking)`` in Python.
+    """
     from ..ids import detect_ids
     from ..io.bundled import ID_TYPES, SPECIES, controls, library
     from ..io.gmt import read_gmt
@@ -105,11 +109,11 @@ def _collection(args: argparse.Namespace, genes: tuple[str, ...]) -> tuple[Any, 
             f"could not tell the species/identifier type of TABLE's genes ({species} {id_type}); "
             "pass --species {human,mouse,rat} and --id-type {symbol,entrez,ensembl}"
         )
-    lib = library(species, id_type, include_raw=False)  # the raw PFOCR set is for comparison only
-    sets = lib.sets + (controls(species, id_type).sets if args.controls else ())
+    lib = library(include_raw=False)  # the raw PFOCR set is for comparison only
+    sets = lib.sets + (controls().sets if args.controls else ())
     name = lib.name + ("+controls" if args.controls else "")
-    coll = GeneSetCollection(sets, name=name, version=lib.version, species=species,
-                             id_type=id_type, source=lib.source)
+    coll = GeneSetCollection(sets, name=name, version=lib.version, species=lib.species,
+                             id_type=lib.id_type, source=lib.source)
     return coll, species, id_type
 
 
