@@ -2,7 +2,9 @@
 
 Tests that read the large reference data in ``../shared/data`` (next to the
 checkout; CI has it) carry ``@pytest.mark.shared_data``. When that folder is
-absent they are deselected, not failed. Set ``MAMSETS_SHARED`` to point
+absent they are deselected, not failed. Tests that drive a real browser carry
+``@pytest.mark.browser`` and are deselected without Chromium, chromedriver and
+selenium, unless ``MAMSETS_REQUIRE_BROWSER`` is set (CI sets it). Set ``MAMSETS_SHARED`` to point
 elsewhere.
 """
 
@@ -26,12 +28,28 @@ SHARED = _shared_dir()
 HAVE_SHARED = (SHARED / "data").is_dir()
 
 
+def _have_browser() -> bool:
+    import importlib.util
+    import shutil
+
+    return bool(shutil.which("chromium") and shutil.which("chromedriver")
+                and importlib.util.find_spec("selenium"))
+
+
+HAVE_BROWSER = _have_browser()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if HAVE_SHARED:
+    if os.environ.get("MAMSETS_REQUIRE_BROWSER") and not HAVE_BROWSER:
+        raise pytest.UsageError("MAMSETS_REQUIRE_BROWSER is set but chromium, chromedriver or "
+                                "selenium is missing: apt-get install chromium chromium-driver")
+    if HAVE_SHARED and HAVE_BROWSER:
         return
     kept, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("shared_data") else kept).append(item)
+        drop = ((not HAVE_SHARED and item.get_closest_marker("shared_data"))
+                or (not HAVE_BROWSER and item.get_closest_marker("browser")))
+        (deselected if drop else kept).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
