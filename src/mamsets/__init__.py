@@ -63,6 +63,7 @@ _LAZY: dict[str, str] = {
     "kinase_readouts": "mamsets.io.kinases",
     "kinase_sets": "mamsets.io.kinases",
     "write_site_gmt": "mamsets.io.kinases",
+    "kinase_scores": "mamsets.engines.kinases",
     "load_example": "mamsets.io.examples",
     "read_gene_file": "mamsets.io.genelists",
     "gene_lists_from_files": "mamsets.io.genelists",
