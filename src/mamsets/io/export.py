@@ -298,7 +298,7 @@ def build_exports(outdir: str | os.PathLike[str]) -> list[Path]:
             name: _sha256_text((src_dir / name).read_text(encoding="utf-8"))
             for name in (
                 "mams.toml", "controls.toml", "metabolites.toml", "exclusions.toml", "claims.toml",
-                "identity.tsv"
+                "kinases.toml", "identity.tsv"
             )
         },
         "regenerate": "python scripts/build_library.py  (exports only: mamsets.io.export.build_exports)",
