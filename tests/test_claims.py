@@ -265,3 +265,30 @@ def test_motrpac_proteome_is_read_as_protein_level(shared_data) -> None:
     res = claims(r.select(["M_8W - M_SED"]), rng=1, n_perm=2000)
     assert res.params["data_level"] == "protein"
     assert (res.table.set_index("claim_id").loc["CA2_RYR", "readout"]) == "direct"
+
+
+def test_phosphosite_data_read_kinase_activity_claims(tests_data) -> None:
+    d = tests_data / "sites"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s = ms.read_sites(d / "motrpac_phospho_8w.tsv", site_map=d / "motrpac_rat_to_human_site.tsv",
+                          species="rat")
+    assert s.level == "phosphosite"
+    res = claims(s, rng=3, n_perm=2000)
+    t = res.table[res.table["contrast"] == s.contrasts[0]].set_index("claim_id")
+    assert t.loc["DYN3_AMPK", "readout"] == "direct" and t.loc["BIO1_MTORC2", "readout"] == "direct"
+    assert t.loc["CA3_GQ_IP3_SIGNALLING", "readout"] == "proxy"  # CaMKII: downstream of Gq/IP3
+    # amounts and location are not read from sites normalised to their protein
+    assert (t.loc[["CA2_RYR", "DYN2_MFN2", "CA3_GLUT4_TRANSLOCATION"], "verdict"] == "not_testable").all()
+    # the members are human substrate sites of the curated readout set
+    ampk = set(ms.kinase_sets()["KINASE_AMPK"].genes)
+    m = res.members
+    assert set(m.loc[m["claim_id"] == "DYN3_AMPK", "member"]) == ampk
+    # a spike-in on the AMPK substrate sites gives 'supported'
+    c = s.contrasts[0]
+    ser = s.series(c).copy()
+    found = [g for g in ampk if g in ser.index]
+    assert len(found) == 4  # ACACB S222, TBC1D1 S237, TBC1D4 S704, PFKFB3 S461 are measured
+    ser[found] = ser[found] + 4.0
+    spiked = claims(ser, data_level="phosphosite", rng=3, n_perm=2000).table.set_index("claim_id")
+    assert spiked.loc["DYN3_AMPK", "verdict"] == "supported"

@@ -318,7 +318,10 @@ def _fmt(v: float) -> str:
 def _reason(row: dict[str, Any], score_name: str, opt: _Options) -> str:
     v, d = row["verdict"], row["direction"]
     ci = f"{int(round(opt.conf_level * 100))}% CI {_fmt(row['effect_low'])} to {_fmt(row['effect_high'])}"
-    proxy = " (member expression as a proxy)" if row["readout"] == "proxy" else ""
+    proxy = ""
+    if row["readout"] == "proxy":
+        proxy = (" (substrate sites of a downstream kinase as a proxy)"
+                 if opt.data_level == "phosphosite" else " (member expression as a proxy)")
     if v == "supported":
         return (f"members shifted {d} by {_fmt(row['effect'])} {score_name} ({ci}), padj "
                 f"{row['padj']:.2g}{proxy}")
