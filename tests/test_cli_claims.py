@@ -73,3 +73,18 @@ def test_run_report_leads_with_the_claims(tmp_path: Path, capsys: pytest.Capture
     assert html.index("id='claims'") < html.index("id='results'")
     claims = pd.read_csv(out / "claims.tsv", sep="\t", comment="#")
     assert len(claims) == 2 * len(ms.figure_claims())
+
+
+def test_claims_on_a_phosphosite_table(tmp_path: Path, tests_data: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    d = tests_data / "sites"
+    # a site table read as genes is refused with the fix
+    assert main(["claims", str(d / "motrpac_phospho_8w.tsv"), "-o", str(tmp_path / "a")]) == 2
+    assert "--site-map" in capsys.readouterr().err
+    out = tmp_path / "b"
+    assert main(["claims", str(d / "motrpac_phospho_8w.tsv"), "--site-map",
+                 str(d / "motrpac_rat_to_human_site.tsv"), "--species", "rat", "--seed", "1",
+                 "--n-perm", "2000", "--no-plots", "-o", str(out)]) == 0
+    t = pd.read_csv(out / "claims.tsv", sep="\t", comment="#", keep_default_na=False)
+    amp = t[t["claim_id"] == "DYN3_AMPK"]
+    assert (amp["data_level"] == "phosphosite").all() and (amp["readout"] == "direct").all()

@@ -3,7 +3,8 @@
 ::
 
     mamsets claims list
-    mamsets claims TABLE -o OUTDIR [--data-level transcript|protein] [--proxy]
+    mamsets claims TABLE -o OUTDIR [--data-level transcript|protein|phosphosite] [--site-map F]
+                   [--proxy]
                    [--contrast-is exercise|opposite] [--seed S] [--n-perm N] [--alpha A]
                    [--gene-column G] [--score-column S] [--contrast-column C] [--contrast NAME]
                    [--dropna] [--duplicates RULE] [--species S] [--id-type T] [--force]
@@ -20,6 +21,7 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 from .._atomic import check_writable
 from .._random import resolve_seed
@@ -45,8 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("table", metavar="TABLE", help="'list', or a results table (CSV/TSV) or .rnk")
     p.add_argument("-o", "--output", metavar="OUTDIR", help="output folder (required with TABLE)")
     p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
-    p.add_argument("--data-level", choices=("transcript", "protein"), default="transcript",
-                   help="what the table measures")
+    p.add_argument("--data-level", choices=("transcript", "protein", "phosphosite"), default=None,
+                   help="what the table measures (default: detected from the table)")
+    p.add_argument("--site-map", metavar="FILE",
+                   help="phosphosites: species site id -> human site id (e.g. MoTrPAC's "
+                        "RAT_TO_HUMAN_SITE.tsv.gz); the table is then read with read_sites")
     p.add_argument("--proxy", action="store_true",
                    help="also test activity and localisation claims on member expression, labelled "
                         "as a proxy")
@@ -65,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--dropna", action="store_true", help="drop rows without gene id or score")
     p.add_argument("--duplicates", choices=("error", "max_abs", "mean", "first"), default="error",
                    help="what to do with genes listed more than once")
-    p.add_argument("--species", help="species of your genes (human, mouse, rat); detected")
+    p.add_argument("--species", help="species of your genes or sites (human, mouse, rat); detected "
+                                     "for genes")
     p.add_argument("--id-type", help="identifier type (symbol, entrez, ensembl); detected")
     p.add_argument("--no-plots", dest="plots", action="store_false", help="skip the plots")
     p.set_defaults(func=run)
@@ -85,11 +91,30 @@ def _list() -> int:
     return 0
 
 
+def _read(path: Path, args: argparse.Namespace) -> Any:
+    """The table as a gene-level Ranking, or as human sites (read_sites) for phosphosite data."""
+    from ..io.ranking import read_ranking, table_level
+    from ..io.sites import read_sites
+
+    if not args.site_map and args.data_level is None:
+        level, why = table_level(path)
+        if level == "phosphosite":
+            raise InputError(f"{path} holds phosphosites ({why}); pass --site-map FILE to map them "
+                             "to human sites (or --data-level phosphosite --species human if the "
+                             "ids are human UniProt sites)")
+    if args.site_map or args.data_level == "phosphosite":
+        return read_sites(path, site_map=args.site_map, species=args.species,
+                          score=args.score_column, contrast_column=args.contrast_column,
+                          dropna=args.dropna)
+    return read_ranking(path, gene_column=args.gene_column, score=args.score_column,
+                        contrast_column=args.contrast_column, duplicates=args.duplicates,
+                        dropna=args.dropna)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.table == "list":
         return _list()
     from ..engines.claims import claims
-    from ..io.ranking import read_ranking
     from ..report.claims import claims_text, write_claims_outputs
     from .gsea import cli_words, use_file_backend
 
@@ -104,9 +129,7 @@ def run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MamsetsWarning)
         try:
-            ranking = read_ranking(path, gene_column=args.gene_column, score=args.score_column,
-                                   contrast_column=args.contrast_column,
-                                   duplicates=args.duplicates, dropna=args.dropna)
+            ranking = _read(path, args)
             if args.contrast:
                 ranking = ranking.select(args.contrast)
         except InputError as exc:

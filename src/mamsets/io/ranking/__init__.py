@@ -22,7 +22,7 @@ from __future__ import annotations
 from ._columns import SCORE_ORDER
 from ._gene_list import read_gene_list
 from ._model import Ranking
-from ._read import read_ranking
+from ._read import read_ranking, table_level
 from ._ties import TIES_WARN_FRACTION, ties_fraction
 
 __all__ = [
@@ -31,5 +31,6 @@ __all__ = [
     "Ranking",
     "read_gene_list",
     "read_ranking",
+    "table_level",
     "ties_fraction",
 ]

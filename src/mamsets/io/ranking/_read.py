@@ -34,7 +34,7 @@ from ._sniff import RawTable, sniff_table
 from ._wide import WIDE_CONTRAST_COLUMN, wide_to_long
 from ._ties import ties_message
 
-__all__ = ["read_ranking"]
+__all__ = ["read_ranking", "table_level"]
 
 # the package's logger, as when this was one module
 log = logging.getLogger(__package__)
@@ -229,3 +229,13 @@ def _assemble(
         ties={c: x.ties for c, x in cleaned.items()},
         duplicates=duplicates,
     )
+
+
+def table_level(path_or_frame: str | os.PathLike[str] | pd.DataFrame) -> tuple[str, str]:
+    """What a table measures, before reading it as a ranking: ``(level, evidence)``.
+
+    The same rule as :func:`read_ranking` records (:func:`~._level.detect_level`), for
+    callers that read sites differently from genes (``mamsets claims``).
+    """
+    raw = sniff_table(path_or_frame, None)
+    return detect_level(raw.df, None)
