@@ -9,6 +9,7 @@ sets within the size limits, as a frozen :class:`GseaSets`. Every GSEA method
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import warnings
@@ -251,12 +252,11 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
     n_total = sum(set_sizes.values())
     collection, mapping, _ = to_user_space(source, ranked, species, id_type)
 
-    rank_of = {g: i for i, g in enumerate(ranked)}
     hi = n_genes - 1 if max_size is None else min(max_size, n_genes - 1)
+    found_all = _member_ranks(collection, ranked)
     terms, descs, n_members, pos_list = [], [], [], []
     n_small = n_large = n_found = 0
-    for gs in collection:
-        found = np.unique(np.fromiter((rank_of[g] for g in gs.genes if g in rank_of), dtype=np.int64))
+    for gs, found in zip(collection, found_all):
         n_found += found.size
         if found.size < min_size:
             n_small += 1
@@ -288,3 +288,27 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
                     terms=terms, descs=descs, n_members=n_members, positions=pos_list,
                     max_tested=hi, n_small=n_small, n_large=n_large, n_total=n_total,
                     n_missing=n_missing)
+
+
+def _member_ranks(collection: GeneSetCollection, ranked: np.ndarray) -> list[np.ndarray]:
+    """Increasing, distinct 0-based ranks of each set's members found in ``ranked``.
+
+    One hash lookup of every member of every set (``pandas.Index.get_indexer``; the
+    ranking's ids are unique) and one sort of ``set * N + rank`` for all sets at once,
+    instead of a Python generator per set (5,000 sets x 250 members: 0.6 s -> 0.1 s).
+    """
+    genes = [gs.genes for gs in collection]
+    lens = np.fromiter((len(g) for g in genes), dtype=np.int64, count=len(genes))
+    if lens.size == 0:
+        return []
+    flat = np.fromiter(itertools.chain.from_iterable(genes), dtype=object, count=int(lens.sum()))
+    loc = pd.Index(ranked).get_indexer(flat).astype(np.int64)
+    set_of = np.repeat(np.arange(lens.size, dtype=np.int64), lens)
+    hit = loc >= 0
+    n = np.int64(max(ranked.size, 1))
+    key = np.sort(set_of[hit] * n + loc[hit])      # by set, then by rank
+    # distinct (np.unique in numpy 2.4 hashes: 1.6 s here, against 0.02 s for sort + mask)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
+    ranks = key % n
+    bounds = np.searchsorted(key // n, np.arange(lens.size + 1, dtype=np.int64))
+    return [ranks[bounds[i]:bounds[i + 1]] for i in range(lens.size)]
