@@ -27,7 +27,10 @@ case: 20,000 genes ``G00001..G20000``, scores ``rng.standard_normal(20000)``, si
 
 Usage::
 
-    python benchmarks/bench_speed.py [--rounds 3] [--cases fgsea,synthetic]
+    python benchmarks/bench_speed.py [--rounds 3] [--cases fgsea,synthetic] [--baseline DIR]
+
+``--baseline DIR``: also time the mamsets in ``DIR/src`` (e.g. ``git archive <commit> src |
+tar -x -C DIR``), interleaved with the rest, and print this checkout's speed-up over it.
 """
 
 from __future__ import annotations
@@ -84,11 +87,11 @@ def worker(case: str, tool: str, n_jobs: int) -> dict:
     warnings.simplefilter("ignore")
     r, sets = fgsea_case() if case == "fgsea" else synthetic_case()
     small = dict(list(sets.items())[:3])
-    if tool.startswith("mamsets"):
+    if tool.startswith(("mamsets", "base")):
         from mamsets.engines.gsea import gsea
         from mamsets.model import GeneSetCollection
 
-        method, n_perm = ("multilevel", 1000) if tool == "mamsets-ml" else ("permutation", 10_000)
+        method, n_perm = ("multilevel", 1000) if tool.endswith("-ml") else ("permutation", 10_000)
         col = GeneSetCollection.from_dict(sets)
         gsea(r, GeneSetCollection.from_dict(small), method="multilevel", n_perm=100, rng=0,
              min_size=15)  # warm-up: load the numba cache
@@ -124,10 +127,16 @@ def worker(case: str, tool: str, n_jobs: int) -> dict:
             "n": int(p.size), "min_p": float(p.min())}
 
 
-def measure(case: str, tool: str, n_jobs: int = 1) -> dict | None:
+def measure(case: str, tool: str, n_jobs: int = 1, src: str | None = None) -> dict | None:
     cmd = [sys.executable, __file__, "--worker", case, tool, str(n_jobs)]
+    env = None
+    if src is not None:
+        import os
+
+        env = {**os.environ, "PYTHONPATH": src}
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=True)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=True,
+                             env=env)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         msg = getattr(exc, "stderr", "") or ""
         print(f"  {case} {tool}: failed or timed out {msg.strip().splitlines()[-1:]}", flush=True)
@@ -147,6 +156,7 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--cases", default="fgsea,synthetic")
+    ap.add_argument("--baseline", help="a folder holding src/mamsets of the version to compare with")
     ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -158,13 +168,17 @@ def main() -> None:
     except ImportError:
         tools = ["gseapy-ml", "mamsets-ml", "mamsets-perm"]
         print("blitzgsea is not installed here: not measured")
+    base_src = None
+    if args.baseline:
+        base_src = str(Path(args.baseline).resolve() / "src")
+        tools += ["base-ml", "base-perm"]
     cases = args.cases.split(",")
     runs: dict[tuple[str, str], list[dict]] = {}
     for rnd in range(args.rounds):
         print(f"round {rnd + 1}/{args.rounds}", flush=True)
         for case in cases:
             for tool in tools:
-                res = measure(case, tool)
+                res = measure(case, tool, src=base_src if tool.startswith("base") else None)
                 if res is not None:
                     runs.setdefault((case, tool), []).append(res)
     print()
@@ -190,6 +204,13 @@ def main() -> None:
         if b and m:
             print(f"{case:10s} blitzgsea {_med(b, 'cpu'):.2f} s CPU: "
                   f"{_med(b, 'cpu') / _med(m, 'cpu'):.2f}x mamsets multilevel CPU")
+    for case in cases:
+        for mode in ("ml", "perm"):
+            b, m = runs.get((case, f"base-{mode}")), runs.get((case, f"mamsets-{mode}"))
+            if b and m:
+                print(f"{case:10s} {mode:5s} this checkout vs baseline: cpu {_med(b, 'cpu'):.2f} -> "
+                      f"{_med(m, 'cpu'):.2f} s ({_med(b, 'cpu') / _med(m, 'cpu'):.2f}x), wall "
+                      f"{_med(b, 'wall'):.2f} -> {_med(m, 'wall'):.2f} s")
     print("\nfgsea/mamsets (derived) = measured gseapy/mamsets / (gseapy/fgsea multilevel: "
           f"{GSEAPY_OVER_FGSEA}) [/ (fgsea simple/multilevel: "
           f"{ {k: round(v, 3) for k, v in SIMPLE_OVER_MULTILEVEL.items()} }) for permutation]")
