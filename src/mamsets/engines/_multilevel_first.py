@@ -10,7 +10,7 @@ exact independent draws from the law above that threshold, and the passage has
 expected log ``psi(m + 1) - psi(M + 1)`` (variance ``psi1(m + 1) - psi1(M + 1)``), the
 same order-statistic bookkeeping as every later level with ``M`` in place of ``S``.
 With ``M = 16 S`` this replaces about 4 levels (4 S K moves, ~300 ns each) by about
-``32 S`` draws (half have ES >= 0) of O(K + N / 64) each. Queries whose ``|es|`` the
+``32 S`` draws (half have ES >= 0) of O(K + N / 4096) each. Queries whose ``|es|`` the
 threshold reaches are resolved here with ``r`` of the ``M`` scores ``>= es``: ``log p = psi(r + 1) - psi(M + 2)``, a
 finer estimate than a level's ``S`` samples give.
 
@@ -120,36 +120,41 @@ def _es_of(w, k, pos):
 
 
 @numba.njit(**_NJIT)
-def _draw(w, k, rng, bits, pos, zob):
-    """A uniform random k-subset: sorted positions into ``pos``; returns (ES, hash).
+def _draw(w, k, rng, bits, summary, pos):
+    """A uniform random k-subset: sorted positions into ``pos``; returns its ES.
 
-    Distinct positions by rejection in a bitset, read back in order (O(K + N / 64)).
+    Distinct positions by rejection in a two-level bitset (``summary`` marks the
+    non-zero words), read back in order in O(K + N / 4096); a position is
+    ``(u32 * N) >> 32`` of the top 32 bits of a xoshiro draw (bias below ``N / 2**32``).
     """
     n = w.shape[0]
     one = np.uint64(1)
+    nn = np.uint64(n)
     c = 0
     while c < k:
-        p = _randint(rng, n)
+        p = np.int64(((_next_u64(rng) >> np.uint64(32)) * nn) >> np.uint64(32))
         word = p >> 6
         bit = one << np.uint64(p & 63)
         if bits[word] & bit:
             continue
         bits[word] |= bit
+        summary[word >> 6] |= one << np.uint64(word & 63)
         c += 1
     t = 0
-    hh = np.uint64(0)
-    for word in range(bits.shape[0]):
-        x = bits[word]
-        if x:
+    for sw in range(summary.shape[0]):
+        y = summary[sw]
+        while y != np.uint64(0):
+            word = (np.int64(sw) << 6) + np.int64(_tz(y))
+            y &= y - one
+            x = bits[word]
             base = word << 6
-            while x:
-                q = base + _tz(x)
-                pos[t] = q
-                hh ^= zob[q]
+            while x != np.uint64(0):
+                pos[t] = base + np.int64(_tz(x))
                 t += 1
                 x &= x - one
             bits[word] = np.uint64(0)
-    return _es_of(w, k, pos), hh
+        summary[sw] = np.uint64(0)
+    return _es_of(w, k, pos)
 
 
 @numba.njit(**_NJIT)
@@ -185,7 +190,9 @@ def _sample(w, k, s_n, m_target, rng, zob, top, tsc, thh, hist, es_sorted):
     :data:`MIN_SIGN_COUNT` among the first :data:`MIN_SIGN_DRAWS` draws: unbalanced).
     """
     n = w.shape[0]
-    bits = np.zeros((n + 63) >> 6, dtype=np.uint64)
+    n_words = (n + 63) >> 6
+    bits = np.zeros(n_words, dtype=np.uint64)
+    summary = np.zeros((n_words + 63) >> 6, dtype=np.uint64)
     pos = np.empty(k, dtype=np.int64)
     n_top = s_n + 1
     filled = 0
@@ -195,26 +202,30 @@ def _sample(w, k, s_n, m_target, rng, zob, top, tsc, thh, hist, es_sorted):
     while n_pos < m_target or (n_draws < MIN_SIGN_DRAWS and n_pos < MIN_SIGN_COUNT):
         if n_draws >= _MAX_INITIAL_DRAWS:
             break
-        x, hh = _draw(w, k, rng, bits, pos, zob)
+        x = _draw(w, k, rng, bits, summary, pos)
         n_draws += 1
         if x >= 0.0:
             n_pos += 1
             hist[_count_at_most(es_sorted, x)] += 1
-            slot = -1
-            if filled < n_top:
-                slot = filled
-                filled += 1
-            elif _key_less(tsc[lo], thh[lo], x, hh):
-                slot = lo
-            if slot >= 0:
-                top[slot, :] = pos
-                tsc[slot] = x
-                thh[slot] = hh
-                if filled == n_top:
-                    lo = 0
-                    for i in range(1, n_top):
-                        if _key_less(tsc[i], thh[i], tsc[lo], thh[lo]):
-                            lo = i
+            if filled < n_top or x >= tsc[lo] - _ES_TOL:  # hash only for candidates
+                hh = np.uint64(0)
+                for j in range(k):
+                    hh ^= zob[pos[j]]
+                slot = -1
+                if filled < n_top:
+                    slot = filled
+                    filled += 1
+                elif _key_less(tsc[lo], thh[lo], x, hh):
+                    slot = lo
+                if slot >= 0:
+                    top[slot, :] = pos
+                    tsc[slot] = x
+                    thh[slot] = hh
+                    if filled == n_top:
+                        lo = 0
+                        for i in range(1, n_top):
+                            if _key_less(tsc[i], thh[i], tsc[lo], thh[lo]):
+                                lo = i
         if n_draws == MIN_SIGN_DRAWS and n_pos < MIN_SIGN_COUNT:
             break
     return n_pos
