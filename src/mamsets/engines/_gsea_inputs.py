@@ -290,25 +290,34 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
                     n_missing=n_missing)
 
 
-def _member_ranks(collection: GeneSetCollection, ranked: np.ndarray) -> list[np.ndarray]:
+def _member_ranks(collection: GeneSetCollection, ranked: np.ndarray,
+                  block: int = 1 << 18) -> list[np.ndarray]:
     """Increasing, distinct 0-based ranks of each set's members found in ``ranked``.
 
-    One hash lookup of every member of every set (``pandas.Index.get_indexer``; the
-    ranking's ids are unique) and one sort of ``set * N + rank`` for all sets at once,
-    instead of a Python generator per set (5,000 sets x 250 members: 0.6 s -> 0.1 s).
+    Hash lookups of the members (``pandas.Index.get_indexer``; the ranking's ids are
+    unique) and one sort of ``set * N + rank`` per block of sets of about ``block``
+    members (bounded temporaries), instead of a Python generator per set (5,000 sets x
+    250 members: 0.6 s -> 0.1 s).
     """
     genes = [gs.genes for gs in collection]
     lens = np.fromiter((len(g) for g in genes), dtype=np.int64, count=len(genes))
-    if lens.size == 0:
-        return []
-    flat = np.fromiter(itertools.chain.from_iterable(genes), dtype=object, count=int(lens.sum()))
-    loc = pd.Index(ranked).get_indexer(flat).astype(np.int64)
-    set_of = np.repeat(np.arange(lens.size, dtype=np.int64), lens)
-    hit = loc >= 0
+    index = pd.Index(ranked)
     n = np.int64(max(ranked.size, 1))
-    key = np.sort(set_of[hit] * n + loc[hit])      # by set, then by rank
-    # distinct (np.unique in numpy 2.4 hashes: 1.6 s here, against 0.02 s for sort + mask)
-    key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
-    ranks = key % n
-    bounds = np.searchsorted(key // n, np.arange(lens.size + 1, dtype=np.int64))
-    return [ranks[bounds[i]:bounds[i + 1]] for i in range(lens.size)]
+    out: list[np.ndarray] = []
+    start = 0
+    while start < lens.size:
+        stop = start + max(1, int(np.searchsorted(np.cumsum(lens[start:]), block, "right")))
+        part = lens[start:stop]
+        flat = np.fromiter(itertools.chain.from_iterable(genes[start:stop]), dtype=object,
+                           count=int(part.sum()))
+        loc = index.get_indexer(flat).astype(np.int64)
+        set_of = np.repeat(np.arange(part.size, dtype=np.int64), part)
+        hit = loc >= 0
+        key = np.sort(set_of[hit] * n + loc[hit])      # by set, then by rank
+        # distinct (np.unique in numpy 2.4 hashes: 1.6 s here, against 0.02 s for sort + mask)
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
+        ranks = key % n
+        bounds = np.searchsorted(key // n, np.arange(part.size + 1, dtype=np.int64))
+        out.extend(ranks[bounds[i]:bounds[i + 1]] for i in range(part.size))
+        start = stop
+    return out
