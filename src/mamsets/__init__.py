@@ -34,9 +34,19 @@ from .errors import (
     TiesWarning,
 )
 from .model import PATHWAYS, GeneSet, GeneSetCollection, Member
-from .results import EnrichmentResult, package_version
 
-__version__ = package_version()
+
+def _version() -> str:
+    # as mamsets.results.package_version, without importing pandas with it
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mamsets")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+__version__ = _version()
 
 # public name -> module that defines it (imported lazily, PEP 562)
 _LAZY: dict[str, str] = {
@@ -91,6 +101,7 @@ _LAZY: dict[str, str] = {
     "write_report": "mamsets.report",
     "text_summary": "mamsets.report",
     "stack_results": "mamsets.results",
+    "EnrichmentResult": "mamsets.results",
     "write_run_outputs": "mamsets.report",
     "methods_text": "mamsets.report",
     "read_pfocr_record": "mamsets.io.pfocr",
@@ -127,7 +138,6 @@ __all__ = [
     "GeneSet",
     "GeneSetCollection",
     "Member",
-    "EnrichmentResult",
     *_LAZY,
     *_LAZY_MODULES,
 ]

@@ -14,16 +14,49 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import MamsetsError
-from ..results import package_version
 
 __all__ = ["build_parser", "main"]
 
 #: Feature modules, in the order their commands appear in ``--help``.
 _FEATURES = ("run", "claims", "sets", "validate", "ids", "ora", "gsea", "expr", "curate")
 
+#: Each command's one-line help, shown by ``mamsets --help`` without importing the
+#: feature modules (numpy, pandas, scipy, numba: ~1.3 s). Must equal the ``help=`` each
+#: module registers (``tests/test_cli_lazy.py`` checks).
+_HELP = {
+    "run": "the main job: results table -> GSEA (+ ORA of up/down genes) -> TSV, HTML report, plots",
+    "claims": "the figure's claims, and which of them your data support, contradict or cannot see",
+    "sets": "list, show and export the bundled MAMs gene sets",
+    "validate": "check a GMT file and report problems with line numbers",
+    "ids": "detect gene identifier types/species, map gene sets onto them, harmonize GMT symbols",
+    "ora": "over-representation analysis of gene lists (hypergeometric test, explicit universe)",
+    "gsea": "preranked gene set enrichment analysis (exact ES, multilevel or permutation p-values)",
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the argument parser with every available sub-command."""
+
+def _package_version() -> str:
+    from .. import __version__  # mamsets.results.package_version, without pandas
+
+    return __version__
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (the first argument not starting with '-')."""
+    for a in argv:
+        if not a.startswith("-"):
+            return a
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """Build the argument parser with every available sub-command.
+
+    With ``argv`` (what :func:`main` passes), only the feature module of the command
+    named there is imported; the other commands get a placeholder with their one-line
+    help, so ``mamsets --help`` and ``mamsets sets list`` do not import what they do
+    not use. Without ``argv`` every feature module is imported and registered.
+    """
+    wanted = None if argv is None else _command(argv)
     parser = argparse.ArgumentParser(
         prog="mamsets",
         description=(
@@ -31,10 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
             "(Li et al. 2024, doi:10.3390/ijms25063196, fig. 3) and exact, fast enrichment engines."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"mamsets {package_version()}")
+    parser.add_argument("--version", action="version", version=f"mamsets {_package_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _FEATURES:
+        if argv is not None and name != wanted and name in _HELP:
+            sub.add_parser(name, help=_HELP[name], add_help=False)
+            continue
         try:
             module = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:  # a feature not built yet in this checkout
@@ -47,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (0 ok, 1 problems found, 2 usage/input error)."""
-    parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
     if args.verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if not getattr(args, "func", None):

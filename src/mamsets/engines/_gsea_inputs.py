@@ -9,6 +9,7 @@ sets within the size limits, as a frozen :class:`GseaSets`. Every GSEA method
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import warnings
@@ -251,12 +252,11 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
     n_total = sum(set_sizes.values())
     collection, mapping, _ = to_user_space(source, ranked, species, id_type)
 
-    rank_of = {g: i for i, g in enumerate(ranked)}
     hi = n_genes - 1 if max_size is None else min(max_size, n_genes - 1)
+    found_all = _member_ranks(collection, ranked)
     terms, descs, n_members, pos_list = [], [], [], []
     n_small = n_large = n_found = 0
-    for gs in collection:
-        found = np.unique(np.fromiter((rank_of[g] for g in gs.genes if g in rank_of), dtype=np.int64))
+    for gs, found in zip(collection, found_all):
         n_found += found.size
         if found.size < min_size:
             n_small += 1
@@ -288,3 +288,36 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
                     terms=terms, descs=descs, n_members=n_members, positions=pos_list,
                     max_tested=hi, n_small=n_small, n_large=n_large, n_total=n_total,
                     n_missing=n_missing)
+
+
+def _member_ranks(collection: GeneSetCollection, ranked: np.ndarray,
+                  block: int = 1 << 18) -> list[np.ndarray]:
+    """Increasing, distinct 0-based ranks of each set's members found in ``ranked``.
+
+    Hash lookups of the members (``pandas.Index.get_indexer``; the ranking's ids are
+    unique) and one sort of ``set * N + rank`` per block of sets of about ``block``
+    members (bounded temporaries), instead of a Python generator per set (5,000 sets x
+    250 members: 0.6 s -> 0.1 s).
+    """
+    genes = [gs.genes for gs in collection]
+    lens = np.fromiter((len(g) for g in genes), dtype=np.int64, count=len(genes))
+    index = pd.Index(ranked)
+    n = np.int64(max(ranked.size, 1))
+    out: list[np.ndarray] = []
+    start = 0
+    while start < lens.size:
+        stop = start + max(1, int(np.searchsorted(np.cumsum(lens[start:]), block, "right")))
+        part = lens[start:stop]
+        flat = np.fromiter(itertools.chain.from_iterable(genes[start:stop]), dtype=object,
+                           count=int(part.sum()))
+        loc = index.get_indexer(flat).astype(np.int64)
+        set_of = np.repeat(np.arange(part.size, dtype=np.int64), part)
+        hit = loc >= 0
+        key = np.sort(set_of[hit] * n + loc[hit])      # by set, then by rank
+        # distinct (np.unique in numpy 2.4 hashes: 1.6 s here, against 0.02 s for sort + mask)
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))] if key.size else key
+        ranks = key % n
+        bounds = np.searchsorted(key // n, np.arange(part.size + 1, dtype=np.int64))
+        out.extend(ranks[bounds[i]:bounds[i + 1]] for i in range(part.size))
+        start = stop
+    return out

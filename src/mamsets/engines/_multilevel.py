@@ -99,17 +99,10 @@ import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
 from ..errors import InputError
-from ._multilevel_walk import (
-    _FLOOR,
-    _NJIT,
-    _OK,
-    _STALLED,
-    MIN_SIGN_COUNT,
-    MIN_SIGN_DRAWS,
-    _run_unit,
-)
+from ._multilevel_first import FIRST_STAGE_FACTOR, MIN_SIGN_COUNT, MIN_SIGN_DRAWS, first_stage
+from ._multilevel_walk import _FLOOR, _NJIT, _OK, _STALLED, _run_unit
 
-__all__ = ["MIN_SIGN_COUNT", "MIN_SIGN_DRAWS", "multilevel_pvalues"]
+__all__ = ["FIRST_STAGE_FACTOR", "MIN_SIGN_COUNT", "MIN_SIGN_DRAWS", "multilevel_pvalues"]
 
 #: Hard cap on levels: 2**-1070 is below the smallest positive double.
 _MAX_LEVELS = 1070
@@ -154,6 +147,7 @@ def multilevel_pvalues(
     eps: float = 1e-50,
     seed_sequence: np.random.SeedSequence,
     n_jobs: int = 1,
+    first_stage_factor: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Multilevel Monte Carlo p-values of preranked GSEA enrichment scores.
 
@@ -179,6 +173,13 @@ def multilevel_pvalues(
         The only source of randomness; it is not advanced (see the module docstring).
     n_jobs : int, default 1
         Threads working on (size, sign) units; the result does not depend on it.
+    first_stage_factor : int, default 0
+        ``f > 0``: start each unit with ``f * sample_size`` plain random sets and keep the
+        top ``sample_size`` of them (:mod:`._multilevel_first`), instead of climbing the
+        lowest ``log2(f)`` levels by random walk; queries the first stage reaches are
+        answered from all its draws. ``0``: the plain ladder (the results of earlier
+        versions, bit for bit). :func:`~mamsets.engines.gsea.gsea` uses
+        :data:`~._multilevel_first.FIRST_STAGE_FACTOR` (16).
 
     Returns
     -------
@@ -241,7 +242,11 @@ def multilevel_pvalues(
     log_floor = math.log(eps_f) if eps_f > 0 else -math.inf
     step = float(log_floor_step(s_n))
     max_levels = _MAX_LEVELS if eps_f == 0 else min(_MAX_LEVELS, math.ceil(log_floor / step) + 2)
-    outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i)
+    if isinstance(first_stage_factor, bool) or not isinstance(first_stage_factor, (int, np.integer)) \
+            or first_stage_factor < 0:
+        raise InputError(f"first_stage_factor={first_stage_factor!r}: pass an integer >= 0")
+    m_first = int(first_stage_factor) * s_n
+    outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i, m_first)
     for idx, lc, lvar, rr, st in outs:
         pv, er, fl = _unit_pvalues(lc, lvar, rr, st, sizes_a[idx], w.shape[0], s_n, eps_f)
         pval[idx] = pv
@@ -274,6 +279,7 @@ def _run_units(
     log_floor: float,
     max_levels: int,
     n_jobs: int,
+    m_first: int = 0,
 ) -> list[tuple]:
     """Kernel output ``(set indices, lc, lvar, rr, st)`` of every unit, in threads."""
     w_rev = np.ascontiguousarray(w[::-1])
@@ -281,7 +287,7 @@ def _run_units(
     def work(unit):
         u, k, sg, idx, a = unit
         ws = w if sg > 0 else w_rev
-        return (idx, *_solve_unit(ws, k, a, s_n, log_floor, max_levels, seeds[u]))
+        return (idx, *_solve_unit(ws, k, a, s_n, log_floor, max_levels, seeds[u], m_first))
 
     # likely costliest units first (cost ~ K * levels) for load balance across threads;
     # results do not depend on the order
@@ -300,6 +306,7 @@ def _solve_unit(
     log_floor: float,
     max_levels: int,
     seed: np.ndarray,
+    m_first: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the kernel on one unit: per query the summed log, variance, count and status."""
     nq = a.shape[0]
@@ -307,20 +314,17 @@ def _solve_unit(
     lvar = np.zeros(nq, dtype=np.float64)
     rr = np.zeros(nq, dtype=np.int64)
     st = np.zeros(nq, dtype=np.int64)
-    _run_unit(
-        w,
-        k,
-        a,
-        s_n,
-        log_floor,
-        max_levels,
-        seed.copy(),
-        lc,
-        lvar,
-        rr,
-        st,
-        np.zeros(5, np.int64),
+    rng = seed.copy()
+    zob = np.empty(w.shape[0], dtype=np.uint64)
+    flat = np.empty((s_n, k), dtype=np.int64)
+    q0, log0, var0 = first_stage(
+        w, k, a, s_n, m_first, log_floor, rng, zob, flat, lc, lvar, rr, st
     )
+    if q0 < nq:
+        _run_unit(
+            w, k, a[q0:], s_n, log_floor, max_levels, rng, flat, zob, log0, var0,
+            lc[q0:], lvar[q0:], rr[q0:], st[q0:], np.zeros(5, np.int64),
+        )
     return lc, lvar, rr, st
 
 

@@ -19,10 +19,6 @@ import math
 import numba
 import numpy as np
 
-#: Random sets drawn to judge whether the sign of a unit is too rare (fgsea's nPermSimple).
-MIN_SIGN_DRAWS = 1000
-#: Fewer same-signed sets than this among :data:`MIN_SIGN_DRAWS` -> unbalanced, NaN p-value.
-MIN_SIGN_COUNT = 10
 #: Two enrichment scores closer than this are treated as equal (as in fgsea).
 _ES_TOL = 1e-10
 #: The positive and negative deviations of one walk are a tie (ES = 0) when closer than
@@ -33,9 +29,6 @@ _TIE_TOL = 1e-12
 #: in absolute terms (dense sets, K close to N, rarely propose a non-member).
 _MAX_ATTEMPT_FACTOR = 200
 _MAX_ATTEMPTS_PER_LEVEL = 20_000_000
-#: Cap on draws when filling the first sample of a rare (but not unbalanced) sign.
-_MAX_INITIAL_DRAWS = 1_000_000
-
 # status codes returned by the kernel for each query
 _OK, _FLOOR, _STALLED, _UNBALANCED = 0, 1, 2, 3
 
@@ -220,21 +213,6 @@ def _key_less(e1, h1, e2, h2):
     return h1 < h2
 
 
-@numba.njit(**_NJIT)
-def _draw_set(perm, n, k, rng, out):
-    """Uniform random k-subset of range(n) into ``out`` (sorted); partial Fisher-Yates.
-
-    ``perm`` is any permutation of range(n); it stays a permutation afterwards.
-    """
-    for i in range(k):
-        j = i + _randint(rng, n - i)
-        tmp = perm[i]
-        perm[i] = perm[j]
-        perm[j] = tmp
-        out[i] = perm[i]
-    out.sort()
-
-
 # ------------------------------------------------------------------ one unit, by steps
 
 
@@ -260,41 +238,6 @@ def _new_store(s_n, k, n):
         np.zeros((s_n, 6), dtype=np.float64),
         np.zeros(s_n, dtype=np.bool_),
     )
-
-
-@numba.njit(**_NJIT)
-def _initial_sample(w, k, s_n, rng, flat):
-    """Step 1: random sets until ``s_n`` have ``ES >= 0`` (into ``flat``), and the sign check.
-
-    Returns the number of non-negative sets drawn, or fewer than ``s_n`` / than
-    :data:`MIN_SIGN_COUNT` if the sign is too rare (the unit is then unbalanced).
-    """
-    n = w.shape[0]
-    perm = np.arange(n)
-    draw = np.empty(k, dtype=np.int64)
-    n_draws = 0
-    n_pos = 0
-    while n_pos < s_n or (n_draws < MIN_SIGN_DRAWS and n_pos < MIN_SIGN_COUNT):
-        if n_draws >= _MAX_INITIAL_DRAWS:
-            break
-        _draw_set(perm, n, k, rng, draw)
-        n_draws += 1
-        if _signed_es(draw, k, w, n) >= 0.0:
-            if n_pos < s_n:
-                flat[n_pos, :] = draw
-            n_pos += 1
-        if n_draws == MIN_SIGN_DRAWS and n_pos < MIN_SIGN_COUNT:
-            break
-    return n_pos
-
-
-@numba.njit(**_NJIT)
-def _zobrist_keys(n, rng):
-    """Random 64-bit key per gene; the XOR over a set's members (its hash) breaks ES ties."""
-    zob = np.empty(n, dtype=np.uint64)
-    for v in range(n):
-        zob[v] = _next_u64(rng)
-    return zob
 
 
 @numba.njit(**_NJIT)
@@ -615,6 +558,10 @@ def _run_unit(
     log_floor,
     max_levels,
     rng_state,
+    flat,
+    zob,
+    log0,
+    var0,
     out_logc,
     out_varc,
     out_r,
@@ -624,10 +571,13 @@ def _run_unit(
 ):
     """Multilevel ladder for one (size, sign) unit; ``w`` already oriented for the sign.
 
-    ``es_sorted``: the unit's |es| values in increasing order. For each query writes the
-    summed expected log ``out_logc`` (and variance ``out_varc``) of the level passages
-    before its resolving sample, the count ``out_r`` of that sample's scores ``>= es``
-    and a status (ok, below the eps floor, walk stalled, unbalanced).
+    Starts from ``flat``, ``S`` random sets above the first stage's threshold
+    (:func:`~mamsets.engines._multilevel_first.first_stage`, which also drew the gene keys
+    ``zob``), reached with expected log ``log0`` and its variance ``var0``.
+    ``es_sorted``: the |es| values still to resolve, in increasing order. For each query
+    writes the summed expected log ``out_logc`` (and variance ``out_varc``) of the level
+    passages before its resolving sample, the count ``out_r`` of that sample's scores
+    ``>= es`` and a status (ok, below the eps floor, walk stalled).
     Returns the number of levels built.
     """
     n = w.shape[0]
@@ -636,21 +586,14 @@ def _run_unit(
     es_max = es_sorted[es_sorted.shape[0] - 1]
     rng = rng_state
 
-    # 1. conditional first sample and the sign check
-    flat = np.empty((s_n, k), dtype=np.int64)
-    n_pos = _initial_sample(w, k, s_n, rng, flat)
-    if n_pos < MIN_SIGN_COUNT or n_pos < s_n:
-        for q in range(es_sorted.shape[0]):
-            out_status[q] = _UNBALANCED
-        return 0
-
     tmp_flat = np.empty((s_n, k), dtype=np.int64)
     ladder = np.empty((max_levels + 1, s_n), dtype=np.float64)
     scores = np.empty(s_n, dtype=np.float64)
     store = _new_store(s_n, k, n)
     cum_log = np.zeros(max_levels + 2, dtype=np.float64)
     cum_var = np.zeros(max_levels + 2, dtype=np.float64)
-    zob = _zobrist_keys(n, rng)
+    cum_log[0] = log0
+    cum_var[0] = var0
     hashes = np.zeros(s_n, dtype=np.uint64)
     order = np.empty(s_n, dtype=np.int64)
     stop = _OK

@@ -50,12 +50,13 @@ def gsea_multilevel(sets: GseaSets, opts: GseaOptions, params: dict[str, Any]) -
     use_ml = (ml_err < log2err) & ~unbalanced & (es != 0)
     n_ml = 0
     if use_ml.any():
-        from .._multilevel import multilevel_pvalues
+        from .._multilevel import FIRST_STAGE_FACTOR, multilevel_pvalues
 
         idx = np.flatnonzero(use_ml)
         mp, merr, mfloor = multilevel_pvalues(
             p.w, p.sizes[idx], es[idx], sample_size=opts.sample_size, eps=opts.eps,
             seed_sequence=unit_seed(opts.seed_sequence, 1), n_jobs=opts.n_jobs,
+            first_stage_factor=FIRST_STAGE_FACTOR,
         )
         pval = pval.astype(np.float64)
         log2err = log2err.astype(np.float64)
@@ -71,5 +72,7 @@ def gsea_multilevel(sets: GseaSets, opts: GseaOptions, params: dict[str, Any]) -
         warn_unbalanced(n_unbalanced, f"fewer than {MIN_SAME_SIGN} of {opts.n_perm}",
                         "p-values and NES are NaN")
     params["n_multilevel"] = n_ml
+    # random sets per sample-size unit drawn before the random walk (0: plain ladder)
+    params["multilevel_first_stage"] = FIRST_STAGE_FACTOR if n_ml else 0
     params["n_unbalanced"] = n_unbalanced
     return gsea_table(gsea_rows(sets, p, nes=nes, pval=pval, log2err=log2err, at_floor=at_floor))
