@@ -31,7 +31,13 @@ _HELP = {
     "ids": "detect gene identifier types/species, map gene sets onto them, harmonize GMT symbols",
     "ora": "over-representation analysis of gene lists (hypergeometric test, explicit universe)",
     "gsea": "preranked gene set enrichment analysis (exact ES, multilevel or permutation p-values)",
+    "score": "single-sample gene-set scores (ssGSEA, GSVA, z-score, PLAGE)",
+    "phenotype-gsea": "GSEA of an expression matrix with phenotype (label) permutation",
+    "curate": "curate a PFOCR figure record into audited mechanism-level gene sets",
 }
+
+#: Feature modules that register more than one command (default: the module's own name).
+_MODULE_COMMANDS = {"expr": ("score", "phenotype-gsea")}
 
 
 def _package_version() -> str:
@@ -68,8 +74,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _FEATURES:
-        if argv is not None and name != wanted and name in _HELP:
-            sub.add_parser(name, help=_HELP[name], add_help=False)
+        commands = _MODULE_COMMANDS.get(name, (name,))
+        if argv is not None and wanted not in commands and all(c in _HELP for c in commands):
+            for c in commands:
+                sub.add_parser(c, help=_HELP[c], add_help=False)
             continue
         try:
             module = importlib.import_module(f"{__name__}.{name}")
