@@ -17,6 +17,7 @@ __all__ = [
     "DuplicateGeneWarning",
     "DroppedInputWarning",
     "TiesWarning",
+    "SuspectGeneWarning",
 ]
 
 
@@ -78,3 +79,8 @@ class DroppedInputWarning(MamsetsWarning):
 
 class TiesWarning(MamsetsWarning):
     """Many scores in a ranking are tied."""
+
+
+class SuspectGeneWarning(MamsetsWarning):
+    """Gene names look damaged: spreadsheet dates (``9-Sep``), ``NA``/``NULL`` written as
+    genes, or zero-width/non-breaking spaces. The message names the rows and the fix."""
