@@ -18,6 +18,7 @@ __all__ = [
     "DroppedInputWarning",
     "TiesWarning",
     "SuspectGeneWarning",
+    "InputFormatWarning",
 ]
 
 
@@ -84,3 +85,8 @@ class TiesWarning(MamsetsWarning):
 class SuspectGeneWarning(MamsetsWarning):
     """Gene names look damaged: spreadsheet dates (``9-Sep``), ``NA``/``NULL`` written as
     genes, or zero-width/non-breaking spaces. The message names the rows and the fix."""
+
+
+class InputFormatWarning(MamsetsWarning):
+    """A file was read with a guess about its format (separator, encoding); the message
+    says what was found and how to make it explicit."""
