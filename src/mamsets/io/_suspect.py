@@ -27,8 +27,9 @@ SPREADSHEET_DATE = re.compile(
     rf"^(\d{{1,2}}-({_MONTH})|({_MONTH})-\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}.*)$", re.IGNORECASE
 )
 #: Characters that are invisible in a spreadsheet cell but make a name differ.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00a0\u202f\u2007\u00ad"
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u202f\u2007"
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _MISSING = frozenset({"na", "nan", "null", "none", "#n/a", "n/a", "#na", "<na>", "#value!",
                       "#ref!", "#name?", "#num!", "#div/0!"})
 
@@ -52,8 +53,9 @@ _WHAT = {
 
 
 def strip_invisible(name: str) -> str:
-    """``name`` without invisible characters (see :data:`INVISIBLE`), then stripped."""
-    return _INVISIBLE_RE.sub("", name).strip()
+    """``name`` without zero-width characters, and without non-breaking spaces at its ends
+    (one inside a name separates two names: left for the reader's whitespace check)."""
+    return _ZERO_WIDTH_RE.sub("", name).strip(" \t\u00a0\u202f\u2007")
 
 
 def suspect_kind(name: str) -> str | None:

@@ -107,9 +107,9 @@ def _parse(
             fail("empty set name in the first field; give every set a name", lineno)
             continue
         genes_raw = [g.strip() for g in fields[2:]]
-        if any(c in g for g in genes_raw for c in INVISIBLE):
-            invisible.extend((lineno, g) for g in genes_raw if any(c in g for c in INVISIBLE))
-            genes_raw = [strip_invisible(g) for g in genes_raw]
+        if any(c in g for g in fields[2:] for c in INVISIBLE):  # before strip() eats an nbsp
+            invisible.extend((lineno, g) for g in fields[2:] if any(c in g for c in INVISIBLE))
+            genes_raw = [strip_invisible(g) for g in fields[2:]]
         bad = [g for g in genes_raw if any(c.isspace() for c in g)]
         if bad:
             fail(

@@ -148,6 +148,26 @@ def _offending(col: pd.Series) -> tuple[str, int]:
     return first or ("", 0)
 
 
+def _refuse_text_statistic(
+    df: pd.DataFrame, source: str, gene_col: str, numeric: tuple[object, ...]
+) -> None:
+    """A ``stat``/``z``/``t`` column read as text is an error naming a bad value, rather than
+    a silent fall-back to another score."""
+    text_stat = _find([c for c in df.columns if c != gene_col and c not in numeric], _STAT_NAMES)
+    if text_stat is None:
+        return
+    value, row = _offending(df[text_stat])
+    if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
+        raise _unrecognised(df, source)  # decimal commas: that message says how to read them
+    try:
+        float(value)
+    except ValueError:
+        raise InputError(
+            f"{source}: column {text_stat!r} holds text, not numbers (e.g. {value!r}, data row "
+            f"{row}); correct the value(s), or pass score='<column>' to rank by another column"
+        ) from None
+
+
 def _unrecognised(df: pd.DataFrame, source: str = "<DataFrame>") -> InputError:
     # a recognised column read as text: usually decimal commas (R write.csv2, European Excel)
     text = [c for c in _SCORE_NAMES if c in df.columns and not pd.api.types.is_numeric_dtype(df[c])]
@@ -248,6 +268,8 @@ def recognise_columns(
     pval_col = _find(numeric, _PVAL_NAMES)
     padj_col = _find(numeric, _PADJ_NAMES)
     stat_col = _find(numeric, _STAT_NAMES)
+    if stat_col is None and score is None:
+        _refuse_text_statistic(df, source, gene_col, numeric)
     cols: dict[str, str] = {}
     if lfc_col:
         cols["lfc"] = lfc_col
