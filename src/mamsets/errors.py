@@ -17,6 +17,8 @@ __all__ = [
     "DuplicateGeneWarning",
     "DroppedInputWarning",
     "TiesWarning",
+    "SuspectGeneWarning",
+    "InputFormatWarning",
 ]
 
 
@@ -78,3 +80,13 @@ class DroppedInputWarning(MamsetsWarning):
 
 class TiesWarning(MamsetsWarning):
     """Many scores in a ranking are tied."""
+
+
+class SuspectGeneWarning(MamsetsWarning):
+    """Gene names look damaged: spreadsheet dates (``9-Sep``), ``NA``/``NULL`` written as
+    genes, or zero-width/non-breaking spaces. The message names the rows and the fix."""
+
+
+class InputFormatWarning(MamsetsWarning):
+    """A file was read with a guess about its format (separator, encoding); the message
+    says what was found and how to make it explicit."""

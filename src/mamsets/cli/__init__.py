@@ -8,12 +8,15 @@ User errors print one line to stderr and exit with status 2 (no traceback).
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from ..errors import MamsetsError
+from ..errors import InputError, MamsetsError
 
 __all__ = ["build_parser", "main"]
 
@@ -100,11 +103,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        _check_output_path(args)
         return int(args.func(args) or 0)
-    except (MamsetsError, FileNotFoundError, FileExistsError, KeyError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+    except KeyboardInterrupt:
+        print(f"mamsets {args.command}: interrupted (Ctrl-C); outputs of this run may be "
+              "incomplete: run it again", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - user errors become one line, bugs re-raise
+        msg = _user_error(exc)
+        if msg is None:
+            raise
         print(f"mamsets {args.command}: error: {msg}", file=sys.stderr)
         return 2
+
+
+def _user_error(exc: BaseException) -> str | None:
+    """One line for an error the user can fix, or None for a bug (which keeps its traceback)."""
+    if isinstance(exc, (MamsetsError, FileNotFoundError, FileExistsError, KeyError)):
+        msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    elif isinstance(exc, UnicodeDecodeError):
+        msg = (f"bytes {exc.object[exc.start:exc.end]!r} at byte {exc.start} are not valid "
+               f"{exc.encoding}: re-save the file as UTF-8 text")
+    elif isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        fix = {
+            errno.EACCES: "permission denied: choose a folder you can write to (-o)",
+            errno.EPERM: "not permitted: choose a folder you can write to (-o)",
+            errno.EROFS: "read-only file system: choose another place for the output (-o)",
+            errno.ENOSPC: "no space left on the device: free space or choose another disk (-o)",
+            errno.EDQUOT: "disk quota exceeded: free space or choose another disk (-o)",
+            errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",
+            errno.EISDIR: "is a folder: pass a file",
+        }.get(exc.errno or 0, f"{exc.strerror or exc}: check the path and try again")
+        msg = where + fix
+    elif type(exc).__module__.startswith("pandas") and isinstance(exc, ValueError):
+        msg = f"cannot read the table ({exc}); check that it is a CSV/TSV text file"
+    else:
+        return None
+    return " ".join(msg.split("\n"))
+
+
+def _check_output_path(args: argparse.Namespace) -> None:
+    """Refuse an ``-o`` path that cannot be created, before any computation."""
+    for dest in ("output", "outdir"):
+        value = getattr(args, dest, None)
+        if not isinstance(value, (str, os.PathLike)) or str(value) in ("", "-"):
+            continue
+        path = Path(value)
+        for parent in path.absolute().parents:
+            if not parent.exists():
+                continue
+            if not parent.is_dir():
+                raise InputError(f"-o {value}: {parent} is a file, not a folder; choose another "
+                                 "output path")
+            if not os.access(parent, os.W_OK | os.X_OK):
+                raise InputError(f"-o {value}: cannot write in {parent} (permission denied); "
+                                 "choose a folder you can write to")
+            break
 
 
 def _entry() -> None:  # pragma: no cover - console script shim

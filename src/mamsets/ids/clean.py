@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..io._textfile import decode_user_file
 
 __all__ = ["clean_identifiers", "read_identifiers"]
 
@@ -140,7 +141,14 @@ def read_identifiers(path: str | os.PathLike[str], column: str | None = None) ->
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"identifier file not found: {p}")
-    text = p.read_bytes().decode("utf-8-sig")
+    if ".gmt" in p.name.lower():  # a GMT: its members, in order of first appearance
+        from ..io.gmt import read_gmt
+
+        return list(dict.fromkeys(g for gs in read_gmt(p) for g in gs.genes))
+    text = decode_user_file(
+        p.read_bytes(), lambda msg, line: InputError(f"{p}{f', line {line}' if line else ''}: {msg}"),
+        what="identifier",
+    ).text
     lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
     first = lines[0] if lines else ""
     sep = "\t" if "\t" in first else ("," if "," in first else None)
@@ -156,13 +164,17 @@ def read_identifiers(path: str | os.PathLike[str], column: str | None = None) ->
             headerless = True
         except ValueError:
             pass
-    df = pd.read_csv(
-        io.StringIO("\n".join(lines)),
-        sep=sep,
-        dtype=str,
-        keep_default_na=False,
-        header=None if headerless else 0,
-    )
+    try:
+        df = pd.read_csv(
+            io.StringIO("\n".join(lines)),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            header=None if headerless else 0,
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{p}: cannot be read as a table ({' '.join(str(exc).split())}); if it "
+                         "is a GMT, name it .gmt; else pass one identifier per line") from None
     if column is None:
         return df.iloc[:, 0].tolist()
     if column not in df.columns:

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import re
 
+from ..io._suspect import SPREADSHEET_DATE
+
 _ENSEMBL = re.compile(r"^ENS([A-Z]*?)G(\d{11})(\.\d+)?$")
 _ENSEMBL_PREFIX = {"": "human", "MUS": "mouse", "RNO": "rat"}
 _ENTREZ = re.compile(r"^\d+$")
 _FLOAT_INT = re.compile(r"^(\d+)\.0+$")
-_MONTH = "JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    # symbols such as MARCHF1 / SEPTIN2 (formerly MARCH1 / SEPT2) turned into dates by a spreadsheet
-    (
-        "spreadsheet_date",
-        re.compile(
-            rf"^(\d{{1,2}}-({_MONTH})|({_MONTH})-\d{{1,2}}|\d{{4}}-\d{{2}}-\d{{2}}.*)$",
-            re.IGNORECASE,
-        ),
-    ),
+    # one detector of spreadsheet dates for readers and ids detect (mamsets.io._suspect)
+    ("spreadsheet_date", SPREADSHEET_DATE),
     ("ensembl_transcript", re.compile(r"^ENS[A-Z]*T\d{11}(\.\d+)?$")),
     ("ensembl_protein", re.compile(r"^ENS[A-Z]*P\d{11}(\.\d+)?$")),
     ("refseq", re.compile(r"^[NX][MRP]_\d+(\.\d+)?$")),

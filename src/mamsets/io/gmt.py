@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._atomic import atomic_write_text
-from ..errors import DuplicateGeneWarning, GMTFormatError
+from ..errors import DuplicateGeneWarning, GMTFormatError, SuspectGeneWarning
 from ..model import GeneSet, GeneSetCollection
+from ._suspect import INVISIBLE, strip_invisible, suspect_kind, suspect_message
+from ._textfile import decode_user_file
 
 __all__ = ["GMTProblem", "read_gmt", "parse_gmt", "write_gmt", "gmt_text", "validate_gmt"]
 
@@ -42,29 +44,34 @@ class GMTProblem:
 
 
 def _decode(data: bytes, path: str | None) -> str:
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise GMTFormatError(
-            "contains NUL bytes: this looks like a binary file (compressed or a spreadsheet), "
-            "not a tab-separated GMT text file",
-            path,
-            line,
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GMTFormatError(
-            f"bytes {data[exc.start:exc.end]!r} are not valid UTF-8; re-save the file as UTF-8",
-            path,
-            line,
-        ) from None
+    """The GMT's text; an error naming what the file is when it is not UTF-8 text."""
+    return decode_user_file(
+        data, lambda msg, line: GMTFormatError(msg, path, line), what="GMT", latin1=False
+    ).text
+
+
+def _suspects(records: list[tuple[int, str, str, tuple[str, ...]]],
+              invisible: list[tuple[int, str]]) -> list[tuple[str, str, str]]:
+    """``(kind, "line N, set S", gene)`` for damaged gene names (dates, NA, invisible chars)."""
+    hits = [("invisible", f"line {ln}", g) for ln, g in invisible]
+    for lineno, set_id, _, genes in records:
+        for g in genes:
+            kind = suspect_kind(g)
+            if kind is not None:
+                hits.append((kind, f"line {lineno}, set {set_id}", g))
+    return hits
 
 
 def _parse(
-    text: str, path: str | None, problems: list[GMTProblem] | None
+    text: str, path: str | None, problems: list[GMTProblem] | None,
+    invisible: list[tuple[int, str]] | None = None,
 ) -> list[tuple[int, str, str, tuple[str, ...]]]:
-    """Parse GMT text; raise on the first error, or collect all when ``problems`` is a list."""
+    """Parse GMT text; raise on the first error, or collect all when ``problems`` is a list.
+
+    Zero-width and non-breaking spaces are removed from gene names and listed in
+    ``invisible`` as ``(line, name as written)``.
+    """
+    invisible = [] if invisible is None else invisible
 
     def fail(message: str, line: int) -> None:
         if problems is None:
@@ -73,6 +80,8 @@ def _parse(
 
     records: list[tuple[int, str, str, tuple[str, ...]]] = []
     seen: dict[str, int] = {}
+    if "\r" in text:  # CR-only (classic Mac, some Excel exports) or stray CRs
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         if not line.strip():
@@ -98,6 +107,9 @@ def _parse(
             fail("empty set name in the first field; give every set a name", lineno)
             continue
         genes_raw = [g.strip() for g in fields[2:]]
+        if any(c in g for g in fields[2:] for c in INVISIBLE):  # before strip() eats an nbsp
+            invisible.extend((lineno, g) for g in fields[2:] if any(c in g for c in INVISIBLE))
+            genes_raw = [strip_invisible(g) for g in fields[2:]]
         bad = [g for g in genes_raw if any(c.isspace() for c in g)]
         if bad:
             fail(
@@ -138,6 +150,16 @@ def _parse(
     return records
 
 
+def _caller_level() -> int:
+    """stacklevel that points a warning at the user's call of read_gmt or parse_gmt."""
+    import sys
+
+    frame, level = sys._getframe(2), 2
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame, level = frame.f_back, level + 1  # type: ignore[assignment]
+    return level
+
+
 def parse_gmt(
     source: str | Iterable[str],
     *,
@@ -176,7 +198,11 @@ def parse_gmt(
     text = source if isinstance(source, str) else "\n".join(s.rstrip("\n") for s in source)
     if text.startswith("\ufeff"):
         text = text[1:]
-    records = _parse(text, path, None)
+    invisible: list[tuple[int, str]] = []
+    records = _parse(text, path, None, invisible)
+    damaged = suspect_message(path or "GMT", _suspects(records, invisible))
+    if damaged:
+        warnings.warn(damaged, SuspectGeneWarning, stacklevel=_caller_level())
     sets = tuple(GeneSet(id=s, genes=g, description=d) for _, s, d, g in records)
     return GeneSetCollection(
         sets=sets, name=name, version=version, species=species, id_type=id_type, source=path or ""
@@ -215,16 +241,10 @@ def read_gmt(
     p = Path(path)
     if not p.is_file():
         raise FileNotFoundError(f"GMT file not found: {p}")
-    raw = p.read_bytes()
-    if raw[:2] == b"\x1f\x8b":  # gzip, with or without the .gz suffix
-        import gzip
-
-        try:
-            raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
-            raise GMTFormatError(f"{p}: looks gzip-compressed but cannot be decompressed ({exc}); "
-                                 "check that the download is complete") from None
-    text = _decode(raw, str(p))
+    if p.stat().st_size == 0:
+        raise GMTFormatError("the file is empty (0 bytes); check the download or the path", str(p), 0)
+    # gzip/bzip2/xz/zip with or without suffix; an xlsx or HTML page is named as such
+    text = _decode(p.read_bytes(), str(p))
     return parse_gmt(
         text,
         path=str(p),
@@ -248,7 +268,13 @@ def validate_gmt(path: str | os.PathLike[str]) -> list[GMTProblem]:
     except GMTFormatError as exc:
         return [GMTProblem(exc.line or 0, exc.reason)]
     problems: list[GMTProblem] = []
-    records = _parse(text, str(p), problems)
+    invisible: list[tuple[int, str]] = []
+    records = _parse(text, str(p), problems, invisible)
+    for kind, where, gene in _suspects(records, invisible):
+        line = int(where.split(",")[0].removeprefix("line "))
+        msg = suspect_message(where, [(kind, "gene", gene)])
+        problems.append(GMTProblem(line, msg, "warning"))
+    problems.sort(key=lambda pr: pr.line)
     if not records and not problems:
         problems.append(GMTProblem(0, "contains no gene sets"))
     return problems

@@ -135,18 +135,52 @@ _SCORE_NAMES = ("stat", "t", "z", "log2FoldChange", "logFC", "avg_log2FC", "pval
                 "PValue", "p_val")
 
 
-def _unrecognised(df: pd.DataFrame) -> InputError:
+def _offending(col: pd.Series) -> tuple[str, int]:
+    """The first value of a text column that is not a number, and its 1-based data row."""
+    first: tuple[str, int] | None = None
+    for i, v in enumerate(col, start=1):
+        if isinstance(v, str):
+            try:
+                float(v)
+            except ValueError:
+                return v, i
+            first = first or (v, i)
+    return first or ("", 0)
+
+
+def _refuse_text_statistic(
+    df: pd.DataFrame, source: str, gene_col: str, numeric: tuple[object, ...]
+) -> None:
+    """A ``stat``/``z``/``t`` column read as text is an error naming a bad value, rather than
+    a silent fall-back to another score."""
+    text_stat = _find([c for c in df.columns if c != gene_col and c not in numeric], _STAT_NAMES)
+    if text_stat is None:
+        return
+    value, row = _offending(df[text_stat])
+    if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value):
+        raise _unrecognised(df, source)  # decimal commas: that message says how to read them
+    try:
+        float(value)
+    except ValueError:
+        raise InputError(
+            f"{source}: column {text_stat!r} holds text, not numbers (e.g. {value!r}, data row "
+            f"{row}); correct the value(s), or pass score='<column>' to rank by another column"
+        ) from None
+
+
+def _unrecognised(df: pd.DataFrame, source: str = "<DataFrame>") -> InputError:
     # a recognised column read as text: usually decimal commas (R write.csv2, European Excel)
     text = [c for c in _SCORE_NAMES if c in df.columns and not pd.api.types.is_numeric_dtype(df[c])]
     if text:
-        example = next((str(v) for v in df[text[0]] if isinstance(v, str)), "")
+        example, row = _offending(df[text[0]])
         return InputError(
-            f"column(s) {text} hold text, not numbers (e.g. {example!r}); if the file uses decimal "
+            f"{source}: column(s) {text} hold text, not numbers (e.g. {example!r} in {text[0]!r}, data row "
+            f"{row}); if the file uses decimal "
             "commas (R write.csv2, European spreadsheets), re-save it with decimal points or read "
             "it with pandas.read_csv(..., sep=';', decimal=',') and pass the DataFrame"
         )
     return InputError(
-        f"cannot choose a ranking score: columns seen {list(map(str, df.columns))}. mamsets recognises "
+        f"{source}: cannot choose a ranking score: columns seen {list(map(str, df.columns))}. mamsets recognises "
         "a test statistic (DESeq2 'stat', limma 't' or 'z'), or a log fold change "
         "('log2FoldChange', 'logFC', 'avg_log2FC') together with a p-value ('pvalue', 'P.Value', "
         "'PValue', 'p_val'), or a two-column gene/score table (.rnk). Pass score='<column>' to rank "
@@ -234,6 +268,8 @@ def recognise_columns(
     pval_col = _find(numeric, _PVAL_NAMES)
     padj_col = _find(numeric, _PADJ_NAMES)
     stat_col = _find(numeric, _STAT_NAMES)
+    if stat_col is None and score is None:
+        _refuse_text_statistic(df, source, gene_col, numeric)
     cols: dict[str, str] = {}
     if lfc_col:
         cols["lfc"] = lfc_col
@@ -284,7 +320,9 @@ def _choose_score(
                 f"{list(map(str, df.columns))}, or use score='signed_log10p'"
             )
         if not pd.api.types.is_numeric_dtype(df[score]):
-            raise InputError(f"score={score!r}: column {score!r} of {source} is not numeric")
+            value, row = _offending(df[score])
+            raise InputError(f"score={score!r}: column {score!r} of {source} is not numeric "
+                             f"(e.g. {value!r} in data row {row})")
         return score, f"ranked by column {score!r} (chosen by score=)"
     if score == "signed_log10p":
         if not (lfc and pval):
@@ -309,7 +347,7 @@ def _choose_score(
     if len(numeric) == 1 and len(df.columns) - (gene_col != "<index>") == 1:
         only = numeric[0]
         return only, f"ranked by column {only!r}, the table's only numeric column"  # type: ignore[return-value]
-    raise _unrecognised(df)
+    raise _unrecognised(df, source)
 
 
 def _contrast_column(

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ...errors import DroppedInputWarning, InputError, TiesWarning
+from ...errors import DroppedInputWarning, InputError, SuspectGeneWarning, TiesWarning
+from .._suspect import strip_invisible, suspect_kind, suspect_message
 from ._clean import (
     CleanContrast,
     Duplicates,
@@ -169,6 +170,7 @@ def read_ranking(
             raw = dataclasses.replace(raw, df=long_df)
             contrast_column = WIDE_CONTRAST_COLUMN
     cols = recognise_columns(raw.df, raw.gene_column, score, contrast_column, source=raw.source)
+    raw = _damaged_genes(raw, cols)
     if wide:
         note = (f"wide table: {len(wide)} contrasts from the column prefixes "
                 f"{', '.join(wide)}; ")
@@ -182,6 +184,29 @@ def read_ranking(
     _report(raw, cols, cleaned)
     ranking = _assemble(raw, cols, cleaned, duplicates)
     return dataclasses.replace(ranking, **_level_of(raw.df, cols, level))
+
+
+def _damaged_genes(raw: RawTable, cols: ColumnChoice) -> RawTable:
+    """Warn about gene names a spreadsheet damaged (one :class:`SuspectGeneWarning` naming
+    the rows); zero-width and non-breaking spaces are removed from the names."""
+    if cols.gene_column == "<index>" or cols.gene_column not in raw.df.columns:
+        return raw
+    genes = raw.df[cols.gene_column]
+    offset = raw.first_data_line
+    hits = []
+    for i, g in enumerate(genes):
+        kind = suspect_kind(g) if isinstance(g, str) else None
+        if kind is not None:
+            where = f"line {offset + i}" if offset is not None else f"data row {i + 1}"
+            hits.append((kind, where, g))
+    if not hits:
+        return raw
+    warnings.warn(suspect_message(raw.source, hits), SuspectGeneWarning, stacklevel=3)
+    if any(k == "invisible" for k, _, _ in hits):
+        df = raw.df.copy()
+        df[cols.gene_column] = genes.map(lambda g: strip_invisible(g) if isinstance(g, str) else g)
+        raw = dataclasses.replace(raw, df=df)
+    return raw
 
 
 def _level_of(df: pd.DataFrame, cols: ColumnChoice, level: str | None) -> dict[str, str]:

@@ -8,8 +8,10 @@ two-column gene/score table.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import InputError
+from ...errors import InputError, InputFormatWarning
+from .._textfile import DecodedText, decode_user_file
 from ._columns import _GENE_NAMES, _key
 
 __all__ = ["RawTable", "sniff_table"]
@@ -39,6 +42,8 @@ class RawTable:
         Whether the input looked like a GSEA ``.rnk`` (or was gene -> score).
     gene_column : str or None
         The caller's ``gene_column``; ``"gene"`` for a Series or mapping.
+    first_data_line : int or None
+        The file line of the first data row (messages name ``line``), None for objects.
     """
 
     df: pd.DataFrame
@@ -46,6 +51,7 @@ class RawTable:
     default_name: str
     rnk: bool
     gene_column: str | None
+    first_data_line: int | None = None
 
 
 def _sep_for(path: Path) -> str | None:
@@ -60,20 +66,27 @@ def _sep_for(path: Path) -> str | None:
 
 
 def _first_line(path: Path) -> str:
-    return _leading(path)[1]
+    return _leading(_text_of(path).text)[1]
 
 
-def _leading(path: Path) -> tuple[int, str]:
+def _text_of(path: Path) -> DecodedText:
+    """The file's text (compression, encoding and line endings sniffed from its bytes)."""
+    return decode_user_file(
+        path.read_bytes(), lambda msg, line: InputError(_where(path, line) + msg), what="table"
+    )
+
+
+def _where(path: Path, line: int | None) -> str:
+    return f"{path}, line {line}: " if line else f"{path}: "
+
+
+def _leading(text: str) -> tuple[int, str]:
     """Number of leading comment (``#``) or blank lines, and the first other line."""
-    import gzip
-
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
     n = 0
-    with opener(path, "rt", encoding="utf-8-sig", errors="replace") as fh:  # type: ignore[operator]
-        for line in fh:
-            if line.strip() and not line.startswith("#"):
-                return n, line
-            n += 1
+    for line in text.split("\n"):
+        if line.strip() and not line.startswith("#"):
+            return n, line
+        n += 1
     return n, ""
 
 
@@ -85,8 +98,55 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _read_path(path: Path) -> tuple[pd.DataFrame, bool]:
-    """Read a CSV/TSV/.rnk file. Returns the frame and whether it looked like a .rnk."""
+_SEP_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon ';'", r"\s+": "runs of spaces"}
+
+
+def _choose_sep(path: Path, first: str) -> str:
+    """The separator: the extension's when the header holds it, else the one found (said)."""
+    sep = _sep_for(path)
+    if sep is not None and sep in first and not (sep == "," and ";" in first and "," not in first):
+        return sep
+    counts = {s: first.count(s) for s in ("\t", ",", ";")}
+    best = max(counts, key=counts.get)  # type: ignore[arg-type]
+    found = best if counts[best] else (r"\s+" if re.search(r"\S\s+\S", first.strip()) else "\t")
+    if sep is not None and found != sep and found != "\t" or (sep is None and found == r"\s+"):
+        how = "sep=r'\\s+'" if found == r"\s+" else f"sep={found!r}"
+        warnings.warn(
+            f"{path}: no {_SEP_NAMES[sep or chr(9)]} in the header line; read with "
+            f"{_SEP_NAMES[found]} as the separator. To be explicit, re-save it as tab-separated "
+            f"(.tsv) or comma-separated (.csv), or read it with pandas.read_csv(path, {how}) "
+            "and pass the DataFrame",
+            InputFormatWarning, stacklevel=5,
+        )
+    return found
+
+
+def _check_widths(path: Path, text: str, sep: str, n_skip: int, header: bool) -> None:
+    """Refuse rows wider than the header, naming the first (R's row-name layout is fine:
+    every data row one field wider than the header)."""
+    import csv
+
+    lines = text.split("\n")[n_skip:]
+    if sep == r"\s+":
+        rows = [ln.split() for ln in lines]
+    else:
+        rows = list(csv.reader(lines, delimiter=sep))
+    width = len(rows[0]) if rows else 0
+    body = [(i, r) for i, r in enumerate(rows[1:] if header else rows, start=n_skip + 1 + header)
+            if r and not (len(r) == 1 and not r[0].strip()) and not r[0].startswith("#")]
+    wider = [(i, r) for i, r in body if len(r) > width]
+    if not wider or (header and len(wider) == len(body) and all(len(r) == width + 1 for _, r in body)):
+        return
+    line, row = wider[0]
+    raise InputError(
+        f"{path}, line {line}: has {len(row)} fields but the {'header' if header else 'first line'} "
+        f"has {width} ({len(wider)} row(s) are wider); a field probably holds an unquoted "
+        f"separator ({_SEP_NAMES.get(sep, repr(sep))}): quote that field, or re-export the table"
+    )
+
+
+def _read_path(path: Path) -> tuple[pd.DataFrame, bool, int]:
+    """Read a CSV/TSV/.rnk file: the frame, whether it looked like a .rnk, the first data line."""
     if not path.exists():
         raise FileNotFoundError(f"results table {path} does not exist")
     if path.is_dir():
@@ -96,34 +156,38 @@ def _read_path(path: Path) -> tuple[pd.DataFrame, bool]:
             f"{path} is a spreadsheet; save the sheet as CSV or TSV (or read it with "
             "pandas.read_excel and pass the DataFrame to read_ranking)"
         )
-    n_skip, first = _leading(path)
+    decoded = _text_of(path)
+    if decoded.encoding == "cp1252":
+        warnings.warn(f"{path}: {decoded.notes[-1]}; re-save it as UTF-8 if names look wrong",
+                      InputFormatWarning, stacklevel=4)
+    text = decoded.text
+    n_skip, first = _leading(text)
     if not first:
         raise InputError(f"{path}: the file is empty (no data lines)")
-    sep = _sep_for(path)
-    if sep is None or (sep == "," and "," not in first and ";" in first):
-        counts = {s: first.count(s) for s in ("\t", ",", ";")}
-        best = max(counts, key=counts.get)  # type: ignore[arg-type]
-        sep = best if counts[best] else r"\s+"
+    sep = _choose_sep(path, first)
     fields = [f.strip().strip('"') for f in re.split(sep if sep != r"\s+" else r"\s+", first.strip())]
     headerless = len(fields) == 2 and _is_number(fields[1])
+    _check_widths(path, text, sep, n_skip, header=not headerless)
+    engine = "python" if sep == r"\s+" else "c"
     try:
         if headerless:
             df = pd.read_csv(
-                path, sep=sep, header=None, comment="#", names=["gene", "score"],
-                dtype={"gene": str}, engine="python" if sep == r"\s+" else "c",
+                io.StringIO(text), sep=sep, header=None, comment="#", names=["gene", "score"],
+                dtype={"gene": str}, engine=engine,
             )
         else:
             # identifiers stay text: an Entrez-like 000170942 keeps its leading zeros
             gene_keys = {_key(n) for n in _GENE_NAMES}
             as_text = {f: str for f in fields if f and _key(f) in gene_keys}
             df = pd.read_csv(
-                path, sep=sep, comment=None, engine="python" if sep == r"\s+" else "c",
-                encoding="utf-8-sig", skiprows=n_skip, dtype=as_text or None,
+                io.StringIO(text), sep=sep, comment=None, engine=engine,
+                skiprows=n_skip, dtype=as_text or None,
             )
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read as a {'CSV' if sep == ',' else 'TSV'} table ({exc})") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        kind = "CSV" if sep == "," else "TSV"
+        raise InputError(f"{path}: cannot be read as a {kind} table ({exc})") from exc
     rnk = headerless or path.name.lower().endswith((".rnk", ".rnk.gz"))
-    return df, rnk
+    return df, rnk, n_skip + 1 + (not headerless)
 
 
 def sniff_table(
@@ -137,6 +201,7 @@ def sniff_table(
     :class:`FileNotFoundError` for a missing path.
     """
     rnk = False
+    first_data_line: int | None = None
     if isinstance(path_or_frame, pd.Series):
         s = path_or_frame
         df = pd.DataFrame({"gene": s.index.astype(str), "score": np.asarray(s, dtype="float64")})
@@ -153,7 +218,7 @@ def sniff_table(
         gene_column = gene_column or "gene"
     elif isinstance(path_or_frame, (str, os.PathLike)):
         p = Path(path_or_frame)
-        df, rnk = _read_path(p)
+        df, rnk, first_data_line = _read_path(p)
         source = str(p)
         default_name = re.sub(r"\.(csv|tsv|txt|tab|rnk)(\.gz)?$", "", p.name, flags=re.IGNORECASE)
     else:
@@ -163,4 +228,4 @@ def sniff_table(
         )
     if len(df) == 0:
         raise InputError(f"{source}: the table has no rows")
-    return RawTable(df, source, default_name, rnk, gene_column)
+    return RawTable(df, source, default_name, rnk, gene_column, first_data_line)
