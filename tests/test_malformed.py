@@ -128,7 +128,8 @@ def test_cli_ctrl_c_is_one_line_and_130(monkeypatch, capsys) -> None:
     p = cli.build_parser()
     ns = p.parse_args(parser_args)
     ns.func = boom
-    monkeypatch.setattr(cli, "build_parser", lambda: type("P", (), {"parse_args": lambda s, a: ns})())
+    monkeypatch.setattr(cli, "build_parser",
+                        lambda argv=None: type("P", (), {"parse_args": lambda s, a: ns})())
     rc, lines = _cli(parser_args, capsys)
     assert rc == 130 and len(lines) == 1 and "interrupted" in lines[0]
 
@@ -141,7 +142,7 @@ def test_cli_oserror_on_write_is_one_line(monkeypatch, capsys) -> None:
 
     ns = cli.build_parser().parse_args(["validate", str(D / "good.gmt")])
     ns.func = denied
-    monkeypatch.setattr(cli, "build_parser", lambda: type("P", (), {"parse_args": lambda s, a: ns})())
+    monkeypatch.setattr(cli, "build_parser", lambda argv=None: type("P", (), {"parse_args": lambda s, a: ns})())
     rc, lines = _cli(["validate"], capsys)
     assert rc == 2 and len(lines) == 1 and "/ro/out/results.tsv" in lines[0] and "-o" in lines[0]
 
