@@ -251,3 +251,24 @@ def test_methods_text_follows_the_ora_alternative(ranking, collection, alternati
 
 def _methods_section(doc: str) -> str:
     return doc.split("<summary>Methods text</summary>", 1)[1].split("</p>", 1)[0]
+
+
+def test_summary_states_control_expectations_and_keeps_reference_sets_apart():
+    import warnings
+
+    import mamsets as ms
+    from mamsets.model import GeneSetCollection
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        r = ms.read_ranking(ms.load_example(), duplicates="max_abs", dropna=True)
+        lib, ctl = ms.library(include_raw=False), ms.controls()
+        coll = GeneSetCollection(lib.sets + ctl.sets, name="x", version="1", species="human",
+                                 id_type="symbol")
+        res = ms.gsea(r.series("M_8W - M_SED"), coll, rng=1, method="permutation", n_perm=200)
+    text = text_summary(res, collection=coll)
+    ox = next(ln for ln in text.splitlines() if "CONTROL_OXPHOS" in ln)
+    assert "expected up" in ox and "inactivity" in ox
+    ref = text.split("reference sets", 1)[1].split("top ", 1)[0]
+    assert "CONTROL_CYTOSOLIC_RIBOSOME" in ref
+    assert "CONTROL_CYTOSOLIC_RIBOSOME" not in text.split("top ", 1)[1]

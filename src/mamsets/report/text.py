@@ -62,16 +62,35 @@ def _result_summary(
     out.append(f"  {len(t)} tests, {n_sig} with padj < {alpha:g}")
     ctrl = t[t["term"].isin(controls)].sort_values("pval", kind="stable")
     rest = t[~t["term"].isin(controls)].sort_values("pval", kind="stable")
+    ref = rest[rest["family"] == "reference"] if "family" in rest.columns else rest.iloc[:0]
+    rest = rest.drop(ref.index)
     n_ctrl = max(top // 2, 2)
     if len(ctrl):
         out.append("  positive controls (best first):")
-        out.extend("    " + _row_text(r, by) for _, r in ctrl.head(n_ctrl).iterrows())
+        expect = _expectations()
+        out.extend("    " + _row_text(r, by) + expect.get(r["term"], "")
+                   for _, r in ctrl.head(n_ctrl).iterrows())
         if len(ctrl) > n_ctrl:
             out.append(f"    ... {len(ctrl) - n_ctrl} more control rows in the table")
+    if len(ref):
+        out.append("  reference sets (for orientation, no expected direction):")
+        out.extend("    " + _row_text(r, by) for _, r in ref.head(n_ctrl).iterrows())
     out.append(f"  top {min(top, len(rest))} sets by p-value:" if len(ctrl) else
                f"  top {min(top, len(rest))} by p-value:")
     out.extend("    " + _row_text(r, by) for _, r in rest.head(top).iterrows())
     return out
+
+
+def _expectations() -> dict[str, str]:
+    """Control set id -> ' (expected: up after ...)' from the bundled controls' pre-stated expectation."""
+    try:
+        from ..io.bundled import control_expectations
+
+        t = control_expectations()
+    except Exception:  # noqa: BLE001 - a summary must not fail for want of a note
+        return {}
+    return {r.set_id: f" (expected {r.expectation}: {r.applies})"
+            for r in t.itertuples() if r.expectation}
 
 
 def _row_text(r: pd.Series, by: list[str]) -> str:
