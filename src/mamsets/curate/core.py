@@ -97,7 +97,11 @@ class Context:
     def names_gene(self, hid: str) -> str | None:
         """The caption/title token that names gene ``hid`` (symbol, alias or previous), if any."""
         H = hgnc()
-        names = {H.symbol[hid].upper(), *H.alias[hid], *H.prev[hid]}
+        sym = H.symbol[hid].upper()
+        # A name shared with other genes (p27, ARC, OCT2) or another gene's approved symbol
+        # (SLIT2 as an alias of SLIT3) cannot tell which gene the caption means: not support.
+        names = {sym, *(n for n in {*H.alias[hid], *H.prev[hid]}
+                        if H.by_name.get(n, ()) == (hid,) and n not in H.by_symbol)}
         hits = [n for n in names if n in self.token_set and len(n) >= 3]
         return min(hits) if hits else None
 
