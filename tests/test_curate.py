@@ -152,3 +152,26 @@ def test_benchmark_numbers_are_computed(shared_data):
 def test_seed_from_shared_record_layout(shared_data):
     cur = ms.curate_figure(read_pfocr_record(shared_data / "pfocr"))
     assert set(cur.kept) == set(ms.library()["MAMS_FIGURE"].genes)
+
+
+@pytest.mark.shared_data
+def test_shipped_lexicon_usage_matches_benchmark(shared_data):
+    from mamsets.curate._hgnc import lexicon_usage as shipped
+    from mamsets.curate.benchmark import lexicon_usage
+
+    assert lexicon_usage(shared_data / "pfocr-corpus") == shipped()
+    assert shipped()[("MAPK", "5594")] == (49, 34)  # MAPK drawn as MAPK1 in 34 of 49 drawings
+
+
+def test_usage_prior_restores_canonical_family_members():
+    from mamsets.curate._decide import _decide_family
+    from mamsets.curate.core import Context, Row
+    from mamsets.io.pfocr import FigureRecord
+
+    rec = FigureRecord(figid="X", title="", caption="A figure.", genes=(), chemicals=())
+    ids = {"MAPK1": ("HGNC:6871", "5594"), "MAPK12": ("HGNC:6874", "6300"), "MAPK3": ("HGNC:6877", "5595"),
+           "MAPK8": ("HGNC:6881", "5599"), "MAPK9": ("HGNC:6886", "5601"), "MAPK10": ("HGNC:6872", "5602")}
+    rows = [Row("MAPK", "MAPK", s, h, e, "famplex_relations", "family_expansion", 6) for s, (h, e) in ids.items()]
+    _decide_family(Context.of(rec), "MAPK", rows)
+    d = {r.symbol: r.decision for r in rows}
+    assert d["MAPK1"] == d["MAPK3"] == "keep_flagged" and d["MAPK12"] == "family_only"

@@ -85,3 +85,18 @@ def smallest_common_group(ids: tuple[str, ...], max_size: int = 8) -> str | None
         return None
     best = min(common, key=lambda g: (len(H.group_members[g]), int(g)))
     return best if len(H.group_members[best]) <= max_size else None
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon_usage() -> dict[tuple[str, str], tuple[int, int]]:
+    """``{(WORD, entrez): (n_calls, n_right)}`` for non-exact lexicon calls on PFOCR's 2018 benchmark.
+
+    Shipped as ``curate/data/lexicon_usage.tsv.gz``, regenerated from the corpus by
+    :func:`mamsets.curate.benchmark.lexicon_usage` (a test checks they agree).
+    """
+    raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/lexicon_usage.tsv.gz").read_bytes())
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for line in raw.decode("utf-8").splitlines()[1:]:
+        w, e, n, t = line.split("\t")
+        out[(w, e)] = (int(n), int(t))
+    return out

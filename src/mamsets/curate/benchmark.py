@@ -18,7 +18,7 @@ import pandas as pd
 from ..io.pfocr import read_pfocr_record
 from .draft import KEPT, curate_figure
 
-__all__ = ["BENCHMARK_COLUMNS", "benchmark", "route_reliability", "summarize"]
+__all__ = ["BENCHMARK_COLUMNS", "benchmark", "lexicon_usage", "route_reliability", "summarize"]
 
 BENCHMARK_COLUMNS = (
     "figid", "wpid", "independence", "n_truth", "n_raw", "n_kept", "raw_precision", "raw_recall",
@@ -107,3 +107,31 @@ def median(values: list[float]) -> float:
     """Median ignoring NaN."""
     v = [x for x in values if x == x]
     return statistics.median(v) if v else float("nan")
+
+
+def lexicon_usage(corpus: str | os.PathLike[str]) -> dict[tuple[str, str], tuple[int, int]]:
+    """How often each non-exact lexicon call (word, gene) was right on PFOCR's 2018 benchmark.
+
+    Returns ``{(WORD, entrez): (n_calls, n_right)}`` over alias, previous-symbol and family
+    (FamPlex) calls of 413 WikiPathways drawings, each (pathway, gene, word) counted once. This is
+    the per-word usage prior shipped as ``curate/data/lexicon_usage.tsv.gz``: which members of
+    "PI3K" or which meaning of "p21" curators draw, measured on drawings outside the evaluation.
+    """
+    bench = Path(corpus) / "truth" / "wp2018_ocr_benchmark"
+    gmt: dict[str, set[str]] = {}
+    for line in (bench / "20180418_wp_hs_gmt.csv").read_text(encoding="utf-8").replace("\r", "\n").splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if parts and parts[0]:
+            gmt[parts[0]] = set(parts[1:])
+    n: dict[tuple[str, str], int] = defaultdict(int)
+    tp: dict[tuple[str, str], int] = defaultdict(int)
+    seen: set[tuple[str, str, str]] = set()
+    text = (bench / "20180418_wp_hs_pfocr_sub.csv").read_text(encoding="utf-8").replace("\r", "\n")
+    for r in csv.DictReader(text.splitlines()):
+        if r["source"] == "hgnc_symbol" or r["wpid"] not in gmt or (r["wpid"], r["entrez"], r["symbol"]) in seen:
+            continue
+        seen.add((r["wpid"], r["entrez"], r["symbol"]))
+        key = (r["symbol"].upper(), r["entrez"])
+        n[key] += 1
+        tp[key] += r["entrez"] in gmt[r["wpid"]]
+    return {k: (n[k], tp[k]) for k in sorted(n)}
