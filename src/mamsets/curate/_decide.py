@@ -120,6 +120,12 @@ def _decide_family(ctx: Context, word: str, rows: list[Row]) -> None:
 def _decide_single(ctx: Context, r: Row) -> None:
     H = hgnc()
     if r.route == "exact_symbol":
+        w = W.clean_word(r.word).strip("():,.;-")
+        if w.isalpha() and w.islower() and len(w) <= 4 and not re.search(rf"\b{re.escape(r.symbol)}\b", ctx.text):
+            # figures write genes in capitals (human) or capitalised (rodent); "she", "pts" are words
+            r.decision = "exclude"
+            r.reason = f"lowercase_word: '{w}' is written in lower case and the caption never writes {r.symbol}"
+            return
         r.decision, r.reason = "keep", "exact approved symbol"
         return
     if r.route == "ncbi_synonym_only":
