@@ -24,7 +24,9 @@ from ..io.phenotypes import align_phenotype
 from ..results import EnrichmentResult
 from ._collections import resolve_collection
 from ._expr_metrics import METRICS, metric_matrix
+from ._families import MIN_SIZE_PVAL
 from ._gsea_inputs import check_options, check_ranking, select_sets
+from ._gsea_shelf import shelve_sets
 from .native.phenotype_permutation import LabelDesign, block_codes, distinct_permutations
 from .registry import select
 
@@ -217,6 +219,7 @@ def phenotype_gsea(
         warnings.warn(f"{sets.n_small + sets.n_large} of {len(sets.collection)} gene sets not tested: "
                       f"{sets.n_small} below min_size={min_size}, {sets.n_large} above max_size={max_size}",
                       DroppedInputWarning, stacklevel=2)
+    sets, shelf = shelve_sets(sets, MIN_SIZE_PVAL, opts.weight)    # families, aliases, as gsea()
     # rows of x in the ranking's tie order, so a stable sort of any metric breaks ties the same way
     tie_order = pd.Index(genes).get_indexer(_tie_sorted(genes))
     design = LabelDesign(x=x[tie_order], genes=genes[tie_order], labels=labels, blocks=codes,
@@ -230,7 +233,8 @@ def phenotype_gsea(
               "n_sets_below_min_size": sets.n_small, "n_sets_above_max_size": sets.n_large,
               "n_members": sets.n_total, "n_members_not_ranked": sets.n_missing,
               "default_collection": collection is None, "tested_sets_sha256": sets.collection.sha256}
-    table = select("phenotype_gsea").entry(sets, opts, params, design)
+    params.update(shelf.params())
+    table = shelf.finish(select("phenotype_gsea").entry(sets, opts, params, design))
     return EnrichmentResult(method="phenotype_gsea", table=table, params=params,
                             collection_name=source.name, collection_version=source.version,
                             collection_sha256=source.sha256, mapping=sets.mapping)
