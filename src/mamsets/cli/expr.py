@@ -41,7 +41,7 @@ def _reading_flags(p: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = subparsers.add_parser("score", help="single-sample gene-set scores (ssGSEA, GSVA, z-score, PLAGE)")
     _reading_flags(s)
-    s.add_argument("--method", default="ssgsea", choices=["ssgsea", "gsva", "zscore", "plage"])
+    s.add_argument("--method", default="ssgsea", choices=["ssgsea", "gsva", "zscore", "plage", "singscore"])
     s.add_argument("--no-normalize", dest="normalize", action="store_false",
                    help="ssGSEA: do not divide by the range over all scores")
     s.add_argument("--ties", default="gsva", choices=["gsva", "average"])
