@@ -23,7 +23,7 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 #: Notebooks that read ../shared/data get the shared_data marker (deselected without it).
-SHARED: set[str] = {"05_claims_real_data.ipynb"}
+SHARED: set[str] = {"05_claims_real_data.ipynb", "07_expression_motrpac.ipynb"}
 
 
 def _params():
