@@ -1,12 +1,12 @@
 """Numeric kernel of phenotype-permutation GSEA: ranks and ES of every set for many labellings.
 
-Plain numbers in, plain numbers out (numpy and numba only). For a block of
-labellings, the class sums of the centred expression values (and of their squares)
-are two matrix products (BLAS); everything after them runs per labelling in one
-compiled loop: the metric of every gene (the formulas of
-:mod:`mamsets.engines._expr_metrics`, with the other class's sums as total minus
-this class's), its ranks, and the ES of every set. No (genes x labellings)
-temporaries beyond the sums, no Python loop per labelling.
+Plain numbers in, plain numbers out (numpy and numba only). Everything per
+labelling runs in one compiled loop: the class sums of the centred expression
+values and their squares (over the smaller class; the other class is total minus
+it), the metric of every gene (the formulas of :mod:`mamsets.engines._expr_metrics`),
+its ranks, and the ES of every set. Pearson's dot products with the permuted
+phenotype are one matrix product per block. No (genes x labellings) temporaries,
+no Python loop per labelling.
 
 Ranks without sorting
 ---------------------
@@ -30,7 +30,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._gsea_kernel import _es_value
+from ._gsea_kernel import _DEBRUIJN_TABLE, _es_value, _tz
 
 __all__ = ["null_es_block"]
 
@@ -141,10 +141,37 @@ def _metric_col(code: int, s1: np.ndarray, s2: np.ndarray, t1: np.ndarray, t2: n
 
 
 @numba.njit(**_NJIT)
-def _null_es_block(code: int, s1: np.ndarray, s2: np.ndarray, t1: np.ndarray, t2: np.ndarray,
-                   centre: np.ndarray, na: np.ndarray, n_total: float, scale: np.ndarray,
-                   weight: float, flat: np.ndarray, offsets: np.ndarray, out: np.ndarray) -> int:
-    n_lab, n = s1.shape
+def _class_sums(xct: np.ndarray, sq: np.ndarray, lab: np.ndarray, t1: np.ndarray, t2: np.ndarray,
+                squares: bool, s1: np.ndarray, s2: np.ndarray) -> None:
+    """Sums of centred values (and squares) over the samples labelled 1, from the smaller class."""
+    n_a = 0
+    for j in range(lab.shape[0]):
+        n_a += lab[j] == 1.0
+    flip = 2 * n_a > lab.shape[0]
+    s1[:] = 0.0
+    s2[:] = 0.0
+    for j in range(lab.shape[0]):
+        if (lab[j] == 1.0) != flip:
+            for g in range(s1.shape[0]):
+                s1[g] += xct[j, g]
+            if squares:
+                for g in range(s1.shape[0]):
+                    s2[g] += sq[j, g]
+    if flip:
+        for g in range(s1.shape[0]):
+            s1[g] = t1[g] - s1[g]
+            s2[g] = t2[g] - s2[g]
+
+
+@numba.njit(**_NJIT)
+def _null_es_block(code: int, labels: np.ndarray, xct: np.ndarray, sq: np.ndarray, s1m: np.ndarray,
+                   t1: np.ndarray, t2: np.ndarray, centre: np.ndarray, na: np.ndarray, n_total: float,
+                   scale: np.ndarray, weight: float, flat: np.ndarray, offsets: np.ndarray,
+                   out: np.ndarray, table: np.ndarray) -> int:
+    n_lab = labels.shape[0]
+    n = t1.shape[0]
+    s1 = np.empty(n, dtype=np.float64)
+    s2 = np.empty(n, dtype=np.float64)
     n_sets = offsets.shape[0] - 1
     pos = np.empty(flat.shape[0], dtype=np.int64)
     w = np.zeros(n, dtype=np.float64)
@@ -153,9 +180,17 @@ def _null_es_block(code: int, s1: np.ndarray, s2: np.ndarray, t1: np.ndarray, t2
     start = np.empty(max(n // 2, 1) + 1, dtype=np.int64)
     vals = np.empty(n, dtype=np.float64)
     rows = np.empty(n, dtype=np.int64)
+    n_words = (n + 63) >> 6
+    bits = np.zeros(n_words, dtype=np.uint64)
+    seg = np.empty(n, dtype=np.int64)
+    one = np.uint64(1)
     n_bad = 0
     for p in range(n_lab):
-        n_bad += _metric_col(code, s1[p], s2[p], t1, t2, centre, na[p], n_total - na[p], scale[p], col)
+        if code == 5:
+            s1[:] = s1m[p]
+        else:
+            _class_sums(xct, sq, labels[p], t1, t2, code < 2, s1, s2)
+        n_bad += _metric_col(code, s1, s2, t1, t2, centre, na[p], n_total - na[p], scale[p], col)
         _positions(col, flat, pos, bucket, start, vals, rows)
         for i in range(flat.shape[0]):
             a = abs(col[flat[i]])
@@ -165,12 +200,24 @@ def _null_es_block(code: int, s1: np.ndarray, s2: np.ndarray, t1: np.ndarray, t2
                 w[pos[i]] = 1.0
             else:
                 w[pos[i]] = a ** weight
-        for s in range(n_sets):
-            seg = np.sort(pos[offsets[s]:offsets[s + 1]])
+        for s in range(n_sets):                        # each set's positions in order, from a bitset
+            for i in range(offsets[s], offsets[s + 1]):
+                q = pos[i]
+                bits[q >> 6] |= one << np.uint64(q & 63)
+            t = 0
             nr = 0.0
-            for i in range(seg.shape[0]):
-                nr += w[seg[i]]
-            out[s, p] = _es_value(w, seg, n, nr)
+            for word in range(n_words):
+                y = bits[word]
+                if y:
+                    bits[word] = np.uint64(0)
+                    base = word << 6
+                    while y:
+                        q = base + _tz(y, table)
+                        seg[t] = q
+                        nr += w[q]
+                        t += 1
+                        y &= y - one
+            out[s, p] = _es_value(w, seg[:t], n, nr)
     return n_bad
 
 
@@ -204,20 +251,19 @@ def null_es_block(x: np.ndarray, labels: np.ndarray, metric: str, weight: float,
     centre = x.mean(axis=1)
     xct = np.ascontiguousarray((x - centre[:, None]).T)          # (n, G)
     code = METRIC_CODES[metric]
+    sq = xct * xct
     if code == 5:
         yc = labels - labels.mean(axis=1, keepdims=True)
-        s1 = yc @ xct
-        t1 = np.sqrt((xct * xct).sum(axis=0))
-        s2, t2 = s1, t1
+        s1m = yc @ xct
+        t1 = np.sqrt(sq.sum(axis=0))
+        t2 = t1
         scale = np.sqrt((yc * yc).sum(axis=1))
-    else:
-        s1 = labels @ xct
+    else:                                                       # class sums in the compiled loop
+        s1m = np.empty((1, 1))
         t1 = xct.sum(axis=0)
-        sq = xct * xct
-        s2 = labels @ sq if code in (0, 1) else s1
         t2 = sq.sum(axis=0)
         scale = labels.sum(axis=1)
     na = labels.sum(axis=1)
-    return int(_null_es_block(code, s1, s2, t1, t2, centre, na, float(x.shape[1]), scale,
+    return int(_null_es_block(code, labels, xct, sq, s1m, t1, t2, centre, na, float(x.shape[1]), scale,
                               float(weight), np.ascontiguousarray(flat, dtype=np.int64),
-                              np.ascontiguousarray(offsets, dtype=np.int64), out))
+                              np.ascontiguousarray(offsets, dtype=np.int64), out, _DEBRUIJN_TABLE))
