@@ -46,3 +46,14 @@ def test_phenotype_gsea_command_and_errors(tmp_path: Path, capsys) -> None:
     assert table.loc[0, "term"] == "UP"
     assert main(["phenotype-gsea", str(expr), "--gmt", str(gmt), "-o", str(tmp_path / "x")]) == 2
     assert "no phenotype" in capsys.readouterr().err
+
+
+def test_gsea_with_cls_routes_to_phenotype_gsea(tmp_path: Path) -> None:
+    expr, cls, gmt = _files(tmp_path)
+    args = ["--gmt", str(gmt), "--n-perm", "100", "--seed", "3", "--min-size", "15"]
+    assert main(["gsea", str(expr), "--cls", str(cls), *args, "-o", str(tmp_path / "a")]) == 0
+    assert main(["phenotype-gsea", str(expr), "--cls", str(cls), *args, "-o", str(tmp_path / "b")]) == 0
+    a = pd.read_csv(tmp_path / "a" / "results.tsv", sep="\t", comment="#")
+    b = pd.read_csv(tmp_path / "b" / "results.tsv", sep="\t", comment="#")
+    pd.testing.assert_frame_equal(a, b)
+    assert json.loads((tmp_path / "a" / "params.json").read_text())["params"]["metric"] == "signal_to_noise"

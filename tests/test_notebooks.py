@@ -23,7 +23,8 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 #: Notebooks that read ../shared/data get the shared_data marker (deselected without it).
-SHARED: set[str] = {"05_claims_real_data.ipynb", "06_claims_protein_phospho.ipynb"}
+SHARED: set[str] = {"05_claims_real_data.ipynb", "06_claims_protein_phospho.ipynb",
+                    "07_expression_motrpac.ipynb"}
 
 
 def _params():

@@ -158,3 +158,37 @@ def test_p53_against_gseapy_gsea() -> None:
     nes = pd.concat([r["NES"].astype(float) for r in runs], axis=1)
     z = (ours["nes"] - nes.mean(axis=1)) / (nes.std(axis=1, ddof=1) * np.sqrt(1 + 1 / 4))
     assert np.abs(z).max() < 6 and np.abs(ours["nes"] - nes.mean(axis=1)).max() < 0.06
+
+
+@pytest.mark.parametrize("metric", ["signal_to_noise", "t_test", "ratio_of_classes", "diff_of_classes",
+                                    "log2_ratio_of_classes", "pearson"])
+@pytest.mark.parametrize("n_constant", [0, 150])          # 150 tied genes: the stable-argsort fallback
+def test_compiled_null_equals_a_plain_loop(metric: str, n_constant: int) -> None:
+    """The compiled null (metric, ranks, ES per labelling) against numpy's stable argsort and the
+    preranked ES kernel, labelling by labelling; duplicated rows tie exactly and break by row."""
+    from mamsets.engines import _gsea_kernel as _k
+    from mamsets.engines._pheno_kernel import null_es_block
+
+    rng = np.random.default_rng(5)
+    x = rng.lognormal(2, 0.5, size=(600, 16))
+    x[100:130] = x[200:230]                                  # exact ties of the metric
+    x[300:300 + n_constant] = 7.0
+    labels = (np.array([rng.permutation([1.0] * 7 + [0.0] * 9) for _ in range(40)]) if metric != "pearson"
+              else rng.normal(size=(40, 16)))
+    sets = [np.sort(rng.choice(600, k, replace=False)) for k in (5, 20, 60, 150)]
+    sets.append(np.arange(95, 135))                          # members tied with non-members
+    flat = np.concatenate(sets).astype(np.int64)
+    offsets = np.concatenate([[0], np.cumsum([s.size for s in sets])]).astype(np.int64)
+    out = np.empty((len(sets), 40))
+    null_es_block(x, labels, metric, 1.0, flat, offsets, out)
+    m = metric_matrix(x, labels, metric)
+    m[~np.isfinite(m)] = 0.0
+    ref = np.empty_like(out)
+    for j in range(40):
+        order = np.argsort(-m[:, j], kind="stable")
+        inv = np.empty(600, dtype=np.int64)
+        inv[order] = np.arange(600)
+        w = _k.gene_weights(m[order, j], 1.0)
+        for s, members in enumerate(sets):
+            ref[s, j] = _k.enrichment_score(w, np.sort(inv[members]))[0]
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)

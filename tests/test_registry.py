@@ -47,7 +47,7 @@ def test_registered_methods_and_their_columns() -> None:
     table = engines.methods()
     assert table["name"].tolist() == [
         "multilevel", "permutation", "gseapy_prerank", "hypergeometric", "gseapy_enrich",
-        "phenotype_permutation", "ssgsea", "gsva", "zscore", "plage",
+        "phenotype_permutation", "ssgsea", "gsva", "zscore", "plage", "singscore",
     ]
     assert table.columns.tolist() == [
         "name", "kind", "comparison", "selected_by", "description", "columns", "entry",
@@ -56,7 +56,7 @@ def test_registered_methods_and_their_columns() -> None:
         "multilevel": "gsea", "permutation": "gsea", "gseapy_prerank": "gsea",
         "hypergeometric": "ora", "gseapy_enrich": "ora", "phenotype_permutation": "phenotype_gsea",
         "ssgsea": "score_samples", "gsva": "score_samples", "zscore": "score_samples",
-        "plage": "score_samples",
+        "plage": "score_samples", "singscore": "score_samples",
     }
     # gseapy is a comparison engine, our own methods are not
     assert table.loc[table["comparison"], "name"].tolist() == ["gseapy_prerank", "gseapy_enrich"]
@@ -82,13 +82,13 @@ def test_get_method_returns_a_frozen_record() -> None:
 
 def test_unknown_name_names_the_registered_methods() -> None:
     with pytest.raises(InputError) as exc:
-        engines.get_method("singscore")
+        engines.get_method("aucell")
     msg = str(exc.value)
-    assert "'singscore'" in msg
+    assert "'aucell'" in msg
     for name in ("multilevel", "permutation", "gseapy_prerank", "hypergeometric", "gseapy_enrich"):
         assert repr(name) in msg
     with pytest.raises(InputError, match="registered methods"):
-        engines.run("singscore", pd.Series(dtype=float))
+        engines.run("aucell", pd.Series(dtype=float))
 
 
 def test_select_maps_keywords_to_one_method() -> None:

@@ -131,3 +131,42 @@ def test_ssgsea_against_gseapy_in_process() -> None:
     ours = score_samples(df, sets, method="ssgsea", ties="average").scores
     theirs = g.res2d.pivot(index="Name", columns="Term", values="NES").astype(float)
     np.testing.assert_allclose(ours.to_numpy(), theirs.loc[ours.index, ours.columns].to_numpy(), atol=1e-12)
+
+
+def test_singscore_against_a_hand_computation() -> None:
+    """6 genes x 2 samples, ranks written out by hand (increasing value, ties -> minimum rank)."""
+    import mamsets as ms
+
+    x = pd.DataFrame({"s1": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+                      "s2": [6.0, 5.0, 5.0, 1.0, 2.0, 3.0]}, index=list("ABCDEF"))
+    # ranks s1: A1 B2 C3 D4 E5 F6; s2: A6 B4 C4 (tie: min) D1 E2 F3.  N = 6.
+    res = ms.score_samples(x, {"up": ["E", "F"], "signed": (["E", "F"], ["A", "B"])},
+                           method="singscore")
+    # "up", K=2: bounds (K+1)/2 = 1.5 and (2N-K+1)/2 = 5.5, span N-K = 4.
+    #   s1 mean rank (5+6)/2 = 5.5 -> (5.5-1.5)/4 - 0.5 = 0.5; s2 (2+3)/2 = 2.5 -> 0.25 - 0.5 = -0.25
+    # "signed": down {A,B}: s1 mean 1.5 -> uncentred 0 -> 1 - 0 - 0.5 = 0.5; total 1.0
+    #   s2 mean (6+4)/2 = 5 -> uncentred 0.875 -> 1 - 0.875 - 0.5 = -0.375; total -0.25 - 0.375 = -0.625
+    expected = pd.DataFrame({"up": [0.5, -0.25], "signed": [1.0, -0.625]}, index=["s1", "s2"])
+    np.testing.assert_allclose(res.scores.loc[["s1", "s2"], ["up", "signed"]].to_numpy(),
+                               expected.to_numpy(), atol=1e-15)
+    assert res.params["n_sets_signed"] == 1 and list(res.scores.columns) == ["up", "signed"]
+
+
+def test_singscore_signed_sets_are_singscore_only_and_follow_member_direction() -> None:
+    import mamsets as ms
+    from mamsets.model import GeneSet, GeneSetCollection, Member
+
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.normal(size=(30, 5)), index=[f"G{i}" for i in range(30)],
+                     columns=[f"s{j}" for j in range(5)])
+    with pytest.raises(InputError, match="singscore"):
+        ms.score_samples(x, {"a": (["G1", "G2"], ["G3"])}, method="ssgsea")
+    members = tuple(Member(symbol=g, hgnc_id="", role="caption", direction=d)
+                    for g, d in [("G1", "up"), ("G2", "up"), ("G3", "down"), ("G4", "down")])
+    coll = GeneSetCollection(sets=(GeneSet(id="S", genes=("G1", "G2", "G3", "G4"), members=members),))
+    by_dir = ms.score_samples(x, coll, method="singscore").scores["S"]
+    by_map = ms.score_samples(x, {"S": (["G1", "G2"], ["G3", "G4"])}, method="singscore").scores["S"]
+    pd.testing.assert_series_equal(by_dir, by_map)
+    # reversing the matrix's values swaps up and down: the signed score changes sign
+    flipped = ms.score_samples(-x, {"S": (["G1", "G2"], ["G3", "G4"])}, method="singscore").scores["S"]
+    np.testing.assert_allclose(flipped.to_numpy(), -by_map.to_numpy(), atol=1e-12)

@@ -41,7 +41,7 @@ def _reading_flags(p: argparse.ArgumentParser) -> None:
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     s = subparsers.add_parser("score", help="single-sample gene-set scores (ssGSEA, GSVA, z-score, PLAGE)")
     _reading_flags(s)
-    s.add_argument("--method", default="ssgsea", choices=["ssgsea", "gsva", "zscore", "plage"])
+    s.add_argument("--method", default="ssgsea", choices=["ssgsea", "gsva", "zscore", "plage", "singscore"])
     s.add_argument("--no-normalize", dest="normalize", action="store_false",
                    help="ssGSEA: do not divide by the range over all scores")
     s.add_argument("--ties", default="gsva", choices=["gsva", "average"])
@@ -110,3 +110,14 @@ def run_phenotype_gsea(args: argparse.Namespace) -> int:
     p = res.params
     print(json.dumps({k: p[k] for k in ("metric", "positive", "negative", "n_sets_tested", "seed")}))
     return 0
+
+
+def run_from_gsea(args: argparse.Namespace) -> int:
+    """``mamsets gsea EXPR --cls FILE``: phenotype-permutation GSEA with ``mamsets gsea``'s flag names."""
+    ns = argparse.Namespace(
+        expression=args.ranking, cls=args.cls, sample_sheet=None, sample_column=None, phenotype_column=None,
+        gene_column=args.gene_column, layer=None, collapse="max_mean", transform=None, gmt=args.gmt,
+        species=args.species, id_type=args.id_type, outdir=args.output, force=args.force,
+        metric=args.metric, positive=None, negative=None, block=None, min_size=args.min_size,
+        max_size=args.max_size, n_perm=args.n_perm, seed=args.seed, n_jobs=args.n_jobs)
+    return run_phenotype_gsea(ns)

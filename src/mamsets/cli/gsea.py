@@ -95,6 +95,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="skip the plots (the report keeps the tables)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)")
     p.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
+    p.add_argument("--cls", help="TABLE is an expression matrix and this its GSEA .cls phenotype: "
+                   "phenotype-permutation GSEA (as `mamsets phenotype-gsea`; --metric)")
+    p.add_argument("--metric", help="phenotype GSEA metric (with --cls; default signal_to_noise)")
     p.set_defaults(func=run)
 
 
@@ -157,6 +160,9 @@ def use_file_backend(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.cls:
+        from .expr import run_from_gsea
+        return run_from_gsea(args)
     from ..engines.gsea import gsea
     from ..io.gmt import read_gmt
     from ..io.ranking import read_ranking

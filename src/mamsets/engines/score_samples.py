@@ -1,14 +1,14 @@
 """Single-sample gene-set scores: one score per set and sample, and tests of them between groups.
 
 :func:`score_samples` runs a registered single-sample method (``ssgsea``,
-``gsva``, ``zscore``, ``plage``) with one signature; :func:`compare_scores`
+``gsva``, ``zscore``, ``plage``, ``singscore``) with one signature; :func:`compare_scores`
 tests each set's scores between two groups (or against a continuous phenotype).
 """
 
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import DroppedInputWarning, IdentifierError, InputError
 from ..io.phenotypes import align_phenotype
+from ..model import GeneSet, GeneSetCollection
 from ..results import EnrichmentResult, conform_table, package_version
 from ._collections import resolve_collection, to_user_space
 from .native.sample_scores import SCORES_SCHEMA
@@ -25,7 +26,10 @@ from .registry import choices, select
 
 __all__ = ["COMPARE_SCHEMA", "SCORES_SCHEMA", "ScoresResult", "compare_scores", "score_samples"]
 
-ScoreMethod = Literal["ssgsea", "gsva", "zscore", "plage"]
+ScoreMethod = Literal["ssgsea", "gsva", "zscore", "plage", "singscore"]
+
+#: Suffix of the internal set that holds a signed set's down members (singscore).
+DOWN_SUFFIX = "::down"
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,7 +103,10 @@ def score_samples(
         samples are left out (as GSVA does; counted in ``params``).
     collection : GeneSetCollection, dict, GMT path or None
         ``None``: the built-in library; identifiers matched as in ``gsea``.
-    method : {"ssgsea", "gsva", "zscore", "plage"}
+    method : {"ssgsea", "gsva", "zscore", "plage", "singscore"}
+        ``singscore`` also takes signed sets: ``collection={set: (up, down)}``
+        (members in the matrix's identifiers), and curated sets whose members carry
+        ``direction="down"`` are split into up (all other members) and down parts.
     min_size, max_size : int
         Sets with fewer/more members in the matrix are not scored (GSVA's
         defaults: 1 and unlimited).
@@ -140,7 +147,14 @@ def score_samples(
     log-odds; per sample, genes ordered by it and weighted by
     :math:`|N - i - N/2|`; the score is the largest positive plus the largest
     negative deviation of the weighted running sum (GSVA's ``mx.diff=TRUE``), with
-    the exact normal CDF where GSVA uses a precomputed table.
+    the exact normal CDF where GSVA uses a precomputed table. **singscore**
+    (Foroutan et al. 2018): genes ranked by increasing value in each sample (ties:
+    the minimum rank, as ``rankGenes``); for :math:`K` members with mean rank
+    :math:`\bar r`, :math:`S = (\bar r - (K+1)/2) / (N - K) - 1/2` in
+    :math:`[-1/2, 1/2]`; a signed set scores :math:`S_{up} + (1/2 - S'_{down})`, with
+    :math:`S'_{down}` the uncentred down part, in :math:`[-1, 1]`. :math:`K` counts
+    the members present in the matrix (R singscore's bounds use the set's full size
+    and warn about the missing ones); dispersions (MAD of ranks) are not returned.
 
     References
     ----------
@@ -148,6 +162,7 @@ def score_samples(
     Hänzelmann S, Castelo R, Guinney J (2013) BMC Bioinformatics 14:7. doi:10.1186/1471-2105-14-7
     Lee E et al. (2008) PLoS Comput Biol 4:e1000217. doi:10.1371/journal.pcbi.1000217
     Tomfohr J, Lu J, Kepler TB (2005) BMC Bioinformatics 6:225. doi:10.1186/1471-2105-6-225
+    Foroutan M et al. (2018) BMC Bioinformatics 19:404. doi:10.1186/s12859-018-2435-4
     """
     known = choices("score_samples", "method")
     if method not in known:
@@ -159,20 +174,24 @@ def score_samples(
     if not (isinstance(min_size, int) and min_size >= 1):
         raise InputError(f"min_size={min_size!r}: pass an integer >= 1")
     expr = as_expression(expression)
+    collection, down_of = _split_signed(collection, method)
     vals = expr.values
     x = vals.to_numpy(dtype=np.float64)
     constant = np.ptp(x, axis=1) == 0
     x = x[~constant]
     genes = vals.index[~constant].astype(str)
     source = resolve_collection(collection)
+    if method == "singscore":
+        source, down_of = _split_members(source, down_of)
     coll, mapping, _ = to_user_space(source, genes, species, id_type)
     row = pd.Index(genes)
     hi = max_size if max_size is not None else len(genes) - 1
     terms, descs, members, n_members = [], [], [], []
     n_small = n_large = 0
     for gs in coll:
-        idx = np.unique(row.get_indexer(list(gs.genes)))
-        idx = idx[idx >= 0]
+        if gs.id.endswith(DOWN_SUFFIX) and gs.id[:-len(DOWN_SUFFIX)] in down_of:
+            continue
+        idx = _rows(row, gs.genes)
         if idx.size < min_size:
             n_small += 1
             continue
@@ -192,7 +211,9 @@ def score_samples(
         warnings.warn(f"{n_small + n_large} of {len(coll)} gene sets not scored: {n_small} with fewer "
                       f"than min_size={min_size}, {n_large} with more than {hi} members in the matrix",
                       DroppedInputWarning, stacklevel=2)
-    opts = {"alpha": float(alpha), "normalize": bool(normalize), "ties": ties, "kcdf": kcdf}
+    opts = {"alpha": float(alpha), "normalize": bool(normalize), "ties": ties, "kcdf": kcdf,
+            "down": [_rows(row, coll[down_of[t]].genes) if t in down_of and down_of[t] in coll else None
+                     for t in terms]}
     raw = select("score_samples", method=method).entry(x, members, opts)
     samples = vals.columns.astype(str)
     scores = pd.DataFrame(raw.T, index=pd.Index(samples, name="sample"), columns=pd.Index(terms, name="term"))
@@ -206,6 +227,7 @@ def score_samples(
         "n_members": np.repeat(np.asarray(n_members, dtype=np.int64), n_s),
         "score": raw.ravel(),
     }), SCORES_SCHEMA)
+    n_signed = sum(d is not None and d.size > 0 for d in opts.pop("down"))
     params = {"method": method, **{k: v for k, v in opts.items()
                                     if method == "ssgsea" or k not in ("alpha", "normalize", "ties")},
               "min_size": min_size, "max_size": max_size, "n_genes": int(len(genes)),
@@ -214,12 +236,61 @@ def score_samples(
               "n_sets_above_max_size": n_large, "expression": dict(expr.report)}
     if method != "gsva":
         params.pop("kcdf", None)
+    if method == "singscore":
+        params["n_sets_signed"] = int(n_signed)
     res = ScoresResult(scores=scores, table=table, method=method, params=params,
                        collection_name=source.name, collection_version=source.version,
                        collection_sha256=source.sha256, mapping=mapping)
     if anndata_key and hasattr(expression, "obsm"):
         res.to_anndata(expression)
     return res
+
+
+def _rows(row: pd.Index, genes: Any) -> np.ndarray:
+    idx = np.unique(row.get_indexer(list(genes)))
+    return idx[idx >= 0].astype(np.int64)
+
+
+def _is_pair(v: Any) -> bool:
+    return (isinstance(v, tuple) and len(v) == 2
+            and all(not isinstance(p, str) and hasattr(p, "__iter__") for p in v))
+
+
+def _split_signed(collection: Any, method: str) -> tuple[Any, dict[str, str]]:
+    """A ``{set: (up, down)}`` mapping as plain sets: ``set`` (up) and ``set::down``."""
+    if not isinstance(collection, dict) or not any(_is_pair(v) for v in collection.values()):
+        return collection, {}
+    if method != "singscore":
+        raise InputError(f"signed sets ({{set: (up, down)}}) are scored by method='singscore' only, "
+                         f"not method={method!r}; pass plain member lists for {method}")
+    flat: dict[str, Any] = {}
+    down_of: dict[str, str] = {}
+    for k, v in collection.items():
+        if _is_pair(v):
+            flat[k] = list(v[0])
+            if len(list(v[1])):
+                flat[k + DOWN_SUFFIX] = list(v[1])
+                down_of[k] = k + DOWN_SUFFIX
+        else:
+            flat[k] = v
+    return flat, down_of
+
+
+def _split_members(source: GeneSetCollection, down_of: dict[str, str]
+                   ) -> tuple[GeneSetCollection, dict[str, str]]:
+    """Curated sets with members marked ``direction="down"``: those members become the down part."""
+    sets, down_of = [], dict(down_of)
+    for gs in source:
+        down = {m.symbol for m in gs.members if m.direction == "down"}
+        if not down or gs.id in down_of:
+            sets.append(gs)
+            continue
+        sets.append(replace(gs, genes=tuple(g for g in gs.genes if g not in down)))
+        sets.append(GeneSet(id=gs.id + DOWN_SUFFIX, genes=tuple(g for g in gs.genes if g in down)))
+        down_of[gs.id] = gs.id + DOWN_SUFFIX
+    if len(sets) == len(source):
+        return source, down_of
+    return replace(source, sets=tuple(sets)), down_of
 
 
 #: Column -> dtype of :func:`compare_scores`' table.

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...results import empty_table
 from .. import _gsea_kernel as _k
-from .._expr_metrics import metric_matrix
+from .._pheno_kernel import null_es_block
 from .._gsea_null import PermutationPass, fdr_gsea, gsea_rows, null_stats, simple_log2err, unit_seed
 from .._tables import GSEA_SCHEMA, gsea_table
 
@@ -87,23 +87,8 @@ def _member_index(sets: GseaSets, genes: np.ndarray) -> tuple[np.ndarray, np.nda
 def _null_chunk(design: LabelDesign, members: tuple[np.ndarray, np.ndarray, np.ndarray], weight: float,
                 labels: np.ndarray, out: np.ndarray) -> int:
     """ES of every set (rows of ``out``) for each labelling (columns); returns non-finite metric values set to 0."""
-    flat, set_id, offsets = members
-    n_genes = design.x.shape[0]
-    m = metric_matrix(design.x, labels, design.metric)
-    bad = ~np.isfinite(m)
-    n_bad = int(bad.sum())
-    if n_bad:
-        m[bad] = 0.0
-    base = set_id * n_genes
-    for j in range(m.shape[1]):
-        col = m[:, j]
-        order = np.argsort(-col, kind="stable")           # ties keep the tie order of the rows
-        inv = np.empty(n_genes, dtype=np.int64)
-        inv[order] = np.arange(n_genes)
-        pos = np.sort(base + inv[flat]) - base
-        w = _k.gene_weights(col[order], weight)
-        out[:, j] = _k.enrichment_scores(w, pos, offsets)[0]
-    return n_bad
+    flat, _, offsets = members
+    return null_es_block(design.x, labels, design.metric, weight, flat, offsets, out)
 
 
 def null_es(design: LabelDesign, sets: GseaSets, opts: GseaOptions) -> tuple[np.ndarray, int]:

@@ -1,4 +1,4 @@
-"""Single-sample gene-set scores: ssGSEA, GSVA, z-score, PLAGE (numpy/scipy kernels).
+"""Single-sample gene-set scores: ssGSEA, GSVA, z-score, PLAGE, singscore (numpy/scipy kernels).
 
 Every entry function takes ``(x, members, opts)``: ``x`` genes x samples
 (float64, no constant rows), ``members`` a list of int arrays (rows of ``x`` of
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse, special, stats
 
-__all__ = ["SAMPLE_SCORE_METHODS", "SCORES_SCHEMA", "gsva", "plage", "ssgsea", "zscore"]
+__all__ = ["SAMPLE_SCORE_METHODS", "SCORES_SCHEMA", "gsva", "plage", "singscore", "ssgsea", "zscore"]
 
 #: Column -> dtype of the tidy table of every single-sample method.
 SCORES_SCHEMA: dict[str, str] = {
@@ -144,6 +144,30 @@ def _walk_extremes(pos: np.ndarray, w: np.ndarray, n: int) -> float:
     return max(0.0, float(top.max())) + min(0.0, float(bottom.min()))
 
 
+def _singscore_part(r: np.ndarray, m: np.ndarray, n: int) -> np.ndarray:
+    """Mean rank of rows ``m`` scaled to [0, 1] between its smallest and largest possible value."""
+    k = m.size
+    low, high = (k + 1) / 2.0, (2.0 * n - k + 1) / 2.0
+    return (r[m].mean(axis=0) - low) / (high - low)
+
+
+def singscore(x: np.ndarray, members: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
+    """singscore (Foroutan et al. 2018), centred; signed sets add the down members' reversed score.
+
+    ``opts["down"]``: optional list aligned with ``members``, each None or the rows
+    of that set's down members (then ``members`` holds its up members).
+    """
+    n = x.shape[0]
+    r = stats.rankdata(x, axis=0, method="min")          # singscore's rankGenes(tiesMethod = "min")
+    down = opts.get("down") or [None] * len(members)
+    out = np.empty((len(members), x.shape[1]))
+    for i, (m, d) in enumerate(zip(members, down)):
+        out[i] = _singscore_part(r, m, n) - 0.5
+        if d is not None and d.size:
+            out[i] += (1.0 - _singscore_part(r, d, n)) - 0.5
+    return out
+
+
 #: name -> (entry function, one-line description), registered in :mod:`mamsets.engines.registry`.
 SAMPLE_SCORE_METHODS: dict[str, tuple[Callable[..., np.ndarray], str]] = {
     "ssgsea": (ssgsea, "single-sample GSEA (Barbie et al. 2009) as GSVA computes it; "
@@ -151,4 +175,6 @@ SAMPLE_SCORE_METHODS: dict[str, tuple[Callable[..., np.ndarray], str]] = {
     "gsva": (gsva, "GSVA (Hänzelmann et al. 2013): kernel CDF per gene, rank walk, max deviation difference"),
     "zscore": (zscore, "combined z-score (Lee et al. 2008): sum of member z-scores / sqrt(K)"),
     "plage": (plage, "PLAGE (Tomfohr et al. 2005): first singular vector of member z-scores"),
+    "singscore": (singscore, "singscore (Foroutan et al. 2018): centred mean rank of the members; "
+                  "up and down members of signed sets scored together"),
 }
