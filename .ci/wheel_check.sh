@@ -34,3 +34,14 @@ ls -l out
 # the main job on built-in defaults, from the installed wheel
 "$BIN/mamsets" run -o out/run
 test -s out/run/results.tsv && test -s out/run/report.html && ls out/run/plots/*.png >/dev/null
+# the claims answer the main job leads with, from the installed wheel (claims.toml, kinases.toml,
+# the Jinja2 templates and the curation tables are package data)
+test -s out/run/claims.tsv
+grep -q "id='claims'" out/run/report.html
+"$BIN/mamsets" claims list | grep -q DYN3_AMPK
+"$BIN/python" - <<'PY'
+import mamsets as ms
+assert len(ms.figure_claims()) == 19
+assert set(ms.kinase_sets().ids) == {"KINASE_AMPK", "KINASE_MTORC2", "KINASE_CAMKII"}
+print("claims", len(ms.figure_claims()), "; kinase readout sites", len(ms.kinase_readouts()))
+PY

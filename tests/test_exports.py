@@ -76,6 +76,10 @@ def test_every_gmt_loads_in_gseapy_unchanged(path):
     name = path.name
     if name.startswith("mams_metabolites"):
         expected = metabolites().to_dict()
+    elif name.startswith("mams_kinases"):
+        from mamsets.io.kinases import kinase_sets
+
+        expected = kinase_sets(name.split(".")[2]).to_dict()
     else:
         _, species, id_type, _ = name.split(".")
         loader = controls if name.startswith("mams_controls") else library

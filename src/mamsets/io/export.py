@@ -242,6 +242,10 @@ def _all_exports() -> dict[str, str]:
             )
     met = bundled.metabolites()
     files["mams_metabolites.chebi.gmt"] = gmt_text(met)
+    from .kinases import kinase_sets  # the kinase readout sets, site-level (issue 17)
+
+    for space in ("uniprot_site", "symbol_site"):
+        files[f"mams_kinases.human.{space}.gmt"] = gmt_text(kinase_sets(space))
     files["mams.members.tsv"] = export_text(bundled.library(), "tsv")
     files["mams_controls.members.tsv"] = export_text(bundled.controls(), "tsv")
     everything = {
