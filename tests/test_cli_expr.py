@@ -33,6 +33,25 @@ def test_score_writes_scores_and_comparison(tmp_path: Path, capsys) -> None:
     assert scores.shape == (16, 2)
     cmp = pd.read_csv(tmp_path / "o" / "compare.tsv", sep="\t")
     assert cmp.loc[0, "term"] == "UP" and cmp.loc[0, "effect"] > 0
+    # each set's per-sample scores by group, with the interval in the panel title
+    assert (tmp_path / "o" / "plots" / "scores_by_group.png").stat().st_size > 5000
+
+
+def test_score_groups_plot_titles_carry_the_interval() -> None:
+    import numpy as np
+
+    import mamsets as ms
+    from mamsets.plot import score_groups
+
+    rng = np.random.default_rng(1)
+    scores = pd.DataFrame({"UP": np.r_[rng.normal(1, 0.1, 6), rng.normal(0, 0.1, 6)],
+                           "FLAT": rng.normal(0, 0.1, 12)}, index=[f"s{i}" for i in range(12)])
+    groups = pd.Series(["a"] * 6 + ["b"] * 6, index=scores.index)
+    cmp = ms.compare_scores(scores, groups)
+    fig = score_groups(scores, groups, compare=cmp)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0].startswith("UP\n") and "padj" in titles[0]  # smallest p first
+    assert len(fig.axes) == 2
 
 
 def test_phenotype_gsea_command_and_errors(tmp_path: Path, capsys) -> None:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import warnings
+from typing import Any
 
 from .._atomic import atomic_dir
 from ..engines.phenotype_gsea import phenotype_gsea
@@ -91,8 +93,30 @@ def run_score(args: argparse.Namespace) -> int:
         res.as_result().to_json_params(out / "params.json")
         if cmp is not None:
             cmp.to_csv(out / "compare.tsv", sep="\t", index=False)
+            _score_plot(res, expr.phenotype, cmp, out)
     print(f"{res.scores.shape[1]} sets x {res.scores.shape[0]} samples scored ({args.method}) -> {args.outdir}")
     return 0
+
+
+def _score_plot(res: Any, phenotype: Any, cmp: Any, out: Any) -> None:
+    """plots/scores_by_group.png: each set's per-sample scores by group (needs matplotlib)."""
+    import importlib.util
+
+    if importlib.util.find_spec("matplotlib") is None:
+        print("note: matplotlib is not installed, so no plot is drawn", file=sys.stderr)
+        return
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ..plot import score_groups
+
+    (out / "plots").mkdir(exist_ok=True)
+    fig = score_groups(res, phenotype, compare=cmp)
+    fig.savefig(out / "plots" / "scores_by_group.png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
 
 
 def run_phenotype_gsea(args: argparse.Namespace) -> int:
