@@ -272,3 +272,10 @@ def test_summary_states_control_expectations_and_keeps_reference_sets_apart():
     ref = text.split("reference sets", 1)[1].split("top ", 1)[0]
     assert "CONTROL_CYTOSOLIC_RIBOSOME" in ref
     assert "CONTROL_CYTOSOLIC_RIBOSOME" not in text.split("top ", 1)[1]
+
+
+def test_heatmap_labels_entrez_and_ensembl_with_symbols():
+    from mamsets.report.figures import _genome_symbols
+
+    got = _genome_symbols({"7157", "ENSG00000141510", "11651", "NOT_AN_ID", "99999999"})
+    assert got == {"7157": "TP53", "ENSG00000141510": "TP53", "11651": "Akt1"}  # 11651: mouse Entrez

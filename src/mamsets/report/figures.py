@@ -187,7 +187,8 @@ def _member_heatmap(
     if not sets:
         return []
     shown, trimmed = _trim_to_leading_members(mapped, sets, results, ranking)
-    labels = {**_ranking_symbols(ranking), **_symbol_labels(mapped)}
+    shown_ids = {g for gs in shown for g in gs.genes}
+    labels = {**_genome_symbols(shown_ids), **_ranking_symbols(ranking), **_symbol_labels(mapped)}
     try:
         ax = plot.member_heatmap(shown, ranking, sets=sets, max_rows=400, labels=labels)
     except InputError as exc:
@@ -226,6 +227,34 @@ def _trim_to_leading_members(
         out.append(gs.with_genes(pool[:PER_SET]))
         trimmed = True
     return mapped.replace_sets(out), trimmed
+
+
+def _genome_symbols(ids: set[str]) -> dict[str, str]:
+    """Entrez / Ensembl id -> symbol from the shipped genome-wide tables (human, mouse, rat)."""
+    wanted = {i for i in ids if i.isdigit() or i.upper().startswith("ENS")}
+    if not wanted:
+        return {}
+    try:
+        from ..ids.tables import _human, _orthologs
+    except Exception:  # noqa: BLE001 - labels are cosmetic
+        return {}
+    out: dict[str, str] = {}
+    h = _human()
+    for i in wanted:
+        hid = h.entrez.get(i) or h.ensembl.get(i.split(".")[0].upper()) or h.ensembl.get(i)
+        if hid and hid in h.to_symbol:
+            out[i] = h.to_symbol[hid]
+    rest = wanted - set(out)
+    if rest:
+        for orths in _orthologs().values():
+            for group in orths.values():
+                for o in group:
+                    if o.entrez in rest:
+                        out[o.entrez] = o.symbol
+                    for e in o.ensembl:
+                        if e in rest:
+                            out[e] = o.symbol
+    return out
 
 
 def _ranking_symbols(ranking: Ranking) -> dict[str, str]:
