@@ -20,13 +20,8 @@ import pandas as pd
 from .._atomic import atomic_dir
 from .figures import _have_matplotlib, _png_bytes
 
-__all__ = ["CLAIM_VIEW_COLUMNS", "claims_text", "claims_view", "claims_figures",
+__all__ = ["claims_text", "claims_view", "claims_figures",
            "write_claims_outputs"]
-
-#: Columns of the verdict table in reports and summaries.
-CLAIM_VIEW_COLUMNS = ("contrast", "claim_id", "subject", "direction", "level", "readout",
-                      "n_found", "effect", "effect_low", "effect_high", "detectable_shift",
-                      "padj", "verdict", "reason")
 
 _ORDER = {"supported": 0, "contradicted": 1, "inconclusive": 2, "not_testable": 3}
 
@@ -74,32 +69,43 @@ def claims_figures(result: Any) -> list[tuple[str, str, Any]]:
     return out
 
 
-def _cell(column: str, v: Any) -> tuple[bool, str]:
-    if isinstance(v, tuple):
-        return False, ";".join(map(str, v))
-    if isinstance(v, (float, np.floating)):
-        if not np.isfinite(v):
-            return True, "NA" if np.isnan(v) else ("inf" if v > 0 else "-inf")
-        return True, (f"{v:.2g}" if column == "padj" else f"{v:+.3g}")
-    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-        return True, str(v)
-    return False, str(v)
+def _fmt_shift(r: pd.Series) -> str:
+    if not np.isfinite(r["effect"]):
+        return ""
+    lo, hi = (("-inf" if not np.isfinite(v) else f"{v:+.2g}") for v in (r["effect_low"], r["effect_high"]))
+    return f"{r['effect']:+.2g} [{lo}, {hi}]"
 
 
 def claims_view(result: Any, figures: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
-    """The claims section for the template: counts, a compact table, embedded figures."""
+    """The claims section for the template: counts, a compact table, embedded figures.
+
+    One row per claim (and contrast), verdicts first: contrast, claim, subject, what is
+    claimed (direction and level), how the data read it, members found, the shift with
+    its interval, the shift the test would have found, padj, verdict and the reason.
+    """
     t = result.table.copy()
     t["_o"] = t["verdict"].map(_ORDER)
     t = t.sort_values(["_o", "claim_id"], kind="stable").drop(columns="_o")
-    cols = [c for c in CLAIM_VIEW_COLUMNS if c in t.columns]
-    rows = [{"cls": {"supported": "sup", "contradicted": "con"}.get(r["verdict"], ""),
-             "cells": [_cell(c, r[c]) for c in cols]} for _, r in t.iterrows()]
+    view = pd.DataFrame({
+        **({"contrast": t["contrast"]} if "contrast" in t.columns else {}),
+        "claim": t["claim_id"], "subject": t["subject"],
+        "claimed": t["direction"] + ", " + t["level"], "read as": t["readout"],
+        "found": t["n_found"].astype(str) + "/" + t["n_members"].astype(str),
+        "shift [95% CI]": [_fmt_shift(r) for _, r in t.iterrows()],
+        "detectable": [f"{v:+.2g}" if np.isfinite(v) else "" for v in t["detectable_shift"]],
+        "padj": [f"{v:.2g}" if np.isfinite(v) else "" for v in t["padj"]],
+        "verdict": t["verdict"], "reason": t["reason"],
+    })
+    rows = [{"cls": {"supported": "sup", "contradicted": "con"}.get(v, ""),
+             "cells": [(c in ("found", "shift [95% CI]", "detectable", "padj"), str(x))
+                       for c, x in zip(view.columns, vals)]}
+            for v, vals in zip(t["verdict"], view.itertuples(index=False))]
     return {
         "counts": _counts(result.table),
         "params": f"{result.params.get('test', '')}; {result.params.get('padj_scope', '')}; "
                   f"data level: {result.params.get('data_level', '')}; seed "
                   f"{result.params.get('seed')}",
-        "table": {"columns": cols, "rows": rows, "more": 0},
+        "table": {"columns": list(view.columns), "rows": rows, "more": 0},
         "figures": [{"stem": s, "caption": c, "b64": b} for s, c, b in figures or ()],
     }
 
