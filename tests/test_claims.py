@@ -218,8 +218,19 @@ def test_opposite_contrast_negates_the_prediction(motrpac: pd.Series) -> None:
     a = claims(motrpac, rng=4, n_perm=5000).table.set_index("claim_id")
     b = claims(-motrpac, rng=4, n_perm=5000, contrast_is="opposite").table.set_index("claim_id")
     tested = a["verdict"] != "not_testable"
-    assert np.allclose(a.loc[tested, "effect"], b.loc[tested, "effect"])
+    # the data keep their own sign; the prediction flips instead, so the verdicts agree
+    assert np.allclose(a.loc[tested, "effect"], -b.loc[tested, "effect"])
+    assert np.allclose(a.loc[tested, "pval"], b.loc[tested, "pval"])
     assert (a["verdict"] == b["verdict"]).all()
+    assert (b["direction"] == a["direction"]).all()
+    assert (b.loc[a["direction"] == "up", "predicted"] == "down").all()
+    assert b.loc[tested, "reason"].str.contains("opposite to exercise").all()
+    # an uncorrected interval that excludes 0 is said as such, not as 'no shift detected'
+    spiked = motrpac.copy()
+    spiked["Mfn2"] = spiked.max() + 1  # alone at the top: p = 1/N before correction
+    r = claims(spiked, rng=4, n_perm=5000).table.set_index("claim_id").loc["DYN2_MFN2"]
+    assert r["effect_low"] > 0
+    assert r["verdict"] == "supported" or "before correction" in r["reason"]
     with pytest.raises(InputError, match="contrast_is"):
         claims(motrpac, contrast_is="inactivity")
 

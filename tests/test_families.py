@@ -105,3 +105,18 @@ def test_notebook_repr_is_compact(male) -> None:
     html = res._repr_html_()
     assert "leading_edge" not in html and "<table" in html and "family" in html
     assert html.count("<tr>") <= 21 + 1
+
+
+def test_renamed_members_of_a_plain_gmt_are_not_lost_silently() -> None:
+    genes = ["SEPTIN7", "MARCHF1", "TP53", "MFN2"] + [f"GENE{i}" for i in range(60)]
+    r = pd.Series(np.linspace(3, -3, len(genes)), index=genes)
+    coll = GeneSetCollection.from_dict({"S": ["SEPT7", "MARCH1", "TP53", "MFN2"]})
+    with pytest.warns(ms.DroppedInputWarning, match="SEPT7 -> SEPTIN7"):
+        plain = ms.gsea(r, coll, rng=1, method="permutation", n_perm=100)
+    assert plain.table.loc[0, "size"] == 2
+    assert plain.mapping["renamed_members_not_matched"] == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mapped = ms.gsea(r, coll, rng=1, method="permutation", n_perm=100, species="human",
+                         id_type="symbol")
+    assert mapped.table.loc[0, "size"] == 4

@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
             "'mamsets claims list' prints the figure's directional claims (one per caption clause "
             "and subject, with the level each is made at). 'mamsets claims TABLE -o OUTDIR' tests "
             "each claim on a DE table or .rnk: a competitive rank test of the claim's members "
-            "against all other genes, a shift with its 95%% interval in the table's units, and a "
+            "against all other genes, a shift with its 95 percent interval in the table's units, and a "
             "verdict (supported, contradicted, inconclusive, not_testable)."
         ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -73,7 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--species", help="species of your genes or sites (human, mouse, rat); detected "
                                      "for genes")
     p.add_argument("--id-type", help="identifier type (symbol, entrez, ensembl); detected")
-    p.add_argument("--no-plots", dest="plots", action="store_false", help="skip the plots")
+    p.add_argument("--no-plots", dest="plots", action="store_false",
+                   help="skip the plots (drawn by default)")
     p.set_defaults(func=run)
 
 

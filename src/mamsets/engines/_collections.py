@@ -10,10 +10,11 @@ through :func:`mamsets.ids.map_ids`).
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..errors import InputError
+from ..errors import DroppedInputWarning, InputError
 from ..ids import MappingReport, map_ids, spaces_differ
 from ..model import GeneSetCollection
 
@@ -46,6 +47,28 @@ def resolve_collection(collection: Any) -> GeneSetCollection:
     )
 
 
+def _renamed_members(collection: GeneSetCollection, ids: list[str]) -> dict[str, str]:
+    """Members absent from ``ids`` whose HGNC-current symbol is present: {member: current}."""
+    present = set(ids)
+    missing = {g for gs in collection for g in gs.genes if g not in present}
+    if not missing or len(missing) > 200_000:
+        return {}
+    try:
+        from ..ids.tables import _human
+    except Exception:  # noqa: BLE001 - a courtesy warning, never a failure
+        return {}
+    h = _human()
+    out: dict[str, str] = {}
+    for g in sorted(missing):
+        hit = h.rescue.get(g.upper())
+        if hit is None:
+            continue
+        current = h.to_symbol.get(hit[0], "")
+        if current and current in present:
+            out[g] = current
+    return out
+
+
 def to_user_space(
     collection: GeneSetCollection,
     identifiers: Iterable[str],
@@ -73,6 +96,18 @@ def to_user_space(
     declared = collection.species != "unknown" or collection.id_type != "unknown"
     ids = list(identifiers)
     if not declared and species is None and id_type is None and not spaces_differ(collection, ids):
-        return collection, {"route": "exact", "note": "members matched to the data's ids as written"}, None
+        summary: dict[str, Any] = {"route": "exact",
+                                   "note": "members matched to the data's ids as written"}
+        renamed = _renamed_members(collection, ids)
+        if renamed:
+            examples = ", ".join(f"{a} -> {b}" for a, b in list(renamed.items())[:5])
+            warnings.warn(
+                f"{len(renamed)} member(s) of {collection.name!r} are previous symbols or aliases of "
+                f"genes in the data under their current symbol (e.g. {examples}) and are not matched "
+                "as written; pass species=/id_type= (CLI: --species/--id-type) to map them through "
+                "HGNC, or update the GMT (mamsets ids harmonize)",
+                DroppedInputWarning, stacklevel=4)
+            summary["renamed_members_not_matched"] = len(renamed)
+        return collection, summary, None
     mapped, report = map_ids(collection, ids, species=species, id_type=id_type)
     return mapped, dict(report.summary()), report

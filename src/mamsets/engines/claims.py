@@ -64,18 +64,21 @@ DataLevel = Literal["transcript", "protein", "phosphosite"]
 #: Columns of :attr:`ClaimsResult.table` (a leading ``contrast`` column is added for
 #: multi-contrast data).
 CLAIMS_SCHEMA: dict[str, str] = {
+    "contrast": "object",      # the ranking's contrast (its name for a single Series)
     "claim_id": "object",      # claims.toml id
     "family": "object",        # "hypothesis": padj is BH within the claims (and contrast)
     "set_id": "object",        # curated set holding the subject
     "subject": "object",       # in the caption's words
-    "direction": "object",     # claimed: "up" / "down"
+    "direction": "object",     # claimed for exercise: "up" / "down"
+    "predicted": "object",     # what this contrast should show (flipped when contrast_is="opposite")
     "level": "object",         # where the caption makes the claim
+    "context": "object",       # condition the clause restricts the claim to ("" when none)
     "data_level": "object",    # what the data measure
     "readout": "object",       # "direct", "proxy" or "none" (not testable)
     "n_members": "int64",      # subject's members (human genes)
     "n_found": "int64",        # members measured in the data
     "statistic": "float64",    # Mann-Whitney AUC of members vs other genes (0.5: no shift)
-    "pval": "float64",         # one-sided, in the claimed direction
+    "pval": "float64",         # one-sided, in the predicted direction
     "pval_two_sided": "float64",  # 2 x min(one-sided), capped at 1; what padj adjusts
     "padj": "float64",         # BH over the tested claims (distinct tests) of the contrast
     "effect": "float64",       # Hodges-Lehmann shift of members vs others, ranking units
@@ -90,6 +93,7 @@ CLAIMS_SCHEMA: dict[str, str] = {
 
 #: Columns of :attr:`ClaimsResult.members`: every member of every gene-level claim.
 MEMBERS_SCHEMA: dict[str, str] = {
+    "contrast": "object",
     "claim_id": "object",
     "member": "object",        # human symbol (the curated member)
     "gene": "object",          # the data's identifier ("" when not measured)
@@ -204,8 +208,6 @@ def _as_rankings(data: Any) -> dict[str, pd.Series]:
         data = read_ranking(data)
     if hasattr(data, "contrasts") and hasattr(data, "series"):
         contrasts = list(data.contrasts)
-        if len(contrasts) == 1:
-            return {"": data.series(contrasts[0])}
         return {str(c): data.series(c) for c in contrasts}
     if hasattr(data, "scores") and not isinstance(data, (pd.Series, pd.DataFrame)):
         data = data.scores
@@ -216,7 +218,7 @@ def _as_rankings(data: Any) -> dict[str, pd.Series]:
             f"data has type {type(data).__name__}; pass a pandas Series gene -> score, a Ranking "
             "from mamsets.read_ranking, or the path of a DE table"
         )
-    return {"": data}
+    return {str(data.name) if data.name is not None else "ranking": data}
 
 
 def _checked(series: pd.Series, contrast: str) -> pd.Series:
@@ -274,6 +276,7 @@ def _subjects(table: pd.DataFrame, lib: GeneSetCollection, data_level: str = "tr
 # ----------------------------------------------------------------------------- one contrast
 @dataclass(frozen=True)
 class _Options:
+    opposite: bool
     data_level: str
     proxy: bool
     alpha: float
@@ -316,22 +319,31 @@ def _fmt(v: float) -> str:
 
 
 def _reason(row: dict[str, Any], score_name: str, opt: _Options) -> str:
-    v, d = row["verdict"], row["direction"]
+    v, d = row["verdict"], row["predicted"]
     ci = f"{int(round(opt.conf_level * 100))}% CI {_fmt(row['effect_low'])} to {_fmt(row['effect_high'])}"
-    proxy = ""
+    notes = ""
+    if opt.opposite:
+        notes += f" (contrast opposite to exercise: the claim predicts {d} here)"
     if row["readout"] == "proxy":
-        proxy = (" (substrate sites of a downstream kinase as a proxy)"
-                 if opt.data_level == "phosphosite" else " (member expression as a proxy)")
+        notes += (" (substrate sites of a downstream kinase as a proxy)"
+                  if opt.data_level == "phosphosite" else " (member expression as a proxy)")
+    if row.get("context"):
+        notes += f" (the clause claims it in {row['context']}; check your data are that setting)"
     if v == "supported":
         return (f"members shifted {d} by {_fmt(row['effect'])} {score_name} ({ci}), padj "
-                f"{row['padj']:.2g}{proxy}")
+                f"{row['padj']:.2g}{notes}")
     if v == "contradicted":
-        return (f"members shifted against the claim by {_fmt(row['effect'])} {score_name} ({ci}), "
-                f"padj {row['padj']:.2g}{proxy}")
+        return (f"members shifted against the prediction ({d}) by {_fmt(row['effect'])} "
+                f"{score_name} ({ci}), padj {row['padj']:.2g}{notes}")
+    if row["effect_low"] > 0 or row["effect_high"] < 0:
+        # the uncorrected interval excludes 0 but BH over the claims does not reach alpha
+        return (f"shifted {_fmt(row['effect'])} {score_name} before correction ({ci}, one-sided p "
+                f"{row['pval']:.2g}), not significant after Benjamini-Hochberg over the tested "
+                f"claims (padj {row['padj']:.2g}){notes}")
     bound = row["effect_high"] if d == "up" else row["effect_low"]
     return (f"no shift detected: {_fmt(row['effect'])} {score_name} ({ci}); a shift {d} beyond "
             f"{_fmt(bound)} is excluded; this test finds a shift of {_fmt(row['detectable_shift'])} "
-            f"with {int(opt.power * 100)}% power at {row['n_found']} member(s){proxy}")
+            f"with {int(opt.power * 100)}% power at {row['n_found']} member(s){notes}")
 
 
 def _not_testable_reason(level: str, data_level: str, n_found: int, n_members: int) -> str:
@@ -361,8 +373,10 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
     rows, member_rows = [], []
     ranks = None
     for c in table.itertuples(index=False):
+        pred = c.direction if not opt.opposite else {"up": "down", "down": "up"}[c.direction]
         base = {"claim_id": c.claim_id, "family": "hypothesis", "set_id": c.set_id,
-                "subject": c.subject, "direction": c.direction, "level": c.level,
+                "subject": c.subject, "direction": c.direction, "predicted": pred,
+                "level": c.level, "context": c.context,
                 "data_level": opt.data_level,
                 "readout": readout(c.level, opt.data_level, opt.proxy, c.readout_set,
                                    c.readout_direct),
@@ -374,7 +388,7 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
             continue
         genes = tuple(g for g in mapped[c.claim_id].genes if g in pos.index)
         n_members = len(subjects[c.claim_id].genes)
-        member_rows += _member_rows(c.claim_id, c.direction,
+        member_rows += _member_rows(c.claim_id, pred,
                                     _pairs(report, mapped, c.claim_id, subjects[c.claim_id].genes),
                                     s, pct, median)
         base.update(n_members=n_members, n_found=len(genes), genes=genes)
@@ -384,7 +398,7 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
                          "reason": _not_testable_reason(c.level if genes else "", opt.data_level,
                                                         len(genes), n_members)})
             continue
-        key = (tuple(sorted(genes)), c.direction)
+        key = (tuple(sorted(genes)), pred)
         if key not in tests:
             m = len(genes)
             if m >= 2 and m not in nulls:
@@ -395,12 +409,12 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
                 nulls[m] = ranks[idx].sum(axis=1)
             rs = rank_shift(values, pos[list(genes)].to_numpy(), n_perm=opt.n_perm, rng=rng_null,
                             alpha=1.0 - opt.conf_level, null_sums=nulls.get(m))
-            sign = 1 if c.direction == "up" else -1
+            sign = 1 if pred == "up" else -1
             if (m, sign) not in power_cache:
                 power_cache[(m, sign)] = sign * detectable_shift(
                     values, m, sign=sign, alpha=opt.alpha, power=opt.power, n_draws=opt.n_power,
                     null_sums=nulls.get(m), rng=rng_power)
-            p_claim = rs.pval_up if c.direction == "up" else rs.pval_down
+            p_claim = rs.pval_up if pred == "up" else rs.pval_down
             tests[key] = {"statistic": rs.auc, "pval": p_claim,
                           "pval_two_sided": min(1.0, 2.0 * min(rs.pval_up, rs.pval_down)),
                           "effect": rs.shift, "effect_low": rs.shift_low, "effect_high": rs.shift_high,
@@ -420,8 +434,8 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
         t = tests[key]
         row["padj"] = t["padj"]
         row["shared_with"] = tuple(x for x in t["claims"] if x != row["claim_id"])
-        claimed = row["effect"] > 0 if row["direction"] == "up" else row["effect"] < 0
-        against = row["effect"] < 0 if row["direction"] == "up" else row["effect"] > 0
+        claimed = row["effect"] > 0 if row["predicted"] == "up" else row["effect"] < 0
+        against = row["effect"] < 0 if row["predicted"] == "up" else row["effect"] > 0
         if row["padj"] < opt.alpha and claimed:
             row["verdict"] = "supported"
         elif row["padj"] < opt.alpha and against:
@@ -458,8 +472,8 @@ def _check_options(data_level: str, proxy: bool, alpha: float, conf_level: float
     if contrast_is not in ("exercise", "opposite"):
         raise InputError(f"contrast_is={contrast_is!r}; use 'exercise' (scores higher with "
                          "exercise) or 'opposite' (e.g. inactivity vs before)")
-    return _Options(data_level, bool(proxy), float(alpha), float(conf_level), float(power),
-                    int(n_perm), int(n_power), species, id_type)
+    return _Options(contrast_is == "opposite", data_level, bool(proxy), float(alpha),
+                    float(conf_level), float(power), int(n_perm), int(n_power), species, id_type)
 
 
 def _params(opt: _Options, seed: int | None, score_name: str, contrast_is: str,
@@ -538,9 +552,9 @@ def claims(
         The claims are about what exercise does. ``"exercise"``: positive scores mean
         higher with exercise (trained vs sedentary). ``"opposite"``: the contrast runs
         the other way (inactivity or bed rest vs before, sedentary vs trained), so each
-        claim predicts the opposite sign; the scores are negated before testing, and
-        ``effect`` and its interval are in the exercise direction (recorded in
-        ``params``).
+        claim predicts the opposite sign here: the ``predicted`` column flips, the data
+        keep their own sign (``effect`` and the member scores are as in the input), and
+        every reason line says so.
 
     Returns
     -------
@@ -574,10 +588,10 @@ def claims(
     opt = _check_options(data_level, proxy, alpha, conf_level, power, n_perm, n_power,
                          species, id_type, contrast_is)
     if score_name is None:
-        score_name = getattr(data, "score_name", None) or "score"
+        score_name = (getattr(data, "score_name", None)
+                      or (str(data.name) if isinstance(data, pd.Series) and data.name is not None
+                          else "score"))
     rankings = _as_rankings(data)
-    if contrast_is == "opposite":
-        rankings = {c: -pd.to_numeric(s, errors="coerce") for c, s in rankings.items()}
     table = figure_claims()
     lib = library(include_raw=False)
     subjects = _subjects(table, lib, opt.data_level)
@@ -586,9 +600,8 @@ def claims(
     tables, members, infos = [], [], {}
     for (contrast, series), child in zip(rankings.items(), children):
         t, m, info = _one_contrast(table, subjects, _checked(series, contrast), opt, child, score_name)
-        if len(rankings) > 1:
-            t.insert(0, "contrast", contrast)
-            m.insert(0, "contrast", contrast)
+        t["contrast"] = contrast
+        m["contrast"] = contrast
         tables.append(t)
         members.append(m)
         infos[contrast] = info

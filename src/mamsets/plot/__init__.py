@@ -333,7 +333,9 @@ def dotplot(
     if ax is None:
         _, ax = plt.subplots(figsize=(1.6 + 1.1 * len(xs) + 0.06 * max(map(len, chosen), default=10),
                                       1.0 + 0.28 * len(chosen)))
-    smax = float(np.nanmax(t["_s"])) if len(t) and np.isfinite(np.nanmax(t["_s"])) else 1.0
+    finite_s = t["_s"].to_numpy(dtype=float)
+    finite_s = finite_s[np.isfinite(finite_s)]
+    smax = float(finite_s.max()) if finite_s.size else 1.0  # no NaN warning when no set has p
     smax = smax if smax > 0 else 1.0
     # area ~ sqrt(value) with a floor: a 3-gene MAMs set stays visible beside OXPHOS
     def area(v: Any) -> Any:

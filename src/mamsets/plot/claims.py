@@ -28,8 +28,8 @@ def claims_forest(result: Any, *, ax: Axes | None = None) -> Axes:
 
     One row per tested claim (and contrast); the point is the Hodges-Lehmann shift of
     the members against all other genes (ranking units), the bar its confidence
-    interval, the marker and colour the verdict, and a small arrow the claimed
-    direction. Claims that were not testable are listed in the title count only.
+    interval, the marker and colour the verdict, and a small arrow the direction the
+    claim predicts for this contrast. Claims that were not testable are listed in the title count only.
 
     Parameters
     ----------
@@ -72,7 +72,8 @@ def claims_forest(result: Any, *, ax: Axes | None = None) -> Axes:
         ax.hlines(y[sel], lo[sel], hi[sel], color=colour, lw=1.6)
         ax.scatter(tested.loc[sel, "effect"], y[sel], marker=marker, color=colour, s=36, zorder=3,
                    label=f"{verdict} ({int(sel.sum())})")
-    for yi, d in zip(y, tested["direction"]):
+    arrows = tested["predicted"] if "predicted" in tested.columns else tested["direction"]
+    for yi, d in zip(y, arrows):
         ax.annotate("", xy=(1.1 * span * (1 if d == "up" else -1) * 0.98, yi),
                     xytext=(1.1 * span * (1 if d == "up" else -1) * 0.86, yi),
                     arrowprops={"arrowstyle": "->", "color": "0.55", "lw": 0.8})
@@ -80,7 +81,7 @@ def claims_forest(result: Any, *, ax: Axes | None = None) -> Axes:
     ax.set_yticks(y, labels, fontsize=7)
     ax.set_xlim(-1.15 * span, 1.15 * span)
     ax.set_xlabel(f"shift of members vs all other genes ({result.params.get('score_name', 'score')}),"
-                  f" {int(100 * result.params.get('conf_level', 0.95))}% interval; arrow = claimed direction",
+                  f" {int(100 * result.params.get('conf_level', 0.95))}% interval; arrow = predicted direction",
                   fontsize=8)
     ax.legend(fontsize=7, loc="lower right", frameon=False)
     ax.set_title(f"The figure's claims: {len(tested)} tested, {n_skipped} not testable with these data",
