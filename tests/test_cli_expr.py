@@ -76,3 +76,10 @@ def test_gsea_with_cls_routes_to_phenotype_gsea(tmp_path: Path) -> None:
     b = pd.read_csv(tmp_path / "b" / "results.tsv", sep="\t", comment="#")
     pd.testing.assert_frame_equal(a, b)
     assert json.loads((tmp_path / "a" / "params.json").read_text())["params"]["metric"] == "signal_to_noise"
+
+
+def test_gsea_cls_route_refuses_ranked_only_flags_and_adds_controls(tmp_path: Path, capsys) -> None:
+    expr, cls, gmt = _files(tmp_path)
+    assert main(["gsea", str(expr), "--cls", str(cls), "--method", "permutation",
+                 "-o", str(tmp_path / "x")]) == 2
+    assert "--method" in capsys.readouterr().err

@@ -11,7 +11,6 @@ without ``--force``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 from typing import Any
@@ -119,7 +118,7 @@ def _score_plot(res: Any, phenotype: Any, cmp: Any, out: Any) -> None:
     plt.close(fig)
 
 
-def run_phenotype_gsea(args: argparse.Namespace) -> int:
+def run_phenotype_gsea(args: argparse.Namespace, command: str = "phenotype-gsea") -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         expr = _read(args)
@@ -127,21 +126,42 @@ def run_phenotype_gsea(args: argparse.Namespace) -> int:
                              negative=args.negative, block=args.block, min_size=args.min_size,
                              max_size=args.max_size, n_perm=args.n_perm, rng=args.seed,
                              n_jobs=args.n_jobs, species=args.species, id_type=args.id_type)
-    print_warnings(caught, "phenotype-gsea")
+    print_warnings(caught, command)
     with atomic_dir(args.outdir, overwrite=args.force) as out:
         res.to_tsv(out / "results.tsv")
         res.to_json_params(out / "params.json")
     p = res.params
-    print(json.dumps({k: p[k] for k in ("metric", "positive", "negative", "n_sets_tested", "seed")}))
+    from ..report.text import text_summary
+
+    coll = args.gmt if hasattr(args.gmt, "sets") else None
+    print(text_summary(res, collection=coll))
+    print(f"metric {p['metric']}, {p['positive']} vs {p['negative']}, seed {p['seed']} "
+          f"(--seed {p['seed']} repeats this run); wrote {args.outdir}/: results.tsv, params.json")
     return 0
+
+
+#: ``mamsets gsea`` flags that only a preranked table uses: (flag, dest, default).
+_PRERANKED_ONLY = (("--method", "method", "multilevel"), ("--contrast", "contrast", None),
+                   ("--contrast-column", "contrast_column", None), ("--score-column", "score_column", None),
+                   ("--engine", "engine", "mamsets"), ("--dropna", "dropna", False),
+                   ("--duplicates", "duplicates", "error"))
 
 
 def run_from_gsea(args: argparse.Namespace) -> int:
     """``mamsets gsea EXPR --cls FILE``: phenotype-permutation GSEA with ``mamsets gsea``'s flag names."""
+    from ..errors import InputError
+    from .gsea import default_collection
+
+    given = [flag for flag, dest, default in _PRERANKED_ONLY if getattr(args, dest, default) != default]
+    if given:
+        raise InputError(f"{', '.join(given)} only make sense for a ranked table, not for an expression matrix "
+                         "with --cls; leave them out (phenotype permutation takes --metric, "
+                         "--n-perm, --seed, --min-size, --max-size)")
+    gmt = args.gmt if args.gmt else default_collection(args.controls)
     ns = argparse.Namespace(
         expression=args.ranking, cls=args.cls, sample_sheet=None, sample_column=None, phenotype_column=None,
-        gene_column=args.gene_column, layer=None, collapse="max_mean", transform=None, gmt=args.gmt,
+        gene_column=args.gene_column, layer=None, collapse="max_mean", transform=None, gmt=gmt,
         species=args.species, id_type=args.id_type, outdir=args.output, force=args.force,
         metric=args.metric, positive=None, negative=None, block=None, min_size=args.min_size,
         max_size=args.max_size, n_perm=args.n_perm, seed=args.seed, n_jobs=args.n_jobs)
-    return run_phenotype_gsea(ns)
+    return run_phenotype_gsea(ns, command="gsea")
