@@ -175,3 +175,16 @@ def test_usage_prior_restores_canonical_family_members():
     _decide_family(Context.of(rec), "MAPK", rows)
     d = {r.symbol: r.decision for r in rows}
     assert d["MAPK1"] == d["MAPK3"] == "keep_flagged" and d["MAPK12"] == "family_only"
+
+
+@pytest.mark.shared_data
+def test_metabolite_matches_inside_a_longer_word_are_not_genes(shared_data):
+    """'AMP/ATP ratio': the lexicon's ATP -> ATP8A2 and AMP -> APRT/MFAP1 hits are metabolites."""
+    cur = ms.curate_figure(shared_data / "pfocr-corpus" / "figures" / "PMC10286596__CN-21-1184_F1")
+    a = cur.audit
+    hits = a[a["match"].isin(["ATP", "AMP"]) & a["word"].str.contains("AMP/ATP")]
+    assert len(hits) == 3
+    assert (hits["decision"] == "exclude").all()
+    assert hits["reason"].str.startswith("not_a_gene").all()
+    kept = {g for gs in cur.sets for g in gs.genes}
+    assert not {"ATP8A2", "APRT", "MFAP1"} & kept

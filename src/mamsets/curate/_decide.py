@@ -171,6 +171,20 @@ def _decide_multi(ctx: Context, word: str, rows: list[Row]) -> None:
         r.reason = f"ambiguous_alias: '{word}' names {len(rows)} genes ({', '.join(x.symbol for x in rows[:6])}); none supported by the caption"
 
 
+def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None:
+    """Rows whose lexicon match is a non-gene word inside a longer OCR word ('AMP' in 'AMP/ATP')."""
+    for r in group:
+        match = getattr(r, "match", "") or ""
+        ab = ctx.abbreviations.get(W.word_key(match)) if match else None
+        ng = W.non_gene(match) if match else None
+        if ng is None or (ab is not None and ab.gene_like):
+            continue
+        meaning, chebi = ng
+        r.decision = "exclude"
+        r.reason = f"not_a_gene: '{match}' (in '{W.clean_word(word)}') is {meaning}"
+        r.evidence = f"non-gene vocabulary{'; ' + chebi if chebi else ''}"
+
+
 def decide(ctx: Context, rows: list[Row]) -> None:
     """Fill ``decision``, ``reason``, ``evidence`` and ``group`` of every row, in place."""
     by_word: dict[str, list[Row]] = defaultdict(list)
@@ -183,6 +197,8 @@ def decide(ctx: Context, rows: list[Row]) -> None:
             for r in group:
                 r.decision, (r.reason, r.evidence) = "exclude", ng
             continue
+        _exclude_non_gene_matches(ctx, word, group)
+        group = [r for r in group if not r.decision]
         live = []
         for r in group:
             why = _not_protein(r.hgnc_id, word)
