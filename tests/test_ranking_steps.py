@@ -233,3 +233,17 @@ def test_dropped_and_ties_messages():
     )
     _C.n_dropped_missing_gene = _C.n_dropped_nonfinite = 0
     assert dropped_message("f", {"a": _C()}) is None
+
+
+def test_an_abundance_column_alone_is_not_a_score() -> None:
+    import pandas as pd
+    import pytest
+
+    from mamsets import read_ranking
+    from mamsets.errors import InputError
+
+    df = pd.DataFrame({"gene": ["A", "B", "C"], "baseMean": [10.0, 200.0, 3.0]})
+    with pytest.raises(InputError, match="'baseMean', is an abundance or a p-value"):
+        read_ranking(df)
+    ok = pd.DataFrame({"gene": ["A", "B", "C"], "score": [1.0, -2.0, 0.5]})
+    assert read_ranking(ok).score_name == "score"

@@ -168,6 +168,14 @@ def _refuse_text_statistic(
         ) from None
 
 
+#: Columns that are never a ranking score on their own (compared after _key): abundances,
+#: standard errors and unsigned p-values.
+_NOT_A_SCORE = frozenset(_key(c) for c in (
+    "baseMean", "AveExpr", "logCPM", "lfcSE", "pvalue", "P.Value", "PValue", "padj", "adj.P.Val",
+    "FDR", "p_val", "p_val_adj", "qvalue", "expression", "mean", "TPM", "FPKM", "counts",
+))
+
+
 def _unrecognised(df: pd.DataFrame, source: str = "<DataFrame>") -> InputError:
     # a recognised column read as text: usually decimal commas (R write.csv2, European Excel)
     text = [c for c in _SCORE_NAMES if c in df.columns and not pd.api.types.is_numeric_dtype(df[c])]
@@ -346,6 +354,12 @@ def _choose_score(
         )
     if len(numeric) == 1 and len(df.columns) - (gene_col != "<index>") == 1:
         only = numeric[0]
+        if _key(only) in _NOT_A_SCORE:
+            raise InputError(
+                f"{source}: the only numeric column, {only!r}, is an abundance or a p-value, not a "
+                "signed score: ranking by it would order genes by expression or significance, not "
+                "by change; pass a table with a statistic (stat, t, z) or a log fold change and p-value"
+            )
         return only, f"ranked by column {only!r}, the table's only numeric column"  # type: ignore[return-value]
     raise _unrecognised(df, source)
 
