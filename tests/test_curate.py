@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import pytest
@@ -83,11 +82,11 @@ def test_seed_directions_match_hand(seed):
     assert mine == hand
 
 
-def test_audit_schema_fixed_and_fast(seed):
+def test_audit_schema_fixed(seed):
+    # speed per figure is shown by benchmarks/bench_curate.py, not asserted here
     assert tuple(seed.audit.columns) == ms.curate.AUDIT_COLUMNS
-    t = time.perf_counter()
-    ms.curate_figure(read_pfocr_record(SEED))
-    assert time.perf_counter() - t < 1.0
+    again = ms.curate_figure(read_pfocr_record(SEED))
+    assert again.audit.equals(seed.audit)  # deterministic
 
 
 def test_bad_records_give_reasons_not_tracebacks(tmp_path):
