@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import rankdata
 
-__all__ = ["RankShift", "draw_member_sets", "rank_shift", "detectable_shift"]
+__all__ = ["RankShift", "detectable_shift", "draw_member_sets", "null_rank_sums", "rank_shift"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def draw_member_sets(n_genes: int, m: int, n_draws: int, rng: np.random.Generato
         out[bad] = rng.integers(0, n_genes, size=(bad.size, m))
 
 
-def _null_rank_sums(ranks: np.ndarray, m: int, n_perm: int, rng: np.random.Generator) -> np.ndarray:
+def null_rank_sums(ranks: np.ndarray, m: int, n_perm: int, rng: np.random.Generator) -> np.ndarray:
+    """Rank sums of ``n_perm`` random member sets of size ``m`` (the gene-label permutation null)."""
     idx = draw_member_sets(ranks.size, m, n_perm, rng)
     return ranks[idx].sum(axis=1)
 
@@ -80,6 +81,7 @@ def rank_shift(
     rng: np.random.Generator,
     alpha: float = 0.05,
     null_sums: np.ndarray | None = None,
+    ranks: np.ndarray | None = None,
 ) -> RankShift:
     """Competitive rank test and Hodges-Lehmann shift of ``scores[members]`` vs the rest.
 
@@ -99,6 +101,9 @@ def rank_shift(
     null_sums : numpy.ndarray, optional
         Precomputed null rank sums for this ``m`` (from the same ``scores``); saves
         drawing them again for claims of equal size.
+    ranks : numpy.ndarray, optional
+        ``scipy.stats.rankdata(scores)``, when the caller already has it (one ranking,
+        many claims).
 
     Returns
     -------
@@ -110,7 +115,8 @@ def rank_shift(
     m = members.size
     if m < 1 or m >= n_all:
         raise ValueError(f"need 1 <= members < N, got {m} of {n_all}")
-    ranks = rankdata(scores)  # mid-ranks, multiples of 0.5: exact in float64
+    if ranks is None:
+        ranks = rankdata(scores)  # mid-ranks, multiples of 0.5: exact in float64
     obs = float(ranks[members].sum())
     n_oth = n_all - m
     u_obs = obs - m * (m + 1) / 2.0
@@ -122,7 +128,7 @@ def rank_shift(
         u_null = np.sort(ranks - 1.0)
     else:
         if null_sums is None:
-            null_sums = _null_rank_sums(ranks, m, n_perm, rng)
+            null_sums = null_rank_sums(ranks, m, n_perm, rng)
         p_up = (np.count_nonzero(null_sums >= obs) + 1.0) / (null_sums.size + 1.0)
         p_down = (np.count_nonzero(null_sums <= obs) + 1.0) / (null_sums.size + 1.0)
         u_null = np.sort(null_sums - m * (m + 1) / 2.0)
@@ -159,6 +165,8 @@ def detectable_shift(
     null_sums: np.ndarray | None,
     rng: np.random.Generator,
     n_perm: int = 20_000,
+    ranks: np.ndarray | None = None,
+    order: np.ndarray | None = None,
 ) -> float:
     """Smallest shift of ``m`` random genes that the two-sided test detects with ``power``.
 
@@ -171,16 +179,18 @@ def detectable_shift(
     """
     scores = np.asarray(scores, dtype=np.float64)
     n_all = scores.size
-    ranks = rankdata(scores)
+    if ranks is None:
+        ranks = rankdata(scores)
     if m == 1:
         null = np.sort(ranks)
     else:
-        null = np.sort(null_sums if null_sums is not None else _null_rank_sums(ranks, m, n_perm, rng))
+        null = np.sort(null_sums if null_sums is not None else null_rank_sums(ranks, m, n_perm, rng))
     q = 1.0 - alpha / 2.0
     crit_up = float(np.quantile(null, q, method="higher"))
     crit_down = float(np.quantile(null, 1.0 - q, method="lower"))
     sets = draw_member_sets(n_all, m, n_draws, rng)
-    order = np.sort(scores)
+    if order is None:
+        order = np.sort(scores)
     vals = scores[sets]  # (n_draws, m)
     internal = m * (m + 1) / 2.0
 

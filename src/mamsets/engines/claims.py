@@ -46,7 +46,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy.stats import false_discovery_control
+from scipy.stats import false_discovery_control, rankdata
 
 from .._random import RngLike, resolve_seed
 from ..errors import InputError
@@ -54,7 +54,7 @@ from ..io.bundled import library, library_version
 from ..io.claims import claims_version, figure_claims
 from ..model import GeneSetCollection
 from ..results import _jsonable, conform_table, package_version
-from ._claims_kernel import detectable_shift, draw_member_sets, rank_shift
+from ._claims_kernel import detectable_shift, null_rank_sums, rank_shift
 from ._collections import to_user_space
 
 __all__ = ["CLAIMS_SCHEMA", "MEMBERS_SCHEMA", "ClaimsResult", "claims", "readout"]
@@ -371,7 +371,8 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
     power_cache: dict[tuple[int, int], float] = {}
     tests: dict[tuple[tuple[str, ...], str], dict[str, Any]] = {}
     rows, member_rows = [], []
-    ranks = None
+    ranks = rankdata(values)  # once per contrast, shared by every claim's test
+    order = np.sort(values)
     for c in table.itertuples(index=False):
         pred = c.direction if not opt.opposite else {"up": "down", "down": "up"}[c.direction]
         base = {"claim_id": c.claim_id, "family": "hypothesis", "set_id": c.set_id,
@@ -402,18 +403,14 @@ def _one_contrast(table: pd.DataFrame, subjects: GeneSetCollection, s: pd.Series
         if key not in tests:
             m = len(genes)
             if m >= 2 and m not in nulls:
-                from scipy.stats import rankdata
-
-                ranks = rankdata(values) if ranks is None else ranks
-                idx = draw_member_sets(len(values), m, opt.n_perm, rng_null)
-                nulls[m] = ranks[idx].sum(axis=1)
+                nulls[m] = null_rank_sums(ranks, m, opt.n_perm, rng_null)
             rs = rank_shift(values, pos[list(genes)].to_numpy(), n_perm=opt.n_perm, rng=rng_null,
-                            alpha=1.0 - opt.conf_level, null_sums=nulls.get(m))
+                            alpha=1.0 - opt.conf_level, null_sums=nulls.get(m), ranks=ranks)
             sign = 1 if pred == "up" else -1
             if (m, sign) not in power_cache:
                 power_cache[(m, sign)] = sign * detectable_shift(
                     values, m, sign=sign, alpha=opt.alpha, power=opt.power, n_draws=opt.n_power,
-                    null_sums=nulls.get(m), rng=rng_power)
+                    null_sums=nulls.get(m), rng=rng_power, ranks=ranks, order=order)
             p_claim = rs.pval_up if pred == "up" else rs.pval_down
             tests[key] = {"statistic": rs.auc, "pval": p_claim,
                           "pval_two_sided": min(1.0, 2.0 * min(rs.pval_up, rs.pval_down)),
