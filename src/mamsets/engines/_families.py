@@ -45,6 +45,13 @@ def families(collection: GeneSetCollection) -> dict[str, str]:
     return out
 
 
+def _as_frozenset(m: Iterable[Any]) -> frozenset:
+    """A set's members as a frozenset (numpy positions become plain ints)."""
+    if isinstance(m, frozenset):
+        return m
+    return frozenset(m.tolist() if isinstance(m, np.ndarray) else m)
+
+
 def alias_groups(ids: Sequence[str], members: Sequence[Iterable[Any]]) -> tuple[list[int], dict[str, tuple[str, ...]]]:
     """Which sets to keep and, for each kept set, the ids of its identical twins.
 
@@ -67,8 +74,7 @@ def alias_groups(ids: Sequence[str], members: Sequence[Iterable[Any]]) -> tuple[
     """
     groups: dict[frozenset, list[int]] = {}
     for i, m in enumerate(members):
-        key = frozenset(np.asarray(list(m) if not isinstance(m, np.ndarray) else m).tolist())
-        groups.setdefault(key, []).append(i)
+        groups.setdefault(_as_frozenset(m), []).append(i)
     keep: list[int] = []
     aliases: dict[str, tuple[str, ...]] = {}
     for idx in groups.values():
@@ -83,8 +89,7 @@ def nested_in(ids: Sequence[str], members: Sequence[Iterable[Any]]) -> dict[str,
     """Set id -> ids of the other sets that strictly contain it (None above :data:`MAX_NESTED`)."""
     if len(ids) > MAX_NESTED:
         return None
-    sets = [frozenset(np.asarray(list(m) if not isinstance(m, np.ndarray) else m).tolist())
-            for m in members]
+    sets = [_as_frozenset(m) for m in members]
     holders: dict[Any, set[int]] = {}
     for i, s in enumerate(sets):
         for g in s:
@@ -93,8 +98,15 @@ def nested_in(ids: Sequence[str], members: Sequence[Iterable[Any]]) -> dict[str,
     for i, s in enumerate(sets):
         if not s:
             continue
-        cand = set.intersection(*(holders[g] for g in s)) - {i}
-        out[ids[i]] = tuple(ids[j] for j in sorted(cand) if len(sets[j]) > len(s))
+        # the sets holding every member: intersect from the rarest member, stop when empty
+        cand: set[int] | None = None
+        for h in sorted((holders[g] for g in s), key=len):
+            cand = set(h) if cand is None else cand & h
+            if len(cand) <= 1:
+                break
+        cand = (cand or set()) - {i}
+        out[ids[i]] = tuple(ids[j] for j in sorted(cand) if len(sets[j]) > len(s)
+                            and s <= sets[j])
     return out
 
 

@@ -81,8 +81,9 @@ def _small_row(term: str, desc: str, n_members: int, positions: np.ndarray, sets
 
 def shelve_sets(sets: GseaSets, min_size_pval: int, weight: float) -> tuple[GseaSets, Shelf]:
     """Keep one set per group of identical sets and the sets with a computable p-value."""
-    keep, aliases = alias_groups(sets.terms, sets.positions)
-    nested = nested_in([sets.terms[i] for i in keep], [sets.positions[i] for i in keep])
+    members = [frozenset(p.tolist()) for p in sets.positions]  # once, for both rules
+    keep, aliases = alias_groups(sets.terms, members)
+    nested = nested_in([sets.terms[i] for i in keep], [members[i] for i in keep])
     small: list[dict[str, Any]] = []
     tested: list[int] = []
     w = None
