@@ -8,7 +8,7 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["Once", "gene_sets_record", "print_warnings"]
+__all__ = ["Once", "figure_claims_for", "gene_sets_record", "print_warnings"]
 
 
 def print_warnings(caught: Iterable[warnings.WarningMessage], command: str) -> None:
@@ -44,3 +44,20 @@ class Once(argparse.Action):
             )
         setattr(namespace, f"_seen_{self.dest}", True)
         setattr(namespace, self.dest, values)
+
+
+def figure_claims_for(ranking: Any, gmt: Any, *, rng: Any, species: str | None,
+                      id_type: str | None) -> tuple[Any, str]:
+    """Verdicts on the figure's claims for a run on the built-in library, else a note why not.
+
+    ``run`` and ``gsea`` both call this, so their reports lead with the same answer.
+    """
+    if gmt:
+        return None, ("A GMT of your own was tested. The figure's claims are tested on the "
+                      "built-in library: mamsets claims TABLE -o OUTDIR.")
+    from ..engines.claims import claims
+    from ..errors import MamsetsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MamsetsWarning)  # already reported for the enrichment
+        return claims(ranking, rng=rng, species=species, id_type=id_type), ""

@@ -97,19 +97,25 @@ def _read(path: Path, args: argparse.Namespace) -> Any:
     from ..io.ranking import read_ranking, table_level
     from ..io.sites import read_sites
 
-    if not args.site_map and args.data_level is None:
-        level, why = table_level(path)
-        if level == "phosphosite":
-            raise InputError(f"{path} holds phosphosites ({why}); pass --site-map FILE to map them "
-                             "to human sites (or --data-level phosphosite --species human if the "
-                             "ids are human UniProt sites)")
     if args.site_map or args.data_level == "phosphosite":
         return read_sites(path, site_map=args.site_map, species=args.species,
                           score=args.score_column, contrast_column=args.contrast_column,
                           dropna=args.dropna)
-    return read_ranking(path, gene_column=args.gene_column, score=args.score_column,
-                        contrast_column=args.contrast_column, duplicates=args.duplicates,
-                        dropna=args.dropna)
+    hint = ("pass --site-map FILE to map them to human sites (or --data-level phosphosite "
+            "--species human if the ids are human UniProt sites)")
+    try:
+        ranking = read_ranking(path, gene_column=args.gene_column, score=args.score_column,
+                               contrast_column=args.contrast_column, duplicates=args.duplicates,
+                               dropna=args.dropna)
+    except InputError:
+        # a site table read as genes usually fails on repeated gene symbols: say what it is
+        level, why = table_level(path) if args.data_level is None else (args.data_level, "")
+        if level == "phosphosite":
+            raise InputError(f"{path} holds phosphosites ({why}); {hint}") from None
+        raise
+    if ranking.level == "phosphosite" and args.data_level is None:
+        raise InputError(f"{path} holds phosphosites ({ranking.level_evidence}); {hint}")
+    return ranking
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from typing import Any
 from .._atomic import check_writable
 from .._random import resolve_seed
 from ..errors import InputError, MamsetsWarning
-from ._common import Once, gene_sets_record, print_warnings
+from ._common import Once, figure_claims_for, gene_sets_record, print_warnings
 
 __all__ = ["default_collection", "register", "run", "use_file_backend"]
 
@@ -205,7 +205,8 @@ def run(args: argparse.Namespace) -> int:
         res = next(iter(per_contrast.values()))
     res = _with_input(res, ranking, args)
     use_file_backend(args)
-    verdicts, note = _claims(ranking, seed, args)
+    verdicts, note = figure_claims_for(ranking, args.gmt, rng=seed, species=args.species,
+                                       id_type=args.id_type)
     with warnings.catch_warnings():  # the engine already reported identifier issues
         warnings.simplefilter("ignore", MamsetsWarning)
         written = write_run_outputs(res, out, ranking=ranking, collection=collection,
@@ -223,18 +224,6 @@ def run(args: argparse.Namespace) -> int:
         + (f", plots/ ({n_plots})" if n_plots else "")
     )
     return 0
-
-
-def _claims(ranking: Any, seed: int, args: argparse.Namespace) -> tuple[Any, str]:
-    """Verdicts on the figure's claims when the built-in library is used, else a note why not."""
-    if args.gmt:
-        return None, ("A GMT of your own was tested. The figure's claims are tested on the "
-                      "built-in library: mamsets claims TABLE -o OUTDIR.")
-    from ..engines.claims import claims
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MamsetsWarning)
-        return claims(ranking, rng=seed, species=args.species, id_type=args.id_type), ""
 
 
 def _with_input(res: Any, ranking: Any, args: argparse.Namespace) -> Any:

@@ -189,18 +189,12 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
     elif args.ora:
         print("ORA skipped: the table has no adjusted p-value and fold change columns",
               file=sys.stderr)
-    job = {"results": results, "ranking": ranking, "collection": collection, "claims": None,
-           "claims_note": ""}
-    if args.gmt:
-        job["claims_note"] = ("A GMT of your own was tested. The figure's claims are tested on the "
-                              "built-in library: mamsets claims TABLE -o OUTDIR.")
-    else:
-        from ..engines.claims import claims
+    from ._common import figure_claims_for
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MamsetsWarning)  # already reported for the GSEA
-            job["claims"] = claims(ranking, rng=args.seed, species=species, id_type=id_type)
-    return job
+    verdicts, note = figure_claims_for(ranking, args.gmt, rng=args.seed, species=species,
+                                       id_type=id_type)
+    return {"results": results, "ranking": ranking, "collection": collection, "claims": verdicts,
+            "claims_note": note}
 
 
 def run(args: argparse.Namespace) -> int:
