@@ -8,7 +8,6 @@ table and the forest plot; :func:`write_claims_outputs` writes the folder of
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from pathlib import Path
@@ -18,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from .._atomic import atomic_dir
-from .figures import _have_matplotlib, _png_bytes
+from .figures import _have_matplotlib, save_figures
 
-__all__ = ["claims_text", "claims_view", "claims_figures",
+__all__ = ["claims_text", "claims_view", "claims_figures", "write_claims_tables",
            "write_claims_outputs"]
 
 _ORDER = {"supported": 0, "contradicted": 1, "inconclusive": 2, "not_testable": 3}
@@ -110,6 +109,14 @@ def claims_view(result: Any, figures: list[tuple[str, str, str]] | None = None) 
     }
 
 
+def write_claims_tables(result: Any, tmp: Path, final: Path) -> dict[str, Path]:
+    """``claims.tsv`` (``#`` metadata line) and ``claims_members.tsv`` into ``tmp``."""
+    result.to_tsv(tmp / "claims.tsv")
+    result._joined(result.members).to_csv(tmp / "claims_members.tsv", sep="\t", index=False,
+                                           lineterminator="\n")
+    return {"claims": final / "claims.tsv", "claims_members": final / "claims_members.tsv"}
+
+
 def write_claims_outputs(
     result: Any,
     outdir: str | os.PathLike[str],
@@ -131,11 +138,7 @@ def write_claims_outputs(
     written: dict[str, Path] = {}
     plots = plots and _have_matplotlib()
     with atomic_dir(final, overwrite=overwrite) as tmp:
-        result.to_tsv(tmp / "claims.tsv")
-        written["claims"] = final / "claims.tsv"
-        result._joined(result.members).to_csv(tmp / "claims_members.tsv", sep="\t", index=False,
-                                               lineterminator="\n")
-        written["members"] = final / "claims_members.tsv"
+        written.update(write_claims_tables(result, tmp, final))
         meta = {"claims": result.metadata()}
         if input_metadata is not None:
             meta["input"] = input_metadata
@@ -144,14 +147,7 @@ def write_claims_outputs(
         written["params"] = final / "params.json"
         (tmp / "summary.txt").write_text(claims_text(result) + "\n", encoding="utf-8")
         written["summary"] = final / "summary.txt"
-        figs = []
-        if plots:
-            (tmp / "plots").mkdir()
-            for stem, cap, fig in claims_figures(result):
-                png = _png_bytes(fig)
-                (tmp / "plots" / f"{stem}.png").write_bytes(png)
-                written[f"plot:{stem}"] = final / "plots" / f"{stem}.png"
-                figs.append((stem, cap, base64.b64encode(png).decode("ascii")))
+        figs = save_figures(claims_figures(result), tmp, final, written) if plots else []
         (tmp / "report.html").write_text(claims_report_html(result, _figs=figs,
                                                             input_metadata=input_metadata),
                                          encoding="utf-8")

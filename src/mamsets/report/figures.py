@@ -5,10 +5,12 @@ matplotlib is imported only when a plot is drawn (through :mod:`mamsets.plot`).
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,20 @@ def _png_bytes(fig: Any) -> bytes:
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def save_figures(figures: Sequence[Figure], tmp: Path, final: Path,
+                 written: dict[str, Path]) -> list[tuple[str, str, str]]:
+    """Write each figure to ``tmp/plots/<stem>.png`` (recorded in ``written`` under its final
+    path) and return ``(stem, caption, base64 PNG)`` for the report: one PNG, two uses."""
+    out = []
+    for stem, cap, fig in figures:
+        png = _png_bytes(fig)
+        (tmp / "plots").mkdir(exist_ok=True)
+        (tmp / "plots" / f"{stem}.png").write_bytes(png)
+        written[f"plot:{stem}"] = final / "plots" / f"{stem}.png"
+        out.append((stem, cap, base64.b64encode(png).decode("ascii")))
+    return out
 
 
 def _bundled_for(

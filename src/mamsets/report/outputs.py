@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -17,7 +16,7 @@ from .._atomic import atomic_dir, atomic_write_text
 from ..io.ranking import Ranking
 from ..model import GeneSetCollection
 from ._common import Results, _as_mapping
-from .figures import _bundled_for, _figures, _have_matplotlib, _png_bytes
+from .figures import _bundled_for, _figures, _have_matplotlib, save_figures
 from .text import text_summary
 
 log = logging.getLogger(__name__)
@@ -117,27 +116,15 @@ def write_run_outputs(
         figs: list[tuple[str, str, str]] = []
         claim_figs: list[tuple[str, str, str]] = []
         if claims is not None:
-            claims.to_tsv(tmp / "claims.tsv")
-            claims._joined(claims.members).to_csv(tmp / "claims_members.tsv", sep="\t",
-                                                   index=False, lineterminator="\n")
-            written["claims"] = final / "claims.tsv"
-            written["claims_members"] = final / "claims_members.tsv"
+            from .claims import claims_figures, write_claims_tables
+
+            written.update(write_claims_tables(claims, tmp, final))
         if plots:
             (tmp / "plots").mkdir()
             if claims is not None:
-                from .claims import claims_figures
-
-                for stem, cap, fig in claims_figures(claims):
-                    png = _png_bytes(fig)
-                    (tmp / "plots" / f"{stem}.png").write_bytes(png)
-                    written[f"plot:{stem}"] = final / "plots" / f"{stem}.png"
-                    claim_figs.append((stem, cap, base64.b64encode(png).decode("ascii")))
-            for stem, cap, fig in _figures(res, ranking, collection, n_enrichment=n_enrichment,
-                                           heatmap_sets=heatmap_sets):
-                png = _png_bytes(fig)
-                (tmp / "plots" / f"{stem}.png").write_bytes(png)
-                written[f"plot:{stem}"] = final / "plots" / f"{stem}.png"
-                figs.append((stem, cap, base64.b64encode(png).decode("ascii")))
+                claim_figs = save_figures(claims_figures(claims), tmp, final, written)
+            figs = save_figures(_figures(res, ranking, collection, n_enrichment=n_enrichment,
+                                         heatmap_sets=heatmap_sets), tmp, final, written)
         (tmp / "report.html").write_text(
             _render(res, ranking=ranking, collection=collection, plots=plots, _figs=figs,
                     claims=claims, claims_note=claims_note, _claims_figs=claim_figs),
