@@ -21,7 +21,8 @@ import pandas as pd
 from ._atomic import atomic_write_text
 from .errors import InputError
 
-__all__ = ["EnrichmentResult", "conform_table", "empty_table", "package_version", "stack_results"]
+__all__ = ["EnrichmentResult", "conform_table", "empty_table", "join_tuples", "package_version",
+           "stack_results"]
 
 
 def package_version() -> str:
@@ -55,6 +56,15 @@ def conform_table(df: pd.DataFrame, schema: Mapping[str, str]) -> pd.DataFrame:
         # "object" is cast too: pandas >= 3 would otherwise keep text as its new str dtype
         out[c] = out[c].astype(d)
     return out.reset_index(drop=True)
+
+
+def join_tuples(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with tuple cells joined by ``;`` (list-valued columns written as text)."""
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object:
+            out[c] = out[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, tuple) else v)
+    return out
 
 
 def _jsonable(value: Any) -> Any:
@@ -171,11 +181,7 @@ class EnrichmentResult:
 
     def to_frame(self) -> pd.DataFrame:
         """The table with tuple cells joined by ``;`` (for text output)."""
-        out = self.table.copy()
-        for c in out.columns:
-            if out[c].dtype == object:
-                out[c] = out[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, tuple) else v)
-        return out
+        return join_tuples(self.table)
 
     def to_tsv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write the table as TSV (atomically) with a ``#``-prefixed JSON metadata header line.

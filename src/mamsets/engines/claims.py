@@ -53,7 +53,7 @@ from ..errors import InputError
 from ..io.bundled import library, library_version
 from ..io.claims import claims_version, figure_claims
 from ..model import GeneSetCollection
-from ..results import _jsonable, conform_table, package_version
+from ..results import _jsonable, conform_table, join_tuples, package_version
 from ._claims_kernel import detectable_shift, null_rank_sums, rank_shift
 from ._collections import to_user_space
 
@@ -182,11 +182,7 @@ class ClaimsResult:
 
     @staticmethod
     def _joined(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.copy()
-        for c in out.columns:
-            if out[c].dtype == object:
-                out[c] = out[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, tuple) else v)
-        return out
+        return join_tuples(df)
 
     def to_tsv(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
         """Write the verdict table as TSV (atomically) with a ``#`` JSON metadata header line."""
