@@ -6,7 +6,8 @@ import re
 from collections import defaultdict
 
 from . import _words as W
-from ._hgnc import hgnc, lexicon_usage, smallest_common_group
+from ._context import Pick, candidates, defined_as, name_keys, pick
+from ._hgnc import hgnc, lexicon_usage, name_words, smallest_common_group
 from .core import Context, Row, _non_gene, _not_protein, _quote
 
 #: Caption cues that select one branch of a drawn family: cue word -> HGNC gene group name.
@@ -117,7 +118,60 @@ def _decide_family(ctx: Context, word: str, rows: list[Row]) -> None:
         _apply_usage(ctx, word, W.word_key(rows[0].match or word), rows)
 
 
-def _decide_single(ctx: Context, r: Row) -> None:
+def _stem(word: str) -> str:
+    """Leading letters of a word (``NRF-1/2`` -> ``NRF``): words sharing it draw one name series."""
+    m = re.match(r"[A-Z]{2,}", W.word_key(word))
+    return m.group(0) if m else ""
+
+
+def _series_words(rows: list[Row]) -> dict[str, set[str]]:
+    """Per word stem, the HGNC name words of the genes the figure draws by exact symbol under it."""
+    N = name_words()
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.route == "exact_symbol" and r.hgnc_id and _stem(r.word):
+            out[_stem(r.word)] |= N.words.get(r.hgnc_id, frozenset())
+    return out
+
+
+def _apply_pick(ctx: Context, word: str, rows: list[Row], p: Pick, extra: list[Row]) -> None:
+    """Keep the picked gene (adding a row when the lexicon did not offer it); exclude the others."""
+    H = hgnc()
+    sym = H.symbol[p.hgnc_id]
+    for r in rows:
+        if r.hgnc_id == p.hgnc_id:
+            r.decision = "keep" if r.route == "exact_symbol" else "keep_flagged"
+            r.reason, r.evidence = f"{r.route}; the {p.how} singles out {sym}", p.evidence
+        else:
+            r.decision = "exclude"
+            r.reason = f"ambiguous_alias: '{W.clean_word(word)}' means {sym} here (by {p.how}), not {r.symbol}"
+            r.evidence = p.evidence
+    if all(r.hgnc_id != p.hgnc_id for r in rows) and H.locus.get(p.hgnc_id) == "protein-coding gene":
+        new = _new_row(p.hgnc_id, word, f"alias_{p.how}",
+                       f"'{W.clean_word(word)}' means {sym} here (by {p.how}); the lexicon offered "
+                       f"{', '.join(r.symbol for r in rows)}", p.evidence)
+        new.match = rows[0].match
+        extra.append(new)
+
+
+def _resolve(ctx: Context, word: str, rows: list[Row], series: dict[str, set[str]], extra: list[Row],
+             *, definition_only: bool = False) -> bool:
+    """Resolve an ambiguous name by the record's evidence (:mod:`._context`); True when it did."""
+    keys = name_keys(*(x for r in rows for x in (r.match, r.word)))
+    cands = tuple(dict.fromkeys((*(r.hgnc_id for r in rows), *candidates(keys))))
+    if definition_only:
+        if defined_as(ctx.abbreviations, keys) is None:
+            return False
+        p = pick(cands, keys, ctx.abbreviations, set(), use_usage=False)
+    else:
+        p = pick(cands, keys, ctx.abbreviations, ctx.words | series.get(_stem(word), set()))
+    if p is None:
+        return False
+    _apply_pick(ctx, word, rows, p, extra)
+    return True
+
+
+def _decide_single(ctx: Context, r: Row, series: dict[str, set[str]], extra: list[Row]) -> None:
     H = hgnc()
     if r.route == "exact_symbol":
         w = W.clean_word(r.word).strip("():,.;-")
@@ -126,49 +180,54 @@ def _decide_single(ctx: Context, r: Row) -> None:
             r.decision = "exclude"
             r.reason = f"lowercase_word: '{w}' is written in lower case and the caption never writes {r.symbol}"
             return
-        r.decision, r.reason = "keep", "exact approved symbol"
+        if not _resolve(ctx, r.word, [r], series, extra, definition_only=True):
+            r.decision, r.reason = "keep", "exact approved symbol"
+        return
+    named = ctx.names_gene(r.hgnc_id)
+    keys = name_keys(r.match, r.word)
+    others = [c for c in candidates(keys) if c != r.hgnc_id]
+    if others and not named:  # a name several genes carry: the record's evidence decides, or nobody
+        if not _resolve(ctx, r.word, [r], series, extra):
+            r.decision = "exclude"
+            r.reason = (f"ambiguous_alias: '{W.clean_word(r.word)}' names {1 + len(others)} genes "
+                        f"({', '.join([r.symbol, *(H.symbol[o] for o in others[:5])])}); neither the caption "
+                        "nor pathway usage singles one out")
         return
     if r.route == "ncbi_synonym_only":
         r.decision = "exclude"
         r.reason = f"ncbi_synonym_only: HGNC does not list '{r.match}' as a symbol, previous symbol or alias of {r.symbol}"
         return
     key = W.word_key(r.match)
-    sharing = len(H.by_name.get(key, ())) or 1
-    named = ctx.names_gene(r.hgnc_id)
-    if r.route == "previous_symbol" or named or (sharing == 1 and (len(key) >= 4 or re.search(r"\d", key))):
+    if r.route == "previous_symbol" or named or (len(key) >= 4 or re.search(r"\d", key)):
         r.decision = "keep_flagged"
-        r.reason = f"{r.route} naming {sharing} HGNC gene(s)" + (f"; caption names it ({named})" if named else "")
+        r.reason = f"{r.route} naming 1 HGNC gene" + (f"; caption names it ({named})" if named else "")
         r.evidence = _quote(ctx, named) if named else ""
         return
     r.decision = "exclude"
-    r.reason = f"weak_alias: short alias '{key}' naming {sharing} HGNC gene(s), not supported by the caption"
+    r.reason = f"weak_alias: short alias '{key}' naming 1 HGNC gene, not supported by the caption"
 
 
-def _decide_multi(ctx: Context, word: str, rows: list[Row]) -> None:
+def _decide_multi(ctx: Context, word: str, rows: list[Row], series: dict[str, set[str]], extra: list[Row]) -> None:
+    if _resolve(ctx, word, rows, series, extra, definition_only=True):
+        return
     named = [r for r in rows if ctx.names_gene(r.hgnc_id)]
     exact = [r for r in rows if r.route == "exact_symbol"]
-    pick = named or exact
-    if pick:
+    pick_rows = named or exact
+    if pick_rows:
         for r in rows:
-            if r in pick:
+            if r in pick_rows:
                 r.decision = "keep" if r.route == "exact_symbol" else "keep_flagged"
                 r.reason = "exact approved symbol" if r.route == "exact_symbol" else f"{r.route}; caption names it"
             else:
                 r.decision = "exclude"
-                r.reason = f"ambiguous_alias: '{word}' also names {', '.join(p.symbol for p in pick)}, which the record supports"
+                r.reason = f"ambiguous_alias: '{word}' also names {', '.join(p.symbol for p in pick_rows)}, which the record supports"
         return
-    hgnc_known = [r for r in rows if r.route in ("alias", "previous_symbol")]
-    if len(hgnc_known) == 1:
-        for r in rows:
-            if r is hgnc_known[0]:
-                r.decision, r.reason = "keep_flagged", f"{r.route}; the only HGNC-listed meaning of '{word}'"
-            else:
-                r.decision = "exclude"
-                r.reason = f"ambiguous_alias: '{word}' is an HGNC name of {hgnc_known[0].symbol}, not of {r.symbol}"
+    if _resolve(ctx, word, rows, series, extra):
         return
     for r in rows:
         r.decision = "exclude"
-        r.reason = f"ambiguous_alias: '{word}' names {len(rows)} genes ({', '.join(x.symbol for x in rows[:6])}); none supported by the caption"
+        r.reason = (f"ambiguous_alias: '{word}' names {len(rows)} genes ({', '.join(x.symbol for x in rows[:6])}); "
+                    "neither the caption nor pathway usage singles one out")
 
 
 def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None:
@@ -185,12 +244,55 @@ def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None
         r.evidence = f"non-gene vocabulary{'; ' + chebi if chebi else ''}"
 
 
+def _dispatch(ctx: Context, word: str, live: list[Row], series: dict[str, set[str]], extra: list[Row]) -> None:
+    """Family, single-gene or ambiguous-name rules for the live rows of one OCR word.
+
+    A word holding several names (``SCA1,2,3``, ``IDO1/2``, ``COL1A1,CTGF``) is decided name by
+    name, unless the lexicon expanded it as a family.
+    """
+    fam = [r for r in live if r.route in ("family_expansion", "alias_stem")]
+    if fam and len(live) >= 2:
+        _decide_family(ctx, word, live)
+        return
+    if len(live) == 1:
+        _decide_single(ctx, live[0], series, extra)
+        return
+    common = smallest_common_group(tuple(r.hgnc_id for r in live), COMPLETE_GROUP_MAX)
+    if common and all(r.route != "ncbi_synonym_only" for r in live):
+        _decide_family(ctx, word, live)
+        return
+    by_match: dict[str, list[Row]] = defaultdict(list)
+    for r in live:
+        by_match[W.word_key(r.match) or W.word_key(word)].append(r)
+    if len(by_match) == 1:
+        _decide_multi(ctx, word, live, series, extra)
+        return
+    stems = {_stem(part) for part in re.split(r"[/,;\s]+", W.clean_word(word))} - {""}
+    for key, rs in list(by_match.items()):
+        if stems and _stem(key) and _stem(key) not in stems:  # 'ID2' read out of 'IDO1/2'
+            for r in rs:
+                r.decision = "exclude"
+                r.reason = f"ocr_artifact: '{r.match}' is not written in '{W.clean_word(word)}' (its other names are)"
+            del by_match[key]
+    for rs in by_match.values():
+        if len(rs) == 1:
+            _decide_single(ctx, rs[0], series, extra)
+        else:
+            _decide_multi(ctx, rs[0].match or word, rs, series, extra)
+
+
 def decide(ctx: Context, rows: list[Row]) -> None:
-    """Fill ``decision``, ``reason``, ``evidence`` and ``group`` of every row, in place."""
+    """Fill ``decision``, ``reason``, ``evidence`` and ``group`` of every row, in place.
+
+    Genes an ambiguous name means by the record's evidence, which the lexicon did not offer
+    (``NRF-2`` -> GABPA next to NRF1), are appended as new rows.
+    """
     by_word: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         if not r.decision:
             by_word[r.word].append(r)
+    series = _series_words(rows)
+    extra: list[Row] = []
     for word, group in by_word.items():
         ng = _non_gene(ctx, word)
         if ng:
@@ -208,17 +310,9 @@ def decide(ctx: Context, rows: list[Row]) -> None:
                 live.append(r)
         if not live:
             continue
-        fam = [r for r in live if r.route in ("family_expansion", "alias_stem")]
-        if fam and len(live) >= 2:
-            _decide_family(ctx, word, live)
-        elif len(live) == 1:
-            _decide_single(ctx, live[0])
-        else:
-            common = smallest_common_group(tuple(r.hgnc_id for r in live), COMPLETE_GROUP_MAX)
-            if common and all(r.route != "ncbi_synonym_only" for r in live):
-                _decide_family(ctx, word, live)
-            else:
-                _decide_multi(ctx, word, live)
+        _dispatch(ctx, word, live, series, extra)
+    have = {r.hgnc_id for r in rows if r.decision in ("keep", "keep_flagged")}
+    rows.extend(r for r in extra if r.hgnc_id not in have)
 
 
 def _new_row(hid: str, word: str, route: str, reason: str, evidence: str, group: str = "") -> Row:

@@ -100,3 +100,45 @@ def lexicon_usage() -> dict[tuple[str, str], tuple[int, int]]:
         w, e, n, t = line.split("\t")
         out[(w, e)] = (int(n), int(t))
     return out
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """Words of HGNC gene names (approved, alias, previous) per protein-coding gene, with their rarity."""
+
+    words: dict[str, frozenset[str]]  # hgnc_id -> name words
+    genes_with: dict[str, int]  # word -> how many genes' names hold it
+
+    def distinctive(self, hid: str, max_genes: int) -> frozenset[str]:
+        """The words of ``hid``'s names that at most ``max_genes`` genes share."""
+        return frozenset(w for w in self.words.get(hid, ()) if self.genes_with[w] <= max_genes)
+
+
+@functools.lru_cache(maxsize=1)
+def name_words() -> NameWords:
+    """Shipped ``curate/data/gene_names.tsv.gz`` (regenerate: ``python -m mamsets.curate._build``)."""
+    raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/gene_names.tsv.gz").read_bytes())
+    words: dict[str, frozenset[str]] = {}
+    count: dict[str, int] = defaultdict(int)
+    for line in raw.decode("utf-8").splitlines()[1:]:
+        hid, text = line.split("\t")
+        words[hid] = frozenset(text.split())
+        for w in words[hid]:
+            count[w] += 1
+    return NameWords(words=words, genes_with=dict(count))
+
+
+@functools.lru_cache(maxsize=1)
+def prevalence() -> dict[str, int]:
+    """``{hgnc_id: n}``: in how many human WikiPathways pathways (PFOCR 2018 benchmark) a gene is drawn.
+
+    The evaluation's own pathways are left out (:func:`mamsets.curate._build.pathway_prevalence`).
+    """
+    raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/pathway_prevalence.tsv.gz").read_bytes())
+    by_entrez = hgnc().entrez
+    out: dict[str, int] = {}
+    for line in raw.decode("utf-8").splitlines()[1:]:
+        e, n = line.split("\t")
+        if e in by_entrez:
+            out[by_entrez[e]] = int(n)
+    return out

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from ..io.pfocr import FigureRecord, GeneHit
 from . import _words as W
+from ._context import name_keys, names_fit
 from ._hgnc import hgnc, smallest_common_group
 
 #: Precision of each PFOCR lexicon route against curated WikiPathways gene lists, measured on
@@ -82,16 +83,22 @@ class Context:
     token_set: set[str] = field(default_factory=set)
     abbreviations: dict[str, W.Abbreviation] = field(default_factory=dict)
     chemicals: dict[str, str] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)  # name words of title and caption (lower case)
 
     @classmethod
     def of(cls, record: FigureRecord) -> Context:
         text = W.plain(f"{record.title}. {record.caption}")
+        abbreviations = W.defined_abbreviations(record.caption)
+        for k, ab in abbreviations.items():  # "SIRT-1, sirtuin-1": a gene, by HGNC's names of SIRT1
+            if not ab.gene_like and names_fit(ab.phrase, name_keys(ab.abbr)):
+                abbreviations[k] = W.Abbreviation(ab.abbr, ab.phrase, True)
         return cls(
             record=record,
             text=text,
             token_set={W.word_key(t) for t in W.tokens(text)},
-            abbreviations=W.defined_abbreviations(record.caption),
+            abbreviations=abbreviations,
             chemicals={W.word_key(c.word): c.identifier for c in record.chemicals},
+            words=set(W.name_words(text)),
         )
 
     def names_gene(self, hid: str) -> str | None:
@@ -100,8 +107,14 @@ class Context:
         sym = H.symbol[hid].upper()
         # A name shared with other genes (p27, ARC, OCT2) or another gene's approved symbol
         # (SLIT2 as an alias of SLIT3) cannot tell which gene the caption means: not support.
-        names = {sym, *(n for n in {*H.alias[hid], *H.prev[hid]}
-                        if H.by_name.get(n, ()) == (hid,) and n not in H.by_symbol)}
+        # Hyphens do not make a name unique: NRF-1 (NFE2L1) is written NRF1 (an approved symbol),
+        # NRF-2 (NFE2L2) is written NRF2 (also GABPA's alias).
+        def unique(n: str) -> bool:
+            bare = n.replace("-", "")
+            owners = {*H.by_name.get(n, ()), *H.by_name.get(bare, ())}
+            return owners == {hid} and n not in H.by_symbol and bare not in H.by_symbol
+
+        names = {sym, *(n for n in {*H.alias[hid], *H.prev[hid]} if unique(n))}
         hits = [n for n in names if n in self.token_set and len(n) >= 3]
         return min(hits) if hits else None
 
