@@ -112,8 +112,36 @@ def _family_rules(ctx: Context, word: str, rows: list[Row]) -> bool:
     return False
 
 
+def _alias_collisions(word: str, rows: list[Row]) -> list[Row]:
+    """Exclude non-family hits of a family word that share no HGNC gene group or symbol stem with its members.
+
+    ``SOS`` -> SOS1, SOS2 (FamPlex) and XYLT2 (an NCBI synonym); ``ERK`` -> MAPK1, MAPK3 and
+    EPHB2 (a previous symbol): the lone gene outside the family's groups is a name collision.
+    Returns the rows still live.
+    """
+    H = hgnc()
+    fam = [r for r in rows if r.route == "family_expansion"]
+    fam_groups = {g for r in fam for g in H.groups.get(r.hgnc_id, ())}
+    fam_stems = {_stem(r.symbol) for r in fam} - {""}
+    if not fam_groups:
+        return rows
+    live = []
+    for r in rows:
+        if (r.route in ("family_expansion", "exact_symbol") or fam_groups & set(H.groups.get(r.hgnc_id, ()))
+                or _stem(r.symbol) in fam_stems):  # PIK3CA beside PIK3R1-6: other group, same stem
+            live.append(r)
+            continue
+        r.decision = "exclude"
+        r.reason = (f"alias_collision: '{W.clean_word(word)}' expands to a family; {r.symbol} ({r.route} hit) "
+                    "shares neither an HGNC gene group nor a symbol stem with its members")
+    return live
+
+
 def _decide_family(ctx: Context, word: str, rows: list[Row]) -> None:
     """Family word: route/caption rules, then the usage prior (unless a branch cue decided)."""
+    rows = _alias_collisions(word, rows)
+    if not rows:
+        return
     if not _family_rules(ctx, word, rows):
         _apply_usage(ctx, word, W.word_key(rows[0].match or word), rows)
 
@@ -369,8 +397,8 @@ def propose(ctx: Context, rows: list[Row]) -> list[Row]:
     for label, grp in kept.items():
         ids = tuple(r.hgnc_id for r in grp)
         gid = smallest_common_group(ids, COMPLETE_GROUP_MAX) if len(ids) >= 2 else None
-        if gid is None:
-            continue
+        if gid is None or "complex" not in H.group_name[gid].lower():
+            continue  # complete complexes (mTORC2 -> PRR5), not families of paralogues (TK1, TK2 -> DCK)
         for hid in H.group_members[gid]:
             if hid not in have and H.locus.get(hid) == "protein-coding gene":
                 have.add(hid)
