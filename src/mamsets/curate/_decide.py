@@ -6,8 +6,8 @@ import re
 from collections import defaultdict
 
 from . import _words as W
-from ._context import Pick, candidates, defined_as, name_keys, pick
-from ._hgnc import hgnc, lexicon_usage, name_words, smallest_common_group
+from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, name_keys, pick
+from ._hgnc import hgnc, lexicon_usage, name_words, prevalence, smallest_common_group
 from .core import Context, Row, _non_gene, _not_protein, _quote
 
 #: Caption cues that select one branch of a drawn family: cue word -> HGNC gene group name.
@@ -24,6 +24,8 @@ FAMILY_NAMED_MAX = 8  # a family the caption names as one entity is kept whole u
 FAMILY_SMALL_MAX = 4  # a family expansion this small is kept (flagged) without caption support
 COMPLETE_GROUP_MAX = 5  # complete an HGNC gene group drawn in part up to this size
 USAGE_MIN_CALLS = 3  # a family word's member usage counts once the 2018 benchmark saw it this often
+FAMILY_RARE_FRACTION = 4  # a family member drawn in < 1/4 of the pathways of its best-known sibling is rare
+FAMILY_WELL_KNOWN = 10  # ... unless it is drawn in at least this many pathways itself (AKT3 beside AKT1)
 USAGE_KEEP = 0.5  # ... and a member is "canonical" when curators drew it at least this often
 
 
@@ -143,7 +145,33 @@ def _decide_family(ctx: Context, word: str, rows: list[Row]) -> None:
     if not rows:
         return
     if not _family_rules(ctx, word, rows):
+        _trim_rare_members(word, rows)
         _apply_usage(ctx, word, W.word_key(rows[0].match or word), rows)
+
+
+def _trim_rare_members(word: str, rows: list[Row]) -> None:
+    """Move kept family members drawn far more rarely than the family's best-known one to the family set.
+
+    A member drawn in fewer than 1/:data:`FAMILY_RARE_FRACTION` of the pathways its most drawn
+    sibling appears in (human WikiPathways, :func:`._hgnc.prevalence`), and in fewer than
+    :data:`FAMILY_WELL_KNOWN` itself, is a rarely meant paralogue: ``RSK`` -> RPS6KA4, RPS6KA6
+    beside RPS6KB1; ``SRC`` -> FGR, YES1 beside SRC.
+    Exact symbols and members the caption names stay; families no member of which is drawn in
+    at least :data:`._context.PREVALENCE_MIN` pathways are left whole (no evidence).
+    """
+    P = prevalence()
+    kept = [r for r in rows if r.decision in ("keep", "keep_flagged")]
+    top = max((P.get(r.hgnc_id, 0) for r in kept), default=0)
+    if len(kept) < 2 or top < PREVALENCE_MIN:
+        return
+    for r in kept:
+        n = P.get(r.hgnc_id, 0)
+        if (r.route == "exact_symbol" or "names" in r.reason or n * FAMILY_RARE_FRACTION >= top
+                or n >= FAMILY_WELL_KNOWN):
+            continue
+        r.decision = "family_only"
+        r.reason = (f"rare_member: '{W.clean_word(word)}' rarely means {r.symbol} (drawn in {n} human WikiPathways "
+                    f"pathways; its most drawn sibling in {top})")
 
 
 def _stem(word: str) -> str:
