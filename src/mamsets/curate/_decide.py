@@ -8,7 +8,7 @@ from collections import defaultdict
 from . import _words as W
 from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, name_keys, pick
 from ._hgnc import hgnc, lexicon_usage, name_words, prevalence, smallest_common_group
-from .core import Context, Row, _non_gene, _not_protein, _quote
+from .core import Context, Row, _non_gene, _not_protein, _quote, ligand_receptor
 
 #: Caption cues that select one branch of a drawn family: cue word -> HGNC gene group name.
 #: Gq/11 alpha subunits activate PLC-beta, which makes IP3 and DAG; a figure that draws
@@ -72,12 +72,46 @@ def _in_caption(ctx: Context, *names: str) -> str | None:
     return None
 
 
+def _receptor_subtype(ctx: Context, word: str, rows: list[Row]) -> bool:
+    """A ligand's receptor family trimmed to the subtype the caption writes (``GABAAR`` -> type A).
+
+    The word writes a ligand the caption defines plus ``R`` (``GABA,R``); the caption writes the
+    ligand, a subtype letter and ``R``/receptor (``GABAAR``, ``GABA-A receptor``). Members whose
+    HGNC gene group is that type's receptor group are kept (flagged); the rest go to the family set.
+    """
+    H = hgnc()
+    key = W.word_key(word)
+    for k, ab in ctx.abbreviations.items():
+        if ab.gene_like or not ligand_receptor(key, k):
+            continue
+        types = set(re.findall(re.escape(ab.abbr) + r"[\s\-]?([A-Z])[\s\-]?(?:Rs?\b|receptors?\b)", ctx.text))
+        if len(types) != 1:
+            return False
+        t = types.pop()
+        rx = re.compile(rf"\btype {t}\b.*receptor", re.I)
+        inside = [r for r in rows if any(rx.search(H.group_name[g]) for g in H.groups.get(r.hgnc_id, ()))]
+        if not inside:
+            return False
+        for r in rows:
+            if r in inside:
+                r.decision = "keep_flagged"
+                r.reason = f"receptor subtype: the caption writes {ab.abbr} type {t} receptors ({ab.abbr} = {ab.phrase})"
+                r.evidence = _quote(ctx, f"{ab.abbr}{t}") or f"figure word '{word}'"
+            else:
+                r.decision = "family_only"
+                r.reason = f"outside_subtype: not a {ab.abbr} type {t} receptor subunit (HGNC gene groups)"
+        return True
+    return False
+
+
 def _family_rules(ctx: Context, word: str, rows: list[Row]) -> bool:
     """Route/caption rules for a family word; True when a caption branch cue decided it."""
     H = hgnc()
     label = W.word_key(rows[0].match or word)
     for r in rows:
         r.group = label
+    if _receptor_subtype(ctx, word, rows):
+        return True
     named = {r.hgnc_id: ctx.names_gene(r.hgnc_id) for r in rows}
     named = {k: (v if v and v != label and v != W.word_key(word) else None) for k, v in named.items()}
     if any(named.values()) and len(rows) > FAMILY_SMALL_MAX:

@@ -144,9 +144,16 @@ def _non_gene(ctx: Context, word: str) -> tuple[str, str] | None:
     if key not in ctx.token_set:  # an OCR fragment of a defined non-gene abbreviation: IRH, HIR <- IR
         for k, a in ctx.abbreviations.items():
             if not a.gene_like and len(k) >= 2 and k in key and 0 < len(key) - len(k) <= 2:
+                if ligand_receptor(key, k):  # "GABA,R": the receptor of the ligand, not a fragment
+                    continue
                 return (f"ocr_fragment: '{W.clean_word(word)}' is not in the caption; it contains "
                         f"{a.abbr}, which the caption defines as '{a.phrase}'", _quote(ctx, f"({a.abbr})"))
     return None
+
+
+def ligand_receptor(key: str, ligand: str) -> bool:
+    """True when ``key`` writes the receptor of ``ligand``: ``GABA,R``, ``GABAAR``, ``GABA-R``."""
+    return bool(re.fullmatch(re.escape(ligand) + r"[\s,\-_]?[A-Z]?[\s\-]?R", key))
 
 
 def _route(hit: GeneHit, hid: str) -> str:
