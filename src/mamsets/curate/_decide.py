@@ -49,7 +49,7 @@ def _apply_usage(ctx: Context, word: str, label: str, rows: list[Row]) -> None:
     """
     for r in rows:
         u = _usage(word, label, r)
-        if u is None or r.decision == "exclude" or r.route == "exact_symbol":
+        if u is None or r.decision == "exclude" or r.route == "exact_symbol" or r.reason.startswith("rare_member"):
             continue
         n, right = u
         if right / n >= USAGE_KEEP and r.decision == "family_only":
