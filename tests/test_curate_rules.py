@@ -77,7 +77,7 @@ def test_alias_collision_inside_a_family_word_is_excluded():
 
 
 def test_rarely_drawn_family_members_go_to_the_family_set():
-    rec = _record("ERK activates RSK.", [("RSK", "RSK", s, FAM) for s in ("RPS6KA1", "RPS6KB1", "RPS6KA4", "RPS6KA6")])
+    rec = _record("ERK activates ribosomal S6 kinases.", [("RSK", "RSK", s, FAM) for s in ("RPS6KA1", "RPS6KB1", "RPS6KA4", "RPS6KA6")])
     d = _decisions(rec)
     assert d["RPS6KB1"] == d["RPS6KA1"] == "keep_flagged"
     assert d["RPS6KA4"] == d["RPS6KA6"] == "family_only"
@@ -122,3 +122,8 @@ def test_shipped_priors_match_their_sources(shared_data):
     # the evaluation's own pathways are left out: WP3943 (a truth pair) is in the 2018 GMT
     gmt = (shared_data / "pfocr-corpus/truth/wp2018_ocr_benchmark/20180418_wp_hs_gmt.csv").read_text()
     assert "WP3943," in gmt.replace("\r", "\n")
+
+
+def test_a_family_the_caption_names_is_kept_whole():
+    rec = _record("ERK activates RSK.", [("RSK", "RSK", s, FAM) for s in ("RPS6KA1", "RPS6KB1", "RPS6KA4", "RPS6KA6")])
+    assert set(_decisions(rec).values()) == {"keep_flagged"}

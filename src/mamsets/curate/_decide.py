@@ -190,17 +190,21 @@ def _trim_rare_members(word: str, rows: list[Row]) -> None:
     sibling appears in (human WikiPathways, :func:`._hgnc.prevalence`), and in fewer than
     :data:`FAMILY_WELL_KNOWN` itself, is a rarely meant paralogue: ``RSK`` -> RPS6KA4, RPS6KA6
     beside RPS6KB1; ``SRC`` -> FGR, YES1 beside SRC.
-    Exact symbols and members the caption names stay; families no member of which is drawn in
-    at least :data:`._context.PREVALENCE_MIN` pathways are left whole (no evidence).
+    Exact symbols and members the caption names stay; families the caption names as a whole
+    (mTORC2, AMPK in the seed figure) and families no member of which is drawn in at least
+    :data:`._context.PREVALENCE_MIN` pathways are left whole.
     """
     P = prevalence()
     kept = [r for r in rows if r.decision in ("keep", "keep_flagged")]
+    if any(r.reason.startswith("family/complex the caption names") for r in kept):
+        return  # the caption's own word for the family: kept whole, flagged
     top = max((P.get(r.hgnc_id, 0) for r in kept), default=0)
     if len(kept) < 2 or top < PREVALENCE_MIN:
         return
     for r in kept:
         n = P.get(r.hgnc_id, 0)
-        if (r.route == "exact_symbol" or "names" in r.reason or n * FAMILY_RARE_FRACTION >= top
+        if (r.route == "exact_symbol" or r.reason.startswith("family member the caption names")
+                or n * FAMILY_RARE_FRACTION >= top
                 or n >= FAMILY_WELL_KNOWN):
             continue
         r.decision = "family_only"
