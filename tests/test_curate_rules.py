@@ -127,3 +127,10 @@ def test_shipped_priors_match_their_sources(shared_data):
 def test_a_family_the_caption_names_is_kept_whole():
     rec = _record("ERK activates RSK.", [("RSK", "RSK", s, FAM) for s in ("RPS6KA1", "RPS6KB1", "RPS6KA4", "RPS6KA6")])
     assert set(_decisions(rec).values()) == {"keep_flagged"}
+
+
+def test_a_word_drawing_a_whole_hgnc_group_is_not_trimmed():
+    """'Gq' -> GNAQ, GNA11, GNA14, GNA15 is HGNC's whole 'group q': GNA14/15 are rare but meant."""
+    ENTREZ.update({"GNAQ": "2776", "GNA11": "2767", "GNA14": "9630", "GNA15": "2769"})
+    rec = _record("Receptors couple to Gq proteins.", [("Gq", "GQ", s, FAM) for s in ("GNAQ", "GNA11", "GNA14", "GNA15")])
+    assert set(_decisions(rec).values()) == {"keep_flagged"}

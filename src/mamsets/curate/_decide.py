@@ -191,8 +191,9 @@ def _trim_rare_members(word: str, rows: list[Row]) -> None:
     :data:`FAMILY_WELL_KNOWN` itself, is a rarely meant paralogue: ``RSK`` -> RPS6KA4, RPS6KA6
     beside RPS6KB1; ``SRC`` -> FGR, YES1 beside SRC.
     Exact symbols and members the caption names stay; families the caption names as a whole
-    (mTORC2, AMPK in the seed figure) and families no member of which is drawn in at least
-    :data:`._context.PREVALENCE_MIN` pathways are left whole.
+    (mTORC2, AMPK in the seed figure), words that draw a whole HGNC gene group (``Gq``), and
+    families no member of which is drawn in at least :data:`._context.PREVALENCE_MIN` pathways
+    are left whole.
     """
     P = prevalence()
     kept = [r for r in rows if r.decision in ("keep", "keep_flagged")]
@@ -201,6 +202,10 @@ def _trim_rare_members(word: str, rows: list[Row]) -> None:
     top = max((P.get(r.hgnc_id, 0) for r in kept), default=0)
     if len(kept) < 2 or top < PREVALENCE_MIN:
         return
+    H = hgnc()
+    ids = {r.hgnc_id for r in kept}
+    if any(set(H.group_members[g]) == ids for g in set.intersection(*(set(H.groups.get(i, ())) for i in ids))):
+        return  # the word draws a whole HGNC group (Gq: GNAQ, GNA11, GNA14, GNA15)
     for r in kept:
         n = P.get(r.hgnc_id, 0)
         if (r.route == "exact_symbol" or r.reason.startswith("family member the caption names")
