@@ -134,3 +134,18 @@ def test_a_word_drawing_a_whole_hgnc_group_is_not_trimmed():
     ENTREZ.update({"GNAQ": "2776", "GNA11": "2767", "GNA14": "9630", "GNA15": "2769"})
     rec = _record("Receptors couple to Gq proteins.", [("Gq", "GQ", s, FAM) for s in ("GNAQ", "GNA11", "GNA14", "GNA15")])
     assert set(_decisions(rec).values()) == {"keep_flagged"}
+
+
+def test_chemical_table_loses_to_an_approved_symbol_but_not_to_an_alias():
+    """PFOCR's chemical tagger reads 'CAT' as cathinone; the genes table's exact symbol CAT (catalase) wins.
+    'ATP' -> ATP8A2 is only an NCBI synonym: the chemical reading stands."""
+    from dataclasses import replace
+
+    from mamsets.io.pfocr import ChemicalHit
+
+    ENTREZ.update({"CAT": "847", "ATP8A2": "51761"})
+    rec = _record("Antioxidant enzymes such as CAT use ATP.", [("CAT", "CAT", "CAT", SYM), ("ATP", "ATP", "ATP8A2", SYN)])
+    rec = replace(rec, chemicals=(ChemicalHit("CAT", "cathinone", "CHEBI:149681", 2),
+                                  ChemicalHit("ATP", "ATP", "CHEBI:30616", 3)))
+    d = _decisions(rec)
+    assert d["CAT"] == "keep" and d["ATP8A2"] == "exclude"

@@ -394,6 +394,9 @@ def decide(ctx: Context, rows: list[Row]) -> None:
     extra: list[Row] = []
     for word, group in by_word.items():
         ng = _non_gene(ctx, word)
+        if ng and ng[0].startswith("not_a_gene: a chemical") and any(
+                r.route in ("exact_symbol", "family_expansion") for r in group):
+            ng = None  # an approved symbol or a FamPlex family outweighs the chemical tagger (CAT, Ras)
         if ng:
             for r in group:
                 r.decision, (r.reason, r.evidence) = "exclude", ng
