@@ -149,3 +149,10 @@ def test_chemical_table_loses_to_an_approved_symbol_but_not_to_an_alias():
                                   ChemicalHit("ATP", "ATP", "CHEBI:30616", 3)))
     d = _decisions(rec)
     assert d["CAT"] == "keep" and d["ATP8A2"] == "exclude"
+
+
+def test_greek_letter_spelled_out_in_hgnc_matches_the_figure_letter():
+    """HGNC lists PIK3R1's alias as p85-ALPHA; figures and PFOCR's lexicon write p85α -> P85A."""
+    ENTREZ["PIK3R1"] = "5295"
+    a = ms.curate_figure(_record("PI3K signalling.", [("(p85a)", "P85A", "PIK3R1", SYN)])).audit
+    assert a.loc[0, "route"] == "alias" and a.loc[0, "decision"] == "keep_flagged"

@@ -32,6 +32,22 @@ class Hgnc:
     group_members: dict[str, tuple[str, ...]]
 
 
+_GREEK_WORDS = (("ALPHA", "A"), ("BETA", "B"), ("GAMMA", "G"), ("DELTA", "D"), ("EPSILON", "E"), ("KAPPA", "K"))
+
+
+def _greek_forms(name: str) -> tuple[str, ...]:
+    """A name and, when it spells a Greek letter out, the form OCR and PFOCR's lexicon write.
+
+    ``P85-ALPHA`` -> also ``P85-A`` and ``P85A`` (the figure's p85α); ``PGC-1ALPHA`` -> ``PGC-1A``.
+    """
+    out = [name]
+    for word, letter in _GREEK_WORDS:
+        if word in name:
+            short = name.replace(f"-{word}", letter).replace(word, letter)
+            out += [short, name.replace(word, letter)]
+    return tuple(dict.fromkeys(out))
+
+
 @functools.lru_cache(maxsize=1)
 def hgnc() -> Hgnc:
     """The lookups (first call ~1 s; later calls free)."""
@@ -42,8 +58,8 @@ def hgnc() -> Hgnc:
     alias: dict[str, frozenset[str]] = {}
     for i, s, a, p in zip(t["hgnc_id"], t["symbol"], t["alias_symbols"], t["prev_symbols"]):
         al, pr = _split(a), _split(p)
-        alias[i] = frozenset(x.upper() for x in al)
-        prev[i] = frozenset(x.upper() for x in pr)
+        alias[i] = frozenset(v for x in al for v in _greek_forms(x.upper()))
+        prev[i] = frozenset(v for x in pr for v in _greek_forms(x.upper()))
         for name in {s.upper(), *alias[i], *prev[i]}:
             by_name[name].append(i)
         for name in {*al, *pr}:
