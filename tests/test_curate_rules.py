@@ -156,3 +156,14 @@ def test_greek_letter_spelled_out_in_hgnc_matches_the_figure_letter():
     ENTREZ["PIK3R1"] = "5295"
     a = ms.curate_figure(_record("PI3K signalling.", [("(p85a)", "P85A", "PIK3R1", SYN)])).audit
     assert a.loc[0, "route"] == "alias" and a.loc[0, "decision"] == "keep_flagged"
+
+
+def test_a_word_the_caption_uses_only_for_a_domain_is_not_a_gene():
+    """'TK' -> TK1, TK2 (thymidine kinases) where the caption says 'the intracellular TK domain'."""
+    ENTREZ.update({"TK1": "7083", "TK2": "7084"})
+    rec = _record("Inhibitors target the intracellular TK domain of EGFR.",
+                  [("(TK)", "TK", "TK1", FAM), ("(TK)", "TK", "TK2", FAM)])
+    a = ms.curate_figure(rec).audit
+    assert (a["decision"] == "exclude").all() and a["reason"].str.contains("protein domain").all()
+    rec2 = _record("TK1 and its TK domain are measured.", [("TK1", "TK1", "TK1", SYM)])
+    assert _decisions(rec2)["TK1"] == "keep"  # also written as a gene: stays

@@ -129,6 +129,9 @@ def _quote(ctx: Context, needle: str) -> str:
     return f'caption: "{ctx.text[a + 1:b].strip()}"'
 
 
+_DOMAIN = re.compile(r"(domains?|motifs?|regions?|repeats?)", re.I)
+
+
 def _non_gene(ctx: Context, word: str) -> tuple[str, str] | None:
     """(reason, evidence) when ``word`` is not a gene in this figure."""
     key = W.word_key(word)
@@ -141,6 +144,11 @@ def _non_gene(ctx: Context, word: str) -> tuple[str, str] | None:
     if ng is not None and not (ab is not None and ab.gene_like):
         meaning, chebi = ng
         return (f"not_a_gene: '{W.clean_word(word)}' is {meaning}", f"non-gene vocabulary{'; ' + chebi if chebi else ''}")
+    uses = [m.group(1) for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(key)}s?(?![A-Za-z0-9])(\s+\w+)?",
+                                            ctx.text, re.I)] if len(key) >= 2 else []
+    if uses and all(u and _DOMAIN.fullmatch(u.strip()) for u in uses):  # "the intracellular TK domain"
+        return (f"not_a_gene: the caption writes '{W.clean_word(word)}' only as a protein domain or motif",
+                _quote(ctx, key))
     if key not in ctx.token_set:  # an OCR fragment of a defined non-gene abbreviation: IRH, HIR <- IR
         for k, a in ctx.abbreviations.items():
             if not a.gene_like and len(k) >= 2 and k in key and 0 < len(key) - len(k) <= 2:
