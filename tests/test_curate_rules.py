@@ -164,6 +164,8 @@ def test_a_word_the_caption_uses_only_for_a_domain_is_not_a_gene():
     rec = _record("Inhibitors target the intracellular TK domain of EGFR.",
                   [("(TK)", "TK", "TK1", FAM), ("(TK)", "TK", "TK2", FAM)])
     a = ms.curate_figure(rec).audit
-    assert (a["decision"] == "exclude").all() and a["reason"].str.contains("protein domain").all()
+    tk = a[a["word"] == "(TK)"]
+    assert len(tk) == 2 and (tk["decision"] == "exclude").all() and tk["reason"].str.contains("protein domain").all()
+    assert a.set_index("symbol").loc["EGFR", "route"] == "caption_symbol"  # the gene the caption does write
     rec2 = _record("TK1 and its TK domain are measured.", [("TK1", "TK1", "TK1", SYM)])
     assert _decisions(rec2)["TK1"] == "keep"  # also written as a gene: stays
