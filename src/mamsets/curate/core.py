@@ -7,13 +7,19 @@ Steps (each decision carries its reason and evidence into the audit):
    HGNC genes sharing it), ``alias_stem`` (the word is a generic stem of numbered aliases,
    ``IP3R`` -> ``IP3R1``), ``family_expansion`` (FamPlex) or ``ncbi_synonym_only`` (a synonym
    HGNC does not know for that gene). Non-gene words (metabolites, ions, the caption's own
-   defined abbreviations, OCR fragments of them, chemicals of the record) and pseudogene,
-   antisense or readthrough targets are recognised before any route.
+   defined abbreviations, OCR fragments of them, words it writes only as a protein domain,
+   chemicals of the record unless the word is an approved symbol or a FamPlex family) and
+   pseudogene, antisense or readthrough targets are recognised before any route.
 2. **Decide** ``keep``, ``keep_flagged``, ``family_only`` (kept only in an explicitly marked
    family set) or ``exclude``, by rules that use the route's measured reliability and support
-   from the caption (:data:`ROUTE_RELIABILITY`).
-3. **Propose** genes the caption names that the OCR missed, and complete small HGNC gene groups
-   the figure draws in part (``IP3Rs`` -> ITPR1-3).
+   from the caption (:data:`ROUTE_RELIABILITY`). A name several HGNC genes carry is resolved
+   by the record's evidence (:mod:`._context`: the caption's definition, the caption's words
+   and same-stem siblings against HGNC gene names, then WikiPathways pathway usage), or
+   excluded; a family word's hit outside the family's HGNC groups is an alias collision;
+   members of unnamed families drawn far more rarely than their siblings go to the family
+   set; a ligand's receptor word (``GABA,R``) is trimmed to the type the caption writes.
+3. **Propose** genes the caption names that the OCR missed, and complete HGNC complexes
+   the figure draws in part (``mTORC2`` -> PRR5).
 4. **Group** kept genes into family/complex sets (per figure word), pathway sets (per caption
    section) and signed sets (direction parsed from each clause's verb).
 """
