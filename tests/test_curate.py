@@ -187,3 +187,48 @@ def test_metabolite_matches_inside_a_longer_word_are_not_genes(shared_data):
     assert hits["reason"].str.startswith("not_a_gene").all()
     kept = {g for gs in cur.sets if "raw" not in gs.tags for g in gs.genes}  # raw: as published
     assert not {"ATP8A2", "APRT", "MFAP1"} & kept
+
+
+def test_non_mam_draft_goes_through_loader_export_and_engines(tmp_path):
+    """A draft of any figure loads through the bundled library's parser, exports and runs the engines."""
+    import numpy as np
+    import pandas as pd
+
+    cur = ms.curate_figure(DATA / "amd_fig")  # PMC7016007 F7, macular degeneration: no MAM pathway
+    assert cur.kept and not cur.empty_reason
+    coll = load_draft(cur.write(tmp_path / "draft"))
+    assert [s.id for s in coll.sets] == [s.id for s in cur.sets.sets]
+    assert {m.hgnc_id for s in coll.sets for m in s.members} <= set(cur.audit["hgnc_id"])
+    for fmt in ("gmt", "json", "tsv"):
+        ms.export(coll, tmp_path / f"x.{fmt}", format=fmt)
+    assert ms.read_gmt(tmp_path / "x.gmt")[coll.sets[1].id].genes == coll.sets[1].genes
+    figure = next(s for s in coll.sets if s.id.endswith("_FIGURE"))
+    rng = np.random.default_rng(3)
+    background = [f"G{i}" for i in range(300)]
+    scores = pd.Series(rng.normal(size=300 + len(figure.genes)), index=[*background, *figure.genes])
+    scores[list(figure.genes)] += 3.0  # the figure's genes on top: GSEA and ORA must find them
+    res = ms.gsea(scores, coll, n_perm=200, rng=1, method="permutation", min_size=1, species="human",
+                   id_type="symbol").table.set_index("term")
+    assert res.loc[figure.id, "nes"] > 0 and res.loc[figure.id, "pval"] < 0.05
+    ora = ms.ora(list(figure.genes), coll, universe=list(scores.index), species="human", id_type="symbol").table.set_index("term")
+    assert ora.loc[figure.id, "overlap"] == len(figure.genes)
+
+
+def test_seed_draft_declares_its_own_pathways(seed, tmp_path):
+    """The seed's 'endoplasmic_reticulum_stress' is not one of the six MAM names: the draft declares it."""
+    text = (seed.write(tmp_path / "d") / "library.toml").read_text(encoding="utf-8")
+    assert "endoplasmic_reticulum_stress" in text.split("[[sets]]")[0]
+    back = load_draft(tmp_path / "d")
+    assert {p for s in back.sets for p in s.pathways} >= {"calcium", "endoplasmic_reticulum_stress"}
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text.replace('pathways = ["calcium", ', 'pathways = [', 1), encoding="utf-8")
+    with pytest.raises(ms.MamsetsError, match=r"pathways \['calcium'\] not among .*declare"):
+        load_draft(broken)
+
+
+@pytest.mark.shared_data
+def test_every_corpus_draft_loads_through_the_library_parser(shared_data, tmp_path):
+    for d in sorted((shared_data / "pfocr-corpus" / "figures").iterdir()):
+        cur = ms.curate_figure(d)
+        back = load_draft(cur.write(tmp_path / d.name))
+        assert [s.genes for s in back.sets] == [s.genes for s in cur.sets.sets], d.name

@@ -6,8 +6,9 @@ import re
 from collections import defaultdict
 
 from . import _words as W
-from ._hgnc import hgnc, lexicon_usage, smallest_common_group
-from .core import Context, Row, _non_gene, _not_protein, _quote
+from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, name_keys, pick
+from ._hgnc import hgnc, lexicon_usage, name_words, prevalence, smallest_common_group
+from .core import Context, Row, _non_gene, _not_protein, _quote, ligand_receptor
 
 #: Caption cues that select one branch of a drawn family: cue word -> HGNC gene group name.
 #: Gq/11 alpha subunits activate PLC-beta, which makes IP3 and DAG; a figure that draws
@@ -23,6 +24,8 @@ FAMILY_NAMED_MAX = 8  # a family the caption names as one entity is kept whole u
 FAMILY_SMALL_MAX = 4  # a family expansion this small is kept (flagged) without caption support
 COMPLETE_GROUP_MAX = 5  # complete an HGNC gene group drawn in part up to this size
 USAGE_MIN_CALLS = 3  # a family word's member usage counts once the 2018 benchmark saw it this often
+FAMILY_RARE_FRACTION = 4  # a family member drawn in < 1/4 of the pathways of its best-known sibling is rare
+FAMILY_WELL_KNOWN = 10  # ... unless it is drawn in at least this many pathways itself (AKT3 beside AKT1)
 USAGE_KEEP = 0.5  # ... and a member is "canonical" when curators drew it at least this often
 
 
@@ -46,7 +49,7 @@ def _apply_usage(ctx: Context, word: str, label: str, rows: list[Row]) -> None:
     """
     for r in rows:
         u = _usage(word, label, r)
-        if u is None or r.decision == "exclude" or r.route == "exact_symbol":
+        if u is None or r.decision == "exclude" or r.route == "exact_symbol" or r.reason.startswith("rare_member"):
             continue
         n, right = u
         if right / n >= USAGE_KEEP and r.decision == "family_only":
@@ -69,12 +72,46 @@ def _in_caption(ctx: Context, *names: str) -> str | None:
     return None
 
 
+def _receptor_subtype(ctx: Context, word: str, rows: list[Row]) -> bool:
+    """A ligand's receptor family trimmed to the subtype the caption writes (``GABAAR`` -> type A).
+
+    The word writes a ligand the caption defines plus ``R`` (``GABA,R``); the caption writes the
+    ligand, a subtype letter and ``R``/receptor (``GABAAR``, ``GABA-A receptor``). Members whose
+    HGNC gene group is that type's receptor group are kept (flagged); the rest go to the family set.
+    """
+    H = hgnc()
+    key = W.word_key(word)
+    for k, ab in ctx.abbreviations.items():
+        if ab.gene_like or not ligand_receptor(key, k):
+            continue
+        types = set(re.findall(re.escape(ab.abbr) + r"[\s\-]?([A-Z])[\s\-]?(?:Rs?\b|receptors?\b)", ctx.text))
+        if len(types) != 1:
+            return False
+        t = types.pop()
+        rx = re.compile(rf"\btype {t}\b.*receptor", re.I)
+        inside = [r for r in rows if any(rx.search(H.group_name[g]) for g in H.groups.get(r.hgnc_id, ()))]
+        if not inside:
+            return False
+        for r in rows:
+            if r in inside:
+                r.decision = "keep_flagged"
+                r.reason = f"receptor subtype: the caption writes {ab.abbr} type {t} receptors ({ab.abbr} = {ab.phrase})"
+                r.evidence = _quote(ctx, f"{ab.abbr}{t}") or f"figure word '{word}'"
+            else:
+                r.decision = "family_only"
+                r.reason = f"outside_subtype: not a {ab.abbr} type {t} receptor subunit (HGNC gene groups)"
+        return True
+    return False
+
+
 def _family_rules(ctx: Context, word: str, rows: list[Row]) -> bool:
     """Route/caption rules for a family word; True when a caption branch cue decided it."""
     H = hgnc()
     label = W.word_key(rows[0].match or word)
     for r in rows:
         r.group = label
+    if _receptor_subtype(ctx, word, rows):
+        return True
     named = {r.hgnc_id: ctx.names_gene(r.hgnc_id) for r in rows}
     named = {k: (v if v and v != label and v != W.word_key(word) else None) for k, v in named.items()}
     if any(named.values()) and len(rows) > FAMILY_SMALL_MAX:
@@ -111,13 +148,129 @@ def _family_rules(ctx: Context, word: str, rows: list[Row]) -> bool:
     return False
 
 
+def _alias_collisions(word: str, rows: list[Row]) -> list[Row]:
+    """Exclude non-family hits of a family word that share no HGNC gene group or symbol stem with its members.
+
+    ``SOS`` -> SOS1, SOS2 (FamPlex) and XYLT2 (an NCBI synonym); ``ERK`` -> MAPK1, MAPK3 and
+    EPHB2 (a previous symbol): the lone gene outside the family's groups is a name collision.
+    Returns the rows still live.
+    """
+    H = hgnc()
+    fam = [r for r in rows if r.route == "family_expansion"]
+    fam_groups = {g for r in fam for g in H.groups.get(r.hgnc_id, ())}
+    fam_stems = {_stem(r.symbol) for r in fam} - {""}
+    if not fam_groups:
+        return rows
+    live = []
+    for r in rows:
+        if (r.route in ("family_expansion", "exact_symbol") or fam_groups & set(H.groups.get(r.hgnc_id, ()))
+                or _stem(r.symbol) in fam_stems):  # PIK3CA beside PIK3R1-6: other group, same stem
+            live.append(r)
+            continue
+        r.decision = "exclude"
+        r.reason = (f"alias_collision: '{W.clean_word(word)}' expands to a family; {r.symbol} ({r.route} hit) "
+                    "shares neither an HGNC gene group nor a symbol stem with its members")
+    return live
+
+
 def _decide_family(ctx: Context, word: str, rows: list[Row]) -> None:
     """Family word: route/caption rules, then the usage prior (unless a branch cue decided)."""
+    rows = _alias_collisions(word, rows)
+    if not rows:
+        return
     if not _family_rules(ctx, word, rows):
+        _trim_rare_members(word, rows)
         _apply_usage(ctx, word, W.word_key(rows[0].match or word), rows)
 
 
-def _decide_single(ctx: Context, r: Row) -> None:
+def _trim_rare_members(word: str, rows: list[Row]) -> None:
+    """Move kept family members drawn far more rarely than the family's best-known one to the family set.
+
+    A member drawn in fewer than 1/:data:`FAMILY_RARE_FRACTION` of the pathways its most drawn
+    sibling appears in (human WikiPathways, :func:`._hgnc.prevalence`), and in fewer than
+    :data:`FAMILY_WELL_KNOWN` itself, is a rarely meant paralogue: ``RSK`` -> RPS6KA4, RPS6KA6
+    beside RPS6KB1; ``SRC`` -> FGR, YES1 beside SRC.
+    Exact symbols and members the caption names stay; families the caption names as a whole
+    (mTORC2, AMPK in the seed figure), words that draw a whole HGNC gene group (``Gq``), and
+    families no member of which is drawn in at least :data:`._context.PREVALENCE_MIN` pathways
+    are left whole.
+    """
+    P = prevalence()
+    kept = [r for r in rows if r.decision in ("keep", "keep_flagged")]
+    if any(r.reason.startswith("family/complex the caption names") for r in kept):
+        return  # the caption's own word for the family: kept whole, flagged
+    top = max((P.get(r.hgnc_id, 0) for r in kept), default=0)
+    if len(kept) < 2 or top < PREVALENCE_MIN:
+        return
+    H = hgnc()
+    ids = {r.hgnc_id for r in kept}
+    if any(set(H.group_members[g]) == ids for g in set.intersection(*(set(H.groups.get(i, ())) for i in ids))):
+        return  # the word draws a whole HGNC group (Gq: GNAQ, GNA11, GNA14, GNA15)
+    for r in kept:
+        n = P.get(r.hgnc_id, 0)
+        if (r.route == "exact_symbol" or r.reason.startswith("family member the caption names")
+                or n * FAMILY_RARE_FRACTION >= top
+                or n >= FAMILY_WELL_KNOWN):
+            continue
+        r.decision = "family_only"
+        r.reason = (f"rare_member: '{W.clean_word(word)}' rarely means {r.symbol} (drawn in {n} human WikiPathways "
+                    f"pathways; its most drawn sibling in {top})")
+
+
+def _stem(word: str) -> str:
+    """Leading letters of a word (``NRF-1/2`` -> ``NRF``): words sharing it draw one name series."""
+    m = re.match(r"[A-Z]{2,}", W.word_key(word))
+    return m.group(0) if m else ""
+
+
+def _series_words(rows: list[Row]) -> dict[str, set[str]]:
+    """Per word stem, the HGNC name words of the genes the figure draws by exact symbol under it."""
+    N = name_words()
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.route == "exact_symbol" and r.hgnc_id and _stem(r.word):
+            out[_stem(r.word)] |= N.words.get(r.hgnc_id, frozenset())
+    return out
+
+
+def _apply_pick(ctx: Context, word: str, rows: list[Row], p: Pick, extra: list[Row]) -> None:
+    """Keep the picked gene (adding a row when the lexicon did not offer it); exclude the others."""
+    H = hgnc()
+    sym = H.symbol[p.hgnc_id]
+    for r in rows:
+        if r.hgnc_id == p.hgnc_id:
+            r.decision = "keep" if r.route == "exact_symbol" else "keep_flagged"
+            r.reason, r.evidence = f"{r.route}; the {p.how} singles out {sym}", p.evidence
+        else:
+            r.decision = "exclude"
+            r.reason = f"ambiguous_alias: '{W.clean_word(word)}' means {sym} here (by {p.how}), not {r.symbol}"
+            r.evidence = p.evidence
+    if all(r.hgnc_id != p.hgnc_id for r in rows) and H.locus.get(p.hgnc_id) == "protein-coding gene":
+        new = _new_row(p.hgnc_id, word, f"alias_{p.how}",
+                       f"'{W.clean_word(word)}' means {sym} here (by {p.how}); the lexicon offered "
+                       f"{', '.join(r.symbol for r in rows)}", p.evidence)
+        new.match = rows[0].match
+        extra.append(new)
+
+
+def _resolve(ctx: Context, word: str, rows: list[Row], series: dict[str, set[str]], extra: list[Row],
+             *, definition_only: bool = False) -> bool:
+    """Resolve an ambiguous name by the record's evidence (:mod:`._context`); True when it did."""
+    keys = name_keys(*(x for r in rows for x in (r.match, r.word)))
+    cands = tuple(dict.fromkeys((*(r.hgnc_id for r in rows), *candidates(keys))))
+    if definition_only:
+        if defined_as(ctx.abbreviations, keys) is None:
+            return False
+        p = pick(cands, keys, ctx.abbreviations, set(), use_usage=False)
+    else:
+        p = pick(cands, keys, ctx.abbreviations, ctx.words | series.get(_stem(word), set()))
+    if p is None:
+        return False
+    _apply_pick(ctx, word, rows, p, extra)
+    return True
+
+
+def _decide_single(ctx: Context, r: Row, series: dict[str, set[str]], extra: list[Row]) -> None:
     H = hgnc()
     if r.route == "exact_symbol":
         w = W.clean_word(r.word).strip("():,.;-")
@@ -126,49 +279,54 @@ def _decide_single(ctx: Context, r: Row) -> None:
             r.decision = "exclude"
             r.reason = f"lowercase_word: '{w}' is written in lower case and the caption never writes {r.symbol}"
             return
-        r.decision, r.reason = "keep", "exact approved symbol"
+        if not _resolve(ctx, r.word, [r], series, extra, definition_only=True):
+            r.decision, r.reason = "keep", "exact approved symbol"
+        return
+    named = ctx.names_gene(r.hgnc_id)
+    keys = name_keys(r.match, r.word)
+    others = [c for c in candidates(keys) if c != r.hgnc_id]
+    if others and not named:  # a name several genes carry: the record's evidence decides, or nobody
+        if not _resolve(ctx, r.word, [r], series, extra):
+            r.decision = "exclude"
+            r.reason = (f"ambiguous_alias: '{W.clean_word(r.word)}' names {1 + len(others)} genes "
+                        f"({', '.join([r.symbol, *(H.symbol[o] for o in others[:5])])}); neither the caption "
+                        "nor pathway usage singles one out")
         return
     if r.route == "ncbi_synonym_only":
         r.decision = "exclude"
         r.reason = f"ncbi_synonym_only: HGNC does not list '{r.match}' as a symbol, previous symbol or alias of {r.symbol}"
         return
     key = W.word_key(r.match)
-    sharing = len(H.by_name.get(key, ())) or 1
-    named = ctx.names_gene(r.hgnc_id)
-    if r.route == "previous_symbol" or named or (sharing == 1 and (len(key) >= 4 or re.search(r"\d", key))):
+    if r.route == "previous_symbol" or named or (len(key) >= 4 or re.search(r"\d", key)):
         r.decision = "keep_flagged"
-        r.reason = f"{r.route} naming {sharing} HGNC gene(s)" + (f"; caption names it ({named})" if named else "")
+        r.reason = f"{r.route} naming 1 HGNC gene" + (f"; caption names it ({named})" if named else "")
         r.evidence = _quote(ctx, named) if named else ""
         return
     r.decision = "exclude"
-    r.reason = f"weak_alias: short alias '{key}' naming {sharing} HGNC gene(s), not supported by the caption"
+    r.reason = f"weak_alias: short alias '{key}' naming 1 HGNC gene, not supported by the caption"
 
 
-def _decide_multi(ctx: Context, word: str, rows: list[Row]) -> None:
+def _decide_multi(ctx: Context, word: str, rows: list[Row], series: dict[str, set[str]], extra: list[Row]) -> None:
+    if _resolve(ctx, word, rows, series, extra, definition_only=True):
+        return
     named = [r for r in rows if ctx.names_gene(r.hgnc_id)]
     exact = [r for r in rows if r.route == "exact_symbol"]
-    pick = named or exact
-    if pick:
+    pick_rows = named or exact
+    if pick_rows:
         for r in rows:
-            if r in pick:
+            if r in pick_rows:
                 r.decision = "keep" if r.route == "exact_symbol" else "keep_flagged"
                 r.reason = "exact approved symbol" if r.route == "exact_symbol" else f"{r.route}; caption names it"
             else:
                 r.decision = "exclude"
-                r.reason = f"ambiguous_alias: '{word}' also names {', '.join(p.symbol for p in pick)}, which the record supports"
+                r.reason = f"ambiguous_alias: '{word}' also names {', '.join(p.symbol for p in pick_rows)}, which the record supports"
         return
-    hgnc_known = [r for r in rows if r.route in ("alias", "previous_symbol")]
-    if len(hgnc_known) == 1:
-        for r in rows:
-            if r is hgnc_known[0]:
-                r.decision, r.reason = "keep_flagged", f"{r.route}; the only HGNC-listed meaning of '{word}'"
-            else:
-                r.decision = "exclude"
-                r.reason = f"ambiguous_alias: '{word}' is an HGNC name of {hgnc_known[0].symbol}, not of {r.symbol}"
+    if _resolve(ctx, word, rows, series, extra):
         return
     for r in rows:
         r.decision = "exclude"
-        r.reason = f"ambiguous_alias: '{word}' names {len(rows)} genes ({', '.join(x.symbol for x in rows[:6])}); none supported by the caption"
+        r.reason = (f"ambiguous_alias: '{word}' names {len(rows)} genes ({', '.join(x.symbol for x in rows[:6])}); "
+                    "neither the caption nor pathway usage singles one out")
 
 
 def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None:
@@ -185,14 +343,60 @@ def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None
         r.evidence = f"non-gene vocabulary{'; ' + chebi if chebi else ''}"
 
 
+def _dispatch(ctx: Context, word: str, live: list[Row], series: dict[str, set[str]], extra: list[Row]) -> None:
+    """Family, single-gene or ambiguous-name rules for the live rows of one OCR word.
+
+    A word holding several names (``SCA1,2,3``, ``IDO1/2``, ``COL1A1,CTGF``) is decided name by
+    name, unless the lexicon expanded it as a family.
+    """
+    fam = [r for r in live if r.route in ("family_expansion", "alias_stem")]
+    if fam and len(live) >= 2:
+        _decide_family(ctx, word, live)
+        return
+    if len(live) == 1:
+        _decide_single(ctx, live[0], series, extra)
+        return
+    common = smallest_common_group(tuple(r.hgnc_id for r in live), COMPLETE_GROUP_MAX)
+    if common and all(r.route != "ncbi_synonym_only" for r in live):
+        _decide_family(ctx, word, live)
+        return
+    by_match: dict[str, list[Row]] = defaultdict(list)
+    for r in live:
+        by_match[W.word_key(r.match) or W.word_key(word)].append(r)
+    if len(by_match) == 1:
+        _decide_multi(ctx, word, live, series, extra)
+        return
+    stems = {_stem(part) for part in re.split(r"[/,;\s]+", W.clean_word(word))} - {""}
+    for key, rs in list(by_match.items()):
+        if stems and _stem(key) and _stem(key) not in stems:  # 'ID2' read out of 'IDO1/2'
+            for r in rs:
+                r.decision = "exclude"
+                r.reason = f"ocr_artifact: '{r.match}' is not written in '{W.clean_word(word)}' (its other names are)"
+            del by_match[key]
+    for rs in by_match.values():
+        if len(rs) == 1:
+            _decide_single(ctx, rs[0], series, extra)
+        else:
+            _decide_multi(ctx, rs[0].match or word, rs, series, extra)
+
+
 def decide(ctx: Context, rows: list[Row]) -> None:
-    """Fill ``decision``, ``reason``, ``evidence`` and ``group`` of every row, in place."""
+    """Fill ``decision``, ``reason``, ``evidence`` and ``group`` of every row, in place.
+
+    Genes an ambiguous name means by the record's evidence, which the lexicon did not offer
+    (``NRF-2`` -> GABPA next to NRF1), are appended as new rows.
+    """
     by_word: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         if not r.decision:
             by_word[r.word].append(r)
+    series = _series_words(rows)
+    extra: list[Row] = []
     for word, group in by_word.items():
         ng = _non_gene(ctx, word)
+        if ng and ng[0].startswith("not_a_gene: a chemical") and any(
+                r.route in ("exact_symbol", "family_expansion") for r in group):
+            ng = None  # an approved symbol or a FamPlex family outweighs the chemical tagger (CAT, Ras)
         if ng:
             for r in group:
                 r.decision, (r.reason, r.evidence) = "exclude", ng
@@ -208,17 +412,9 @@ def decide(ctx: Context, rows: list[Row]) -> None:
                 live.append(r)
         if not live:
             continue
-        fam = [r for r in live if r.route in ("family_expansion", "alias_stem")]
-        if fam and len(live) >= 2:
-            _decide_family(ctx, word, live)
-        elif len(live) == 1:
-            _decide_single(ctx, live[0])
-        else:
-            common = smallest_common_group(tuple(r.hgnc_id for r in live), COMPLETE_GROUP_MAX)
-            if common and all(r.route != "ncbi_synonym_only" for r in live):
-                _decide_family(ctx, word, live)
-            else:
-                _decide_multi(ctx, word, live)
+        _dispatch(ctx, word, live, series, extra)
+    have = {r.hgnc_id for r in rows if r.decision in ("keep", "keep_flagged")}
+    rows.extend(r for r in extra if r.hgnc_id not in have)
 
 
 def _new_row(hid: str, word: str, route: str, reason: str, evidence: str, group: str = "") -> Row:
@@ -275,8 +471,8 @@ def propose(ctx: Context, rows: list[Row]) -> list[Row]:
     for label, grp in kept.items():
         ids = tuple(r.hgnc_id for r in grp)
         gid = smallest_common_group(ids, COMPLETE_GROUP_MAX) if len(ids) >= 2 else None
-        if gid is None:
-            continue
+        if gid is None or "complex" not in H.group_name[gid].lower():
+            continue  # complete complexes (mTORC2 -> PRR5), not families of paralogues (TK1, TK2 -> DCK)
         for hid in H.group_members[gid]:
             if hid not in have and H.locus.get(hid) == "protein-coding gene":
                 have.add(hid)

@@ -32,6 +32,22 @@ class Hgnc:
     group_members: dict[str, tuple[str, ...]]
 
 
+_GREEK_WORDS = (("ALPHA", "A"), ("BETA", "B"), ("GAMMA", "G"), ("DELTA", "D"), ("EPSILON", "E"), ("KAPPA", "K"))
+
+
+def _greek_forms(name: str) -> tuple[str, ...]:
+    """A name and, when it spells a Greek letter out, the form OCR and PFOCR's lexicon write.
+
+    ``P85-ALPHA`` -> also ``P85-A`` and ``P85A`` (the figure's p85α); ``PGC-1ALPHA`` -> ``PGC-1A``.
+    """
+    out = [name]
+    for word, letter in _GREEK_WORDS:
+        if word in name:
+            short = name.replace(f"-{word}", letter).replace(word, letter)
+            out += [short, name.replace(word, letter)]
+    return tuple(dict.fromkeys(out))
+
+
 @functools.lru_cache(maxsize=1)
 def hgnc() -> Hgnc:
     """The lookups (first call ~1 s; later calls free)."""
@@ -42,8 +58,8 @@ def hgnc() -> Hgnc:
     alias: dict[str, frozenset[str]] = {}
     for i, s, a, p in zip(t["hgnc_id"], t["symbol"], t["alias_symbols"], t["prev_symbols"]):
         al, pr = _split(a), _split(p)
-        alias[i] = frozenset(x.upper() for x in al)
-        prev[i] = frozenset(x.upper() for x in pr)
+        alias[i] = frozenset(v for x in al for v in _greek_forms(x.upper()))
+        prev[i] = frozenset(v for x in pr for v in _greek_forms(x.upper()))
         for name in {s.upper(), *alias[i], *prev[i]}:
             by_name[name].append(i)
         for name in {*al, *pr}:
@@ -99,4 +115,46 @@ def lexicon_usage() -> dict[tuple[str, str], tuple[int, int]]:
     for line in raw.decode("utf-8").splitlines()[1:]:
         w, e, n, t = line.split("\t")
         out[(w, e)] = (int(n), int(t))
+    return out
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """Words of HGNC gene names (approved, alias, previous) per protein-coding gene, with their rarity."""
+
+    words: dict[str, frozenset[str]]  # hgnc_id -> name words
+    genes_with: dict[str, int]  # word -> how many genes' names hold it
+
+    def distinctive(self, hid: str, max_genes: int) -> frozenset[str]:
+        """The words of ``hid``'s names that at most ``max_genes`` genes share."""
+        return frozenset(w for w in self.words.get(hid, ()) if self.genes_with[w] <= max_genes)
+
+
+@functools.lru_cache(maxsize=1)
+def name_words() -> NameWords:
+    """Shipped ``curate/data/gene_names.tsv.gz`` (regenerate: ``python -m mamsets.curate._build``)."""
+    raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/gene_names.tsv.gz").read_bytes())
+    words: dict[str, frozenset[str]] = {}
+    count: dict[str, int] = defaultdict(int)
+    for line in raw.decode("utf-8").splitlines()[1:]:
+        hid, text = line.split("\t")
+        words[hid] = frozenset(text.split())
+        for w in words[hid]:
+            count[w] += 1
+    return NameWords(words=words, genes_with=dict(count))
+
+
+@functools.lru_cache(maxsize=1)
+def prevalence() -> dict[str, int]:
+    """``{hgnc_id: n}``: in how many human WikiPathways pathways (PFOCR 2018 benchmark) a gene is drawn.
+
+    The evaluation's own pathways are left out (:func:`mamsets.curate._build.pathway_prevalence`).
+    """
+    raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/pathway_prevalence.tsv.gz").read_bytes())
+    by_entrez = hgnc().entrez
+    out: dict[str, int] = {}
+    for line in raw.decode("utf-8").splitlines()[1:]:
+        e, n = line.split("\t")
+        if e in by_entrez:
+            out[by_entrez[e]] = int(n)
     return out

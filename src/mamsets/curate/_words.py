@@ -93,7 +93,7 @@ def clean_word(word: str) -> str:
     w = unicodedata.normalize("NFC", word).translate(_HOMOGLYPH)
     for g, a in _GREEK.items():
         w = w.replace(g, a)
-    return w.strip(" \t,;:.()[]{}&*'\"")
+    return w.strip(" \t,;:.()[]{}&*'\"↑↓→←⇧⇩⊣")
 
 
 def word_key(word: str) -> str:
@@ -109,6 +109,11 @@ def non_gene(word: str) -> tuple[str, str] | None:
     """``(meaning, chebi)`` when the word is a known non-gene word, else None."""
     k = word_key(word)
     return NON_GENE.get(k) or NON_GENE.get(clean_word(word).upper())
+
+
+def name_words(text: str) -> list[str]:
+    """Lower-case word tokens of a gene name or caption phrase (letters/digits, 3+ characters, not all digits)."""
+    return [w for w in re.findall(r"[a-z0-9]+", plain(text).lower()) if len(w) >= 3 and not w.isdigit()]
 
 
 # ----------------------------------------------------------------------------- caption
@@ -158,6 +163,14 @@ def defined_abbreviations(caption: str) -> dict[str, Abbreviation]:
     for m in re.finditer(r"(?:^|[.;]\s*)([A-Z][A-Za-z0-9\-]{1,10}),\s+([^,;.]{4,80})(?=;|\.)", text):
         abbr, phrase = m.group(1), m.group(2)
         out.setdefault(word_key(abbr), Abbreviation(abbr, phrase.strip(), bool(_GENE_WORDS.search(phrase))))
+    # glossary style "Nrf2: nuclear factor ...; Drp1—dynamin-related protein 1;" (dashes kept here)
+    gloss = unicodedata.normalize("NFC", caption)
+    for g, a in _GREEK.items():
+        gloss = gloss.replace(g, a)
+    for m in re.finditer(r"(?:^|[.;:]\s*)([A-Za-z][A-Za-z0-9\-/]{1,12})\s*(?::|—|–)\s*([^;.:—–]{4,100})(?=[;.]|$)",
+                         gloss):
+        abbr, phrase = m.group(1), " ".join(m.group(2).split())
+        out.setdefault(word_key(abbr), Abbreviation(abbr, phrase, bool(_GENE_WORDS.search(phrase))))
     return out
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import html
 import os
-import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .._atomic import atomic_dir
-from ..errors import InputError
+from ..io.bundled import parse_library_file
 from ..io.gmt import gmt_text
-from ..model import GeneSet, GeneSetCollection, Member
+from ..model import GeneSetCollection, Member
 
 if TYPE_CHECKING:
     from .draft import Curation
@@ -48,6 +47,7 @@ def library_toml(cur: Curation) -> str:
         f"citation = {_q(r.papertitle)}",
         'licence = "Figure record: PFOCR/WikiPathways, CC0. Gene identity: HGNC (genenames.org)."',
         f"caption = {_q(r.caption)}",
+        f"pathways = {_list(sorted({p for s in cur.sets.sets for p in s.pathways}))}",
     ]
     if cur.empty_reason:
         out.append(f"empty_reason = {_q(cur.empty_reason)}")
@@ -114,32 +114,38 @@ def write_curation(cur: Curation, outdir: str | os.PathLike[str], *, overwrite: 
     return Path(outdir)
 
 
-def load_draft(path: str | os.PathLike[str]) -> GeneSetCollection:
+def load_draft(path: str | os.PathLike[str], *, include_raw: bool = True) -> GeneSetCollection:
     """Read a draft ``library.toml`` back as a :class:`~mamsets.model.GeneSetCollection`.
+
+    The draft goes through the bundled library's own parser and checks
+    (:func:`mamsets.io.bundled.parse_library_file`: set ids, roles, levels, directions,
+    pathways declared in ``[library] pathways``, titles, HGNC ids), so a draft that loads
+    here is one the build, the exports and the engines accept unchanged.
+
+    Parameters
+    ----------
+    path : path-like
+        The draft's ``library.toml`` (or the folder holding it).
+    include_raw : bool
+        Keep the raw PFOCR set (tag ``raw``; false positives included, for comparison).
+
+    Returns
+    -------
+    GeneSetCollection
+        Human HGNC symbols with member provenance; the engines map it to the data's
+        identifiers as they do the bundled library.
 
     Raises
     ------
     InputError
-        The file is not valid TOML or a set/member lacks a required field (file and set named).
+        The file cannot be read.
+    MamsetsError
+        The file is not valid TOML or breaks the schema (the message names file, set and field).
     """
     p = Path(path)
-    try:
-        data: dict[str, Any] = tomllib.loads(p.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{p}: not valid TOML ({exc}); regenerate it with `mamsets curate`") from exc
-    sets = []
-    for i, s in enumerate(data.get("sets", [])):
-        try:
-            members = tuple(Member(symbol=m["symbol"], hgnc_id=m["hgnc_id"], role=m["role"],
-                                   evidence=m.get("evidence", ""), direction=m.get("direction"))
-                            for m in s["members"])
-            sets.append(GeneSet(id=s["id"], genes=tuple(m.symbol for m in members),
-                                description=s.get("description", ""), title=s.get("title", ""),
-                                level=s.get("level"), pathways=tuple(s.get("pathways", ())), members=members,
-                                tags=tuple(s.get("tags", ())), direction=s.get("direction")))
-        except KeyError as exc:
-            raise InputError(f"{p}: set #{i + 1} ({s.get('id', '?')}) lacks field {exc}; each set needs "
-                             "id and members, each member symbol, hgnc_id and role") from exc
-    lib = data.get("library", {})
-    return GeneSetCollection(sets=tuple(sets), name=lib.get("name", p.stem), version=lib.get("version", ""),
-                             species="human", id_type="symbol", source=str(p))
+    if p.is_dir():
+        p = p / "library.toml"
+    meta, sets, _ = parse_library_file(p.resolve())
+    return GeneSetCollection(sets=tuple(s for s in sets if include_raw or "raw" not in s.tags),
+                             name=str(meta["name"]), version=str(meta["version"]), species="human",
+                             id_type="symbol", source=str(p))

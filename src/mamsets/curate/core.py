@@ -7,13 +7,19 @@ Steps (each decision carries its reason and evidence into the audit):
    HGNC genes sharing it), ``alias_stem`` (the word is a generic stem of numbered aliases,
    ``IP3R`` -> ``IP3R1``), ``family_expansion`` (FamPlex) or ``ncbi_synonym_only`` (a synonym
    HGNC does not know for that gene). Non-gene words (metabolites, ions, the caption's own
-   defined abbreviations, OCR fragments of them, chemicals of the record) and pseudogene,
-   antisense or readthrough targets are recognised before any route.
+   defined abbreviations, OCR fragments of them, words it writes only as a protein domain,
+   chemicals of the record unless the word is an approved symbol or a FamPlex family) and
+   pseudogene, antisense or readthrough targets are recognised before any route.
 2. **Decide** ``keep``, ``keep_flagged``, ``family_only`` (kept only in an explicitly marked
    family set) or ``exclude``, by rules that use the route's measured reliability and support
-   from the caption (:data:`ROUTE_RELIABILITY`).
-3. **Propose** genes the caption names that the OCR missed, and complete small HGNC gene groups
-   the figure draws in part (``IP3Rs`` -> ITPR1-3).
+   from the caption (:data:`ROUTE_RELIABILITY`). A name several HGNC genes carry is resolved
+   by the record's evidence (:mod:`._context`: the caption's definition, the caption's words
+   and same-stem siblings against HGNC gene names, then WikiPathways pathway usage), or
+   excluded; a family word's hit outside the family's HGNC groups is an alias collision;
+   members of unnamed families drawn far more rarely than their siblings go to the family
+   set; a ligand's receptor word (``GABA,R``) is trimmed to the type the caption writes.
+3. **Propose** genes the caption names that the OCR missed, and complete HGNC complexes
+   the figure draws in part (``mTORC2`` -> PRR5).
 4. **Group** kept genes into family/complex sets (per figure word), pathway sets (per caption
    section) and signed sets (direction parsed from each clause's verb).
 """
@@ -26,6 +32,7 @@ from dataclasses import dataclass, field
 
 from ..io.pfocr import FigureRecord, GeneHit
 from . import _words as W
+from ._context import name_keys, names_fit
 from ._hgnc import hgnc, smallest_common_group
 
 #: Precision of each PFOCR lexicon route against curated WikiPathways gene lists, measured on
@@ -82,16 +89,22 @@ class Context:
     token_set: set[str] = field(default_factory=set)
     abbreviations: dict[str, W.Abbreviation] = field(default_factory=dict)
     chemicals: dict[str, str] = field(default_factory=dict)
+    words: set[str] = field(default_factory=set)  # name words of title and caption (lower case)
 
     @classmethod
     def of(cls, record: FigureRecord) -> Context:
         text = W.plain(f"{record.title}. {record.caption}")
+        abbreviations = W.defined_abbreviations(record.caption)
+        for k, ab in abbreviations.items():  # "SIRT-1, sirtuin-1": a gene, by HGNC's names of SIRT1
+            if not ab.gene_like and names_fit(ab.phrase, name_keys(ab.abbr)):
+                abbreviations[k] = W.Abbreviation(ab.abbr, ab.phrase, True)
         return cls(
             record=record,
             text=text,
             token_set={W.word_key(t) for t in W.tokens(text)},
-            abbreviations=W.defined_abbreviations(record.caption),
+            abbreviations=abbreviations,
             chemicals={W.word_key(c.word): c.identifier for c in record.chemicals},
+            words=set(W.name_words(text)),
         )
 
     def names_gene(self, hid: str) -> str | None:
@@ -100,8 +113,14 @@ class Context:
         sym = H.symbol[hid].upper()
         # A name shared with other genes (p27, ARC, OCT2) or another gene's approved symbol
         # (SLIT2 as an alias of SLIT3) cannot tell which gene the caption means: not support.
-        names = {sym, *(n for n in {*H.alias[hid], *H.prev[hid]}
-                        if H.by_name.get(n, ()) == (hid,) and n not in H.by_symbol)}
+        # Hyphens do not make a name unique: NRF-1 (NFE2L1) is written NRF1 (an approved symbol),
+        # NRF-2 (NFE2L2) is written NRF2 (also GABPA's alias).
+        def unique(n: str) -> bool:
+            bare = n.replace("-", "")
+            owners = {*H.by_name.get(n, ()), *H.by_name.get(bare, ())}
+            return owners == {hid} and n not in H.by_symbol and bare not in H.by_symbol
+
+        names = {sym, *(n for n in {*H.alias[hid], *H.prev[hid]} if unique(n))}
         hits = [n for n in names if n in self.token_set and len(n) >= 3]
         return min(hits) if hits else None
 
@@ -116,6 +135,9 @@ def _quote(ctx: Context, needle: str) -> str:
     return f'caption: "{ctx.text[a + 1:b].strip()}"'
 
 
+_DOMAIN = re.compile(r"(domains?|motifs?|regions?|repeats?)", re.I)
+
+
 def _non_gene(ctx: Context, word: str) -> tuple[str, str] | None:
     """(reason, evidence) when ``word`` is not a gene in this figure."""
     key = W.word_key(word)
@@ -128,12 +150,24 @@ def _non_gene(ctx: Context, word: str) -> tuple[str, str] | None:
     if ng is not None and not (ab is not None and ab.gene_like):
         meaning, chebi = ng
         return (f"not_a_gene: '{W.clean_word(word)}' is {meaning}", f"non-gene vocabulary{'; ' + chebi if chebi else ''}")
+    uses = [m.group(1) for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(key)}s?(?![A-Za-z0-9])(\s+\w+)?",
+                                            ctx.text, re.I)] if len(key) >= 2 else []
+    if uses and all(u and _DOMAIN.fullmatch(u.strip()) for u in uses):  # "the intracellular TK domain"
+        return (f"not_a_gene: the caption writes '{W.clean_word(word)}' only as a protein domain or motif",
+                _quote(ctx, key))
     if key not in ctx.token_set:  # an OCR fragment of a defined non-gene abbreviation: IRH, HIR <- IR
         for k, a in ctx.abbreviations.items():
             if not a.gene_like and len(k) >= 2 and k in key and 0 < len(key) - len(k) <= 2:
+                if ligand_receptor(key, k):  # "GABA,R": the receptor of the ligand, not a fragment
+                    continue
                 return (f"ocr_fragment: '{W.clean_word(word)}' is not in the caption; it contains "
                         f"{a.abbr}, which the caption defines as '{a.phrase}'", _quote(ctx, f"({a.abbr})"))
     return None
+
+
+def ligand_receptor(key: str, ligand: str) -> bool:
+    """True when ``key`` writes the receptor of ``ligand``: ``GABA,R``, ``GABAAR``, ``GABA-R``."""
+    return bool(re.fullmatch(re.escape(ligand) + r"[\s,\-_]?[A-Z]?[\s\-]?R", key))
 
 
 def _route(hit: GeneHit, hid: str) -> str:

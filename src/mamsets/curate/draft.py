@@ -69,8 +69,8 @@ class Curation:
 
 
 def _prefix(record: FigureRecord) -> str:
-    base = record.figid_alias or record.figid
-    return re.sub(r"[^A-Za-z0-9]+", "_", base).strip("_").upper()
+    base = re.sub(r"[^A-Za-z0-9]+", "_", record.figid_alias or record.figid).strip("_").upper()
+    return base if re.match(r"[A-Z]", base) else f"F_{base}"  # set ids start with a letter
 
 
 def _slug(label: str) -> str:
@@ -102,6 +102,7 @@ def _sets(record: FigureRecord, rows: list[Row], dirs: dict[str, str], secs: dic
     def add(sid: str, title: str, ids: list[str], level: str | None, tags: tuple[str, ...],
             pathways: tuple[str, ...] = (), direction: str | None = None, members: dict[str, Member] = mem) -> None:
         ids = list(dict.fromkeys(ids))
+        title = " ".join(title.replace("|", "/").split())  # one line, no GMT separator
         if ids:
             ms = tuple(members[i] for i in ids)
             out.append(GeneSet(id=sid, genes=tuple(m.symbol for m in ms), description=f"{title} | {src} | {tags[0]}",

@@ -135,19 +135,23 @@ def _read_text(name: str) -> str:
         ) from None
 
 
-def _toml(name: str) -> dict[str, Any]:
+def _toml(name: str | Path) -> dict[str, Any]:
+    """A bundled TOML file by name, or any library TOML by path (a curated draft)."""
     try:
-        return tomllib.loads(_read_text(name))
+        text = name.read_text(encoding="utf-8") if isinstance(name, Path) else _read_text(name)
+        return tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{name}: cannot read the library file ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise MamsetsError(f"bundled library file {name} is not valid TOML: {exc}") from None
+        raise MamsetsError(f"library file {name} is not valid TOML: {exc}") from None
 
 
 # --------------------------------------------------------------------------- resolution
-def _bad(file: str, where: str, msg: str) -> MamsetsError:
+def _bad(file: str | Path, where: str, msg: str) -> MamsetsError:
     return MamsetsError(f"{file}: {where}: {msg}")
 
 
-def _check_member(file: str, set_id: str, raw: Mapping[str, Any]) -> Member:
+def _check_member(file: str | Path, set_id: str, raw: Mapping[str, Any]) -> Member:
     where = f"set {set_id}, member {raw.get('symbol', '?')}"
     for key in ("symbol", "hgnc_id", "role"):
         if not isinstance(raw.get(key), str) or not raw[key]:
@@ -212,7 +216,7 @@ def _merge(records: Iterable[Member]) -> tuple[Member, ...]:
 
 
 def _kind(tags: tuple[str, ...], direction: str | None) -> str:
-    for tag in ("raw", "extended", "control", "reference"):
+    for tag in ("raw", "extended", "control", "reference", "family_expansion"):
         if tag in tags:
             return tag
     if "signed" in tags and direction:
@@ -220,13 +224,27 @@ def _kind(tags: tuple[str, ...], direction: str | None) -> str:
     return "curated"
 
 
-@functools.cache
-def _parsed(file: str) -> tuple[Mapping[str, Any], tuple[GeneSet, ...], Mapping[str, str]]:
-    """Parse and resolve a gene-set TOML into human-symbol GeneSets (cached, immutable)."""
+def _pathway_vocabulary(file: str | Path, meta: Mapping[str, Any]) -> tuple[str, ...]:
+    """The pathway names a library may use: its own ``[library] pathways``, else the six MAM ones."""
+    declared = meta.get("pathways", PATHWAYS)
+    if isinstance(declared, (list, tuple)) and all(isinstance(p, str) and re.fullmatch(r"[a-z][a-z0-9_]*", p)
+                                                   for p in declared):
+        return tuple(declared)
+    raise _bad(file, "[library]", f"pathways {declared!r} must be a list of lower-case slugs (a-z, 0-9, _)")
+
+
+def parse_library_file(file: str | Path) -> tuple[Mapping[str, Any], tuple[GeneSet, ...], Mapping[str, str]]:
+    """Parse and resolve a library TOML: ``([library] table, sets, long descriptions)``.
+
+    ``file`` is a name in :func:`genesets_dir` or the path of any TOML in the same schema (a
+    curated draft), checked by the same rules, uncached; a library that names pathways other
+    than the six MAM ones declares them in ``[library] pathways``.
+    """
     data = _toml(file)
     meta = data.get("library", {})
     if not meta.get("name") or not meta.get("version"):
         raise _bad(file, "[library]", "needs a name and a version")
+    vocabulary = _pathway_vocabulary(file, meta)
     raw_sets = data.get("sets", [])
     by_id: dict[str, Mapping[str, Any]] = {}
     for i, s in enumerate(raw_sets):
@@ -271,9 +289,10 @@ def _parsed(file: str) -> tuple[Mapping[str, Any], tuple[GeneSet, ...], Mapping[
         if level not in _LEVELS:
             raise _bad(file, f"set {sid}", f"level {level!r} is not one of {_LEVELS}")
         pathways = tuple(s.get("pathways", ()))
-        bad = [p for p in pathways if p not in PATHWAYS]
+        bad = [p for p in pathways if p not in vocabulary]
         if bad:
-            raise _bad(file, f"set {sid}", f"pathways {bad} not among {PATHWAYS}")
+            raise _bad(file, f"set {sid}", f"pathways {bad} not among {vocabulary}; declare the "
+                       "library's pathways in [library] pathways")
         tags = tuple(s.get("tags", ()))
         direction = s.get("direction")
         title = s.get("title", "")
@@ -294,6 +313,9 @@ def _parsed(file: str) -> tuple[Mapping[str, Any], tuple[GeneSet, ...], Mapping[
         )
         long_desc[sid] = " ".join(str(s.get("description", "")).split())
     return MappingProxyType(dict(meta)), tuple(sets), MappingProxyType(long_desc)
+
+
+_parsed = functools.cache(parse_library_file)  # the bundled files, parsed once per process
 
 
 # --------------------------------------------------------------------------- identity table

@@ -1,0 +1,91 @@
+"""Regenerate the shipped curation priors from ``../shared`` data (run by hand, checked by tests).
+
+    python -m mamsets.curate._build --shared ../shared
+
+Writes ``curate/data/gene_names.tsv.gz`` (the words of HGNC's approved, alias and previous gene
+*names* of each protein-coding gene, for matching a caption's own words) and ``curate/data/pathway_prevalence.tsv.gz`` (in how
+many human WikiPathways pathways of PFOCR's 2018 benchmark each gene is drawn, leaving out the
+pathways used to evaluate curation). Deterministic: sorted rows, gzip with mtime 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import os
+from collections import Counter
+from pathlib import Path
+
+from ._words import name_words
+
+HGNC_FILE = Path("geneids") / "hgnc_complete_set_2024-10.txt.gz"
+_HERE = Path(__file__).resolve().parent / "data"
+
+
+def _split(value: str) -> list[str]:
+    return [v for v in value.strip('"').split("|") if v]
+
+
+def gene_names(hgnc_file: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
+    """``{hgnc_id: words}``: the distinct words of each protein-coding gene's HGNC names.
+
+    Approved name, alias names and previous names (GABPA: "GA binding protein transcription
+    factor subunit alpha", "nuclear respiratory factor 2 alpha subunit", ...), tokenised by
+    :func:`name_words`, first-seen order.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    with gzip.open(hgnc_file, "rt", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            if r["status"] != "Approved" or r["locus_group"] != "protein-coding gene":
+                continue
+            names = [r["name"], *_split(r["alias_name"]), *_split(r["prev_name"])]
+            out[r["hgnc_id"]] = tuple(dict.fromkeys(w for n in names for w in name_words(n)))
+    return dict(sorted(out.items(), key=lambda kv: int(kv[0].split(":")[1])))
+
+
+def pathway_prevalence(corpus: str | os.PathLike[str]) -> dict[str, int]:
+    """``{entrez: n}``: in how many of PFOCR's 2018 human WikiPathways pathways a gene is drawn.
+
+    The pathways of ``eval/truth_pairs_independence.tsv`` (the curation benchmark's truth) are
+    left out, so the prior never sees the lists it is judged against.
+    """
+    root = Path(corpus)
+    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
+        held_out = {r["wpid"] for r in csv.DictReader(fh, delimiter="\t")}
+    text = (root / "truth" / "wp2018_ocr_benchmark" / "20180418_wp_hs_gmt.csv").read_text(encoding="utf-8")
+    counts: Counter[str] = Counter()
+    for line in text.replace("\r", "\n").splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if parts and parts[0] and parts[0] not in held_out:
+            counts.update({p for p in parts[1:] if p})
+    return dict(sorted(counts.items(), key=lambda kv: int(kv[0])))
+
+
+def _write(name: str, header: str, lines: list[str]) -> Path:
+    out = _HERE / name
+    buf = io.StringIO()
+    buf.write(header + "\n")
+    buf.writelines(ln + "\n" for ln in lines)
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+        gz.write(buf.getvalue().encode("utf-8"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write both tables from ``--shared`` (default ``../shared`` beside the checkout)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(Path.cwd().parent / "shared"))
+    args = ap.parse_args(argv)
+    data = Path(args.shared) / "data"
+    names = gene_names(data / HGNC_FILE)
+    a = _write("gene_names.tsv.gz", "hgnc_id\tname_words", [f"{k}\t{' '.join(v)}" for k, v in names.items()])
+    prev = pathway_prevalence(data / "pfocr-corpus")
+    b = _write("pathway_prevalence.tsv.gz", "entrez\tpathways", [f"{k}\t{v}" for k, v in prev.items()])
+    for p in (a, b):
+        print(f"wrote {p} ({p.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Which gene an ambiguous name means in this figure: the record's own words, then pathway usage.
+
+A lexicon name that several HGNC genes carry (``NRF2``: NFE2L2 and GABPA; ``p21``: CDKN1A,
+TCEAL1, NSG1; ``CAS``: BCAR1, CSE1L, CTNND1) is resolved by evidence, in this order:
+
+1. **The caption's definition** of the word (``NRF2, nuclear factor erythroid 2-related factor``;
+   ``ATX, autotaxin``), matched against each candidate's HGNC names (approved, alias and
+   previous names).
+2. **The record's context**: the words of the title and caption, plus the HGNC names of genes
+   the figure draws by exact symbol under the same stem (``NRF-1/2`` next to NRF1, "nuclear
+   respiratory factor 1", means nuclear respiratory factor 2 = GABPA, not NFE2L2).
+3. **Pathway usage**: one candidate drawn in far more human WikiPathways pathways than every
+   other (``p21``: CDKN1A in 32, TCEAL1 and NSG1 in none).
+
+Only name words that at most :data:`NAME_WORD_MAX_GENES` genes share count, weighted by their
+rarity (log of genes / genes sharing the word), so "protein" or "kinase" decide nothing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import _words as W
+from ._hgnc import hgnc, name_words, prevalence
+
+NAME_WORD_MAX_GENES = 100  # a name word more genes share says nothing about which one is meant
+CONTEXT_MARGIN = 1.5  # the best candidate's word score must beat the next by this factor
+PREVALENCE_MIN = 5  # pathway usage decides only for a candidate drawn in at least this many pathways
+PREVALENCE_RATIO = 4.0  # ... and at least this many times more than any other candidate
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The candidate the evidence singles out, how (``definition``, ``context``, ``usage``) and why."""
+
+    hgnc_id: str
+    how: str
+    evidence: str
+
+
+def name_keys(*names: str) -> tuple[str, ...]:
+    """Lookup keys of an OCR word or lexicon match: upper case, with and without hyphens."""
+    keys: list[str] = []
+    for n in names:
+        k = W.word_key(n)
+        for v in (k, k.replace("-", ""), W.clean_word(n).upper()):
+            if len(v) >= 2 and v not in keys:
+                keys.append(v)
+    return tuple(keys)
+
+
+def candidates(keys: Iterable[str]) -> tuple[str, ...]:
+    """Protein-coding genes whose approved symbol, alias or previous symbol is one of ``keys``."""
+    H = hgnc()
+    out: dict[str, None] = {}
+    for k in keys:
+        for hid in (*((H.by_symbol[k],) if k in H.by_symbol else ()), *H.by_name.get(k, ())):
+            if H.locus.get(hid) == "protein-coding gene":
+                out[hid] = None
+    return tuple(out)
+
+
+def _weight(word: str) -> float:
+    N = name_words()
+    return math.log(len(N.words) / N.genes_with[word])
+
+
+def _best_by_words(cands: tuple[str, ...], words: set[str]) -> tuple[str, list[str]] | None:
+    """The candidate whose distinctive name words the given words cover best, if it stands out."""
+    N = name_words()
+    scored = []
+    for hid in cands:
+        hit = sorted(N.distinctive(hid, NAME_WORD_MAX_GENES) & words)
+        scored.append((sum(_weight(w) for w in hit), hid, hit))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    if not scored or scored[0][0] <= 0:
+        return None
+    if len(scored) > 1 and scored[0][0] < CONTEXT_MARGIN * scored[1][0]:
+        return None
+    return scored[0][1], scored[0][2]
+
+
+def defined_as(abbreviations: dict[str, W.Abbreviation], keys: Iterable[str]) -> W.Abbreviation | None:
+    """The caption's definition of any of ``keys``, if it gives one."""
+    for k in keys:
+        if k in abbreviations:
+            return abbreviations[k]
+    return None
+
+
+def pick(cands: tuple[str, ...], keys: tuple[str, ...], abbreviations: dict[str, W.Abbreviation],
+         context_words: set[str], *, use_usage: bool = True) -> Pick | None:
+    """The one candidate the evidence supports (see the module notes), or None."""
+    H = hgnc()
+    if len(cands) < 2:
+        return None
+    ab = defined_as(abbreviations, keys)
+    if ab is not None:
+        got = _best_by_words(cands, set(W.name_words(ab.phrase)))
+        if got:
+            return Pick(got[0], "definition", f"the caption defines {ab.abbr} as '{ab.phrase}', which matches "
+                        f"{H.symbol[got[0]]}'s HGNC names ({', '.join(got[1])})")
+    got = _best_by_words(cands, context_words)
+    if got:
+        others = ", ".join(H.symbol[c] for c in cands if c != got[0])
+        return Pick(got[0], "context", f"the record's words ({', '.join(got[1])}) match {H.symbol[got[0]]}'s "
+                    f"HGNC names, not those of {others}")
+    if not use_usage:
+        return None
+    P = prevalence()
+    ranked = sorted(cands, key=lambda c: (-P.get(c, 0), c))
+    top, second = P.get(ranked[0], 0), P.get(ranked[1], 0)
+    if top >= PREVALENCE_MIN and top >= PREVALENCE_RATIO * max(second, 0.5):
+        counts = ", ".join(f"{H.symbol[c]} {P.get(c, 0)}" for c in ranked[:4])
+        return Pick(ranked[0], "usage", f"drawn in far more human WikiPathways pathways than the other "
+                    f"genes this name may mean ({counts})")
+    return None
+
+
+def names_fit(phrase: str, keys: tuple[str, ...]) -> bool:
+    """True when every word of a defined phrase is a word of the names of a gene the abbreviation names.
+
+    ``SIRT-1, sirtuin-1`` and ``OPA1, optic atrophy 1`` define genes even though their phrases
+    hold no generic gene word; ``IR, insulin resistance`` does not ("resistance" is no word of
+    INSR's names).
+    """
+    words = set(W.name_words(phrase))
+    if not words:
+        return False
+    N = name_words()
+    stems = {re.split(r"/", k)[0] for k in keys}
+    return any(words <= N.words.get(hid, frozenset()) for hid in candidates((*keys, *stems)))
