@@ -204,11 +204,38 @@ def test_null_for_every_gene_set_size_up_to_n_minus_1() -> None:
 
 
 def test_lowest_bit_fallback_equals_trailing_zeros() -> None:
-    table = K._DEBRUIJN_TABLE
+    # the C kernels' lowest-set-bit index (CPU instruction) and its portable de Bruijn fallback
     for b in range(64):
-        x = np.uint64(1) << np.uint64(b)
-        assert K._lowest_bit(x | (x << np.uint64(1)), table) == b
-        assert K._tz(x, table) == b
+        x = 1 << b
+        assert K._lowest_bit(x | ((x << 1) & 0xFFFFFFFFFFFFFFFF)) == b
+        assert K._lowest_bit(x | (1 << 63)) == b
+        assert K._tz(x) == b
+        assert K._tz(0xFFFFFFFFFFFFFFFF ^ (x - 1)) == b
+
+
+def test_null_advances_the_generator_like_random_draws() -> None:
+    # the C null draws rng.random() through numpy's C interface: with K = N - 1 = 1 of N = 2 genes,
+    # one double per sample, position floor(u * 2); the generator then continues as after the draws
+    w = K.gene_weights(np.array([2.0, -1.0]), 1.0)
+    a = np.random.default_rng(17)
+    null = K.null_es_unit(w, 1, 1000, a)
+    u = np.random.default_rng(17).random(1000)
+    es_top, es_bottom = K.enrichment_score(w, np.array([0]))[0], K.enrichment_score(w, np.array([1]))[0]
+    np.testing.assert_array_equal(null, np.where(u < 0.5, es_top, es_bottom))
+    b = np.random.default_rng(17)
+    b.random(1000)
+    assert a.random() == b.random()
+
+
+def test_null_fills_a_column_slice_only() -> None:
+    w = K.gene_weights(np.linspace(3, -3, 400), 1.0)
+    sizes = np.array([5, 50])
+    big = np.full((2, 30), 7.0)
+    K.null_es_nested(w, sizes, 10, np.random.default_rng(3), out=big[:, 10:20])
+    assert np.all(big[:, :10] == 7.0) and np.all(big[:, 20:] == 7.0)
+    np.testing.assert_array_equal(big[:, 10:20], K.null_es_nested(w, sizes, 10, np.random.default_rng(3)))
+    with pytest.raises(TypeError, match="out must be float64"):
+        K.null_es_nested(w, sizes, 10, np.random.default_rng(3), out=np.empty((2, 10), dtype=np.float32))
 
 
 def test_nested_null_is_uniform_for_every_size() -> None:
