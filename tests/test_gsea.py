@@ -610,3 +610,15 @@ def test_collection_forms_agree_with_ora(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(t, tables[0])
     with pytest.raises(InputError, match="GMT path"):
         gsea(ranking, 42, method="permutation", n_perm=10, rng=1)
+
+
+def test_align_ties_follows_the_comparison_score() -> None:
+    # weight 0, N=4, hits at 0 and 3: rises 1/2 then falls 1/2 -> the two extremes tie
+    w = np.ones(4)
+    pos = [np.array([0, 3])]
+    es, peak = N.align_ties(w, pos, np.array([0.5]), np.array([0]), np.array([-0.5]))
+    assert es.tolist() == [-0.5] and peak.tolist() == [1]     # the trough before the last hit
+    es, peak = N.align_ties(w, pos, np.array([-0.5]), np.array([1]), np.array([0.0]))
+    assert es.tolist() == [0.0] and peak.tolist() == [-1]
+    es, peak = N.align_ties(w, pos, np.array([0.0]), np.array([-1]), np.array([0.5]))
+    assert es.tolist() == [0.5] and peak.tolist() == [0]

@@ -29,6 +29,7 @@ __all__ = [
     "PERM_CHUNK",
     "NullStats",
     "PermutationPass",
+    "align_ties",
     "fdr_gsea",
     "gsea_rows",
     "multilevel_log2err",
@@ -61,13 +62,14 @@ def _progress(total: int, desc: str):  # pragma: no cover - only with a terminal
     return tqdm(total=total, desc=desc, unit="unit", leave=False, file=sys.stderr)
 
 
-def null_matrix(w: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.SeedSequence,
+def null_matrix(wq: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.SeedSequence,
                  n_jobs: int) -> np.ndarray:
     """Random ES for each distinct size (rows) and ``n_perm`` random sets (columns).
 
     Column ``j`` holds the ES of the first ``K`` genes of one random sequence of distinct
-    genes, for every size ``K`` (nested random sets, as fgsea). Work units are chunks of
-    :data:`PERM_CHUNK` columns, each with its own seed.
+    genes, for every size ``K`` (nested random sets, as fgsea), scored by
+    :func:`~mamsets.engines._gsea_kernel.null_es_cumulative` from the quantised weights
+    ``wq``. Work units are chunks of :data:`PERM_CHUNK` columns, each with its own seed.
     """
     out = np.empty((sizes.size, n_perm), dtype=np.float64)
     units = list(range(0, n_perm, PERM_CHUNK))
@@ -75,7 +77,7 @@ def null_matrix(w: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.See
     def work(c: int) -> None:
         m = min(PERM_CHUNK, n_perm - c)
         rng = np.random.default_rng(unit_seed(ss, 0, c // PERM_CHUNK))
-        _k.null_es_nested(w, sizes, m, rng, out=out[:, c:c + m])
+        _k.null_es_cumulative(wq, sizes, m, rng, out=out[:, c:c + m])
 
     bar = _progress(len(units), "gsea permutations")
     try:
@@ -276,20 +278,54 @@ def permutation_pass(sets: GseaSets, opts: GseaOptions) -> PermutationPass:
     method uses key ``(1,)``, so the two never share random numbers.
     """
     w = _k.gene_weights(sets.scores, opts.weight)
+    wq = _k.quantized_weights(w)
     sizes = np.array([p.size for p in sets.positions], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    es, peak = _k.enrichment_scores(w, np.concatenate(sets.positions), offsets)
+    flat = np.concatenate(sets.positions)
+    es, peak = _k.enrichment_scores(w, flat, offsets)
+    es_cmp = _k.comparison_scores(wq, flat, offsets)   # scored as the null is: exact ties agree
+    es, peak = align_ties(w, sets.positions, es, peak, es_cmp)
 
     usizes, size_row = np.unique(sizes, return_inverse=True)
-    null = null_matrix(w, usizes, opts.n_perm, opts.seed_sequence, opts.n_jobs)
-    fdr = fdr_gsea(es, size_row, null)   # before null_stats sorts the null in place
-    st = null_stats(es, size_row, null)
+    null = null_matrix(wq, usizes, opts.n_perm, opts.seed_sequence, opts.n_jobs)
+    fdr = fdr_gsea(es_cmp, size_row, null)   # before null_stats sorts the null in place
+    st = null_stats(es_cmp, size_row, null)
     fdr[~np.isfinite(st.nes)] = np.nan   # no NES, no FDR (never 0)
     del null
     pval = (st.k + 1) / (st.n_sign + 1)
     log2err = simple_log2err(st.k, st.n_sign)
     return PermutationPass(w=w, sizes=sizes, es=es, peak=peak, stats=st, fdr=fdr, pval=pval,
                            log2err=log2err)
+
+
+def align_ties(w: np.ndarray, positions: list[np.ndarray], es: np.ndarray, peak: np.ndarray,
+               es_cmp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ES and peak whose sign (or 0) is that of the comparison scores.
+
+    The two differ only where the running sum's largest rise and deepest fall are equal up
+    to rounding (an exact tie, e.g. weight 0); there the comparison score, which the null
+    shares, decides: 0, or the other extreme of the running sum.
+    """
+    bad = np.flatnonzero(np.sign(es) != np.sign(es_cmp))
+    if bad.size == 0:
+        return es, peak
+    es, peak = es.copy(), peak.copy()
+    n = w.shape[0]
+    for i in bad:
+        pos = positions[i]
+        k = pos.size
+        nr = w[pos].sum()
+        step = w[pos] / nr if nr > 0 else np.full(k, 1.0 / k)
+        top = np.cumsum(step) - (pos - np.arange(k)) / (n - k)
+        if es_cmp[i] > 0:
+            peak[i] = int(np.argmax(top))
+            es[i] = min(top[peak[i]], 1.0)
+        elif es_cmp[i] < 0:
+            peak[i] = int(np.argmin(top - step))
+            es[i] = max((top - step)[peak[i]], -1.0)
+        else:
+            es[i], peak[i] = 0.0, -1
+    return es, peak
 
 
 def gsea_rows(sets: GseaSets, p: PermutationPass, *, nes: np.ndarray, pval: np.ndarray,

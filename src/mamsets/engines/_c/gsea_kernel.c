@@ -20,6 +20,10 @@
 
 #include "gsea_kernel.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* ---------------------------------------------------------------------------- lowest set bit */
 static const int64_t DEBRUIJN_TABLE[64] = {
      0,  1, 48,  2, 57, 49, 28,  3, 61, 58, 50, 42, 38, 29, 17,  4,
@@ -173,5 +177,157 @@ int64_t mamsets_gsea_null_nested(const double *w, int64_t n, const int64_t *size
         }
     }
     free(bits); free(summary); free(drawn); free(pos);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------- cumulative null */
+/* The permutation null of many sizes at O(k) vectorisable work per size instead of a rebuild.
+ *
+ * Weights are quantised first (_gsea_kernel.quantized_weights): wq[j] = rint(w[j] * 2^e) with
+ * sum_j wq[j] < 2^53, so every partial sum of wq is an integer held exactly by a double and does
+ * not depend on the order of the additions. For a set with sorted positions p_0 < ... < p_{k-1},
+ * S_i = sum_{j<=i} wq[p_j] (S_{-1} = 0), m_i = p_i - i (misses before hit i), N_R = S_{k-1} and
+ * lambda = N_R / (n - k), the running sum after hit i is (S_i - lambda m_i) / N_R and just before it
+ * (S_{i-1} - lambda m_i) / N_R, so the "comparison ES" is
+ *     top = max_i (S_i - lambda m_i) / N_R,  bottom = min_i (S_{i-1} - lambda m_i) / N_R,
+ * the one of larger absolute value (0 on a tie; unit steps S_i = i + 1 when N_R = 0). It equals the
+ * ES of es_core up to rounding (~1e-15 relative) and, because S and m are exact and max/min are
+ * exact in any order, it is a function of the set alone: a random set equal to an observed one,
+ * or with the same (S, m) profile, gets the same bits whatever order its members were drawn in.
+ *
+ * Nested random sets (as in mamsets_gsea_null_nested, the same draws from the same generator)
+ * then grow one member at a time: a new member at sorted index t shifts the arrays right by one
+ * after t, adds its weight to the S of every later member and takes one miss off their m; each
+ * size is one pass over the k members (no sorting, no division in the loop). */
+
+/* max_i (sx[i+1] - lambda m_i) and min_i (sx[i] - lambda m_i), four lanes each (SSE2, part of
+ * every x86-64 CPU) so that the loop is not one long dependency chain; max and min are exact, so
+ * the order does not change the result. */
+static void cmp_extremes(const double *sx, const double *m, int64_t k, double lambda,
+                         double *top, double *bottom) {
+    int64_t i = 0;
+#ifdef __SSE2__
+    /* two pairs of lanes: maxpd/minpd are exact and no value here is NaN or -0 */
+    __m128d lam = _mm_set1_pd(lambda);
+    __m128d ta = _mm_set1_pd(-INFINITY), tb = ta, ba = _mm_set1_pd(INFINITY), bb = ba;
+    for (; i + 4 <= k; i += 4) {
+        __m128d la = _mm_mul_pd(lam, _mm_loadu_pd(m + i));
+        __m128d lb = _mm_mul_pd(lam, _mm_loadu_pd(m + i + 2));
+        ta = _mm_max_pd(ta, _mm_sub_pd(_mm_loadu_pd(sx + i + 1), la));
+        tb = _mm_max_pd(tb, _mm_sub_pd(_mm_loadu_pd(sx + i + 3), lb));
+        ba = _mm_min_pd(ba, _mm_sub_pd(_mm_loadu_pd(sx + i), la));
+        bb = _mm_min_pd(bb, _mm_sub_pd(_mm_loadu_pd(sx + i + 2), lb));
+    }
+    double t4[2], b4[2];
+    _mm_storeu_pd(t4, _mm_max_pd(ta, tb));
+    _mm_storeu_pd(b4, _mm_min_pd(ba, bb));
+    double t0 = py_max(t4[0], t4[1]), b0 = py_min(b4[0], b4[1]);
+#else
+    double t0 = -INFINITY, b0 = INFINITY;
+#endif
+    for (; i < k; i++) {
+        double l = lambda * m[i];
+        t0 = py_max(t0, sx[i + 1] - l);
+        b0 = py_min(b0, sx[i] - l);
+    }
+    *top = t0;
+    *bottom = b0;
+}
+
+/* The comparison ES of a set given sx[0..k] (sx[0] = 0, sx[i+1] = S_i) and m[0..k). */
+static double cmp_value(const double *sx, const double *m, int64_t k, int64_t n) {
+    double nr = sx[k], top, bottom;
+    if (nr == 0.0) { /* all quantised member weights 0: hit i steps to i + 1 of k */
+        double lambda = (double)k / (double)(n - k);
+        top = -INFINITY;
+        bottom = INFINITY;
+        for (int64_t i = 0; i < k; i++) {
+            double l = lambda * m[i];
+            top = py_max(top, (double)(i + 1) - l);
+            bottom = py_min(bottom, (double)i - l);
+        }
+        nr = (double)k;
+    } else {
+        cmp_extremes(sx, m, k, nr / (double)(n - k), &top, &bottom);
+    }
+    top = py_min(top / nr, 1.0);
+    bottom = py_max(bottom / nr, -1.0);
+    if (top > -bottom) return top;
+    if (top < -bottom) return bottom;
+    return 0.0;
+}
+
+/* Comparison ES of n_sets sets (sorted positions, as mamsets_gsea_es_batch) into out.
+ * Returns 0, or -1 when scratch memory cannot be allocated. */
+int64_t mamsets_gsea_cmp_batch(const double *wq, int64_t n, const int64_t *flat, const int64_t *offsets,
+                               int64_t n_sets, double *out) {
+    int64_t kmax = 0;
+    for (int64_t s = 0; s < n_sets; s++)
+        if (offsets[s + 1] - offsets[s] > kmax) kmax = offsets[s + 1] - offsets[s];
+    double *sx = malloc((size_t)(kmax + 1) * sizeof(double));
+    double *m = malloc((size_t)(kmax > 0 ? kmax : 1) * sizeof(double));
+    if (!sx || !m) {
+        free(sx); free(m);
+        return -1;
+    }
+    for (int64_t s = 0; s < n_sets; s++) {
+        const int64_t *pos = flat + offsets[s];
+        int64_t k = offsets[s + 1] - offsets[s];
+        sx[0] = 0.0;
+        for (int64_t i = 0; i < k; i++) {
+            sx[i + 1] = sx[i] + wq[pos[i]];
+            m[i] = (double)(pos[i] - i);
+        }
+        out[s] = cmp_value(sx, m, k, n);
+    }
+    free(sx); free(m);
+    return 0;
+}
+
+/* Nested null of comparison ES (see above): out[si * out_stride + j] for sizes[si] in sample j.
+ * Returns 0, or -1 when scratch memory cannot be allocated. */
+int64_t mamsets_gsea_null_cumulative(const double *wq, int64_t n, const int64_t *sizes, int64_t n_sizes,
+                                     int64_t n_samples, void *state, double (*next_double)(void *),
+                                     double *out, int64_t out_stride) {
+    int64_t kmax = sizes[n_sizes - 1];
+    uint64_t *bits = calloc((size_t)((n + 63) >> 6), sizeof(uint64_t));
+    int64_t *drawn = malloc((size_t)kmax * sizeof(int64_t));
+    double *sx = malloc((size_t)(kmax + 1) * sizeof(double));
+    double *m = malloc((size_t)kmax * sizeof(double));
+    if (!bits || !drawn || !sx || !m) {
+        free(bits); free(drawn); free(sx); free(m);
+        return -1;
+    }
+    for (int64_t j = 0; j < n_samples; j++) {
+        int64_t c = 0;
+        sx[0] = 0.0;
+        for (int64_t si = 0; si < n_sizes; si++) {
+            int64_t target = sizes[si];
+            while (c < target) {
+                int64_t p = (int64_t)(next_double(state) * (double)n);
+                uint64_t bit = UINT64_C(1) << (p & 63);
+                if (bits[p >> 6] & bit) continue;
+                bits[p >> 6] |= bit;
+                drawn[c] = p;
+                /* sorted index t of p among the c members: positions are m_i + i, increasing */
+                int64_t lo = 0, hi = c;
+                while (lo < hi) {
+                    int64_t mid = (lo + hi) >> 1;
+                    if (m[mid] + (double)mid < (double)p) lo = mid + 1; else hi = mid;
+                }
+                double wp = wq[p];
+                for (int64_t i = c; i > lo; i--) { /* later members: one more hit before them */
+                    m[i] = m[i - 1] - 1.0;
+                    sx[i + 1] = sx[i] + wp;
+                }
+                m[lo] = (double)(p - lo);
+                sx[lo + 1] = sx[lo] + wp;
+                c++;
+            }
+            out[si * out_stride + j] = cmp_value(sx, m, target, n);
+        }
+        for (int64_t i = 0; i < kmax; i++) bits[drawn[i] >> 6] = 0;
+    }
+    free(bits); free(drawn); free(sx); free(m);
     return 0;
 }
