@@ -10,6 +10,7 @@ method of :mod:`mamsets.engines.native` starts from. The formulas are in
 
 from __future__ import annotations
 
+import ctypes
 import math
 import sys
 import warnings
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..errors import MamsetsWarning
 from . import _gsea_kernel as _k
+from ._clib import declare, f64p, i64p, ptr
 
 if TYPE_CHECKING:
     from ._gsea_inputs import GseaOptions, GseaSets
@@ -47,6 +49,12 @@ __all__ = [
 PERM_CHUNK = 250
 
 _LN2 = math.log(2.0)
+
+_fdr_kernel = declare("mamsets_gsea_fdr_tails", ctypes.c_int64, f64p, ctypes.c_int64, i64p, f64p, f64p,
+                      f64p, ctypes.c_int64, ctypes.c_int64, f64p, ctypes.c_int64, f64p, ctypes.c_int64,
+                      f64p, f64p, i64p)
+_row_means_kernel = declare("mamsets_gsea_row_means", None, f64p, ctypes.c_int64, ctypes.c_int64,
+                            ctypes.c_int64, f64p, f64p)
 
 
 def unit_seed(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
@@ -149,18 +157,22 @@ def null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> NullSt
 
 def _row_means(null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean of each row's non-negative and of its negative entries (NaN when none)."""
-    pos = null >= 0
-    n_pos = pos.sum(axis=1)
-    n_neg = null.shape[1] - n_pos
-    s_pos = np.where(pos, null, 0.0).sum(axis=1)
-    s_neg = np.where(pos, 0.0, null).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (np.where(n_pos > 0, s_pos / np.maximum(n_pos, 1), np.nan),
-                np.where(n_neg > 0, s_neg / np.maximum(n_neg, 1), np.nan))
+    null = _rows_contiguous(null)
+    mean_pos, mean_neg = np.empty(null.shape[0]), np.empty(null.shape[0])
+    _row_means_kernel(null.ctypes.data_as(f64p), null.strides[0] // 8, null.shape[0], null.shape[1],
+                      ptr(mean_pos, f64p), ptr(mean_neg, f64p))
+    return mean_pos, mean_neg
 
 
-def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
-             block: int = 512) -> np.ndarray:
+def _rows_contiguous(null: np.ndarray) -> np.ndarray:
+    """``null`` as float64 whose rows are contiguous (a row stride is passed to C)."""
+    null = np.asarray(null, dtype=np.float64)
+    if (null.shape[1] > 1 and null.strides[1] != 8) or null.strides[0] % 8 or null.strides[0] < 0:
+        null = np.ascontiguousarray(null)
+    return null
+
+
+def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> np.ndarray:
     """GSEA desktop's FDR q-value, permutation by permutation (see :func:`gsea`).
 
     Parameters
@@ -174,8 +186,6 @@ def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
         of every row (GSEA desktop: one permuted data set for all sets; here, rows of
         independent random sets, so the pairing of columns across rows is arbitrary).
         Not modified.
-    block : int
-        Permutations processed at once (bounds the extra memory).
 
     Returns
     -------
@@ -199,43 +209,39 @@ def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
     rows, mult = np.unique(r[ok], return_counts=True)
     x = nes[ok]
     up = x >= 0
-    tail = np.zeros(x.size)            # mean over permutations of the per-permutation fraction
-    n_used = np.zeros(2)               # permutations with a same-signed null NES (pos, neg)
-    w = mult.astype(np.float64)[:, None]
-    for j0 in range(0, null.shape[1], block):
-        raw = null[rows, j0:j0 + block]
-        pos = raw >= 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            nn = np.where(pos, raw / mean_pos[rows][:, None], raw / -mean_neg[rows][:, None])
-        for sign, sel, obs in ((0, pos, x[up]), (1, ~pos, x[~up])):
-            den = (w * sel).sum(axis=0)
-            use = den > 0
-            n_used[sign] += use.sum()
-            if obs.size == 0 or not use.any():
-                continue
-            vals = nn[:, use][sel[:, use]]
-            wts = (np.broadcast_to(w, sel.shape)[:, use] / den[use][None, :])[sel[:, use]]
-            order = np.argsort(vals, kind="stable")
-            vals, wts = vals[order], wts[order]
-            if sign == 0:   # weight of null NES >= x
-                cum = np.concatenate([np.cumsum(wts[::-1])[::-1], [0.0]])
-                part = cum[np.searchsorted(vals, obs, "left")]
-                tail[up] += part
-            else:           # weight of null NES <= x
-                cum = np.concatenate([[0.0], np.cumsum(wts)])
-                part = cum[np.searchsorted(vals, obs, "right")]
-                tail[~up] += part
     obs_pos, obs_neg = np.sort(x[up]), np.sort(x[~up])
+    tail_pos, tail_neg, n_used = _fdr_tails(null, rows, mult, mean_pos[rows], mean_neg[rows],
+                                            obs_pos, obs_neg)
     out = np.full(x.size, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        frac_ge = (obs_pos.size - np.searchsorted(obs_pos, x[up], "left")) / max(obs_pos.size, 1)
-        frac_le = np.searchsorted(obs_neg, x[~up], "right") / max(obs_neg.size, 1)
+        i_pos = np.searchsorted(obs_pos, x[up], "left")        # first of equal NES: same tail
+        i_neg = np.searchsorted(obs_neg, x[~up], "right") - 1  # last of equal NES
+        frac_ge = (obs_pos.size - i_pos) / max(obs_pos.size, 1)
+        frac_le = (i_neg + 1) / max(obs_neg.size, 1)
         if n_used[0]:
-            out[up] = tail[up] / n_used[0] / frac_ge
+            out[up] = tail_pos[i_pos] / n_used[0] / frac_ge
         if n_used[1]:
-            out[~up] = tail[~up] / n_used[1] / frac_le
+            out[~up] = tail_neg[i_neg] / n_used[1] / frac_le
     q[ok] = np.minimum(out, 1.0)
     return q
+
+
+def _fdr_tails(null: np.ndarray, rows: np.ndarray, mult: np.ndarray, mean_pos: np.ndarray,
+               mean_neg: np.ndarray, obs_pos: np.ndarray,
+               obs_neg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The C kernel of :func:`fdr_gsea` (``_c/gsea_null.c``): per-permutation tail sums."""
+    null = _rows_contiguous(null)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    f = [np.ascontiguousarray(a, dtype=np.float64) for a in (mult, mean_pos, mean_neg, obs_pos, obs_neg)]
+    tail_pos, tail_neg = np.empty(obs_pos.size), np.empty(obs_neg.size)
+    n_used = np.zeros(2, dtype=np.int64)
+    status = _fdr_kernel(null.ctypes.data_as(f64p), null.strides[0] // 8, ptr(rows, i64p),
+                         ptr(f[0], f64p), ptr(f[1], f64p), ptr(f[2], f64p), rows.size, null.shape[1],
+                         ptr(f[3], f64p), obs_pos.size, ptr(f[4], f64p), obs_neg.size,
+                         ptr(tail_pos, f64p), ptr(tail_neg, f64p), ptr(n_used, i64p))
+    if status != 0:
+        raise MemoryError("no memory for fdr_gsea's scratch arrays")
+    return tail_pos, tail_neg, n_used
 
 
 def _trigamma(x: np.ndarray) -> np.ndarray:
