@@ -281,7 +281,12 @@ def permutation_pass(sets: GseaSets, opts: GseaOptions) -> PermutationPass:
     """ES of the tested sets and their permutation null (``sets.terms`` must not be empty).
 
     Draws the null from the run's seed with spawn key ``(0, chunk)``; the multilevel
-    method uses key ``(1,)``, so the two never share random numbers.
+    method uses key ``(1,)``, so the two never share random numbers. Counts, NES and
+    ``fdr_gsea`` compare the null with the observed sets' comparison scores
+    (:func:`~mamsets.engines._gsea_kernel.comparison_scores`, computed exactly as the
+    null's), so exact ties count the same way; the reported ES and leading edge are fgsea's
+    float formula (:func:`~mamsets.engines._gsea_kernel.enrichment_scores`, the two agree
+    within 1e-11, and in sign through :func:`align_ties`).
     """
     w = _k.gene_weights(sets.scores, opts.weight)
     wq = _k.quantized_weights(w)
