@@ -105,8 +105,8 @@ static void positions(const double *col, int64_t n, const int64_t *flat, int64_t
         int64_t r = flat[i];
         double v = col[r];
         int64_t b = bucket[r], c = start[b];
-        for (int64_t j = start[b]; j < start[b + 1]; j++)
-            if (vals[j] < v || (vals[j] == v && rows[j] < r)) c++;
+        for (int64_t j = start[b]; j < start[b + 1]; j++) /* branch-free: unpredictable */
+            c += (vals[j] < v) | ((vals[j] == v) & (rows[j] < r));
         pos[i] = c;
     }
 }
