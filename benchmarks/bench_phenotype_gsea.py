@@ -2,8 +2,8 @@
 
 P53 (``../shared/data/gsea-benchmarks/p53``: 10,100 genes x 50 samples, MUT vs WT),
 the sets of ``tests/data/gsva_reference/sets.gmt`` with 15-500 members (28 sets),
-signal-to-noise, 1,000 label permutations. Both tools are warmed up first (numba's
-cached code loaded, gseapy's Rust extension imported), then called in interleaved
+signal-to-noise, 1,000 label permutations. Both tools are warmed up first (mamsets'
+compiled kernels loaded, gseapy's Rust extension imported), then called in interleaved
 rounds in this one process; each call's wall time and process CPU time are printed,
 and the ratio of medians (gseapy / mamsets). gseapy runs with ``threads=1``
 (``threads=2`` used one core in every run here, NOTES.md); mamsets with

@@ -610,3 +610,52 @@ def test_collection_forms_agree_with_ora(tmp_path: Path) -> None:
         pd.testing.assert_frame_equal(t, tables[0])
     with pytest.raises(InputError, match="GMT path"):
         gsea(ranking, 42, method="permutation", n_perm=10, rng=1)
+
+
+def test_align_ties_follows_the_comparison_score() -> None:
+    # weight 0, N=4, hits at 0 and 3: rises 1/2 then falls 1/2 -> the two extremes tie
+    w = np.ones(4)
+    pos = [np.array([0, 3])]
+    es, peak = N.align_ties(w, pos, np.array([0.5]), np.array([0]), np.array([-0.5]))
+    assert es.tolist() == [-0.5] and peak.tolist() == [1]     # the trough before the last hit
+    es, peak = N.align_ties(w, pos, np.array([-0.5]), np.array([1]), np.array([0.0]))
+    assert es.tolist() == [0.0] and peak.tolist() == [-1]
+    es, peak = N.align_ties(w, pos, np.array([0.0]), np.array([-1]), np.array([0.5]))
+    assert es.tolist() == [0.5] and peak.tolist() == [0]
+
+
+def _fdr_by_definition(es: np.ndarray, rows: np.ndarray, null: np.ndarray) -> np.ndarray:
+    """GSEA desktop's FDR written out permutation by permutation (loops, no shared code)."""
+    n_rows, n_perm = null.shape
+    mp = [null[r][null[r] >= 0].mean() if (null[r] >= 0).any() else np.nan for r in range(n_rows)]
+    mn = [null[r][null[r] < 0].mean() if (null[r] < 0).any() else np.nan for r in range(n_rows)]
+    nes = np.array([e / mp[r] if e >= 0 else e / -mn[r] for e, r in zip(es, rows)])
+    q = np.full(es.size, np.nan)
+    for i, x in enumerate(nes):
+        if not np.isfinite(x):
+            continue
+        fracs = []
+        for j in range(n_perm):
+            nn = [null[r, j] / mp[r] if null[r, j] >= 0 else null[r, j] / -mn[r]
+                  for r, y in zip(rows, nes) if np.isfinite(y)]
+            same = [v for v, raw in zip(nn, [null[r, j] for r, y in zip(rows, nes) if np.isfinite(y)])
+                    if (raw >= 0) == (x >= 0)]
+            if same:
+                fracs.append(np.mean([(v >= x) if x >= 0 else (v <= x) for v in same]))
+        obs = [y for y in nes if np.isfinite(y) and (y >= 0) == (x >= 0)]
+        frac_obs = np.mean([(y >= x) if x >= 0 else (y <= x) for y in obs])
+        q[i] = min(np.mean(fracs) / frac_obs, 1.0)
+    return q
+
+
+def test_fdr_gsea_equals_its_definition() -> None:
+    rng = np.random.default_rng(3)
+    null = np.round(rng.normal(0, 0.3, size=(5, 40)), 2)        # rounded: ties between values
+    null[1] = np.abs(null[1])                                   # a row without negatives
+    null[:, 7] = np.abs(null[:, 7]) + 0.01                      # a permutation without negatives
+    rows = np.array([0, 0, 1, 2, 3, 3, 3, 4, 2])                # shared rows count once per set
+    es = np.array([0.5, -0.4, 0.2, 0.0, 0.31, -0.2, 0.31, -0.9, -0.1])
+    np.testing.assert_allclose(N.fdr_gsea(es, rows, null), _fdr_by_definition(es, rows, null),
+                               rtol=1e-12, equal_nan=True)
+    col = np.asfortranarray(null)                               # any memory layout
+    np.testing.assert_allclose(N.fdr_gsea(es, rows, col), N.fdr_gsea(es, rows, null), rtol=0)

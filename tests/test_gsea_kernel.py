@@ -204,11 +204,38 @@ def test_null_for_every_gene_set_size_up_to_n_minus_1() -> None:
 
 
 def test_lowest_bit_fallback_equals_trailing_zeros() -> None:
-    table = K._DEBRUIJN_TABLE
+    # the C kernels' lowest-set-bit index (CPU instruction) and its portable de Bruijn fallback
     for b in range(64):
-        x = np.uint64(1) << np.uint64(b)
-        assert K._lowest_bit(x | (x << np.uint64(1)), table) == b
-        assert K._tz(x, table) == b
+        x = 1 << b
+        assert K._lowest_bit(x | ((x << 1) & 0xFFFFFFFFFFFFFFFF)) == b
+        assert K._lowest_bit(x | (1 << 63)) == b
+        assert K._tz(x) == b
+        assert K._tz(0xFFFFFFFFFFFFFFFF ^ (x - 1)) == b
+
+
+def test_null_advances_the_generator_like_random_draws() -> None:
+    # the C null draws rng.random() through numpy's C interface: with K = N - 1 = 1 of N = 2 genes,
+    # one double per sample, position floor(u * 2); the generator then continues as after the draws
+    w = K.gene_weights(np.array([2.0, -1.0]), 1.0)
+    a = np.random.default_rng(17)
+    null = K.null_es_unit(w, 1, 1000, a)
+    u = np.random.default_rng(17).random(1000)
+    es_top, es_bottom = K.enrichment_score(w, np.array([0]))[0], K.enrichment_score(w, np.array([1]))[0]
+    np.testing.assert_array_equal(null, np.where(u < 0.5, es_top, es_bottom))
+    b = np.random.default_rng(17)
+    b.random(1000)
+    assert a.random() == b.random()
+
+
+def test_null_fills_a_column_slice_only() -> None:
+    w = K.gene_weights(np.linspace(3, -3, 400), 1.0)
+    sizes = np.array([5, 50])
+    big = np.full((2, 30), 7.0)
+    K.null_es_nested(w, sizes, 10, np.random.default_rng(3), out=big[:, 10:20])
+    assert np.all(big[:, :10] == 7.0) and np.all(big[:, 20:] == 7.0)
+    np.testing.assert_array_equal(big[:, 10:20], K.null_es_nested(w, sizes, 10, np.random.default_rng(3)))
+    with pytest.raises(TypeError, match="out must be float64"):
+        K.null_es_nested(w, sizes, 10, np.random.default_rng(3), out=np.empty((2, 10), dtype=np.float32))
 
 
 def test_nested_null_is_uniform_for_every_size() -> None:
@@ -243,3 +270,77 @@ def test_nested_null_matches_single_size_distribution() -> None:
         K.null_es_nested(w, np.array([150, 20]), 10, np.random.default_rng(0))
     with pytest.raises(ValueError, match="increase strictly"):
         K.null_es_nested(w, np.array([3000]), 10, np.random.default_rng(0))
+
+
+# ----------------------------------------------------------------------------- cumulative null
+def _draw_sequences(n: int, length: int, n_seq: int, rng: np.random.Generator) -> list[list[int]]:
+    """The null's draws, re-done in Python: floor(u * n) from rng.random(), repeats rejected."""
+    out = []
+    for _ in range(n_seq):
+        seq: list[int] = []
+        while len(seq) < length:
+            p = int(rng.random() * n)
+            if p not in seq:
+                seq.append(p)
+        out.append(seq)
+    return out
+
+
+def test_quantized_weights_sum_exactly_in_any_order() -> None:
+    rng = np.random.default_rng(4)
+    w = K.gene_weights(rng.standard_normal(5000) * 1e3, 1.5)
+    wq = K.quantized_weights(w)
+    assert np.all(wq == np.rint(wq)) and wq.sum() < 2.0**53
+    idx = rng.permutation(5000)[:800]
+    assert np.cumsum(wq[idx])[-1] == np.cumsum(wq[np.sort(idx)])[-1] == int(wq[idx].astype(np.int64).sum())
+    np.testing.assert_allclose(wq / wq.sum(), w / w.sum(), rtol=1e-9, atol=1e-15)
+    assert np.all(K.quantized_weights(np.zeros(5)) == 0)
+
+
+@pytest.mark.parametrize("p", [0.0, 1.0, 2.0])
+def test_comparison_scores_equal_es_up_to_rounding(p: float) -> None:
+    rng = np.random.default_rng(6)
+    r = np.sort(np.round(rng.standard_normal(3000), 2))[::-1]
+    w = K.gene_weights(r, p)
+    sets = [np.sort(rng.choice(3000, k, replace=False)) for k in (1, 2, 15, 64, 300, 2999)]
+    flat = np.concatenate(sets)
+    offsets = np.concatenate([[0], np.cumsum([s.size for s in sets])])
+    es = K.enrichment_scores(w, flat, offsets)[0]
+    cmp_ = K.comparison_scores(K.quantized_weights(w), flat, offsets)
+    np.testing.assert_allclose(cmp_, es, rtol=0, atol=1e-11)
+
+
+def test_cumulative_null_scores_each_prefix_like_comparison_scores() -> None:
+    # same draws as the nested null; each random prefix gets exactly the bits its sorted set gets
+    rng = np.random.default_rng(8)
+    w = K.gene_weights(np.sort(np.round(rng.standard_normal(700), 1))[::-1], 1.0)
+    wq = K.quantized_weights(w)
+    sizes = np.array([1, 2, 3, 17, 63, 64, 65, 200, 699])
+    null = K.null_es_cumulative(wq, sizes, 6, np.random.default_rng(12))
+    seqs = _draw_sequences(700, 699, 6, np.random.default_rng(12))
+    sets = [np.sort(seq[:k]) for seq in seqs for k in sizes]
+    flat = np.concatenate(sets)
+    offsets = np.concatenate([[0], np.cumsum([s.size for s in sets])])
+    ref = K.comparison_scores(wq, flat, offsets).reshape(6, sizes.size).T
+    np.testing.assert_array_equal(null, ref)
+    nested = K.null_es_nested(w, sizes, 6, np.random.default_rng(12))
+    np.testing.assert_allclose(null, nested, rtol=0, atol=1e-12)
+
+
+def test_cumulative_null_values_are_exact_subset_scores_and_uniform() -> None:
+    # N=8: every random score is bit-equal to the score of one of the C(8, K) subsets, at the
+    # subsets' frequencies (chi-square), for every K of the nested sequence
+    w = K.gene_weights(np.array([4.0, 3.1, 2.2, 1.5, 1.5, -1.7, -2.9, -3.6]), 1.0)
+    wq = K.quantized_weights(w)
+    sizes = np.array([1, 3, 5, 7])
+    n = 24_000
+    out = K.null_es_cumulative(wq, sizes, n, np.random.default_rng(99))
+    for row, k in zip(out, sizes):
+        subsets = [np.array(c) for c in itertools.combinations(range(8), k)]
+        exact = K.comparison_scores(wq, np.concatenate(subsets), np.arange(0, k * len(subsets) + 1, k))
+        values, counts = np.unique(exact, return_counts=True)
+        idx = np.minimum(np.searchsorted(values, row), values.size - 1)
+        assert np.array_equal(values[idx], row)
+        if values.size > 1:
+            observed = np.bincount(idx, minlength=values.size)
+            assert stats.chisquare(observed, counts / counts.sum() * n).pvalue > 1e-3

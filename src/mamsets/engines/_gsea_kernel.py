@@ -12,33 +12,45 @@ Conventions shared by every function here
     Strictly increasing int64 positions of the K members of one set (``0 <= pos < N``,
     ``1 <= K < N``).
 
-The kernels are compiled with numba (``cache=True``, ``nogil=True``) so that the
-null distributions can be computed by several threads without copying data.
+The loops are C (``_c/gsea_kernel.c``, compiled at install time and called through
+ctypes, which releases the GIL), so the null distributions can be computed by several
+threads without copying data; this module checks the arguments and documents the API.
 """
 
 from __future__ import annotations
 
-import numba
+import ctypes
+import math
+
 import numpy as np
 
+from ._clib import declare, f64p, i64p, ptr
+
 __all__ = [
-    "gene_weights",
+    "comparison_scores",
     "enrichment_score",
     "enrichment_scores",
-    "running_sum_curve",
+    "gene_weights",
     "leading_edge_positions",
-    "null_es_unit",
+    "null_es_cumulative",
     "null_es_nested",
+    "null_es_unit",
+    "quantized_weights",
+    "running_sum_curve",
 ]
 
-_NJIT = {"cache": True, "nogil": True}
-
-# 64-bit de Bruijn sequence and table: index of the lowest set bit of a word in O(1).
-_DEBRUIJN = 0x03F79D71B4CB0A89
-_DEBRUIJN_TABLE = np.zeros(64, dtype=np.int64)
-for _i in range(64):
-    _DEBRUIJN_TABLE[(((1 << _i) * _DEBRUIJN) & 0xFFFFFFFFFFFFFFFF) >> 58] = _i
-del _i
+_es_batch = declare("mamsets_gsea_es_batch", None, f64p, ctypes.c_int64, i64p, i64p, ctypes.c_int64,
+                    f64p, i64p)
+_null_nested = declare("mamsets_gsea_null_nested", ctypes.c_int64, f64p, ctypes.c_int64, i64p,
+                       ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, f64p,
+                       ctypes.c_int64)
+_cmp_batch = declare("mamsets_gsea_cmp_batch", ctypes.c_int64, f64p, ctypes.c_int64, i64p, i64p,
+                     ctypes.c_int64, f64p)
+_null_cumulative = declare("mamsets_gsea_null_cumulative", ctypes.c_int64, f64p, ctypes.c_int64, i64p,
+                           ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, f64p,
+                           ctypes.c_int64)
+_lowest_bit = declare("mamsets_lowest_bit_debruijn", ctypes.c_int64, ctypes.c_uint64)
+_tz = declare("mamsets_lowest_bit", ctypes.c_int64, ctypes.c_uint64)
 
 
 def gene_weights(sorted_scores: np.ndarray, weight: float) -> np.ndarray:
@@ -52,88 +64,6 @@ def gene_weights(sorted_scores: np.ndarray, weight: float) -> np.ndarray:
         The GSEA weight ``p`` (0 gives the classic Kolmogorov-Smirnov statistic).
     """
     return np.power(np.abs(np.asarray(sorted_scores, dtype=np.float64)), float(weight))
-
-
-@numba.njit(**_NJIT)
-def _es_core(w: np.ndarray, pos: np.ndarray, n_genes: int) -> tuple[float, int]:
-    """ES of one set and the index (into ``pos``) of the hit where it is reached."""
-    k = pos.shape[0]
-    nr = 0.0
-    for i in range(k):
-        nr += w[pos[i]]
-    miss_step = 1.0 / (n_genes - k)
-    top_max = -np.inf
-    top_arg = 0
-    bottom_min = np.inf
-    bottom_arg = 0
-    cum = 0.0
-    if nr == 0.0:  # all member weights 0: every hit steps 1/K (fgsea's convention)
-        for i in range(k):
-            top = (i + 1) / k - (pos[i] - i) * miss_step
-            bottom = top - 1.0 / k
-            if top > top_max:
-                top_max = top
-                top_arg = i
-            if bottom < bottom_min:
-                bottom_min = bottom
-                bottom_arg = i
-    else:
-        for i in range(k):
-            step = w[pos[i]] / nr
-            cum += step
-            top = cum - (pos[i] - i) * miss_step
-            bottom = top - step
-            if top > top_max:
-                top_max = top
-                top_arg = i
-            if bottom < bottom_min:
-                bottom_min = bottom
-                bottom_arg = i
-    top_max = min(top_max, 1.0)  # rounding of the summed steps must not exceed |ES| = 1
-    bottom_min = max(bottom_min, -1.0)
-    if top_max > -bottom_min:
-        return top_max, top_arg
-    if top_max < -bottom_min:
-        return bottom_min, bottom_arg
-    return 0.0, -1
-
-
-@numba.njit(**_NJIT)
-def _es_value(w: np.ndarray, pos: np.ndarray, n_genes: int, nr: float) -> float:
-    """ES only (no peak), given N_R summed over ``pos`` in order: the null's inner loop.
-
-    Same arithmetic as :func:`_es_core`, so the same set gets a bit-identical score.
-    """
-    k = pos.shape[0]
-    miss_step = 1.0 / (n_genes - k)
-    top_max = -np.inf
-    bottom_min = np.inf
-    if nr == 0.0:
-        for i in range(k):
-            top = (i + 1) / k - (pos[i] - i) * miss_step
-            bottom = top - 1.0 / k
-            if top > top_max:
-                top_max = top
-            if bottom < bottom_min:
-                bottom_min = bottom
-    else:
-        cum = 0.0
-        for i in range(k):
-            step = w[pos[i]] / nr
-            cum += step
-            top = cum - (pos[i] - i) * miss_step
-            bottom = top - step
-            if top > top_max:
-                top_max = top
-            if bottom < bottom_min:
-                bottom_min = bottom
-    top_max = min(top_max, 1.0)
-    bottom_min = max(bottom_min, -1.0)
-    if top_max > -bottom_min:
-        return top_max
-    if top_max < -bottom_min:
-        return bottom_min
-    return 0.0
 
 
 def enrichment_score(w: np.ndarray, pos: np.ndarray) -> tuple[float, int]:
@@ -172,18 +102,9 @@ def enrichment_score(w: np.ndarray, pos: np.ndarray) -> tuple[float, int]:
     ----------
     Subramanian A et al. (2005) PNAS 102:15545-15550. doi:10.1073/pnas.0506580102
     """
-    es, peak = _es_core(w, np.ascontiguousarray(pos, dtype=np.int64), w.shape[0])
-    return float(es), int(peak)
-
-
-@numba.njit(**_NJIT)
-def _es_batch(w: np.ndarray, flat: np.ndarray, offsets: np.ndarray,
-              es: np.ndarray, peak: np.ndarray) -> None:
-    n = w.shape[0]
-    for s in range(offsets.shape[0] - 1):
-        e, p = _es_core(w, flat[offsets[s]:offsets[s + 1]], n)
-        es[s] = e
-        peak[s] = p
+    pos = np.ascontiguousarray(pos, dtype=np.int64)
+    es, peak = enrichment_scores(w, pos, np.array([0, pos.size], dtype=np.int64))
+    return float(es[0]), int(peak[0])
 
 
 def enrichment_scores(w: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -207,8 +128,11 @@ def enrichment_scores(w: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> t
     n_sets = offsets.shape[0] - 1
     es = np.empty(n_sets, dtype=np.float64)
     peak = np.empty(n_sets, dtype=np.int64)
-    _es_batch(np.ascontiguousarray(w, dtype=np.float64), np.ascontiguousarray(flat, dtype=np.int64),
-              np.ascontiguousarray(offsets, dtype=np.int64), es, peak)
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    flat = np.ascontiguousarray(flat, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    _es_batch(ptr(w, f64p), w.shape[0], ptr(flat, i64p), ptr(offsets, i64p), n_sets, ptr(es, f64p),
+              ptr(peak, i64p))
     return es, peak
 
 
@@ -241,23 +165,6 @@ def leading_edge_positions(pos: np.ndarray, es: float, peak: int) -> np.ndarray:
     if es < 0:
         return pos[peak:][::-1].copy()
     return pos[:0].copy()
-
-
-@numba.njit(**_NJIT)
-def _lowest_bit(x: np.uint64, table: np.ndarray) -> int:
-    low = x & (~x + np.uint64(1))
-    return table[(low * np.uint64(0x03F79D71B4CB0A89)) >> np.uint64(58)]
-
-
-try:  # the CPU's count-trailing-zeros instruction (an LLVM intrinsic exposed by numba)
-    from numba.cpython.unsafe.numbers import trailing_zeros as _trailing_zeros
-
-    @numba.njit(**_NJIT)
-    def _tz(x: np.uint64, table: np.ndarray) -> int:
-        return _trailing_zeros(x)
-
-except ImportError:  # pragma: no cover - older/newer numba without it: de Bruijn lookup
-    _tz = _lowest_bit
 
 
 def null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator,
@@ -298,60 +205,6 @@ def null_es_unit(w: np.ndarray, k: int, n_samples: int, rng: np.random.Generator
     return out
 
 
-@numba.njit(**_NJIT)
-def _null_es_nested(w: np.ndarray, sizes: np.ndarray, n_samples: int, rng: np.random.Generator,
-                    out: np.ndarray, table: np.ndarray) -> None:
-    # One random sequence of distinct genes per sample; the set of size K is its first K genes.
-    n = w.shape[0]
-    n_sizes = sizes.shape[0]
-    kmax = sizes[n_sizes - 1]
-    n_words = (n + 63) >> 6
-    n_summary = (n_words + 63) >> 6
-    bits = np.zeros(n_words, dtype=np.uint64)
-    summary = np.zeros(n_summary, dtype=np.uint64)
-    drawn = np.empty(kmax, dtype=np.int64)
-    pos = np.empty(kmax, dtype=np.int64)
-    one = np.uint64(1)
-    for j in range(n_samples):
-        c = 0
-        for si in range(n_sizes):
-            target = sizes[si]
-            while c < target:
-                p = int(rng.random() * n)
-                word = p >> 6
-                bit = one << np.uint64(p & 63)
-                if bits[word] & bit:
-                    continue
-                bits[word] |= bit
-                summary[word >> 6] |= one << np.uint64(word & 63)
-                drawn[c] = p
-                c += 1
-            t = 0
-            nr = 0.0
-            for sw in range(n_summary):
-                y = summary[sw]
-                while y:
-                    word = (sw << 6) + _tz(y, table)
-                    y &= y - one
-                    x = bits[word]
-                    base = word << 6
-                    q = base + _tz(x, table)
-                    pos[t] = q
-                    nr += w[q]
-                    t += 1
-                    x &= x - one
-                    while x:
-                        q = base + _tz(x, table)
-                        pos[t] = q
-                        nr += w[q]
-                        t += 1
-                        x &= x - one
-            out[si, j] = _es_value(w, pos[:target], n, nr)
-        for c in range(kmax):
-            bits[drawn[c] >> 6] = np.uint64(0)
-            summary[drawn[c] >> 12] = np.uint64(0)
-
-
 def null_es_nested(w: np.ndarray, sizes: np.ndarray, n_samples: int, rng: np.random.Generator,
                    out: np.ndarray | None = None) -> np.ndarray:
     """Random ES for several set sizes at once, from nested random sets (as fgsea does).
@@ -381,12 +234,107 @@ def null_es_nested(w: np.ndarray, sizes: np.ndarray, n_samples: int, rng: np.ran
     numpy.ndarray
         ``out[i, j]``: ES of the first ``sizes[i]`` genes of sequence ``j``.
     """
-    n = w.shape[0]
+    sizes = _check_sizes(sizes, w.shape[0])
+    return _run_null(_null_nested, w, sizes, n_samples, rng, out)
+
+
+def _run_null(fn, w: np.ndarray, sizes: np.ndarray, n_samples: int, rng: np.random.Generator,
+              out: np.ndarray | None) -> np.ndarray:
+    """Call a C null kernel with the generator's C interface (under its lock)."""
+    if out is None:
+        out = np.empty((sizes.size, n_samples), dtype=np.float64)
+    if (out.dtype != np.float64 or out.shape != (sizes.size, n_samples)
+            or (n_samples > 1 and out.strides[1] != 8) or out.strides[0] % 8):
+        raise TypeError(f"out must be float64 of shape ({sizes.size}, {n_samples}) with contiguous rows")
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    bitgen = rng.bit_generator
+    c = bitgen.ctypes                     # numpy's C interface: the same doubles as rng.random()
+    with bitgen.lock:
+        status = fn(ptr(w, f64p), w.shape[0], ptr(sizes, i64p), sizes.size, int(n_samples),
+                    c.state_address, ctypes.cast(c.next_double, ctypes.c_void_p).value,
+                    out.ctypes.data_as(f64p), out.strides[0] // 8)
+    if status != 0:
+        raise MemoryError("no memory for the null's scratch arrays")
+    return out
+
+
+def _check_sizes(sizes: np.ndarray, n: int) -> np.ndarray:
     sizes = np.ascontiguousarray(sizes, dtype=np.int64)
     if sizes.size == 0 or sizes[0] < 1 or sizes[-1] >= n or np.any(np.diff(sizes) <= 0):
         raise ValueError(f"sizes must increase strictly within [1, N-1={n - 1}], got {sizes[:5]}...")
-    if out is None:
-        out = np.empty((sizes.size, n_samples), dtype=np.float64)
-    _null_es_nested(np.ascontiguousarray(w, dtype=np.float64), sizes, int(n_samples), rng, out,
-                    _DEBRUIJN_TABLE)
+    return sizes
+
+
+def quantized_weights(w: np.ndarray) -> np.ndarray:
+    """Gene weights rounded to integers (as float64) whose total stays below ``2**53``.
+
+    ``rint(w * 2**e)`` with the largest ``e`` such that ``sum(w) * 2**e < 2**52``: every
+    partial sum of these weights is exact in float64, in any order of addition, which is
+    what :func:`comparison_scores` and :func:`null_es_cumulative` rely on. Relative
+    rounding of a weight is about ``N * mean(w) / w * 2**-53``.
+
+    Parameters
+    ----------
+    w : numpy.ndarray
+        ``|score| ** weight`` (finite, non-negative).
+    """
+    w = np.ascontiguousarray(w, dtype=np.float64)
+    total = float(w.sum())
+    e = 52 - math.frexp(total)[1] if total > 0 else 0
+    return np.rint(np.ldexp(w, e))
+
+
+def comparison_scores(wq: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    r"""ES of many sets computed the way :func:`null_es_cumulative` computes random ES.
+
+    Equal to :func:`enrichment_scores` up to rounding (the weights are
+    :func:`quantized_weights`), and a function of the set alone: a random set equal to an
+    observed set gets bit-identical scores, so counts of random ES at least as extreme as
+    the observed one treat exact ties consistently.
+
+    Parameters
+    ----------
+    wq : numpy.ndarray
+        :func:`quantized_weights` of the gene weights.
+    flat, offsets : numpy.ndarray
+        As for :func:`enrichment_scores`.
+
+    Notes
+    -----
+    With :math:`S_i` the sum of quantised weights of hits :math:`0..i` (:math:`S_{-1} = 0`),
+    :math:`m_i = p_i - i`, :math:`N_R = S_{K-1}` and :math:`\lambda = N_R / (N - K)`, the
+    score is :math:`\max_i (S_i - \lambda m_i) / N_R` or :math:`\min_i (S_{i-1} - \lambda
+    m_i) / N_R`, whichever is larger in absolute value (0 on a tie).
+    """
+    wq = np.ascontiguousarray(wq, dtype=np.float64)
+    flat = np.ascontiguousarray(flat, dtype=np.int64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    out = np.empty(offsets.size - 1, dtype=np.float64)
+    if _cmp_batch(ptr(wq, f64p), wq.shape[0], ptr(flat, i64p), ptr(offsets, i64p), out.size,
+                  ptr(out, f64p)) != 0:
+        raise MemoryError("no memory for the scores' scratch arrays")
     return out
+
+
+def null_es_cumulative(wq: np.ndarray, sizes: np.ndarray, n_samples: int, rng: np.random.Generator,
+                       out: np.ndarray | None = None) -> np.ndarray:
+    """:func:`null_es_nested`'s random sets (the same draws), scored as :func:`comparison_scores`.
+
+    Each random sequence grows one member at a time, and its prefix of every size is scored
+    in one pass over the prefix (O(K), no sorting and no division per member), instead of
+    being rebuilt in order for each size.
+
+    Parameters
+    ----------
+    wq : numpy.ndarray
+        :func:`quantized_weights` of the gene weights (length N).
+    sizes, n_samples, rng, out
+        As for :func:`null_es_nested`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``out[i, j]``: comparison ES of the first ``sizes[i]`` genes of sequence ``j``.
+    """
+    sizes = _check_sizes(sizes, wq.shape[0])
+    return _run_null(_null_cumulative, wq, sizes, n_samples, rng, out)

@@ -10,6 +10,7 @@ method of :mod:`mamsets.engines.native` starts from. The formulas are in
 
 from __future__ import annotations
 
+import ctypes
 import math
 import sys
 import warnings
@@ -21,6 +22,7 @@ import numpy as np
 
 from ..errors import MamsetsWarning
 from . import _gsea_kernel as _k
+from ._clib import declare, f64p, i64p, ptr
 
 if TYPE_CHECKING:
     from ._gsea_inputs import GseaOptions, GseaSets
@@ -29,6 +31,7 @@ __all__ = [
     "PERM_CHUNK",
     "NullStats",
     "PermutationPass",
+    "align_ties",
     "fdr_gsea",
     "gsea_rows",
     "multilevel_log2err",
@@ -47,6 +50,12 @@ PERM_CHUNK = 250
 
 _LN2 = math.log(2.0)
 
+_fdr_kernel = declare("mamsets_gsea_fdr_tails", ctypes.c_int64, f64p, ctypes.c_int64, i64p, f64p, f64p,
+                      f64p, ctypes.c_int64, ctypes.c_int64, f64p, ctypes.c_int64, f64p, ctypes.c_int64,
+                      f64p, f64p, i64p)
+_row_means_kernel = declare("mamsets_gsea_row_means", None, f64p, ctypes.c_int64, ctypes.c_int64,
+                            ctypes.c_int64, f64p, f64p)
+
 
 def unit_seed(ss: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
     return np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + tuple(key),
@@ -61,13 +70,14 @@ def _progress(total: int, desc: str):  # pragma: no cover - only with a terminal
     return tqdm(total=total, desc=desc, unit="unit", leave=False, file=sys.stderr)
 
 
-def null_matrix(w: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.SeedSequence,
+def null_matrix(wq: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.SeedSequence,
                  n_jobs: int) -> np.ndarray:
     """Random ES for each distinct size (rows) and ``n_perm`` random sets (columns).
 
     Column ``j`` holds the ES of the first ``K`` genes of one random sequence of distinct
-    genes, for every size ``K`` (nested random sets, as fgsea). Work units are chunks of
-    :data:`PERM_CHUNK` columns, each with its own seed.
+    genes, for every size ``K`` (nested random sets, as fgsea), scored by
+    :func:`~mamsets.engines._gsea_kernel.null_es_cumulative` from the quantised weights
+    ``wq``. Work units are chunks of :data:`PERM_CHUNK` columns, each with its own seed.
     """
     out = np.empty((sizes.size, n_perm), dtype=np.float64)
     units = list(range(0, n_perm, PERM_CHUNK))
@@ -75,7 +85,7 @@ def null_matrix(w: np.ndarray, sizes: np.ndarray, n_perm: int, ss: np.random.See
     def work(c: int) -> None:
         m = min(PERM_CHUNK, n_perm - c)
         rng = np.random.default_rng(unit_seed(ss, 0, c // PERM_CHUNK))
-        _k.null_es_nested(w, sizes, m, rng, out=out[:, c:c + m])
+        _k.null_es_cumulative(wq, sizes, m, rng, out=out[:, c:c + m])
 
     bar = _progress(len(units), "gsea permutations")
     try:
@@ -147,18 +157,22 @@ def null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> NullSt
 
 def _row_means(null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean of each row's non-negative and of its negative entries (NaN when none)."""
-    pos = null >= 0
-    n_pos = pos.sum(axis=1)
-    n_neg = null.shape[1] - n_pos
-    s_pos = np.where(pos, null, 0.0).sum(axis=1)
-    s_neg = np.where(pos, 0.0, null).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (np.where(n_pos > 0, s_pos / np.maximum(n_pos, 1), np.nan),
-                np.where(n_neg > 0, s_neg / np.maximum(n_neg, 1), np.nan))
+    null = _rows_contiguous(null)
+    mean_pos, mean_neg = np.empty(null.shape[0]), np.empty(null.shape[0])
+    _row_means_kernel(null.ctypes.data_as(f64p), null.strides[0] // 8, null.shape[0], null.shape[1],
+                      ptr(mean_pos, f64p), ptr(mean_neg, f64p))
+    return mean_pos, mean_neg
 
 
-def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
-             block: int = 512) -> np.ndarray:
+def _rows_contiguous(null: np.ndarray) -> np.ndarray:
+    """``null`` as float64 whose rows are contiguous (a row stride is passed to C)."""
+    null = np.asarray(null, dtype=np.float64)
+    if (null.shape[1] > 1 and null.strides[1] != 8) or null.strides[0] % 8 or null.strides[0] < 0:
+        null = np.ascontiguousarray(null)
+    return null
+
+
+def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> np.ndarray:
     """GSEA desktop's FDR q-value, permutation by permutation (see :func:`gsea`).
 
     Parameters
@@ -172,8 +186,6 @@ def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
         of every row (GSEA desktop: one permuted data set for all sets; here, rows of
         independent random sets, so the pairing of columns across rows is arbitrary).
         Not modified.
-    block : int
-        Permutations processed at once (bounds the extra memory).
 
     Returns
     -------
@@ -197,43 +209,39 @@ def fdr_gsea(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, *,
     rows, mult = np.unique(r[ok], return_counts=True)
     x = nes[ok]
     up = x >= 0
-    tail = np.zeros(x.size)            # mean over permutations of the per-permutation fraction
-    n_used = np.zeros(2)               # permutations with a same-signed null NES (pos, neg)
-    w = mult.astype(np.float64)[:, None]
-    for j0 in range(0, null.shape[1], block):
-        raw = null[rows, j0:j0 + block]
-        pos = raw >= 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            nn = np.where(pos, raw / mean_pos[rows][:, None], raw / -mean_neg[rows][:, None])
-        for sign, sel, obs in ((0, pos, x[up]), (1, ~pos, x[~up])):
-            den = (w * sel).sum(axis=0)
-            use = den > 0
-            n_used[sign] += use.sum()
-            if obs.size == 0 or not use.any():
-                continue
-            vals = nn[:, use][sel[:, use]]
-            wts = (np.broadcast_to(w, sel.shape)[:, use] / den[use][None, :])[sel[:, use]]
-            order = np.argsort(vals, kind="stable")
-            vals, wts = vals[order], wts[order]
-            if sign == 0:   # weight of null NES >= x
-                cum = np.concatenate([np.cumsum(wts[::-1])[::-1], [0.0]])
-                part = cum[np.searchsorted(vals, obs, "left")]
-                tail[up] += part
-            else:           # weight of null NES <= x
-                cum = np.concatenate([[0.0], np.cumsum(wts)])
-                part = cum[np.searchsorted(vals, obs, "right")]
-                tail[~up] += part
     obs_pos, obs_neg = np.sort(x[up]), np.sort(x[~up])
+    tail_pos, tail_neg, n_used = _fdr_tails(null, rows, mult, mean_pos[rows], mean_neg[rows],
+                                            obs_pos, obs_neg)
     out = np.full(x.size, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        frac_ge = (obs_pos.size - np.searchsorted(obs_pos, x[up], "left")) / max(obs_pos.size, 1)
-        frac_le = np.searchsorted(obs_neg, x[~up], "right") / max(obs_neg.size, 1)
+        i_pos = np.searchsorted(obs_pos, x[up], "left")        # first of equal NES: same tail
+        i_neg = np.searchsorted(obs_neg, x[~up], "right") - 1  # last of equal NES
+        frac_ge = (obs_pos.size - i_pos) / max(obs_pos.size, 1)
+        frac_le = (i_neg + 1) / max(obs_neg.size, 1)
         if n_used[0]:
-            out[up] = tail[up] / n_used[0] / frac_ge
+            out[up] = tail_pos[i_pos] / n_used[0] / frac_ge
         if n_used[1]:
-            out[~up] = tail[~up] / n_used[1] / frac_le
+            out[~up] = tail_neg[i_neg] / n_used[1] / frac_le
     q[ok] = np.minimum(out, 1.0)
     return q
+
+
+def _fdr_tails(null: np.ndarray, rows: np.ndarray, mult: np.ndarray, mean_pos: np.ndarray,
+               mean_neg: np.ndarray, obs_pos: np.ndarray,
+               obs_neg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The C kernel of :func:`fdr_gsea` (``_c/gsea_null.c``): per-permutation tail sums."""
+    null = _rows_contiguous(null)
+    rows = np.ascontiguousarray(rows, dtype=np.int64)
+    f = [np.ascontiguousarray(a, dtype=np.float64) for a in (mult, mean_pos, mean_neg, obs_pos, obs_neg)]
+    tail_pos, tail_neg = np.empty(obs_pos.size), np.empty(obs_neg.size)
+    n_used = np.zeros(2, dtype=np.int64)
+    status = _fdr_kernel(null.ctypes.data_as(f64p), null.strides[0] // 8, ptr(rows, i64p),
+                         ptr(f[0], f64p), ptr(f[1], f64p), ptr(f[2], f64p), rows.size, null.shape[1],
+                         ptr(f[3], f64p), obs_pos.size, ptr(f[4], f64p), obs_neg.size,
+                         ptr(tail_pos, f64p), ptr(tail_neg, f64p), ptr(n_used, i64p))
+    if status != 0:
+        raise MemoryError("no memory for fdr_gsea's scratch arrays")
+    return tail_pos, tail_neg, n_used
 
 
 def _trigamma(x: np.ndarray) -> np.ndarray:
@@ -273,23 +281,62 @@ def permutation_pass(sets: GseaSets, opts: GseaOptions) -> PermutationPass:
     """ES of the tested sets and their permutation null (``sets.terms`` must not be empty).
 
     Draws the null from the run's seed with spawn key ``(0, chunk)``; the multilevel
-    method uses key ``(1,)``, so the two never share random numbers.
+    method uses key ``(1,)``, so the two never share random numbers. Counts, NES and
+    ``fdr_gsea`` compare the null with the observed sets' comparison scores
+    (:func:`~mamsets.engines._gsea_kernel.comparison_scores`, computed exactly as the
+    null's), so exact ties count the same way; the reported ES and leading edge are fgsea's
+    float formula (:func:`~mamsets.engines._gsea_kernel.enrichment_scores`, the two agree
+    within 1e-11, and in sign through :func:`align_ties`).
     """
     w = _k.gene_weights(sets.scores, opts.weight)
+    wq = _k.quantized_weights(w)
     sizes = np.array([p.size for p in sets.positions], dtype=np.int64)
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    es, peak = _k.enrichment_scores(w, np.concatenate(sets.positions), offsets)
+    flat = np.concatenate(sets.positions)
+    es, peak = _k.enrichment_scores(w, flat, offsets)
+    es_cmp = _k.comparison_scores(wq, flat, offsets)   # scored as the null is: exact ties agree
+    es, peak = align_ties(w, sets.positions, es, peak, es_cmp)
 
     usizes, size_row = np.unique(sizes, return_inverse=True)
-    null = null_matrix(w, usizes, opts.n_perm, opts.seed_sequence, opts.n_jobs)
-    fdr = fdr_gsea(es, size_row, null)   # before null_stats sorts the null in place
-    st = null_stats(es, size_row, null)
+    null = null_matrix(wq, usizes, opts.n_perm, opts.seed_sequence, opts.n_jobs)
+    fdr = fdr_gsea(es_cmp, size_row, null)   # before null_stats sorts the null in place
+    st = null_stats(es_cmp, size_row, null)
     fdr[~np.isfinite(st.nes)] = np.nan   # no NES, no FDR (never 0)
     del null
     pval = (st.k + 1) / (st.n_sign + 1)
     log2err = simple_log2err(st.k, st.n_sign)
     return PermutationPass(w=w, sizes=sizes, es=es, peak=peak, stats=st, fdr=fdr, pval=pval,
                            log2err=log2err)
+
+
+def align_ties(w: np.ndarray, positions: list[np.ndarray], es: np.ndarray, peak: np.ndarray,
+               es_cmp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ES and peak whose sign (or 0) is that of the comparison scores.
+
+    The two differ only where the running sum's largest rise and deepest fall are equal up
+    to rounding (an exact tie, e.g. weight 0); there the comparison score, which the null
+    shares, decides: 0, or the other extreme of the running sum.
+    """
+    bad = np.flatnonzero(np.sign(es) != np.sign(es_cmp))
+    if bad.size == 0:
+        return es, peak
+    es, peak = es.copy(), peak.copy()
+    n = w.shape[0]
+    for i in bad:
+        pos = positions[i]
+        k = pos.size
+        nr = w[pos].sum()
+        step = w[pos] / nr if nr > 0 else np.full(k, 1.0 / k)
+        top = np.cumsum(step) - (pos - np.arange(k)) / (n - k)
+        if es_cmp[i] > 0:
+            peak[i] = int(np.argmax(top))
+            es[i] = min(top[peak[i]], 1.0)
+        elif es_cmp[i] < 0:
+            peak[i] = int(np.argmin(top - step))
+            es[i] = max((top - step)[peak[i]], -1.0)
+        else:
+            es[i], peak[i] = 0.0, -1
+    return es, peak
 
 
 def gsea_rows(sets: GseaSets, p: PermutationPass, *, nes: np.ndarray, pval: np.ndarray,

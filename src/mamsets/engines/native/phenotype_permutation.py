@@ -131,8 +131,9 @@ def phenotype_permutation(sets: GseaSets, opts: GseaOptions, params: dict[str, A
     es, peak = _k.enrichment_scores(w, np.concatenate(sets.positions), offsets)
     null, n_bad = null_es(design, sets, opts)
     rows = np.arange(len(sets.terms))
+    fdr = fdr_gsea(es, rows, null)     # column j: labelling j of every set; before the sort below
     st = null_stats(es, rows, null)
-    fdr = fdr_gsea(st.nes, rows, st.null_nes)
+    fdr[~np.isfinite(st.nes)] = np.nan
     pval = (st.k + 1) / (st.n_sign + 1)
     log2err = simple_log2err(st.k, st.n_sign)
     p = PermutationPass(w=w, sizes=sizes, es=es, peak=peak, stats=st, fdr=fdr, pval=pval,

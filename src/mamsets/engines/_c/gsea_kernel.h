@@ -1,0 +1,33 @@
+/* Shared pieces of the GSEA kernels (gsea_kernel.c, pheno_kernel.c).
+ *
+ * Arithmetic conventions: every formula is written in the order of the numba code it replaced,
+ * and the library is built without -ffast-math (and, with -std=c11, without floating-point
+ * contraction), so the compiler may not re-associate sums or fuse multiply-adds: results are
+ * bit-identical to that code and to numpy's float64 arithmetic.
+ */
+#ifndef MAMSETS_GSEA_KERNEL_H
+#define MAMSETS_GSEA_KERNEL_H
+
+#include <stdint.h>
+
+/* Python's max(a, b) and min(a, b) on floats: the first argument unless the second compares
+ * strictly greater (smaller). Unlike fmax/fmin, a NaN in the first argument is kept, as numba's
+ * and Python's builtins do. */
+static inline double py_max(double a, double b) { return b > a ? b : a; }
+static inline double py_min(double a, double b) { return b < a ? b : a; }
+
+/* Index of the lowest set bit of a non-zero word (count trailing zeros). GCC and clang have an
+ * instruction for it; elsewhere a de Bruijn multiplication isolates the bit and a 64-entry table
+ * names it (Leiserson, Prokop & Randall 1998). */
+int64_t mamsets_lowest_bit_debruijn(uint64_t x);
+#if defined(__GNUC__) || defined(__clang__)
+static inline int64_t tz64(uint64_t x) { return (int64_t)__builtin_ctzll(x); }
+#else
+static inline int64_t tz64(uint64_t x) { return mamsets_lowest_bit_debruijn(x); }
+#endif
+
+/* ES of the set at sorted positions pos[0..k) of a ranking of n genes with weights w, given
+ * nr = sum of w over pos in that order (see gsea_kernel.c). */
+double mamsets_es_value(const double *w, const int64_t *pos, int64_t k, int64_t n, double nr);
+
+#endif
