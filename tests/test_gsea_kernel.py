@@ -344,3 +344,22 @@ def test_cumulative_null_values_are_exact_subset_scores_and_uniform() -> None:
         if values.size > 1:
             observed = np.bincount(idx, minlength=values.size)
             assert stats.chisquare(observed, counts / counts.sum() * n).pvalue > 1e-3
+
+
+def test_weights_that_overflow_are_refused_naming_the_weight():
+    from mamsets.errors import InputError
+
+    scores = np.array([3e200, 1e200, -2e200, 5.0])
+    with pytest.raises(InputError, match=r"weight=2.*overflows.*rescale"):
+        K.gene_weights(scores, 2.0)
+    assert np.all(np.isfinite(K.gene_weights(scores, 1.0)))
+
+
+def test_positions_outside_the_ranking_are_refused_before_the_kernel():
+    w = np.ones(10)
+    with pytest.raises(ValueError, match=r"\[0, N=10\)"):
+        K.enrichment_scores(w, np.array([2, 10], dtype=np.int64), np.array([0, 2], dtype=np.int64))
+    with pytest.raises(ValueError, match="offsets"):
+        K.enrichment_scores(w, np.array([2, 3], dtype=np.int64), np.array([0, 3], dtype=np.int64))
+    with pytest.raises(ValueError, match=r"\[0, N=10\)"):
+        K.comparison_scores(w, np.array([-1, 3], dtype=np.int64), np.array([0, 2], dtype=np.int64))

@@ -192,3 +192,16 @@ def test_compiled_null_equals_a_plain_loop(metric: str, n_constant: int) -> None
         for s, members in enumerate(sets):
             ref[s, j] = _k.enrichment_score(w, np.sort(inv[members]))[0]
     np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)
+
+
+def test_null_es_block_refuses_labels_or_members_that_do_not_fit_the_matrix():
+    from mamsets.engines._pheno_kernel import null_es_block
+
+    x = np.random.default_rng(0).normal(size=(50, 4))
+    flat, offsets = np.arange(5, dtype=np.int64), np.array([0, 5], dtype=np.int64)
+    out = np.empty((1, 2))
+    with pytest.raises(ValueError, match="6 columns for 4 samples"):
+        null_es_block(x, np.ones((2, 6)), "diff_of_classes", 1.0, flat, offsets, out)
+    with pytest.raises(ValueError, match="partition rows"):
+        null_es_block(x, np.array([[1.0, 1, 0, 0], [0, 1, 1, 0]]), "diff_of_classes", 1.0,
+                      np.array([1, 50], dtype=np.int64), np.array([0, 2], dtype=np.int64), out)

@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from ..errors import InputError
 from ._clib import declare, f64p, i64p, ptr
 
 __all__ = [
@@ -63,7 +64,25 @@ def gene_weights(sorted_scores: np.ndarray, weight: float) -> np.ndarray:
     weight : float
         The GSEA weight ``p`` (0 gives the classic Kolmogorov-Smirnov statistic).
     """
-    return np.power(np.abs(np.asarray(sorted_scores, dtype=np.float64)), float(weight))
+    with np.errstate(over="ignore"):
+        w = np.power(np.abs(np.asarray(sorted_scores, dtype=np.float64)), float(weight))
+        total = w.sum() if w.size else 0.0
+    if not (np.isfinite(total) and np.all(np.isfinite(w))):
+        big = float(np.max(np.abs(sorted_scores))) if w.size else 0.0
+        raise InputError(
+            f"weight={weight}: |score| ** weight overflows float64 (largest |score| is {big:.3g}), "
+            "so every enrichment score would be 0; rescale the scores (e.g. use a t statistic or "
+            "-log10 p times the sign) or use weight=1 or weight=0"
+        )
+    return w
+
+
+def _check_positions(flat: np.ndarray, offsets: np.ndarray, n_genes: int) -> None:
+    """Refuse positions outside ``[0, N)`` and offsets that are not a partition of ``flat``."""
+    if offsets.size < 1 or offsets[0] != 0 or offsets[-1] != flat.size or np.any(np.diff(offsets) < 0):
+        raise ValueError(f"offsets must rise from 0 to len(flat)={flat.size}, got {offsets[:5]}...")
+    if flat.size and (flat.min() < 0 or flat.max() >= n_genes):
+        raise ValueError(f"positions must lie in [0, N={n_genes}), got {flat.min()}..{flat.max()}")
 
 
 def enrichment_score(w: np.ndarray, pos: np.ndarray) -> tuple[float, int]:
@@ -131,6 +150,7 @@ def enrichment_scores(w: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> t
     w = np.ascontiguousarray(w, dtype=np.float64)
     flat = np.ascontiguousarray(flat, dtype=np.int64)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    _check_positions(flat, offsets, w.shape[0])
     _es_batch(ptr(w, f64p), w.shape[0], ptr(flat, i64p), ptr(offsets, i64p), n_sets, ptr(es, f64p),
               ptr(peak, i64p))
     return es, peak
@@ -309,6 +329,7 @@ def comparison_scores(wq: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> 
     wq = np.ascontiguousarray(wq, dtype=np.float64)
     flat = np.ascontiguousarray(flat, dtype=np.int64)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    _check_positions(flat, offsets, wq.shape[0])
     out = np.empty(offsets.size - 1, dtype=np.float64)
     if _cmp_batch(ptr(wq, f64p), wq.shape[0], ptr(flat, i64p), ptr(offsets, i64p), out.size,
                   ptr(out, f64p)) != 0:

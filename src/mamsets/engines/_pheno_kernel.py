@@ -93,6 +93,11 @@ def null_es_block(x: np.ndarray, labels: np.ndarray, metric: str, weight: float,
     flat = np.ascontiguousarray(flat, dtype=np.int64)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     n_sets, n_genes, n_lab = offsets.size - 1, x.shape[0], labels.shape[0]
+    if labels.shape[1] != x.shape[1]:
+        raise ValueError(f"labels have {labels.shape[1]} columns for {x.shape[1]} samples")
+    if (offsets.size < 1 or offsets[0] != 0 or offsets[-1] != flat.size
+            or np.any(np.diff(offsets) < 0) or (flat.size and (flat.min() < 0 or flat.max() >= n_genes))):
+        raise ValueError(f"flat/offsets must partition rows in [0, {n_genes}) of x")
     if (out.dtype != np.float64 or out.shape != (n_sets, n_lab)
             or (n_lab > 1 and out.strides[1] != 8) or out.strides[0] % 8):
         raise TypeError(f"out must be float64 of shape ({n_sets}, {n_lab}) with contiguous rows")
