@@ -1,0 +1,555 @@
+/* The ladder of the multilevel p-values for one (size, sign) work unit.
+ *
+ * Adaptive multilevel splitting as in fgsea (Korotkevich et al., bioRxiv 060012): a sample of S
+ * random sets of size K; the median of their (ES, hash) keys is the next level; the sets above
+ * it survive and are copied back to S, then each is moved by a Metropolis random walk (swap one
+ * member for one non-member, accept only if the key stays above the level; the uniform law on
+ * those sets is stationary) until S * K moves were accepted. Each passage multiplies the tail
+ * probability by about 1/2, with an expected log known from order statistics. The bookkeeping of
+ * the estimate is in mamsets/engines/_multilevel.py; this file is the part that makes millions of
+ * data-dependent moves.
+ *
+ * Speed: every sample is stored by 2 sqrt(K) chunks of the ranking (boundaries at the samples'
+ * median order statistics, reset at each level) with per-chunk hit counts and weight sums. A
+ * proposed swap is first tested in O(1) at the last known peak of the walk (fast_accept); else
+ * the bound of each chunk's maximum and minimum limits the exact scan to the chunks that can
+ * matter (exceeds). Both paths decide exactly as a full recomputation of ES would.
+ */
+#include "multilevel.h"
+
+#include <string.h>
+
+/* Cap on random-walk attempts per level, in units of the S * K accepted moves and in absolute
+ * terms (dense sets, K close to N, rarely propose a non-member). */
+#define ML_MAX_ATTEMPT_FACTOR 200
+#define ML_MAX_ATTEMPTS_PER_LEVEL 20000000
+
+/* The S samples of one level stored by chunks of the ranking. */
+typedef struct {
+    int64_t s_n, k, n, n_chunks;
+    int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
+    int32_t *chunk_id;  /* [n] chunk of each position */
+    int32_t *cpos;      /* [s_n][n_chunks][k] sorted positions of each chunk (int32: less cache) */
+    int64_t *cnt;       /* [s_n][n_chunks] hits per chunk */
+    double *csum;       /* [s_n][n_chunks] weight sum per chunk */
+    double *nr;         /* [s_n] total weight of each sample */
+    int64_t *members;   /* [s_n][k] members, unsorted */
+    uint8_t *is_member; /* [s_n][n] membership mask */
+    double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
+    uint8_t *has_cand;  /* [s_n] */
+    double *scratch;    /* [3 * n_chunks] ub, lb, ystart for exceeds() */
+    int64_t *hstart;    /* [n_chunks] */
+} store_t;
+
+static void store_free(store_t *st) {
+    free(st->bnd);
+    free(st->chunk_id);
+    free(st->cpos);
+    free(st->cnt);
+    free(st->csum);
+    free(st->nr);
+    free(st->members);
+    free(st->is_member);
+    free(st->cand);
+    free(st->has_cand);
+    free(st->scratch);
+    free(st->hstart);
+}
+
+/* 2 sqrt(K) chunks: the measured optimum (1-3 sqrt(K) is flat). Returns 0 when out of memory. */
+static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
+    int64_t nc = (int64_t)(2.0 * sqrt((double)k));
+    if (nc < 1) nc = 1;
+    st->s_n = s_n;
+    st->k = k;
+    st->n = n;
+    st->n_chunks = nc;
+    st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
+    st->chunk_id = malloc((size_t)n * sizeof(int32_t));
+    st->cpos = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
+    st->cnt = calloc((size_t)(s_n * nc), sizeof(int64_t));
+    st->csum = calloc((size_t)(s_n * nc), sizeof(double));
+    st->nr = malloc((size_t)s_n * sizeof(double));
+    st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
+    st->is_member = calloc((size_t)(s_n * n), 1);
+    st->cand = calloc((size_t)(s_n * 6), sizeof(double));
+    st->has_cand = calloc((size_t)s_n, 1);
+    st->scratch = malloc((size_t)(3 * nc) * sizeof(double));
+    st->hstart = malloc((size_t)nc * sizeof(int64_t));
+    return st->bnd && st->chunk_id && st->cpos && st->cnt && st->csum && st->nr && st->members &&
+           st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
+}
+
+/* First index i < m of the sorted row[:m] with row[i] >= value. */
+static inline int64_t lower_bound(const int32_t *row, int64_t m, int64_t value) {
+    int64_t lo = 0;
+    while (m > 0) {
+        int64_t h2 = m >> 1;
+        if (row[lo + h2] < value) {
+            lo += h2 + 1;
+            m -= h2 + 1;
+        } else {
+            m = h2;
+        }
+    }
+    return lo;
+}
+
+/* True when the signed ES of one sample (cp/cn/csum: its chunks) is > level (level > -1e-9).
+ *
+ * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
+ * and a lower bound just before them, so only chunks that can matter are scanned hit by hit.
+ * On success cand receives [peak position, weight prefix through it, misses before it, depth,
+ * chunk of the peak, chunk of the deepest point], depth being the exact -min of the running
+ * sum; its last two entries are read as hints (the chunks scanned first). */
+static int exceeds(const store_t *st, const int32_t *cp, const int64_t *cn, const double *csum,
+                   double nr, const double *w, double q1, double level, double *cand) {
+    int64_t n_chunks = st->n_chunks, k = st->k;
+    const int64_t *bnd = st->bnd;
+    double *ub = st->scratch, *lb = st->scratch + n_chunks, *ystart = st->scratch + 2 * n_chunks;
+    int64_t *hstart = st->hstart;
+    double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
+    double y = 0.0, max_ub = -INFINITY;
+    int64_t h = 0;
+    for (int64_t c = 0; c < n_chunks; c++) {
+        int64_t m = cn[c];
+        ystart[c] = y;
+        hstart[c] = h;
+        if (m > 0) {
+            ub[c] = (y + csum[c]) * q2 - (double)(bnd[c] - h) * q1;
+            lb[c] = y * q2 - (double)(bnd[c + 1] - h - m) * q1;
+            max_ub = ml_max(max_ub, ub[c]);
+        }
+        y += csum[c];
+        h += m;
+    }
+    if (max_ub <= level) return 0;
+    /* exact peak: the chunk of the previous peak first, then only chunks whose bound beats the
+     * best value so far */
+    double amax = -INFINITY, best_y = 0.0;
+    int64_t best_p = -1, best_x = 0, best_c = -1;
+    int64_t hint = (int64_t)cand[4];
+    for (int64_t i = 0; i < n_chunks + 1; i++) {
+        int64_t c = i == 0 ? hint : i - 1;
+        if (i > 0 && c == hint) continue;
+        int64_t m = cn[c];
+        if (m > 0 && ub[c] > level && ub[c] > amax) {
+            double yy = ystart[c];
+            int64_t x0 = hstart[c];
+            const int32_t *row = cp + c * k;
+            for (int64_t t = 0; t < m; t++) {
+                int64_t p = row[t];
+                yy += w[p];
+                double a = yy * q2 - (double)(p - x0 - t) * q1;
+                if (a > amax) {
+                    amax = a;
+                    best_p = p;
+                    best_x = p - x0 - t;
+                    best_y = yy;
+                    best_c = c;
+                }
+            }
+        }
+    }
+    if (amax <= level) return 0;
+    /* exact depth below zero, same pruning, rejecting as soon as it reaches the peak */
+    double depth = 0.0;
+    int64_t deep_c = (int64_t)cand[5];
+    hint = deep_c;
+    for (int64_t i = 0; i < n_chunks + 1; i++) {
+        int64_t c = i == 0 ? hint : i - 1;
+        if (i > 0 && c == hint) continue;
+        int64_t m = cn[c];
+        if (m > 0 && -lb[c] > depth) {
+            double yy = ystart[c];
+            int64_t x0 = hstart[c];
+            const int32_t *row = cp + c * k;
+            for (int64_t t = 0; t < m; t++) {
+                int64_t p = row[t];
+                double d = (double)(p - x0 - t) * q1 - yy * q2;
+                if (d > depth) {
+                    /* ES <= 0 (a tie, ES = 0, passes a negative level only) */
+                    if (d >= amax - ML_TIE_TOL && (level >= 0.0 || d > amax + ML_TIE_TOL)) return 0;
+                    depth = d;
+                    deep_c = c;
+                }
+                yy += w[p];
+            }
+        }
+    }
+    cand[0] = (double)best_p;
+    cand[1] = best_y;
+    cand[2] = (double)best_x;
+    cand[3] = depth;
+    cand[4] = (double)best_c;
+    cand[5] = (double)deep_c;
+    return 1;
+}
+
+/* ES and hash of every sample, and `order` sorting them by the (ES, hash) key. */
+static void score_and_sort(const int64_t *flat, int64_t s_n, int64_t k, const double *w, int64_t n,
+                           const uint64_t *zob, double *scores, uint64_t *hashes, int64_t *order) {
+    for (int64_t s = 0; s < s_n; s++) {
+        const int64_t *row = flat + s * k;
+        scores[s] = ml_signed_es(row, k, w, n);
+        uint64_t hh = 0;
+        for (int64_t j = 0; j < k; j++) hh ^= zob[row[j]];
+        hashes[s] = hh;
+    }
+    ml_sort_keys(scores, hashes, order, s_n);
+}
+
+/* Kill the samples below the median, copy each survivor S // m times, fill at random. */
+static void resample(int64_t *flat, int64_t *tmp_flat, int64_t s_n, int64_t k,
+                     const int64_t *order, int64_t first, uint64_t *rng) {
+    int64_t n_surv = s_n - first, copies = s_n / n_surv;
+    size_t row = (size_t)k * sizeof(int64_t);
+    for (int64_t t = 0; t < n_surv; t++)
+        for (int64_t cc = 0; cc < copies; cc++)
+            memcpy(tmp_flat + (t * copies + cc) * k, flat + order[first + t] * k, row);
+    for (int64_t t = n_surv * copies; t < s_n; t++)
+        memcpy(tmp_flat + t * k, flat + order[first + ml_randint(rng, n_surv)] * k, row);
+    memcpy(flat, tmp_flat, (size_t)s_n * row);
+}
+
+/* Chunk boundaries: medians over samples of evenly spaced order statistics. */
+static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
+    int64_t *bnd = st->bnd;
+    bnd[0] = 0;
+    bnd[nc] = st->n;
+    for (int64_t c = 1; c < nc; c++) {
+        int64_t idx = (c * k) / nc;
+        for (int64_t s = 0; s < s_n; s++) column[s] = flat[s * k + idx];
+        qsort(column, (size_t)s_n, sizeof(int64_t), ml_cmp_i64);
+        int64_t b = column[s_n / 2];
+        bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
+    }
+    for (int64_t c = 0; c < nc; c++)
+        for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->chunk_id[v] = (int32_t)c;
+}
+
+/* Store every sample by chunks (positions, counts, weight sums), as members, and its hash. */
+static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zob,
+                        uint64_t *hashes, store_t *st) {
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
+    for (int64_t s = 0; s < s_n; s++) {
+        const int64_t *row = flat + s * k;
+        int32_t *cp = st->cpos + s * nc * k;
+        int64_t *cn = st->cnt + s * nc;
+        double *su = st->csum + s * nc;
+        uint8_t *ism = st->is_member + s * n;
+        double nr_s = 0.0;
+        for (int64_t c = 0; c < nc; c++) {
+            cn[c] = 0;
+            su[c] = 0.0;
+        }
+        for (int64_t j = 0; j < k; j++) {
+            int64_t p = row[j];
+            int64_t c = st->chunk_id[p];
+            cp[c * k + cn[c]] = (int32_t)p;
+            cn[c] += 1;
+            su[c] += w[p];
+            nr_s += w[p];
+            st->members[s * k + j] = p;
+            ism[p] = 1;
+        }
+        st->nr[s] = nr_s;
+        st->has_cand[s] = 0;
+        uint64_t hh = 0;
+        for (int64_t j = 0; j < k; j++) hh ^= zob[row[j]];
+        hashes[s] = hh;
+        st->cand[s * 6 + 4] = 0.0;
+        st->cand[s * 6 + 5] = 0.0;
+    }
+}
+
+/* Back to flat sorted rows (and clear the membership flags). */
+static void unchunk(int64_t *flat, store_t *st) {
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
+    for (int64_t s = 0; s < s_n; s++) {
+        for (int64_t j = 0; j < k; j++) st->is_member[s * n + st->members[s * k + j]] = 0;
+        int64_t j = 0;
+        const int32_t *cp = st->cpos + s * nc * k;
+        const int64_t *cn = st->cnt + s * nc;
+        for (int64_t c = 0; c < nc; c++)
+            for (int64_t t = 0; t < cn[c]; t++) flat[s * k + j++] = cp[c * k + t];
+    }
+}
+
+/* O(1) sufficient test that the swap old -> v_new keeps the key above the level.
+ *
+ * The running sum at the last known peak cd is updated exactly and the depth of the walk below 0
+ * bounded (one swap moves every point of the walk by at most 2 max(w_old, w_new) / NR' +
+ * 1 / (N - K)). The caller has checked that the peak is known and old is not the peak gene. */
+static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, double w_old,
+                              double w_new, double nr_new, double q1, double lev_eff, double *cy_out,
+                              double *cx_out, double *depth_out) {
+    double cv = cd[0], cy = cd[1], cx = cd[2];
+    if ((double)old < cv) {
+        cy -= w_old;
+        cx += 1.0;
+    }
+    if ((double)v_new < cv) {
+        cy += w_new;
+        cx -= 1.0;
+    }
+    double a = cy / nr_new - cx * q1;
+    double depth = cd[3] + 2.0 * ml_max(w_old, w_new) / nr_new + q1;
+    *cy_out = cy;
+    *cx_out = cx;
+    *depth_out = depth;
+    return a > lev_eff && a > depth + ML_TIE_TOL;
+}
+
+/* Remove row co's entry r and insert v_new at t_ins of chunk cw; returns the insertion index
+ * actually used (one less when both are in the chunk and the removal came first). */
+static inline int64_t swap_in(int32_t *cp, int64_t k, int64_t *cn, double *su, int64_t co,
+                              int64_t r, int64_t cw, int64_t t_ins, int64_t v_new, double w_old,
+                              double w_new) {
+    int32_t *ro = cp + co * k, *rw = cp + cw * k;
+    int64_t m_o = cn[co];
+    for (int64_t u = r; u < m_o - 1; u++) ro[u] = ro[u + 1];
+    cn[co] = m_o - 1;
+    su[co] -= w_old;
+    if (cw == co && t_ins > r) t_ins -= 1;
+    int64_t m_w = cn[cw];
+    for (int64_t u = m_w; u > t_ins; u--) rw[u] = rw[u - 1];
+    rw[t_ins] = (int32_t)v_new;
+    cn[cw] = m_w + 1;
+    su[cw] += w_new;
+    return t_ins;
+}
+
+/* Undo swap_in (a rejected move). */
+static inline void unswap(int32_t *cp, int64_t k, int64_t *cn, double *su, int64_t co, int64_t r,
+                          int64_t cw, int64_t t_ins, int64_t old, double w_old, double w_new) {
+    int32_t *ro = cp + co * k, *rw = cp + cw * k;
+    int64_t m_w = cn[cw];
+    for (int64_t u = t_ins; u < m_w - 1; u++) rw[u] = rw[u + 1];
+    cn[cw] = m_w - 1;
+    su[cw] -= w_new;
+    int64_t m_o = cn[co];
+    for (int64_t u = m_o; u > r; u--) ro[u] = ro[u - 1];
+    ro[r] = (int32_t)old;
+    cn[co] = m_o + 1;
+    su[co] += w_old;
+}
+
+/* Metropolis random walk of every sample restricted to (ES, hash) > (level, level_h), until
+ * `target` moves were accepted (or the attempt cap). counters: [sweeps, fast accepts, full
+ * checks, full accepts, attempts]. */
+static void walk_level(const double *w, double level, uint64_t level_h, int64_t target,
+                       uint64_t *rng, const uint64_t *zob, uint64_t *hashes, store_t *st,
+                       int64_t *counters) {
+    int64_t n = st->n, k = st->k, s_n = st->s_n, nc = st->n_chunks;
+    double q1 = 1.0 / (double)(n - k);
+    int64_t iters = k / 10 > 1 ? k / 10 : 1;
+    int64_t moves = 0, attempts = 0;
+    int64_t max_attempts = ML_MAX_ATTEMPT_FACTOR * target;
+    if (max_attempts > ML_MAX_ATTEMPTS_PER_LEVEL) max_attempts = ML_MAX_ATTEMPTS_PER_LEVEL;
+    while (moves < target && attempts < max_attempts) {
+        counters[0] += 1;
+        for (int64_t s = 0; s < s_n; s++) {
+            int32_t *cp = st->cpos + s * nc * k;
+            int64_t *cn = st->cnt + s * nc;
+            double *su = st->csum + s * nc;
+            double *cd = st->cand + s * 6;
+            int64_t *mem = st->members + s * k;
+            uint8_t *ism = st->is_member + s * n;
+            for (int64_t it = 0; it < iters; it++) {
+                attempts++;
+                /* proposal: a uniform member out, a uniform gene in (a member: no move) */
+                int64_t r_mem = ml_randint(rng, k);
+                int64_t old = mem[r_mem];
+                int64_t v_new = ml_randint(rng, n);
+                if (ism[v_new]) {
+                    if (v_new == old) moves++;
+                    continue;
+                }
+                double w_old = w[old], w_new = w[v_new];
+                double nr_old = st->nr[s];
+                double nr_new = nr_old - w_old + w_new;
+                /* the new set passes when (ES, hash) > (level, level_h): ES within ML_ES_TOL of
+                 * the level counts as equal and the hash decides */
+                uint64_t h_new = hashes[s] ^ zob[old] ^ zob[v_new];
+                double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
+                int fast = 0;
+                double cy = 0.0, cx = 0.0, depth = 0.0;
+                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0)
+                    fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
+                                       &depth);
+                /* locate old (exact) and v_new (insertion point) in their chunks, swap */
+                int64_t co = st->chunk_id[old];
+                int64_t r = lower_bound(cp + co * k, cn[co], old);
+                int64_t cw = st->chunk_id[v_new];
+                int64_t t_ins = lower_bound(cp + cw * k, cn[cw], v_new);
+                t_ins = swap_in(cp, k, cn, su, co, r, cw, t_ins, v_new, w_old, w_new);
+                st->nr[s] = nr_new;
+                int accepted;
+                if (fast) {
+                    cd[1] = cy;
+                    cd[2] = cx;
+                    cd[3] = depth;
+                    counters[1] += 1;
+                    accepted = 1;
+                } else {
+                    counters[2] += 1;
+                    accepted = exceeds(st, cp, cn, su, nr_new, w, q1, lev_eff, cd);
+                    if (accepted) {
+                        st->has_cand[s] = 1;
+                        counters[3] += 1;
+                    }
+                }
+                if (accepted) {
+                    moves++;
+                    mem[r_mem] = v_new;
+                    hashes[s] = h_new;
+                    ism[old] = 0;
+                    ism[v_new] = 1;
+                } else {
+                    unswap(cp, k, cn, su, co, r, cw, t_ins, old, w_old, w_new);
+                    st->nr[s] = nr_old;
+                }
+            }
+        }
+    }
+    counters[4] += attempts;
+}
+
+/* Resolve each |es| (increasing) at the first level whose median reaches it. */
+static void answer_queries(const double *ladder, int64_t s_n, int64_t n_levels,
+                           const double *cum_log, const double *cum_var, const double *es_sorted,
+                           int64_t nq, int64_t stop, double *out_logc, double *out_varc,
+                           int64_t *out_r, int64_t *out_status) {
+    int64_t half = (s_n + 1) / 2, li = 0;
+    for (int64_t q = 0; q < nq; q++) {
+        double e = es_sorted[q] - ML_ES_TOL;
+        while (li < n_levels - 1 && ladder[li * s_n + half - 1] < e) li++;
+        int64_t r = 0;
+        for (int64_t s = 0; s < s_n; s++)
+            if (ladder[li * s_n + s] >= e) r++;
+        out_logc[q] = cum_log[li];
+        out_varc[q] = cum_var[li];
+        out_r[q] = r;
+        out_status[q] = (ladder[li * s_n + half - 1] >= e || e <= 0.0) ? ML_OK : stop;
+    }
+}
+
+/* Expected log (and variance) of the passage fraction n_surv / S; without ties n_surv = h - 1
+ * and this is psi(h) - psi(S + 1), the median order statistic. */
+static void passage_log_var(int64_t n_surv, int64_t s_n, double *c_log, double *c_var) {
+    double cl = 0.0, cv = 0.0;
+    for (int64_t t = n_surv + 1; t < s_n + 1; t++) {
+        cl -= 1.0 / (double)t;
+        cv += 1.0 / (double)(t * t);
+    }
+    *c_log = cl;
+    *c_var = cv;
+}
+
+/* Work arrays of one unit's ladder. */
+typedef struct {
+    int64_t *tmp_flat, *order, *column;
+    double *ladder, *scores, *cum_log, *cum_var;
+    uint64_t *hashes;
+    store_t store;
+} ladder_t;
+
+static void ladder_free(ladder_t *L) {
+    free(L->tmp_flat);
+    free(L->order);
+    free(L->column);
+    free(L->ladder);
+    free(L->scores);
+    free(L->cum_log);
+    free(L->cum_var);
+    free(L->hashes);
+    store_free(&L->store);
+}
+
+static int ladder_alloc(ladder_t *L, int64_t s_n, int64_t k, int64_t n, int64_t max_levels) {
+    memset(L, 0, sizeof(*L));
+    L->tmp_flat = malloc((size_t)(s_n * k) * sizeof(int64_t));
+    L->order = malloc((size_t)s_n * sizeof(int64_t));
+    L->column = malloc((size_t)s_n * sizeof(int64_t));
+    L->ladder = malloc((size_t)((max_levels + 1) * s_n) * sizeof(double));
+    L->scores = malloc((size_t)s_n * sizeof(double));
+    L->cum_log = calloc((size_t)(max_levels + 2), sizeof(double));
+    L->cum_var = calloc((size_t)(max_levels + 2), sizeof(double));
+    L->hashes = calloc((size_t)s_n, sizeof(uint64_t));
+    int ok = store_alloc(&L->store, s_n, k, n);
+    return ok && L->tmp_flat && L->order && L->column && L->ladder && L->scores && L->cum_log &&
+           L->cum_var && L->hashes;
+}
+
+/* Multilevel ladder for one (size, sign) unit; w already oriented for the sign.
+ *
+ * Starts from flat[s_n * k], S random sets above the first stage's threshold (which also drew
+ * the gene keys zob[n]), reached with expected log log0 and variance var0. es_sorted[nq]: the
+ * |es| still to resolve, increasing. For each query writes the summed expected log out_logc (and
+ * variance out_varc) of the level passages before its resolving sample, the count out_r of that
+ * sample's scores >= es and a status (ok, below the eps floor, walk stalled). counters[5]: see
+ * walk_level. Returns the number of levels built, or -1 when out of memory. */
+int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double *es_sorted,
+                            int64_t nq, int64_t s_n, double log_floor, int64_t max_levels,
+                            uint64_t *rng, int64_t *flat, const uint64_t *zob, double log0,
+                            double var0, double *out_logc, double *out_varc, int64_t *out_r,
+                            int64_t *out_status, int64_t *counters, int64_t move_factor) {
+    ladder_t L;
+    if (!ladder_alloc(&L, s_n, k, n, max_levels)) {
+        ladder_free(&L);
+        return -1;
+    }
+    int64_t half = (s_n + 1) / 2, stop = ML_OK, n_levels = 0, lev = 0;
+    double es_max = es_sorted[nq - 1];
+    L.cum_log[0] = log0;
+    L.cum_var[0] = var0;
+    for (;;) {
+        /* the next level: the median (ES, hash) key of the current sample */
+        score_and_sort(flat, s_n, k, w, n, zob, L.scores, L.hashes, L.order);
+        for (int64_t s = 0; s < s_n; s++) L.ladder[lev * s_n + s] = L.scores[L.order[s]];
+        n_levels = lev + 1;
+        double level = L.ladder[lev * s_n + half - 1];
+        if (level >= es_max - ML_ES_TOL) break;
+        uint64_t level_h = L.hashes[L.order[half - 1]];
+        /* the first sample strictly above the median key: `half` unless identical sets tie */
+        int64_t first = half;
+        while (first < s_n && !ml_key_less(level, level_h, L.scores[L.order[first]],
+                                           L.hashes[L.order[first]]))
+            first++;
+        if (first == s_n) {
+            stop = ML_STALLED;
+            break;
+        }
+        /* the passage's expected log and variance, and the eps floor */
+        double c_log, c_var;
+        passage_log_var(s_n - first, s_n, &c_log, &c_var);
+        L.cum_log[lev + 1] = L.cum_log[lev] + c_log;
+        L.cum_var[lev + 1] = L.cum_var[lev] + c_var;
+        if (lev + 1 > max_levels - 1 || L.cum_log[lev + 1] < log_floor) {
+            stop = ML_FLOOR;
+            break;
+        }
+        /* survivors back to S samples, stored by chunks, moved above the level */
+        resample(flat, L.tmp_flat, s_n, k, L.order, first, rng);
+        set_chunks(flat, &L.store, L.column);
+        fill_chunks(flat, w, zob, L.hashes, &L.store);
+        walk_level(w, level, level_h, s_n * k * move_factor, rng, zob, L.hashes, &L.store,
+                   counters);
+        unchunk(flat, &L.store);
+        lev++;
+    }
+    answer_queries(L.ladder, s_n, n_levels, L.cum_log, L.cum_var, es_sorted, nq, stop, out_logc,
+                   out_varc, out_r, out_status);
+    ladder_free(&L);
+    return n_levels;
+}
+
+/* Expected log of one level passage, psi(h) - psi(S + 1) with h = (S + 1) / 2. */
+double mamsets_ml_log_floor_step(int64_t s_n) {
+    int64_t h = (s_n + 1) / 2;
+    double acc = 0.0;
+    for (int64_t t = h; t < s_n + 1; t++) acc += 1.0 / (double)t;
+    return -acc;
+}
