@@ -14,6 +14,10 @@
  * proposed swap is first tested in O(1) at the last known peak of the walk (fast_accept); else
  * the bound of each chunk's maximum and minimum limits the exact scan to the chunks that can
  * matter (exceeds). Both paths decide exactly as a full recomputation of ES would.
+ * A chunk's members are kept in no particular order, each member knowing its slot, so a swap
+ * and its undo are O(1) (remove: the chunk's last entry fills the hole; insert: append); a
+ * chunk is sorted only when exceeds() scans it or the level ends, and marked unsorted by any
+ * change. What the walk decides depends only on the sets, never on that storage order.
  */
 #include "multilevel.h"
 
@@ -29,7 +33,10 @@ typedef struct {
     int64_t s_n, k, n, n_chunks;
     int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
     int32_t *chunk_id;  /* [n] chunk of each position */
-    int32_t *cpos;      /* [s_n][n_chunks][k] sorted positions of each chunk (int32: less cache) */
+    int32_t *cpos;      /* [s_n][n_chunks][k] positions in each chunk (int32: less cache) */
+    int32_t *cmem;      /* [s_n][n_chunks][k] member index (into members) of each entry */
+    int32_t *mslot;     /* [s_n][k] slot of each member in its chunk */
+    uint8_t *csorted;   /* [s_n][n_chunks] 1 while the chunk's entries are in increasing order */
     int64_t *cnt;       /* [s_n][n_chunks] hits per chunk */
     double *csum;       /* [s_n][n_chunks] weight sum per chunk */
     double *nr;         /* [s_n] total weight of each sample */
@@ -45,6 +52,9 @@ static void store_free(store_t *st) {
     free(st->bnd);
     free(st->chunk_id);
     free(st->cpos);
+    free(st->cmem);
+    free(st->mslot);
+    free(st->csorted);
     free(st->cnt);
     free(st->csum);
     free(st->nr);
@@ -67,6 +77,9 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
     st->chunk_id = malloc((size_t)n * sizeof(int32_t));
     st->cpos = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
+    st->cmem = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
+    st->mslot = malloc((size_t)(s_n * k) * sizeof(int32_t));
+    st->csorted = calloc((size_t)(s_n * nc), 1);
     st->cnt = calloc((size_t)(s_n * nc), sizeof(int64_t));
     st->csum = calloc((size_t)(s_n * nc), sizeof(double));
     st->nr = malloc((size_t)s_n * sizeof(double));
@@ -76,23 +89,63 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(3 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->chunk_id && st->cpos && st->cnt && st->csum && st->nr && st->members &&
+    return st->bnd && st->chunk_id && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
            st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
 }
 
-/* First index i < m of the sorted row[:m] with row[i] >= value. */
-static inline int64_t lower_bound(const int32_t *row, int64_t m, int64_t value) {
-    int64_t lo = 0;
-    while (m > 0) {
-        int64_t h2 = m >> 1;
-        if (row[lo + h2] < value) {
-            lo += h2 + 1;
-            m -= h2 + 1;
-        } else {
-            m = h2;
+/* One sample's chunks: entries (positions and member indices), counts, weight sums, the slot
+ * of each member and the sorted flags. */
+typedef struct {
+    int32_t *cp, *cm, *ms;
+    int64_t *cn;
+    double *su;
+    uint8_t *sorted;
+} view_t;
+
+static inline view_t sample_view(const store_t *st, int64_t s) {
+    int64_t nc = st->n_chunks, k = st->k;
+    view_t v = {st->cpos + s * nc * k, st->cmem + s * nc * k, st->mslot + s * k, st->cnt + s * nc,
+                st->csum + s * nc, st->csorted + s * nc};
+    return v;
+}
+
+/* Put chunk c's entries in increasing order (insertion sort: a chunk is small and only a few
+ * of its entries moved since it was last sorted) and update the members' slots. */
+static void sort_chunk(const view_t *v, int64_t c, int64_t k) {
+    int32_t *p = v->cp + c * k, *j = v->cm + c * k;
+    int64_t m = v->cn[c];
+    for (int64_t t = 1; t < m; t++) {
+        int32_t pt = p[t], jt = j[t];
+        int64_t u = t - 1;
+        while (u >= 0 && p[u] > pt) {
+            p[u + 1] = p[u];
+            j[u + 1] = j[u];
+            u--;
         }
+        p[u + 1] = pt;
+        j[u + 1] = jt;
     }
-    return lo;
+    for (int64_t t = 0; t < m; t++) v->ms[j[t]] = (int32_t)t;
+    v->sorted[c] = 1;
+}
+
+/* Member r leaves chunk c (the chunk's last entry takes its slot). */
+static inline void chunk_remove(const view_t *v, int64_t c, int64_t k, int64_t r) {
+    int32_t *p = v->cp + c * k, *j = v->cm + c * k;
+    int64_t t = v->ms[r], last = --v->cn[c];
+    p[t] = p[last];
+    j[t] = j[last];
+    v->ms[j[t]] = (int32_t)t;
+    v->sorted[c] = 0;
+}
+
+/* Member r, at position pos, joins chunk c as its last entry. */
+static inline void chunk_append(const view_t *v, int64_t c, int64_t k, int64_t r, int64_t pos) {
+    int64_t t = v->cn[c]++;
+    v->cp[c * k + t] = (int32_t)pos;
+    v->cm[c * k + t] = (int32_t)r;
+    v->ms[r] = (int32_t)t;
+    v->sorted[c] = 0;
 }
 
 /* True when the signed ES of one sample (cp/cn/csum: its chunks) is > level (level > -1e-9).
@@ -102,8 +155,11 @@ static inline int64_t lower_bound(const int32_t *row, int64_t m, int64_t value) 
  * On success cand receives [peak position, weight prefix through it, misses before it, depth,
  * chunk of the peak, chunk of the deepest point], depth being the exact -min of the running
  * sum; its last two entries are read as hints (the chunks scanned first). */
-static int exceeds(const store_t *st, const int32_t *cp, const int64_t *cn, const double *csum,
-                   double nr, const double *w, double q1, double level, double *cand) {
+static int exceeds(const store_t *st, const view_t *v, double nr, const double *w, double q1,
+                   double level, double *cand) {
+    const int32_t *cp = v->cp;
+    const int64_t *cn = v->cn;
+    const double *csum = v->su;
     int64_t n_chunks = st->n_chunks, k = st->k;
     const int64_t *bnd = st->bnd;
     double *ub = st->scratch, *lb = st->scratch + n_chunks, *ystart = st->scratch + 2 * n_chunks;
@@ -134,6 +190,7 @@ static int exceeds(const store_t *st, const int32_t *cp, const int64_t *cn, cons
         if (i > 0 && c == hint) continue;
         int64_t m = cn[c];
         if (m > 0 && ub[c] > level && ub[c] > amax) {
+            if (!v->sorted[c]) sort_chunk(v, c, k);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
             const int32_t *row = cp + c * k;
@@ -161,6 +218,7 @@ static int exceeds(const store_t *st, const int32_t *cp, const int64_t *cn, cons
         if (i > 0 && c == hint) continue;
         int64_t m = cn[c];
         if (m > 0 && -lb[c] > depth) {
+            if (!v->sorted[c]) sort_chunk(v, c, k);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
             const int32_t *row = cp + c * k;
@@ -235,19 +293,22 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
     int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
     for (int64_t s = 0; s < s_n; s++) {
         const int64_t *row = flat + s * k;
-        int32_t *cp = st->cpos + s * nc * k;
-        int64_t *cn = st->cnt + s * nc;
-        double *su = st->csum + s * nc;
+        view_t v = sample_view(st, s);
+        int64_t *cn = v.cn;
+        double *su = v.su;
         uint8_t *ism = st->is_member + s * n;
         double nr_s = 0.0;
         for (int64_t c = 0; c < nc; c++) {
             cn[c] = 0;
             su[c] = 0.0;
+            v.sorted[c] = 1; /* the row is sorted, so is every chunk */
         }
         for (int64_t j = 0; j < k; j++) {
             int64_t p = row[j];
             int64_t c = st->chunk_id[p];
-            cp[c * k + cn[c]] = (int32_t)p;
+            v.cp[c * k + cn[c]] = (int32_t)p;
+            v.cm[c * k + cn[c]] = (int32_t)j;
+            v.ms[j] = (int32_t)cn[c];
             cn[c] += 1;
             su[c] += w[p];
             nr_s += w[p];
@@ -270,10 +331,11 @@ static void unchunk(int64_t *flat, store_t *st) {
     for (int64_t s = 0; s < s_n; s++) {
         for (int64_t j = 0; j < k; j++) st->is_member[s * n + st->members[s * k + j]] = 0;
         int64_t j = 0;
-        const int32_t *cp = st->cpos + s * nc * k;
-        const int64_t *cn = st->cnt + s * nc;
-        for (int64_t c = 0; c < nc; c++)
-            for (int64_t t = 0; t < cn[c]; t++) flat[s * k + j++] = cp[c * k + t];
+        view_t v = sample_view(st, s);
+        for (int64_t c = 0; c < nc; c++) {
+            if (!v.sorted[c]) sort_chunk(&v, c, k);
+            for (int64_t t = 0; t < v.cn[c]; t++) flat[s * k + j++] = v.cp[c * k + t];
+        }
     }
 }
 
@@ -302,47 +364,13 @@ static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, doub
     return a > lev_eff && a > depth + ML_TIE_TOL;
 }
 
-/* Remove row co's entry r and insert v_new at t_ins of chunk cw; returns the insertion index
- * actually used (one less when both are in the chunk and the removal came first). */
-static inline int64_t swap_in(int32_t *cp, int64_t k, int64_t *cn, double *su, int64_t co,
-                              int64_t r, int64_t cw, int64_t t_ins, int64_t v_new, double w_old,
-                              double w_new) {
-    int32_t *ro = cp + co * k, *rw = cp + cw * k;
-    int64_t m_o = cn[co];
-    for (int64_t u = r; u < m_o - 1; u++) ro[u] = ro[u + 1];
-    cn[co] = m_o - 1;
-    su[co] -= w_old;
-    if (cw == co && t_ins > r) t_ins -= 1;
-    int64_t m_w = cn[cw];
-    for (int64_t u = m_w; u > t_ins; u--) rw[u] = rw[u - 1];
-    rw[t_ins] = (int32_t)v_new;
-    cn[cw] = m_w + 1;
-    su[cw] += w_new;
-    return t_ins;
-}
-
-/* Undo swap_in (a rejected move). */
-static inline void unswap(int32_t *cp, int64_t k, int64_t *cn, double *su, int64_t co, int64_t r,
-                          int64_t cw, int64_t t_ins, int64_t old, double w_old, double w_new) {
-    int32_t *ro = cp + co * k, *rw = cp + cw * k;
-    int64_t m_w = cn[cw];
-    for (int64_t u = t_ins; u < m_w - 1; u++) rw[u] = rw[u + 1];
-    cn[cw] = m_w - 1;
-    su[cw] -= w_new;
-    int64_t m_o = cn[co];
-    for (int64_t u = m_o; u > r; u--) ro[u] = ro[u - 1];
-    ro[r] = (int32_t)old;
-    cn[co] = m_o + 1;
-    su[co] += w_old;
-}
-
 /* Metropolis random walk of every sample restricted to (ES, hash) > (level, level_h), until
  * `target` moves were accepted (or the attempt cap). counters: [sweeps, fast accepts, full
  * checks, full accepts, attempts]. */
 static void walk_level(const double *w, double level, uint64_t level_h, int64_t target,
                        uint64_t *rng, const uint64_t *zob, uint64_t *hashes, store_t *st,
                        int64_t *counters) {
-    int64_t n = st->n, k = st->k, s_n = st->s_n, nc = st->n_chunks;
+    int64_t n = st->n, k = st->k, s_n = st->s_n;
     double q1 = 1.0 / (double)(n - k);
     int64_t iters = k / 10 > 1 ? k / 10 : 1;
     int64_t moves = 0, attempts = 0;
@@ -351,9 +379,8 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
     while (moves < target && attempts < max_attempts) {
         counters[0] += 1;
         for (int64_t s = 0; s < s_n; s++) {
-            int32_t *cp = st->cpos + s * nc * k;
-            int64_t *cn = st->cnt + s * nc;
-            double *su = st->csum + s * nc;
+            view_t v = sample_view(st, s);
+            double *su = v.su;
             double *cd = st->cand + s * 6;
             int64_t *mem = st->members + s * k;
             uint8_t *ism = st->is_member + s * n;
@@ -379,12 +406,13 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0)
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
-                /* locate old (exact) and v_new (insertion point) in their chunks, swap */
+                /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
                 int64_t co = st->chunk_id[old];
-                int64_t r = lower_bound(cp + co * k, cn[co], old);
                 int64_t cw = st->chunk_id[v_new];
-                int64_t t_ins = lower_bound(cp + cw * k, cn[cw], v_new);
-                t_ins = swap_in(cp, k, cn, su, co, r, cw, t_ins, v_new, w_old, w_new);
+                chunk_remove(&v, co, k, r_mem);
+                su[co] -= w_old;
+                chunk_append(&v, cw, k, r_mem, v_new);
+                su[cw] += w_new;
                 st->nr[s] = nr_new;
                 int accepted;
                 if (fast) {
@@ -395,7 +423,7 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     accepted = 1;
                 } else {
                     counters[2] += 1;
-                    accepted = exceeds(st, cp, cn, su, nr_new, w, q1, lev_eff, cd);
+                    accepted = exceeds(st, &v, nr_new, w, q1, lev_eff, cd);
                     if (accepted) {
                         st->has_cand[s] = 1;
                         counters[3] += 1;
@@ -408,7 +436,11 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     ism[old] = 0;
                     ism[v_new] = 1;
                 } else {
-                    unswap(cp, k, cn, su, co, r, cw, t_ins, old, w_old, w_new);
+                    /* undo, in the order of the weight-sum updates of the swap reversed */
+                    chunk_remove(&v, cw, k, r_mem);
+                    su[cw] -= w_new;
+                    chunk_append(&v, co, k, r_mem, old);
+                    su[co] += w_old;
                     st->nr[s] = nr_old;
                 }
             }
