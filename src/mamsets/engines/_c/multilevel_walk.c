@@ -44,7 +44,7 @@ typedef struct {
     uint8_t *is_member; /* [s_n][n] membership mask */
     double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
     uint8_t *has_cand;  /* [s_n] */
-    double *scratch;    /* [3 * n_chunks] ub, lb, ystart for exceeds() */
+    double *scratch;    /* [2 * n_chunks] ub, ystart for exceeds() */
     int64_t *hstart;    /* [n_chunks] */
 } store_t;
 
@@ -87,7 +87,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->is_member = calloc((size_t)(s_n * n), 1);
     st->cand = calloc((size_t)(s_n * 6), sizeof(double));
     st->has_cand = calloc((size_t)s_n, 1);
-    st->scratch = malloc((size_t)(3 * nc) * sizeof(double));
+    st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
     return st->bnd && st->chunk_id && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
            st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
@@ -162,7 +162,7 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
     const double *csum = v->su;
     int64_t n_chunks = st->n_chunks, k = st->k;
     const int64_t *bnd = st->bnd;
-    double *ub = st->scratch, *lb = st->scratch + n_chunks, *ystart = st->scratch + 2 * n_chunks;
+    double *ub = st->scratch, *ystart = st->scratch + n_chunks;
     int64_t *hstart = st->hstart;
     double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
     double y = 0.0, max_ub = -INFINITY;
@@ -173,7 +173,6 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         hstart[c] = h;
         if (m > 0) {
             ub[c] = (y + csum[c]) * q2 - (double)(bnd[c] - h) * q1;
-            lb[c] = y * q2 - (double)(bnd[c + 1] - h - m) * q1;
             max_ub = ml_max(max_ub, ub[c]);
         }
         y += csum[c];
@@ -217,7 +216,8 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         int64_t c = i == 0 ? hint : i - 1;
         if (i > 0 && c == hint) continue;
         int64_t m = cn[c];
-        if (m > 0 && -lb[c] > depth) {
+        /* lower bound of the running sum just before the chunk's hits: all misses first */
+        if (m > 0 && -(ystart[c] * q2 - (double)(bnd[c + 1] - hstart[c] - m) * q1) > depth) {
             if (!v->sorted[c]) sort_chunk(v, c, k);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
