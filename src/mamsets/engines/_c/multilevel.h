@@ -61,14 +61,14 @@ static inline double ml_max(double a, double b) { return b > a ? b : a; }
 static inline double ml_min(double a, double b) { return b < a ? b : a; }
 
 /* Signed enrichment score (Subramanian et al. 2005) of the sorted positions pos[:k] of a
- * ranking of n genes with weights w (|score|**weight in ranking order).
+ * ranking of n genes with weights w (|score|**weight in ranking order), given the set's total
+ * weight nr.
  *
  * After hit j (0-based) the running sum is A_j = Y_j / NR - (pos_j - j) / (N - K), just before
  * it B_j = A_j - w_j / NR (Y_j the weight prefix, NR the set's total weight). ES is max A if
  * max A > -min B, min B if max A < -min B, and 0 on a tie within ML_TIE_TOL (fgsea's rule). */
-static inline double ml_signed_es(const int64_t *pos, int64_t k, const double *w, int64_t n) {
-    double nr = 0.0;
-    for (int64_t j = 0; j < k; j++) nr += w[pos[j]];
+static inline double ml_signed_es_nr(const int64_t *pos, int64_t k, const double *w, int64_t n,
+                                     double nr) {
     double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
     double q1 = 1.0 / (double)(n - k);
     double y = 0.0, amax = -INFINITY, bmin = INFINITY;
@@ -83,6 +83,13 @@ static inline double ml_signed_es(const int64_t *pos, int64_t k, const double *w
     if (amax > -bmin + ML_TIE_TOL) return amax;
     if (amax < -bmin - ML_TIE_TOL) return bmin;
     return 0.0;
+}
+
+/* The same, NR = sum of w[pos[j]] summed here in increasing j (the order every caller uses). */
+static inline double ml_signed_es(const int64_t *pos, int64_t k, const double *w, int64_t n) {
+    double nr = 0.0;
+    for (int64_t j = 0; j < k; j++) nr += w[pos[j]];
+    return ml_signed_es_nr(pos, k, w, n, nr);
 }
 
 /* The strict order of samples: by ES, values closer than ML_ES_TOL counting as equal, then by

@@ -19,7 +19,8 @@
 #define ML_MIN_SIGN_COUNT 10
 #define ML_MAX_INITIAL_DRAWS 1000000
 
-/* A uniform random k-subset of [0, n) into pos (sorted); returns its ES.
+/* A uniform random k-subset of [0, n) into pos (sorted); returns its ES (its weight summed while
+ * the positions are read back, one pass fewer).
  *
  * Distinct positions by rejection in a two-level bitset (`summary` marks the non-zero words of
  * `bits`), read back in increasing order in O(K + N / 4096) and cleared on the way; a position
@@ -38,6 +39,7 @@ static double draw_set(const double *w, int64_t n, int64_t k, uint64_t *rng, uin
         c++;
     }
     int64_t t = 0;
+    double nr = 0.0; /* the set's weight, summed in increasing position as ml_signed_es does */
     for (int64_t sw = 0; sw < n_summary; sw++) {
         uint64_t y = summary[sw];
         while (y != 0) {
@@ -46,14 +48,16 @@ static double draw_set(const double *w, int64_t n, int64_t k, uint64_t *rng, uin
             uint64_t x = bits[word];
             int64_t base = word << 6;
             while (x != 0) {
-                pos[t++] = base + __builtin_ctzll(x);
+                int64_t p = base + __builtin_ctzll(x);
+                pos[t++] = p;
+                nr += w[p];
                 x &= x - 1;
             }
             bits[word] = 0;
         }
         summary[sw] = 0;
     }
-    return ml_signed_es(pos, k, w, n);
+    return ml_signed_es_nr(pos, k, w, n, nr);
 }
 
 /* Number of queries q with es_sorted[q] - ML_ES_TOL <= x (binary search). */

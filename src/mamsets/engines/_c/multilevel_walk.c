@@ -112,20 +112,23 @@ static inline view_t sample_view(const store_t *st, int64_t s) {
 /* Put chunk c's entries in increasing order (insertion sort: a chunk is small and only a few
  * of its entries moved since it was last sorted) and update the members' slots. */
 static void sort_chunk(const view_t *v, int64_t c, int64_t k) {
-    int32_t *p = v->cp + c * k, *j = v->cm + c * k;
+    int32_t *p = v->cp + c * k, *j = v->cm + c * k, *ms = v->ms;
     int64_t m = v->cn[c];
     for (int64_t t = 1; t < m; t++) {
-        int32_t pt = p[t], jt = j[t];
+        int32_t pt = p[t];
+        if (p[t - 1] <= pt) continue; /* in place already: the common case */
+        int32_t jt = j[t];
         int64_t u = t - 1;
-        while (u >= 0 && p[u] > pt) {
+        do { /* shift the larger entries up, each with its member's slot */
             p[u + 1] = p[u];
             j[u + 1] = j[u];
+            ms[j[u + 1]] = (int32_t)(u + 1);
             u--;
-        }
+        } while (u >= 0 && p[u] > pt);
         p[u + 1] = pt;
         j[u + 1] = jt;
+        ms[jt] = (int32_t)(u + 1);
     }
-    for (int64_t t = 0; t < m; t++) v->ms[j[t]] = (int32_t)t;
     v->sorted[c] = 1;
 }
 
