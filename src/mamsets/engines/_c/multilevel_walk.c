@@ -28,11 +28,20 @@
 #define ML_MAX_ATTEMPT_FACTOR 200
 #define ML_MAX_ATTEMPTS_PER_LEVEL 20000000
 
+/* What a proposal reads about a gene, in one cache line: its weight, its random key and the
+ * chunk holding its position (the three were separate arrays and cost three cache misses). */
+typedef struct {
+    double w;
+    uint64_t zob;
+    int64_t chunk;
+    int64_t pad;
+} gene_t;
+
 /* The S samples of one level stored by chunks of the ranking. */
 typedef struct {
     int64_t s_n, k, n, n_chunks;
     int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
-    int32_t *chunk_id;  /* [n] chunk of each position */
+    gene_t *genes;      /* [n] weight, key and chunk of each position */
     int32_t *cpos;      /* [s_n][n_chunks][k] positions in each chunk (int32: less cache) */
     int32_t *cmem;      /* [s_n][n_chunks][k] member index (into members) of each entry */
     int32_t *mslot;     /* [s_n][k] slot of each member in its chunk */
@@ -50,7 +59,7 @@ typedef struct {
 
 static void store_free(store_t *st) {
     free(st->bnd);
-    free(st->chunk_id);
+    free(st->genes);
     free(st->cpos);
     free(st->cmem);
     free(st->mslot);
@@ -75,7 +84,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->n = n;
     st->n_chunks = nc;
     st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
-    st->chunk_id = malloc((size_t)n * sizeof(int32_t));
+    st->genes = malloc((size_t)n * sizeof(gene_t));
     st->cpos = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
     st->cmem = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
     st->mslot = malloc((size_t)(s_n * k) * sizeof(int32_t));
@@ -89,7 +98,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->chunk_id && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
+    return st->bnd && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
            st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
 }
 
@@ -287,7 +296,7 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
         bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
     }
     for (int64_t c = 0; c < nc; c++)
-        for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->chunk_id[v] = (int32_t)c;
+        for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->genes[v].chunk = c;
 }
 
 /* Store every sample by chunks (positions, counts, weight sums), as members, and its hash. */
@@ -308,7 +317,7 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
         }
         for (int64_t j = 0; j < k; j++) {
             int64_t p = row[j];
-            int64_t c = st->chunk_id[p];
+            int64_t c = st->genes[p].chunk;
             v.cp[c * k + cn[c]] = (int32_t)p;
             v.cm[c * k + cn[c]] = (int32_t)j;
             v.ms[j] = (int32_t)cn[c];
@@ -397,12 +406,13 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     if (v_new == old) moves++;
                     continue;
                 }
-                double w_old = w[old], w_new = w[v_new];
+                const gene_t *g_old = st->genes + old, *g_new = st->genes + v_new;
+                double w_old = g_old->w, w_new = g_new->w;
                 double nr_old = st->nr[s];
                 double nr_new = nr_old - w_old + w_new;
                 /* the new set passes when (ES, hash) > (level, level_h): ES within ML_ES_TOL of
                  * the level counts as equal and the hash decides */
-                uint64_t h_new = hashes[s] ^ zob[old] ^ zob[v_new];
+                uint64_t h_new = hashes[s] ^ g_old->zob ^ g_new->zob;
                 double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
                 int fast = 0;
                 double cy = 0.0, cx = 0.0, depth = 0.0;
@@ -410,8 +420,8 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
                 /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
-                int64_t co = st->chunk_id[old];
-                int64_t cw = st->chunk_id[v_new];
+                int64_t co = g_old->chunk;
+                int64_t cw = g_new->chunk;
                 chunk_remove(&v, co, k, r_mem);
                 su[co] -= w_old;
                 chunk_append(&v, cw, k, r_mem, v_new);
@@ -535,6 +545,10 @@ int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double 
     if (!ladder_alloc(&L, s_n, k, n, max_levels)) {
         ladder_free(&L);
         return -1;
+    }
+    for (int64_t v = 0; v < n; v++) {
+        L.store.genes[v].w = w[v];
+        L.store.genes[v].zob = zob[v];
     }
     int64_t half = (s_n + 1) / 2, stop = ML_OK, n_levels = 0, lev = 0;
     double es_max = es_sorted[nq - 1];
