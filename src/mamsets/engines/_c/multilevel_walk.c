@@ -384,7 +384,10 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                        int64_t *counters) {
     int64_t n = st->n, k = st->k, s_n = st->s_n;
     double q1 = 1.0 / (double)(n - k);
-    int64_t iters = k / 10 > 1 ? k / 10 : 1;
+    /* K / 2 proposals per visit of a sample (fgsea makes K / 10): the sample's arrays stay in
+     * cache meanwhile. The stop is global (all samples' accepted moves), checked after each
+     * visit, so no chain is stopped by its own acceptances (which would bias its law). */
+    int64_t iters = k / 2 > 1 ? k / 2 : 1;
     int64_t moves = 0, attempts = 0;
     int64_t max_attempts = ML_MAX_ATTEMPT_FACTOR * target;
     if (max_attempts > ML_MAX_ATTEMPTS_PER_LEVEL) max_attempts = ML_MAX_ATTEMPTS_PER_LEVEL;
@@ -457,6 +460,7 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     st->nr[s] = nr_old;
                 }
             }
+            if (moves >= target) break;
         }
     }
     counters[4] += attempts;
