@@ -1,7 +1,8 @@
 """Benchmark: the multilevel p-value kernel vs gseapy's fgsea port, measured in one run.
 
 Each measurement runs in its own subprocess (fresh interpreter) after a warm-up call on
-a tiny input (numba's cached machine code loaded, gseapy's Rust extension imported) and
+a tiny input (gseapy's Rust extension imported; the mamsets kernel is C compiled at
+install time, nothing to warm up since the numba kernels were ported, issue 15) and
 reports the wall and CPU time of the call and the peak resident memory of the whole
 process (``resource.getrusage``; the baseline before the call is printed too).
 
@@ -26,6 +27,13 @@ mamsets engine routes the same way, in ``engines/gsea.py``); the ruler for the s
 p-values dominates both costs (on the fgsea example the 144 sets with p < 0.02 take
 ~92 % of the kernel's time).
 
+``--kernel``: the kernel alone on exactly what the engine gives it (the sets it routes
+to the multilevel ruler, ``method="multilevel"``, ``rng=1``) for fgsea's example and issue
+15's synthetic case (``bench_speed.synthetic_case``), in CPU seconds, rounds interleaved,
+medians; with ``--baseline DIR`` also the mamsets in ``DIR/src`` (e.g. ``git archive
+<commit> | tar -x -C DIR`` and, for a C version, ``python setup.py build_ext --inplace``
+there), and whether both gave the same bits.
+
 Measured 2026-11-25 on the shared 2-core machine (fgsea case, quiet moment): gseapy
 3.83 s, mamsets 3.23 s (n_jobs=1) and 1.64 s (n_jobs=2), R fgsea 3.2 s (quoted); peak
 RSS 283 MB (gseapy) vs 204-210 MB (mamsets, of which 196 MB is the interpreter with
@@ -35,17 +43,24 @@ Usage::
 
     python benchmarks/bench_multilevel.py           # fgsea case + synthetic growth (~15 min)
     python benchmarks/bench_multilevel.py --quick   # fgsea case only (~30 s)
+    python benchmarks/bench_multilevel.py --kernel --rounds 5 [--baseline DIR] [--n-jobs 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
+import os
+import pickle
 import resource
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -159,15 +174,105 @@ def measure(tool: str, case: str, n_jobs: int = 1) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _engine_inputs(case: str) -> dict:
+    """The arguments the engine passes to ``multilevel_pvalues`` (this checkout's mamsets)."""
+    sys.path[:0] = [str(REPO / "src"), str(Path(__file__).resolve().parent)]
+    import bench_speed
+
+    import mamsets.engines._multilevel as ml
+    from mamsets.engines.gsea import gsea
+    from mamsets.model import GeneSetCollection
+
+    r, sets = bench_speed.fgsea_case() if case == "fgsea" else bench_speed.synthetic_case()
+    got: dict = {}
+    real = ml.multilevel_pvalues
+
+    def spy(w, sizes, es, **kw):
+        got.update(w=np.array(w), sizes=np.array(sizes), es=np.array(es), kw=kw)
+        return real(w, sizes, es, **kw)
+
+    ml.multilevel_pvalues = spy
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gsea(r, GeneSetCollection.from_dict(sets), method="multilevel", n_perm=1000, rng=1,
+                 min_size=15, max_size=500)
+    finally:
+        ml.multilevel_pvalues = real
+    return got
+
+
+def _kernel_child(path: str, n_jobs: int) -> dict:
+    """Time ``multilevel_pvalues`` on saved engine inputs in this (fresh) process."""
+    from mamsets.engines._multilevel import multilevel_pvalues
+
+    with open(path, "rb") as fh:
+        g = pickle.load(fh)
+    kw = {**g["kw"], "n_jobs": n_jobs}
+    multilevel_pvalues(g["w"], g["sizes"][:2], g["es"][:2], **kw)  # warm-up
+    t0, c0 = time.perf_counter(), time.process_time()
+    p, err, fl = multilevel_pvalues(g["w"], g["sizes"], g["es"], **kw)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    digest = hashlib.sha256(p.tobytes() + err.tobytes() + fl.tobytes()).hexdigest()[:16]
+    return {"cpu": cpu, "wall": wall, "sha": digest, "n_sets": int(p.size)}
+
+
+def kernel_rounds(rounds: int, baseline: str | None, n_jobs: int) -> None:
+    """``--kernel``: this checkout (and a baseline) on the engine's inputs, interleaved."""
+    srcs = {"this": str(REPO / "src")}
+    if baseline:
+        srcs["baseline"] = str(Path(baseline).resolve() / "src")
+    runs: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = {}
+        for case in ("fgsea", "synthetic"):
+            paths[case] = os.path.join(tmp, f"{case}.pkl")
+            with open(paths[case], "wb") as fh:
+                pickle.dump(_engine_inputs(case), fh)
+        for rnd in range(rounds):
+            for case, path in paths.items():
+                for label, src in srcs.items():
+                    env = {**os.environ, "PYTHONPATH": src}
+                    out = subprocess.run(
+                        [sys.executable, __file__, "--kernel-child", path, str(n_jobs)],
+                        capture_output=True, text=True, check=True, env=env,
+                    )
+                    r = json.loads(out.stdout.strip().splitlines()[-1])
+                    runs.setdefault((case, label), []).append(r)
+                    print(f"round {rnd + 1} {case:9} {label:8} cpu {r['cpu']:6.2f} s  wall "
+                          f"{r['wall']:6.2f} s  {r['n_sets']} sets  sha {r['sha']}", flush=True)
+    print(f"\nmedians over {rounds} rounds, CPU seconds of the kernel call, n_jobs={n_jobs}")
+    for case in ("fgsea", "synthetic"):
+        this = statistics.median(r["cpu"] for r in runs[(case, "this")])
+        line = f"{case:9} this {this:6.2f} s"
+        if baseline:
+            base = statistics.median(r["cpu"] for r in runs[(case, "baseline")])
+            same = {r["sha"] for r in runs[(case, "this")]} == {r["sha"] for r in runs[(case, "baseline")]}
+            line += (f"  baseline {base:6.2f} s  baseline/this {base / this:5.2f}x  "
+                     f"{'identical results' if same else 'results differ'}")
+        print(line)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--quick", action="store_true", help="fgsea example only")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--kernel", action="store_true", help="the kernel on the engine's inputs")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--baseline", help="a folder holding src/mamsets of the version to compare with")
+    ap.add_argument("--n-jobs", type=int, default=1)
+    ap.add_argument("--kernel-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         print(json.dumps(_child(args.child[0], args.child[1], int(args.child[2]))))
+        return
+    if args.kernel_child:
+        print(json.dumps(_kernel_child(args.kernel_child[0], int(args.kernel_child[1]))))
+        return
+    if args.kernel:
+        kernel_rounds(args.rounds, args.baseline, args.n_jobs)
         return
 
     rows = []

@@ -12,6 +12,7 @@ that belong with the function, and the rule is about code one has to read.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,47 @@ def test_the_checker_catches_a_long_function(tmp_path: Path) -> None:
     doc = '    """' + "\n".join("    docs" for _ in range(200)) + '"""'
     f.write_text(f"def short():\n{doc}\n    return 1\n\n\ndef long():\n{body}\n")
     assert long_functions(f) == [("long", 131)]  # a long docstring alone does not count
+
+
+# ------------------------------------------------------------------ the C kernels
+C_DIR = SRC / "engines" / "_c"
+
+
+def c_function_lengths(path: Path) -> list[tuple[str, int]]:
+    """(name, lines) of every C function in ``path``, from its signature to its closing brace.
+
+    A function starts at a line in column 0 that names something followed by ``(`` and is
+    not a declaration (no ``;``) or a preprocessor line, and ends at the next line that is
+    a lone ``}`` in column 0 (as our C style writes them; one-line functions are skipped).
+    Comments inside a function count: C carries the method's explanation in them, but a
+    function that needs more than the limit is still a function to split.
+    """
+    found, start = [], None
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        m = re.match(r"[A-Za-z_][\w\s\*]*?(\w+)\s*\(", line)
+        if m and not line.rstrip().endswith(";") and not line.rstrip().endswith("}"):
+            start = (m.group(1), i)
+        elif line.rstrip() == "}" and start is not None:
+            found.append((start[0], i - start[1] + 1))
+            start = None
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(C_DIR.glob("*.[ch]")), ids=lambda p: p.name)
+def test_c_file_and_function_sizes(path: Path) -> None:
+    n_lines = path.read_text(encoding="utf-8").count("\n")
+    assert n_lines <= MAX_MODULE, f"_c/{path.name} has {n_lines} lines (limit {MAX_MODULE}); split it"
+    long = [(name, n) for name, n in c_function_lengths(path) if n > MAX_FUNCTION]
+    assert not long, f"_c/{path.name}: functions over {MAX_FUNCTION} lines: {long}; split them"
+
+
+def test_the_c_checker_finds_functions(tmp_path: Path) -> None:
+    body = "\n".join(f"    x += {i};" for i in range(130))
+    f = tmp_path / "k.c"
+    f.write_text(
+        "typedef struct {\n    int a;\n} s_t;\n\nstatic inline int one(int a) { return a; }\n\n"
+        "static int64_t short_fn(const double *w,\n                        int64_t n) {\n"
+        "    return n;\n}\n\nint64_t long_fn(void) {\n    int64_t x = 0;\n"
+        f"{body}\n    return x;\n}}\n"
+    )
+    assert c_function_lengths(f) == [("short_fn", 4), ("long_fn", 134)]

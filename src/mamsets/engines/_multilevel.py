@@ -68,7 +68,9 @@ passage keeps exactly the sets above the median key, as fgsea does with its inte
 scores and set hashes; results are then the same, for the same seed, whatever the scale
 of the scores.
 
-Implementation: numba (nopython, ``nogil``, cached), in :mod:`._multilevel_walk`. The
+Implementation: C compiled at install time (``_c/multilevel_walk.c`` and
+``_c/multilevel_first.c``, called through ctypes from :mod:`._multilevel_walk` and
+:mod:`._multilevel_first`, which release the GIL, so units run in parallel threads). The
 random walk makes millions of data-dependent moves that numpy cannot vectorise. Each
 sample is stored in ``2 sqrt(K)`` chunks of the ranking (boundaries at the samples'
 median order statistics, reset at each level) with per-chunk weight sums. A proposed
@@ -94,29 +96,17 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 
-import numba
 import numpy as np
 from scipy.special import digamma, gammaln, polygamma
 
 from ..errors import InputError
 from ._multilevel_first import FIRST_STAGE_FACTOR, MIN_SIGN_COUNT, MIN_SIGN_DRAWS, first_stage
-from ._multilevel_walk import _FLOOR, _NJIT, _OK, _STALLED, _run_unit
+from ._multilevel_walk import _FLOOR, _OK, _STALLED, _run_unit, log_floor_step
 
 __all__ = ["FIRST_STAGE_FACTOR", "MIN_SIGN_COUNT", "MIN_SIGN_DRAWS", "multilevel_pvalues"]
 
 #: Hard cap on levels: 2**-1070 is below the smallest positive double.
 _MAX_LEVELS = 1070
-
-
-@numba.njit(**_NJIT)
-def log_floor_step(s_n):
-    """Expected log of one level passage, ``psi(h) - psi(S + 1)`` with ``h = (S + 1) / 2``."""
-    # digamma difference by the series psi(b) - psi(a) = sum_{t=a}^{b-1} 1/t (integer args)
-    h = (s_n + 1) // 2
-    acc = 0.0
-    for t in range(h, s_n + 1):
-        acc += 1.0 / t
-    return -acc
 
 
 # ------------------------------------------------------------------ driver

@@ -1,0 +1,256 @@
+/* First stage of the multilevel p-values: many exact draws instead of the lowest levels.
+ *
+ * Multilevel splitting (fgsea: Korotkevich et al., bioRxiv 060012) halves the tail probability
+ * at each level, and every level costs S * K accepted random-walk moves. The first few levels
+ * are had far more cheaply from plain random sets: draw M uniform random sets of the unit's size
+ * with ES >= 0 (exact draws of the conditional law), keep the top S + 1 by the (ES, hash) key,
+ * and let the m whose key is strictly above the lowest of them start the ladder. They are m
+ * exact independent draws from the law above that threshold, and the passage has expected log
+ * psi(m + 1) - psi(M + 1) (variance psi1(m + 1) - psi1(M + 1)). Queries whose |es| the
+ * threshold reaches are answered here from all M scores. See _multilevel_first.py.
+ */
+#include "multilevel.h"
+
+#include <string.h>
+
+/* Random sets drawn to judge whether a sign is too rare (fgsea's nPermSimple), the least
+ * number of same-signed sets among them, and the cap on draws (mirrored in Python). */
+#define ML_MIN_SIGN_DRAWS 1000
+#define ML_MIN_SIGN_COUNT 10
+#define ML_MAX_INITIAL_DRAWS 1000000
+
+/* A uniform random k-subset of [0, n) into pos (sorted); returns its ES (its weight summed while
+ * the positions are read back, one pass fewer).
+ *
+ * Distinct positions by rejection in a two-level bitset (`summary` marks the non-zero words of
+ * `bits`), read back in increasing order in O(K + N / 4096) and cleared on the way; a position
+ * is (u32 * N) >> 32 of the top 32 bits of one xoshiro draw (bias below N / 2**32). */
+static double draw_set(const double *w, int64_t n, int64_t k, uint64_t *rng, uint64_t *bits,
+                       uint64_t *summary, int64_t n_summary, int64_t *pos) {
+    uint64_t nn = (uint64_t)n;
+    int64_t c = 0;
+    while (c < k) {
+        int64_t p = (int64_t)(((ml_next_u64(rng) >> 32) * nn) >> 32);
+        int64_t word = p >> 6;
+        uint64_t bit = (uint64_t)1 << (p & 63);
+        if (bits[word] & bit) continue;
+        bits[word] |= bit;
+        summary[word >> 6] |= (uint64_t)1 << (word & 63);
+        c++;
+    }
+    int64_t t = 0;
+    double nr = 0.0; /* the set's weight, summed in increasing position as ml_signed_es does */
+    for (int64_t sw = 0; sw < n_summary; sw++) {
+        uint64_t y = summary[sw];
+        while (y != 0) {
+            int64_t word = (sw << 6) + __builtin_ctzll(y);
+            y &= y - 1;
+            uint64_t x = bits[word];
+            int64_t base = word << 6;
+            while (x != 0) {
+                int64_t p = base + __builtin_ctzll(x);
+                pos[t++] = p;
+                nr += w[p];
+                x &= x - 1;
+            }
+            bits[word] = 0;
+        }
+        summary[sw] = 0;
+    }
+    return ml_signed_es_nr(pos, k, w, n, nr);
+}
+
+/* Number of queries q with es_sorted[q] - ML_ES_TOL <= x (binary search). */
+static int64_t count_at_most(const double *es_sorted, int64_t nq, double x) {
+    int64_t lo = 0, hi = nq;
+    while (lo < hi) {
+        int64_t mid = (lo + hi) >> 1;
+        if (es_sorted[mid] - ML_ES_TOL <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static uint64_t set_hash(const uint64_t *zob, const int64_t *pos, int64_t k) {
+    uint64_t hh = 0;
+    for (int64_t j = 0; j < k; j++) hh ^= zob[pos[j]];
+    return hh;
+}
+
+/* Draw until m_target sets have ES >= 0 and keep the top S + 1 keys in (top, tsc, thh);
+ * hist[i] counts the non-negative scores that reach exactly the first i queries.
+ * Returns the number of non-negative sets drawn (-1: out of memory). */
+static int64_t sample_top(const double *w, int64_t n, int64_t k, int64_t s_n, int64_t m_target,
+                          uint64_t *rng, const uint64_t *zob, int64_t *top, double *tsc,
+                          uint64_t *thh, int64_t *hist, const double *es_sorted, int64_t nq) {
+    int64_t n_words = (n + 63) >> 6, n_summary = (n_words + 63) >> 6;
+    uint64_t *bits = calloc((size_t)n_words, sizeof(uint64_t));
+    uint64_t *summary = calloc((size_t)n_summary, sizeof(uint64_t));
+    int64_t *pos = malloc((size_t)k * sizeof(int64_t));
+    int64_t n_pos = -1;
+    if (!bits || !summary || !pos) goto done;
+    int64_t n_top = s_n + 1, filled = 0, lo = 0, n_draws = 0;
+    n_pos = 0;
+    while (n_pos < m_target || (n_draws < ML_MIN_SIGN_DRAWS && n_pos < ML_MIN_SIGN_COUNT)) {
+        if (n_draws >= ML_MAX_INITIAL_DRAWS) break;
+        double x = draw_set(w, n, k, rng, bits, summary, n_summary, pos);
+        n_draws++;
+        if (x >= 0.0) {
+            n_pos++;
+            hist[count_at_most(es_sorted, nq, x)] += 1;
+            if (filled < n_top || x >= tsc[lo] - ML_ES_TOL) { /* hash only for candidates */
+                uint64_t hh = set_hash(zob, pos, k);
+                int64_t slot = -1;
+                if (filled < n_top)
+                    slot = filled++;
+                else if (ml_key_less(tsc[lo], thh[lo], x, hh))
+                    slot = lo;
+                if (slot >= 0) {
+                    memcpy(top + slot * k, pos, (size_t)k * sizeof(int64_t));
+                    tsc[slot] = x;
+                    thh[slot] = hh;
+                    if (filled == n_top) { /* the new lowest key */
+                        lo = 0;
+                        for (int64_t i = 1; i < n_top; i++)
+                            if (ml_key_less(tsc[i], thh[i], tsc[lo], thh[lo])) lo = i;
+                    }
+                }
+            }
+        }
+        if (n_draws == ML_MIN_SIGN_DRAWS && n_pos < ML_MIN_SIGN_COUNT) break;
+    }
+done:
+    free(bits);
+    free(summary);
+    free(pos);
+    return n_pos;
+}
+
+/* Without a first stage: the first S random sets with ES >= 0 start the ladder (partial
+ * Fisher-Yates draws, then the gene keys, in the order of the original kernel). Returns the
+ * number of non-negative sets drawn (-1: out of memory). */
+static int64_t plain_start(const double *w, int64_t n, int64_t k, int64_t s_n, uint64_t *rng,
+                           uint64_t *zob, int64_t *flat) {
+    int64_t *perm = malloc((size_t)n * sizeof(int64_t));
+    int64_t *draw = malloc((size_t)k * sizeof(int64_t));
+    int64_t n_pos = -1;
+    if (!perm || !draw) goto done;
+    for (int64_t i = 0; i < n; i++) perm[i] = i;
+    int64_t n_draws = 0;
+    n_pos = 0;
+    while (n_pos < s_n || (n_draws < ML_MIN_SIGN_DRAWS && n_pos < ML_MIN_SIGN_COUNT)) {
+        if (n_draws >= ML_MAX_INITIAL_DRAWS) break;
+        for (int64_t i = 0; i < k; i++) {
+            int64_t j = i + ml_randint(rng, n - i);
+            int64_t tmp = perm[i];
+            perm[i] = perm[j];
+            perm[j] = tmp;
+            draw[i] = perm[i];
+        }
+        qsort(draw, (size_t)k, sizeof(int64_t), ml_cmp_i64);
+        n_draws++;
+        if (ml_signed_es(draw, k, w, n) >= 0.0) {
+            if (n_pos < s_n) memcpy(flat + n_pos * k, draw, (size_t)k * sizeof(int64_t));
+            n_pos++;
+        }
+        if (n_draws == ML_MIN_SIGN_DRAWS && n_pos < ML_MIN_SIGN_COUNT) break;
+    }
+    for (int64_t v = 0; v < n; v++) zob[v] = ml_next_u64(rng);
+done:
+    free(perm);
+    free(draw);
+    return n_pos;
+}
+
+/* Order the S + 1 kept keys, answer the queries the threshold reaches and seed `flat` with the
+ * survivors (strictly above the lowest key). Returns q0 (see mamsets_ml_first_stage). */
+static int64_t finish_first(int64_t k, const int64_t *top, const double *tsc, const uint64_t *thh,
+                            const int64_t *hist, int64_t m_all, const double *es_sorted, int64_t nq,
+                            int64_t s_n, double log_floor, uint64_t *rng, int64_t *flat,
+                            int64_t *order, double *out_logc, double *out_varc, int64_t *out_r,
+                            int64_t *out_status, double *log0_var0) {
+    ml_sort_keys(tsc, thh, order, s_n + 1);
+    double thr = tsc[order[0]];
+    uint64_t thr_h = thh[order[0]];
+    int64_t first = 1;
+    while (first <= s_n && !ml_key_less(thr, thr_h, tsc[order[first]], thh[order[first]])) first++;
+    int64_t n_surv = s_n + 1 - first;
+    /* queries the threshold reaches: r of the M scores >= es, log p = psi(r+1) - psi(M+2) */
+    int64_t q0 = count_at_most(es_sorted, nq, thr);
+    double d, v, d0, v0;
+    ml_digamma_gap(s_n + 2, m_all + 2, &d, &v);
+    int64_t r = 0;
+    for (int64_t q = nq - 1; q >= 0; q--) {
+        r += hist[q + 1];
+        out_r[q] = r;
+        out_logc[q] = -d;
+        out_varc[q] = v;
+        out_status[q] = ML_OK;
+    }
+    ml_digamma_gap(n_surv + 1, m_all + 1, &d0, &v0);
+    if (n_surv == 0 || -d0 < log_floor) {
+        for (int64_t q = q0; q < nq; q++) out_status[q] = n_surv == 0 ? ML_STALLED : ML_FLOOR;
+        return nq;
+    }
+    int64_t copies = s_n / n_surv;
+    for (int64_t t = 0; t < n_surv; t++)
+        for (int64_t cc = 0; cc < copies; cc++)
+            memcpy(flat + (t * copies + cc) * k, top + order[first + t] * k,
+                   (size_t)k * sizeof(int64_t));
+    for (int64_t t = n_surv * copies; t < s_n; t++)
+        memcpy(flat + t * k, top + order[first + ml_randint(rng, n_surv)] * k,
+               (size_t)k * sizeof(int64_t));
+    log0_var0[0] = -d0;
+    log0_var0[1] = v0;
+    return q0;
+}
+
+/* Run the first stage of one (size, sign) unit. Returns q0, the number of queries answered
+ * here (all of them when the unit is unbalanced, stalled or below the eps floor), or -1 when
+ * out of memory; log0_var0 receives the expected log and variance at which the ladder starts.
+ * m_target <= 0: no first stage (plain start; q0 is 0 or, unbalanced, nq).
+ * Arrays: w[n], es_sorted[nq] (increasing), rng[4], zob[n] (filled), flat[s_n * k] (filled),
+ * out_*[nq]. */
+int64_t mamsets_ml_first_stage(const double *w, int64_t n, int64_t k, const double *es_sorted,
+                               int64_t nq, int64_t s_n, int64_t m_target, double log_floor,
+                               uint64_t *rng, uint64_t *zob, int64_t *flat, double *out_logc,
+                               double *out_varc, int64_t *out_r, int64_t *out_status,
+                               double *log0_var0) {
+    log0_var0[0] = 0.0;
+    log0_var0[1] = 0.0;
+    if (m_target <= 0) {
+        int64_t n_pos = plain_start(w, n, k, s_n, rng, zob, flat);
+        if (n_pos < 0) return -1;
+        if (n_pos < (s_n > ML_MIN_SIGN_COUNT ? s_n : ML_MIN_SIGN_COUNT)) {
+            for (int64_t q = 0; q < nq; q++) out_status[q] = ML_UNBALANCED;
+            return nq;
+        }
+        return 0;
+    }
+    for (int64_t v = 0; v < n; v++) zob[v] = ml_next_u64(rng);
+    int64_t *top = malloc((size_t)((s_n + 1) * k) * sizeof(int64_t));
+    double *tsc = malloc((size_t)(s_n + 1) * sizeof(double));
+    uint64_t *thh = calloc((size_t)(s_n + 1), sizeof(uint64_t));
+    int64_t *hist = calloc((size_t)(nq + 1), sizeof(int64_t));
+    int64_t *order = malloc((size_t)(s_n + 1) * sizeof(int64_t));
+    int64_t q0 = -1;
+    if (!top || !tsc || !thh || !hist || !order) goto done;
+    int64_t m_all = sample_top(w, n, k, s_n, m_target, rng, zob, top, tsc, thh, hist, es_sorted, nq);
+    if (m_all < 0) goto done;
+    if (m_all < ML_MIN_SIGN_COUNT || m_all <= s_n) {
+        for (int64_t q = 0; q < nq; q++) out_status[q] = ML_UNBALANCED;
+        q0 = nq;
+        goto done;
+    }
+    q0 = finish_first(k, top, tsc, thh, hist, m_all, es_sorted, nq, s_n, log_floor, rng, flat,
+                      order, out_logc, out_varc, out_r, out_status, log0_var0);
+done:
+    free(top);
+    free(tsc);
+    free(thh);
+    free(hist);
+    free(order);
+    return q0;
+}

@@ -1,0 +1,608 @@
+/* The ladder of the multilevel p-values for one (size, sign) work unit.
+ *
+ * Adaptive multilevel splitting as in fgsea (Korotkevich et al., bioRxiv 060012): a sample of S
+ * random sets of size K; the median of their (ES, hash) keys is the next level; the sets above
+ * it survive and are copied back to S, then each is moved by a Metropolis random walk (swap one
+ * member for one non-member, accept only if the key stays above the level; the uniform law on
+ * those sets is stationary) until S * K moves were accepted. Each passage multiplies the tail
+ * probability by about 1/2, with an expected log known from order statistics. The bookkeeping of
+ * the estimate is in mamsets/engines/_multilevel.py; this file is the part that makes millions of
+ * data-dependent moves.
+ *
+ * Speed: every sample is stored by 2 sqrt(K) chunks of the ranking (boundaries at the samples'
+ * median order statistics, reset at each level) with per-chunk hit counts and weight sums. A
+ * proposed swap is first tested in O(1) at the last known peak of the walk (fast_accept); else
+ * the bound of each chunk's maximum and minimum limits the exact scan to the chunks that can
+ * matter (exceeds). Both paths decide exactly as a full recomputation of ES would.
+ * A chunk's members are kept in no particular order, each member knowing its slot, so a swap
+ * and its undo are O(1) (remove: the chunk's last entry fills the hole; insert: append); a
+ * chunk is sorted only when exceeds() scans it or the level ends, and marked unsorted by any
+ * change. What the walk decides depends only on the sets, never on that storage order.
+ */
+#include "multilevel.h"
+
+#include <string.h>
+
+/* Cap on random-walk attempts per level, in units of the S * K accepted moves and in absolute
+ * terms (dense sets, K close to N, rarely propose a non-member). */
+#define ML_MAX_ATTEMPT_FACTOR 200
+#define ML_MAX_ATTEMPTS_PER_LEVEL 20000000
+
+/* What a proposal reads about a gene, in one cache line: its weight, its random key and the
+ * chunk holding its position (the three were separate arrays and cost three cache misses). */
+typedef struct {
+    double w;
+    uint64_t zob;
+    int64_t chunk;
+    int64_t pad;
+} gene_t;
+
+/* The S samples of one level stored by chunks of the ranking. */
+typedef struct {
+    int64_t s_n, k, n, n_chunks;
+    int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
+    gene_t *genes;      /* [n] weight, key and chunk of each position */
+    int32_t *cpos;      /* [s_n][n_chunks][k] positions in each chunk (int32: less cache) */
+    int32_t *cmem;      /* [s_n][n_chunks][k] member index (into members) of each entry */
+    int32_t *mslot;     /* [s_n][k] slot of each member in its chunk */
+    uint8_t *csorted;   /* [s_n][n_chunks] 1 while the chunk's entries are in increasing order */
+    int64_t *cnt;       /* [s_n][n_chunks] hits per chunk */
+    double *csum;       /* [s_n][n_chunks] weight sum per chunk */
+    double *nr;         /* [s_n] total weight of each sample */
+    int64_t *members;   /* [s_n][k] members, unsorted */
+    uint8_t *is_member; /* [s_n][n] membership mask */
+    double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
+    uint8_t *has_cand;  /* [s_n] */
+    double *scratch;    /* [2 * n_chunks] ub, ystart for exceeds() */
+    int64_t *hstart;    /* [n_chunks] */
+} store_t;
+
+static void store_free(store_t *st) {
+    free(st->bnd);
+    free(st->genes);
+    free(st->cpos);
+    free(st->cmem);
+    free(st->mslot);
+    free(st->csorted);
+    free(st->cnt);
+    free(st->csum);
+    free(st->nr);
+    free(st->members);
+    free(st->is_member);
+    free(st->cand);
+    free(st->has_cand);
+    free(st->scratch);
+    free(st->hstart);
+}
+
+/* 2 sqrt(K) chunks: the measured optimum (1-3 sqrt(K) is flat). Returns 0 when out of memory. */
+static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
+    int64_t nc = (int64_t)(2.0 * sqrt((double)k));
+    if (nc < 1) nc = 1;
+    st->s_n = s_n;
+    st->k = k;
+    st->n = n;
+    st->n_chunks = nc;
+    st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
+    st->genes = malloc((size_t)n * sizeof(gene_t));
+    st->cpos = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
+    st->cmem = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
+    st->mslot = malloc((size_t)(s_n * k) * sizeof(int32_t));
+    st->csorted = calloc((size_t)(s_n * nc), 1);
+    st->cnt = calloc((size_t)(s_n * nc), sizeof(int64_t));
+    st->csum = calloc((size_t)(s_n * nc), sizeof(double));
+    st->nr = malloc((size_t)s_n * sizeof(double));
+    st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
+    st->is_member = calloc((size_t)(s_n * n), 1);
+    st->cand = calloc((size_t)(s_n * 6), sizeof(double));
+    st->has_cand = calloc((size_t)s_n, 1);
+    st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
+    st->hstart = malloc((size_t)nc * sizeof(int64_t));
+    return st->bnd && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
+           st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
+}
+
+/* One sample's chunks: entries (positions and member indices), counts, weight sums, the slot
+ * of each member and the sorted flags. */
+typedef struct {
+    int32_t *cp, *cm, *ms;
+    int64_t *cn;
+    double *su;
+    uint8_t *sorted;
+} view_t;
+
+static inline view_t sample_view(const store_t *st, int64_t s) {
+    int64_t nc = st->n_chunks, k = st->k;
+    view_t v = {st->cpos + s * nc * k, st->cmem + s * nc * k, st->mslot + s * k, st->cnt + s * nc,
+                st->csum + s * nc, st->csorted + s * nc};
+    return v;
+}
+
+/* Put chunk c's entries in increasing order (insertion sort: a chunk is small and only a few
+ * of its entries moved since it was last sorted) and update the members' slots. */
+static void sort_chunk(const view_t *v, int64_t c, int64_t k) {
+    int32_t *p = v->cp + c * k, *j = v->cm + c * k, *ms = v->ms;
+    int64_t m = v->cn[c];
+    for (int64_t t = 1; t < m; t++) {
+        int32_t pt = p[t];
+        if (p[t - 1] <= pt) continue; /* in place already: the common case */
+        int32_t jt = j[t];
+        int64_t u = t - 1;
+        do { /* shift the larger entries up, each with its member's slot */
+            p[u + 1] = p[u];
+            j[u + 1] = j[u];
+            ms[j[u + 1]] = (int32_t)(u + 1);
+            u--;
+        } while (u >= 0 && p[u] > pt);
+        p[u + 1] = pt;
+        j[u + 1] = jt;
+        ms[jt] = (int32_t)(u + 1);
+    }
+    v->sorted[c] = 1;
+}
+
+/* Member r leaves chunk c (the chunk's last entry takes its slot). */
+static inline void chunk_remove(const view_t *v, int64_t c, int64_t k, int64_t r) {
+    int32_t *p = v->cp + c * k, *j = v->cm + c * k;
+    int64_t t = v->ms[r], last = --v->cn[c];
+    p[t] = p[last];
+    j[t] = j[last];
+    v->ms[j[t]] = (int32_t)t;
+    v->sorted[c] = 0;
+}
+
+/* Member r, at position pos, joins chunk c as its last entry. */
+static inline void chunk_append(const view_t *v, int64_t c, int64_t k, int64_t r, int64_t pos) {
+    int64_t t = v->cn[c]++;
+    v->cp[c * k + t] = (int32_t)pos;
+    v->cm[c * k + t] = (int32_t)r;
+    v->ms[r] = (int32_t)t;
+    v->sorted[c] = 0;
+}
+
+/* True when the signed ES of one sample (cp/cn/csum: its chunks) is > level (level > -1e-9).
+ *
+ * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
+ * and a lower bound just before them, so only chunks that can matter are scanned hit by hit.
+ * On success cand receives [peak position, weight prefix through it, misses before it, depth,
+ * chunk of the peak, chunk of the deepest point], depth being the exact -min of the running
+ * sum; its last two entries are read as hints (the chunks scanned first). */
+static int exceeds(const store_t *st, const view_t *v, double nr, const double *w, double q1,
+                   double level, double *cand) {
+    const int32_t *cp = v->cp;
+    const int64_t *cn = v->cn;
+    const double *csum = v->su;
+    int64_t n_chunks = st->n_chunks, k = st->k;
+    const int64_t *bnd = st->bnd;
+    double *ub = st->scratch, *ystart = st->scratch + n_chunks;
+    int64_t *hstart = st->hstart;
+    double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
+    double y = 0.0, max_ub = -INFINITY;
+    int64_t h = 0;
+    for (int64_t c = 0; c < n_chunks; c++) {
+        int64_t m = cn[c];
+        ystart[c] = y;
+        hstart[c] = h;
+        if (m > 0) {
+            ub[c] = (y + csum[c]) * q2 - (double)(bnd[c] - h) * q1;
+            max_ub = ml_max(max_ub, ub[c]);
+        }
+        y += csum[c];
+        h += m;
+    }
+    if (max_ub <= level) return 0;
+    /* exact peak: the chunk of the previous peak first, then only chunks whose bound beats the
+     * best value so far */
+    double amax = -INFINITY, best_y = 0.0;
+    int64_t best_p = -1, best_x = 0, best_c = -1;
+    int64_t hint = (int64_t)cand[4];
+    for (int64_t i = 0; i < n_chunks + 1; i++) {
+        int64_t c = i == 0 ? hint : i - 1;
+        if (i > 0 && c == hint) continue;
+        int64_t m = cn[c];
+        if (m > 0 && ub[c] > level && ub[c] > amax) {
+            if (!v->sorted[c]) sort_chunk(v, c, k);
+            double yy = ystart[c];
+            int64_t x0 = hstart[c];
+            const int32_t *row = cp + c * k;
+            for (int64_t t = 0; t < m; t++) {
+                int64_t p = row[t];
+                yy += w[p];
+                double a = yy * q2 - (double)(p - x0 - t) * q1;
+                if (a > amax) {
+                    amax = a;
+                    best_p = p;
+                    best_x = p - x0 - t;
+                    best_y = yy;
+                    best_c = c;
+                }
+            }
+        }
+    }
+    if (amax <= level) return 0;
+    /* exact depth below zero, same pruning, rejecting as soon as it reaches the peak */
+    double depth = 0.0;
+    int64_t deep_c = (int64_t)cand[5];
+    hint = deep_c;
+    for (int64_t i = 0; i < n_chunks + 1; i++) {
+        int64_t c = i == 0 ? hint : i - 1;
+        if (i > 0 && c == hint) continue;
+        int64_t m = cn[c];
+        /* lower bound of the running sum just before the chunk's hits: all misses first */
+        if (m > 0 && -(ystart[c] * q2 - (double)(bnd[c + 1] - hstart[c] - m) * q1) > depth) {
+            if (!v->sorted[c]) sort_chunk(v, c, k);
+            double yy = ystart[c];
+            int64_t x0 = hstart[c];
+            const int32_t *row = cp + c * k;
+            for (int64_t t = 0; t < m; t++) {
+                int64_t p = row[t];
+                double d = (double)(p - x0 - t) * q1 - yy * q2;
+                if (d > depth) {
+                    /* ES <= 0 (a tie, ES = 0, passes a negative level only) */
+                    if (d >= amax - ML_TIE_TOL && (level >= 0.0 || d > amax + ML_TIE_TOL)) return 0;
+                    depth = d;
+                    deep_c = c;
+                }
+                yy += w[p];
+            }
+        }
+    }
+    cand[0] = (double)best_p;
+    cand[1] = best_y;
+    cand[2] = (double)best_x;
+    cand[3] = depth;
+    cand[4] = (double)best_c;
+    cand[5] = (double)deep_c;
+    return 1;
+}
+
+/* ES and hash of every sample, and `order` sorting them by the (ES, hash) key. */
+static void score_and_sort(const int64_t *flat, int64_t s_n, int64_t k, const double *w, int64_t n,
+                           const uint64_t *zob, double *scores, uint64_t *hashes, int64_t *order) {
+    for (int64_t s = 0; s < s_n; s++) {
+        const int64_t *row = flat + s * k;
+        scores[s] = ml_signed_es(row, k, w, n);
+        uint64_t hh = 0;
+        for (int64_t j = 0; j < k; j++) hh ^= zob[row[j]];
+        hashes[s] = hh;
+    }
+    ml_sort_keys(scores, hashes, order, s_n);
+}
+
+/* Kill the samples below the median, copy each survivor S // m times, fill at random. */
+static void resample(int64_t *flat, int64_t *tmp_flat, int64_t s_n, int64_t k,
+                     const int64_t *order, int64_t first, uint64_t *rng) {
+    int64_t n_surv = s_n - first, copies = s_n / n_surv;
+    size_t row = (size_t)k * sizeof(int64_t);
+    for (int64_t t = 0; t < n_surv; t++)
+        for (int64_t cc = 0; cc < copies; cc++)
+            memcpy(tmp_flat + (t * copies + cc) * k, flat + order[first + t] * k, row);
+    for (int64_t t = n_surv * copies; t < s_n; t++)
+        memcpy(tmp_flat + t * k, flat + order[first + ml_randint(rng, n_surv)] * k, row);
+    memcpy(flat, tmp_flat, (size_t)s_n * row);
+}
+
+/* Chunk boundaries: medians over samples of evenly spaced order statistics. */
+static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
+    int64_t *bnd = st->bnd;
+    bnd[0] = 0;
+    bnd[nc] = st->n;
+    for (int64_t c = 1; c < nc; c++) {
+        int64_t idx = (c * k) / nc;
+        for (int64_t s = 0; s < s_n; s++) column[s] = flat[s * k + idx];
+        qsort(column, (size_t)s_n, sizeof(int64_t), ml_cmp_i64);
+        int64_t b = column[s_n / 2];
+        bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
+    }
+    for (int64_t c = 0; c < nc; c++)
+        for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->genes[v].chunk = c;
+}
+
+/* Store every sample by chunks (positions, counts, weight sums), as members, and its hash. */
+static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zob,
+                        uint64_t *hashes, store_t *st) {
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
+    for (int64_t s = 0; s < s_n; s++) {
+        const int64_t *row = flat + s * k;
+        view_t v = sample_view(st, s);
+        int64_t *cn = v.cn;
+        double *su = v.su;
+        uint8_t *ism = st->is_member + s * n;
+        double nr_s = 0.0;
+        for (int64_t c = 0; c < nc; c++) {
+            cn[c] = 0;
+            su[c] = 0.0;
+            v.sorted[c] = 1; /* the row is sorted, so is every chunk */
+        }
+        for (int64_t j = 0; j < k; j++) {
+            int64_t p = row[j];
+            int64_t c = st->genes[p].chunk;
+            v.cp[c * k + cn[c]] = (int32_t)p;
+            v.cm[c * k + cn[c]] = (int32_t)j;
+            v.ms[j] = (int32_t)cn[c];
+            cn[c] += 1;
+            su[c] += w[p];
+            nr_s += w[p];
+            st->members[s * k + j] = p;
+            ism[p] = 1;
+        }
+        st->nr[s] = nr_s;
+        st->has_cand[s] = 0;
+        uint64_t hh = 0;
+        for (int64_t j = 0; j < k; j++) hh ^= zob[row[j]];
+        hashes[s] = hh;
+        st->cand[s * 6 + 4] = 0.0;
+        st->cand[s * 6 + 5] = 0.0;
+    }
+}
+
+/* Back to flat sorted rows (and clear the membership flags). */
+static void unchunk(int64_t *flat, store_t *st) {
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
+    for (int64_t s = 0; s < s_n; s++) {
+        for (int64_t j = 0; j < k; j++) st->is_member[s * n + st->members[s * k + j]] = 0;
+        int64_t j = 0;
+        view_t v = sample_view(st, s);
+        for (int64_t c = 0; c < nc; c++) {
+            if (!v.sorted[c]) sort_chunk(&v, c, k);
+            for (int64_t t = 0; t < v.cn[c]; t++) flat[s * k + j++] = v.cp[c * k + t];
+        }
+    }
+}
+
+/* O(1) sufficient test that the swap old -> v_new keeps the key above the level.
+ *
+ * The running sum at the last known peak cd is updated exactly and the depth of the walk below 0
+ * bounded (one swap moves every point of the walk by at most 2 max(w_old, w_new) / NR' +
+ * 1 / (N - K)). The caller has checked that the peak is known and old is not the peak gene. */
+static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, double w_old,
+                              double w_new, double nr_new, double q1, double lev_eff, double *cy_out,
+                              double *cx_out, double *depth_out) {
+    double cv = cd[0], cy = cd[1], cx = cd[2];
+    if ((double)old < cv) {
+        cy -= w_old;
+        cx += 1.0;
+    }
+    if ((double)v_new < cv) {
+        cy += w_new;
+        cx -= 1.0;
+    }
+    double a = cy / nr_new - cx * q1;
+    double depth = cd[3] + 2.0 * ml_max(w_old, w_new) / nr_new + q1;
+    *cy_out = cy;
+    *cx_out = cx;
+    *depth_out = depth;
+    return a > lev_eff && a > depth + ML_TIE_TOL;
+}
+
+/* Metropolis random walk of every sample restricted to (ES, hash) > (level, level_h), until
+ * `target` moves were accepted (or the attempt cap). counters: [sweeps, fast accepts, full
+ * checks, full accepts, attempts]. */
+static void walk_level(const double *w, double level, uint64_t level_h, int64_t target,
+                       uint64_t *rng, const uint64_t *zob, uint64_t *hashes, store_t *st,
+                       int64_t *counters) {
+    int64_t n = st->n, k = st->k, s_n = st->s_n;
+    double q1 = 1.0 / (double)(n - k);
+    /* K / 2 proposals per visit of a sample (fgsea makes K / 10): the sample's arrays stay in
+     * cache meanwhile. The stop is global (all samples' accepted moves), checked after each
+     * visit, so no chain is stopped by its own acceptances (which would bias its law). */
+    int64_t iters = k / 2 > 1 ? k / 2 : 1;
+    int64_t moves = 0, attempts = 0;
+    int64_t max_attempts = ML_MAX_ATTEMPT_FACTOR * target;
+    if (max_attempts > ML_MAX_ATTEMPTS_PER_LEVEL) max_attempts = ML_MAX_ATTEMPTS_PER_LEVEL;
+    while (moves < target && attempts < max_attempts) {
+        counters[0] += 1;
+        for (int64_t s = 0; s < s_n; s++) {
+            view_t v = sample_view(st, s);
+            double *su = v.su;
+            double *cd = st->cand + s * 6;
+            int64_t *mem = st->members + s * k;
+            uint8_t *ism = st->is_member + s * n;
+            for (int64_t it = 0; it < iters; it++) {
+                attempts++;
+                /* proposal: a uniform member out, a uniform gene in (a member: no move) */
+                int64_t r_mem = ml_randint(rng, k);
+                int64_t old = mem[r_mem];
+                int64_t v_new = ml_randint(rng, n);
+                if (ism[v_new]) {
+                    if (v_new == old) moves++;
+                    continue;
+                }
+                const gene_t *g_old = st->genes + old, *g_new = st->genes + v_new;
+                double w_old = g_old->w, w_new = g_new->w;
+                double nr_old = st->nr[s];
+                double nr_new = nr_old - w_old + w_new;
+                /* the new set passes when (ES, hash) > (level, level_h): ES within ML_ES_TOL of
+                 * the level counts as equal and the hash decides */
+                uint64_t h_new = hashes[s] ^ g_old->zob ^ g_new->zob;
+                double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
+                int fast = 0;
+                double cy = 0.0, cx = 0.0, depth = 0.0;
+                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0)
+                    fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
+                                       &depth);
+                /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
+                int64_t co = g_old->chunk;
+                int64_t cw = g_new->chunk;
+                chunk_remove(&v, co, k, r_mem);
+                su[co] -= w_old;
+                chunk_append(&v, cw, k, r_mem, v_new);
+                su[cw] += w_new;
+                st->nr[s] = nr_new;
+                int accepted;
+                if (fast) {
+                    cd[1] = cy;
+                    cd[2] = cx;
+                    cd[3] = depth;
+                    counters[1] += 1;
+                    accepted = 1;
+                } else {
+                    counters[2] += 1;
+                    accepted = exceeds(st, &v, nr_new, w, q1, lev_eff, cd);
+                    if (accepted) {
+                        st->has_cand[s] = 1;
+                        counters[3] += 1;
+                    }
+                }
+                if (accepted) {
+                    moves++;
+                    mem[r_mem] = v_new;
+                    hashes[s] = h_new;
+                    ism[old] = 0;
+                    ism[v_new] = 1;
+                } else {
+                    /* undo, in the order of the weight-sum updates of the swap reversed */
+                    chunk_remove(&v, cw, k, r_mem);
+                    su[cw] -= w_new;
+                    chunk_append(&v, co, k, r_mem, old);
+                    su[co] += w_old;
+                    st->nr[s] = nr_old;
+                }
+            }
+            if (moves >= target) break;
+        }
+    }
+    counters[4] += attempts;
+}
+
+/* Resolve each |es| (increasing) at the first level whose median reaches it. */
+static void answer_queries(const double *ladder, int64_t s_n, int64_t n_levels,
+                           const double *cum_log, const double *cum_var, const double *es_sorted,
+                           int64_t nq, int64_t stop, double *out_logc, double *out_varc,
+                           int64_t *out_r, int64_t *out_status) {
+    int64_t half = (s_n + 1) / 2, li = 0;
+    for (int64_t q = 0; q < nq; q++) {
+        double e = es_sorted[q] - ML_ES_TOL;
+        while (li < n_levels - 1 && ladder[li * s_n + half - 1] < e) li++;
+        int64_t r = 0;
+        for (int64_t s = 0; s < s_n; s++)
+            if (ladder[li * s_n + s] >= e) r++;
+        out_logc[q] = cum_log[li];
+        out_varc[q] = cum_var[li];
+        out_r[q] = r;
+        out_status[q] = (ladder[li * s_n + half - 1] >= e || e <= 0.0) ? ML_OK : stop;
+    }
+}
+
+/* Expected log (and variance) of the passage fraction n_surv / S; without ties n_surv = h - 1
+ * and this is psi(h) - psi(S + 1), the median order statistic. */
+static void passage_log_var(int64_t n_surv, int64_t s_n, double *c_log, double *c_var) {
+    double cl = 0.0, cv = 0.0;
+    for (int64_t t = n_surv + 1; t < s_n + 1; t++) {
+        cl -= 1.0 / (double)t;
+        cv += 1.0 / (double)(t * t);
+    }
+    *c_log = cl;
+    *c_var = cv;
+}
+
+/* Work arrays of one unit's ladder. */
+typedef struct {
+    int64_t *tmp_flat, *order, *column;
+    double *ladder, *scores, *cum_log, *cum_var;
+    uint64_t *hashes;
+    store_t store;
+} ladder_t;
+
+static void ladder_free(ladder_t *L) {
+    free(L->tmp_flat);
+    free(L->order);
+    free(L->column);
+    free(L->ladder);
+    free(L->scores);
+    free(L->cum_log);
+    free(L->cum_var);
+    free(L->hashes);
+    store_free(&L->store);
+}
+
+static int ladder_alloc(ladder_t *L, int64_t s_n, int64_t k, int64_t n, int64_t max_levels) {
+    memset(L, 0, sizeof(*L));
+    L->tmp_flat = malloc((size_t)(s_n * k) * sizeof(int64_t));
+    L->order = malloc((size_t)s_n * sizeof(int64_t));
+    L->column = malloc((size_t)s_n * sizeof(int64_t));
+    L->ladder = malloc((size_t)((max_levels + 1) * s_n) * sizeof(double));
+    L->scores = malloc((size_t)s_n * sizeof(double));
+    L->cum_log = calloc((size_t)(max_levels + 2), sizeof(double));
+    L->cum_var = calloc((size_t)(max_levels + 2), sizeof(double));
+    L->hashes = calloc((size_t)s_n, sizeof(uint64_t));
+    int ok = store_alloc(&L->store, s_n, k, n);
+    return ok && L->tmp_flat && L->order && L->column && L->ladder && L->scores && L->cum_log &&
+           L->cum_var && L->hashes;
+}
+
+/* Multilevel ladder for one (size, sign) unit; w already oriented for the sign.
+ *
+ * Starts from flat[s_n * k], S random sets above the first stage's threshold (which also drew
+ * the gene keys zob[n]), reached with expected log log0 and variance var0. es_sorted[nq]: the
+ * |es| still to resolve, increasing. For each query writes the summed expected log out_logc (and
+ * variance out_varc) of the level passages before its resolving sample, the count out_r of that
+ * sample's scores >= es and a status (ok, below the eps floor, walk stalled). counters[5]: see
+ * walk_level. Returns the number of levels built, or -1 when out of memory. */
+int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double *es_sorted,
+                            int64_t nq, int64_t s_n, double log_floor, int64_t max_levels,
+                            uint64_t *rng, int64_t *flat, const uint64_t *zob, double log0,
+                            double var0, double *out_logc, double *out_varc, int64_t *out_r,
+                            int64_t *out_status, int64_t *counters, int64_t move_factor) {
+    ladder_t L;
+    if (!ladder_alloc(&L, s_n, k, n, max_levels)) {
+        ladder_free(&L);
+        return -1;
+    }
+    for (int64_t v = 0; v < n; v++) {
+        L.store.genes[v].w = w[v];
+        L.store.genes[v].zob = zob[v];
+    }
+    int64_t half = (s_n + 1) / 2, stop = ML_OK, n_levels = 0, lev = 0;
+    double es_max = es_sorted[nq - 1];
+    L.cum_log[0] = log0;
+    L.cum_var[0] = var0;
+    for (;;) {
+        /* the next level: the median (ES, hash) key of the current sample */
+        score_and_sort(flat, s_n, k, w, n, zob, L.scores, L.hashes, L.order);
+        for (int64_t s = 0; s < s_n; s++) L.ladder[lev * s_n + s] = L.scores[L.order[s]];
+        n_levels = lev + 1;
+        double level = L.ladder[lev * s_n + half - 1];
+        if (level >= es_max - ML_ES_TOL) break;
+        uint64_t level_h = L.hashes[L.order[half - 1]];
+        /* the first sample strictly above the median key: `half` unless identical sets tie */
+        int64_t first = half;
+        while (first < s_n && !ml_key_less(level, level_h, L.scores[L.order[first]],
+                                           L.hashes[L.order[first]]))
+            first++;
+        if (first == s_n) {
+            stop = ML_STALLED;
+            break;
+        }
+        /* the passage's expected log and variance, and the eps floor */
+        double c_log, c_var;
+        passage_log_var(s_n - first, s_n, &c_log, &c_var);
+        L.cum_log[lev + 1] = L.cum_log[lev] + c_log;
+        L.cum_var[lev + 1] = L.cum_var[lev] + c_var;
+        if (lev + 1 > max_levels - 1 || L.cum_log[lev + 1] < log_floor) {
+            stop = ML_FLOOR;
+            break;
+        }
+        /* survivors back to S samples, stored by chunks, moved above the level */
+        resample(flat, L.tmp_flat, s_n, k, L.order, first, rng);
+        set_chunks(flat, &L.store, L.column);
+        fill_chunks(flat, w, zob, L.hashes, &L.store);
+        walk_level(w, level, level_h, s_n * k * move_factor, rng, zob, L.hashes, &L.store,
+                   counters);
+        unchunk(flat, &L.store);
+        lev++;
+    }
+    answer_queries(L.ladder, s_n, n_levels, L.cum_log, L.cum_var, es_sorted, nq, stop, out_logc,
+                   out_varc, out_r, out_status);
+    ladder_free(&L);
+    return n_levels;
+}
+
+/* Expected log of one level passage, psi(h) - psi(S + 1) with h = (S + 1) / 2. */
+double mamsets_ml_log_floor_step(int64_t s_n) {
+    int64_t h = (s_n + 1) / 2;
+    double acc = 0.0;
+    for (int64_t t = h; t < s_n + 1; t++) acc += 1.0 / (double)t;
+    return -acc;
+}
