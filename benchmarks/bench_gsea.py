@@ -1,10 +1,10 @@
 """Benchmark: mamsets preranked GSEA vs gseapy.prerank, measured in the same run.
 
 Every measurement runs in its own subprocess (fresh interpreter), after a warm-up
-call on a tiny input (so compiled kernels are loaded, numba's cached code for the
-multilevel kernel, and gseapy's Rust extension imported), and reports wall time of the call and the peak resident memory
+call on a tiny input (so the compiled C kernels are loaded and gseapy's Rust extension
+imported), and reports wall time of the call and the peak resident memory
 of the whole process (``resource.getrusage``: includes the ~200 MB of Python, numpy,
-pandas, numba (multilevel) and gseapy themselves; the baseline before the call is printed too).
+pandas and gseapy themselves; the baseline before the call is printed too).
 
 Cases
 -----

@@ -1,7 +1,7 @@
 """Benchmark (issue 15): mamsets GSEA vs gseapy, interleaved rounds, CPU and wall, converted to R fgsea.
 
-Every measurement runs in a fresh subprocess after a warm-up call on a tiny input (numba's
-cached machine code loaded, gseapy's Rust extension imported). Reported per call: CPU
+Every measurement runs in a fresh subprocess after a warm-up call on a tiny input (the C
+kernels loaded, gseapy's Rust extension imported). Reported per call: CPU
 seconds of the process (``time.process_time``: all threads), wall seconds and peak RSS.
 Rounds are interleaved (gseapy, mamsets multilevel, mamsets permutation, then again), and
 medians are printed, so that a busy shared machine hits every tool alike.
@@ -94,7 +94,7 @@ def worker(case: str, tool: str, n_jobs: int) -> dict:
         method, n_perm = ("multilevel", 1000) if tool.endswith("-ml") else ("permutation", 10_000)
         col = GeneSetCollection.from_dict(sets)
         gsea(r, GeneSetCollection.from_dict(small), method="multilevel", n_perm=100, rng=0,
-             min_size=15)  # warm-up: load the numba cache
+             min_size=15)  # warm-up: load the C kernels and imports
         gsea(r.iloc[:3000], GeneSetCollection.from_dict(
             {"top": list(r.sort_values().index[-40:]), "x": list(r.index[:60])}), rng=0)
 

@@ -13,7 +13,7 @@ Import as ``import mamsets as ms``. The public API:
 - the figure's claims: :func:`figure_claims`, :func:`claims` (verdicts with intervals)
 - outputs: :func:`report_html`, :func:`write_report`, :func:`text_summary`, :mod:`mamsets.plot`
 
-Heavy modules (pandas-heavy tables, numba kernels) are imported on first use, so
+Heavy modules (pandas-heavy tables, the compiled kernels) are imported on first use, so
 ``import mamsets`` itself is cheap and has no side effects.
 """
 

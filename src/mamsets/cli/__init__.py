@@ -24,7 +24,7 @@ __all__ = ["build_parser", "main"]
 _FEATURES = ("run", "claims", "sets", "validate", "ids", "ora", "gsea", "expr", "curate")
 
 #: Each command's one-line help, shown by ``mamsets --help`` without importing the
-#: feature modules (numpy, pandas, scipy, numba: ~1.3 s). Must equal the ``help=`` each
+#: feature modules (numpy, pandas, scipy: ~1 s). Must equal the ``help=`` each
 #: module registers (``tests/test_cli_lazy.py`` checks).
 _HELP = {
     "run": "the main job: results table -> GSEA (+ ORA of up/down genes) -> TSV, HTML report, plots",

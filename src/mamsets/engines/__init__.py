@@ -12,7 +12,7 @@ records; ``native/`` holds our methods (one entry function per module),
 ``compare/`` other tools run on the same inputs for comparison (gseapy);
 ``_gsea_null.py`` the permutation null shared by our GSEA methods;
 ``_tables.py`` the fixed result columns; ``_*_kernel.py`` and ``_multilevel.py``
-the numeric kernels (numpy/numba only).
+the numeric kernels (numpy, and C compiled at install time in ``_c/``).
 """
 
 from __future__ import annotations
