@@ -26,7 +26,8 @@ from ..io.ranking import TIES_WARN_FRACTION
 from ..model import GeneSetCollection
 from ._collections import to_user_space
 
-__all__ = ["GseaOptions", "GseaSets", "check_options", "check_ranking", "select_sets", "warn_ties"]
+__all__ = ["GseaOptions", "GseaSets", "check_options", "check_ranking", "select_sets", "user_space",
+           "warn_ties"]
 
 
 # --------------------------------------------------------------------------------------
@@ -238,11 +239,28 @@ class GseaSets:
     n_missing: int                 # of those, not in the ranking
 
 
+def user_space(source: GeneSetCollection, ranked: np.ndarray, species: str | None,
+               id_type: str | None) -> tuple[GeneSetCollection, dict[str, Any]]:
+    """``source`` in the identifiers of ``ranked`` and the mapping summary.
+
+    The identifiers go to :func:`~._collections.to_user_space` sorted, so the
+    matching depends on which genes were measured, never on their scores: every
+    contrast measured on the same genes gets the same sets, and computing them once
+    for all those contrasts (:mod:`mamsets.engines.contrasts`) gives what each
+    contrast alone would.
+    """
+    collection, mapping, _ = to_user_space(source, np.sort(ranked), species, id_type)
+    return collection, mapping
+
+
 def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarray,
-                opts: GseaOptions, species: str | None, id_type: str | None) -> GseaSets:
+                opts: GseaOptions, species: str | None, id_type: str | None,
+                mapped: tuple[GeneSetCollection, dict[str, Any]] | None = None) -> GseaSets:
     """Match ``source`` to the ranking and keep the sets with ``min_size..max_size`` members in it.
 
-    Raises :class:`~mamsets.errors.IdentifierError` when no member is ranked; warns
+    ``mapped`` is :func:`user_space` of these genes when already computed (shared by
+    contrasts measured on the same genes). Raises
+    :class:`~mamsets.errors.IdentifierError` when no member is ranked; warns
     (:class:`~mamsets.errors.DroppedInputWarning`, pointing at ``gsea``'s caller) with
     the number of sets not tested.
     """
@@ -250,7 +268,10 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
     n_genes = ranked.size
     set_sizes = {gs.id: len(gs.genes) for gs in source}
     n_total = sum(set_sizes.values())
-    collection, mapping, _ = to_user_space(source, ranked, species, id_type)
+    if mapped is None:  # as user_space, called here so its warnings point at gsea's caller
+        collection, mapping, _ = to_user_space(source, np.sort(ranked), species, id_type)
+    else:
+        collection, mapping = mapped
 
     hi = n_genes - 1 if max_size is None else min(max_size, n_genes - 1)
     found_all = _member_ranks(collection, ranked)

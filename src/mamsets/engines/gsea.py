@@ -40,7 +40,7 @@ from .._random import RngLike, resolve_seed
 from ..errors import InputError
 from ..io.ranking import Ranking
 from ..model import GeneSetCollection
-from ..results import EnrichmentResult, stack_results
+from ..results import EnrichmentResult
 from . import _gsea_kernel as _k
 from ._collections import resolve_collection
 from ._gsea_inputs import (
@@ -193,6 +193,7 @@ def gsea(
     engine: Engine = "mamsets",
     min_size_pval: int = MIN_SIZE_PVAL,
     scheduler: Any = None,
+    progress: bool | None = None,
 ) -> EnrichmentResult:
     """Preranked gene set enrichment analysis (GSEA).
 
@@ -371,16 +372,18 @@ def gsea(
     True
     """
     if isinstance(ranking, Ranking) and ranking.is_multi:
-        return _gsea_by_contrast(
+        from .contrasts import gsea_by_contrast
+
+        return gsea_by_contrast(
             ranking, collection, weight=weight, min_size=min_size, max_size=max_size,
             method=method, n_perm=n_perm, eps=eps, sample_size=sample_size, rng=rng,
             n_jobs=n_jobs, species=species, id_type=id_type, engine=engine,
-            min_size_pval=min_size_pval, scheduler=scheduler,
+            min_size_pval=min_size_pval, scheduler=scheduler, progress=progress,
         )
     if scheduler is not None:
         raise InputError("scheduler= distributes the contrasts of a multi-contrast Ranking; this "
                          "ranking has one contrast: call gsea() without scheduler")
-    # check inputs
+    # check inputs (here, so that warnings point at the caller)
     opts = check_options(method=method, engine=engine, weight=weight, min_size=min_size,
                          max_size=max_size, n_perm=n_perm, eps=eps, sample_size=sample_size,
                          n_jobs=n_jobs, rng=rng)
@@ -389,8 +392,34 @@ def gsea(
     # resolve the collection: the sets to test, in the ranking's identifiers
     source = resolve_collection(collection)
     sets = select_sets(source, ranked, scores, opts, species, id_type)
+    return _compute(sets, source, opts, tied=tied, min_size_pval=min_size_pval,
+                    default_collection=collection is None)
+
+
+def gsea_one(ranking: Any, source: GeneSetCollection, *, default_collection: bool,
+             mapped: tuple[GeneSetCollection, dict[str, Any]] | None,
+             species: str | None, id_type: str | None, min_size_pval: int,
+             **options: Any) -> EnrichmentResult:
+    """:func:`gsea` of one ranking against a resolved collection (one contrast of many).
+
+    ``mapped`` is :func:`~._gsea_inputs.user_space` of the ranking's genes when it was
+    computed once for several contrasts (:mod:`mamsets.engines.contrasts`); the result
+    is the same as without it. ``options`` are :func:`gsea`'s remaining keywords
+    (``rng`` included).
+    """
+    opts = check_options(**options)
+    ranked, scores, tied = check_ranking(ranking)
+    warn_ties(tied, ranked.size)
+    sets = select_sets(source, ranked, scores, opts, species, id_type, mapped)
+    return _compute(sets, source, opts, tied=tied, min_size_pval=min_size_pval,
+                    default_collection=default_collection)
+
+
+def _compute(sets: GseaSets, source: GeneSetCollection, opts: GseaOptions, *, tied: float,
+             min_size_pval: int, default_collection: bool) -> EnrichmentResult:
+    """The result of the method ``opts`` selects on the checked sets."""
     sets, shelf = shelve_sets(sets, _check_min_size_pval(min_size_pval), opts.weight)
-    params = _params(opts, sets, source, default_collection=collection is None, tied=tied)
+    params = _params(opts, sets, source, default_collection=default_collection, tied=tied)
     params.update(shelf.params())
     # compute with the method the options select (it adds its own params)
     table = select("gsea", method=opts.method, engine=opts.engine).entry(sets, opts, params)
@@ -459,33 +488,3 @@ def contrast_seeds(rng: RngLike, contrasts: Iterable[str]) -> tuple[int, dict[st
     seeds = {c: int(ch.generate_state(1, np.uint64)[0] >> np.uint64(1))
              for c, ch in zip(names, children)}
     return seed, seeds
-
-
-def _gsea_by_contrast(ranking: Ranking, collection: GeneSetCollection | None, *,
-                      rng: RngLike, **kwargs: Any) -> EnrichmentResult:
-    """:func:`gsea` on each contrast of a multi-contrast Ranking, stacked with a ``contrast`` column."""
-    seed, seeds = contrast_seeds(rng, ranking.contrasts)
-    scheduler = kwargs.pop("scheduler", None)
-    if scheduler is None:
-        per = {c: gsea(ranking.series(c), collection, rng=seeds[c], **kwargs)
-               for c in ranking.contrasts}
-    else:
-        from .distributed import map_contrasts
-
-        per = map_contrasts(scheduler, gsea,
-                            [(c, ranking.series(c), seeds[c]) for c in ranking.contrasts],
-                            collection, **kwargs)
-    res = stack_results(per, column="contrast")
-    params = dict(res.params)
-    params["seed"] = seed
-    params["contrast_seeds"] = seeds
-    params["seed_derivation"] = (
-        "contrast_seeds[c]: first 63 bits of SeedSequence(seed).spawn(n_contrasts)[i], "
-        "i the contrast's position"
-    )
-    return EnrichmentResult(
-        method=res.method, table=res.table, params=params, collection_name=res.collection_name,
-        collection_version=res.collection_version, collection_sha256=res.collection_sha256,
-        package_version=res.package_version, mapping=res.mapping,
-    )
-
