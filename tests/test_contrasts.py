@@ -101,7 +101,7 @@ def test_the_generator_keeps_no_result_it_has_yielded() -> None:
 
 def test_write_gsea_writes_what_gsea_to_tsv_writes(tmp_path: Path) -> None:
     ranking, sets = _grid(n_contrasts=4, drop=True)
-    kw = dict(rng=8, method="permutation", n_perm=100)
+    kw = {"rng": 8, "method": "permutation", "n_perm": 100}
     ms.gsea(ranking, sets, **kw).to_tsv(tmp_path / "all.tsv")
     meta = ms.write_gsea(ranking, tmp_path / "stream.tsv", sets, **kw)
     assert (tmp_path / "stream.tsv").read_bytes() == (tmp_path / "all.tsv").read_bytes()
@@ -150,7 +150,7 @@ def test_options_are_checked_before_any_contrast_runs() -> None:
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(capsys) -> None:
     ranking, sets = _grid(n_contrasts=3)
-    kw = dict(rng=1, method="permutation", n_perm=30)
+    kw = {"rng": 1, "method": "permutation", "n_perm": 30}
     list(ms.iter_gsea(ranking, sets, progress=True, **kw))
     err = capsys.readouterr().err
     assert "gsea contrasts" in err and "3/3" in err

@@ -7,12 +7,12 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from typing import BinaryIO
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import OutputExistsError
 
-__all__ = ["check_writable", "atomic_file", "atomic_write_text", "atomic_write_bytes", "atomic_dir"]
+__all__ = ["atomic_dir", "atomic_file", "atomic_write_bytes", "atomic_write_text", "check_writable"]
 
 
 def _umask() -> int:

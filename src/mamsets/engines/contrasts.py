@@ -59,15 +59,26 @@ KEEP_UNIVERSES = 8
 # inputs: contrasts, seeds, the sets in each universe's identifiers
 # --------------------------------------------------------------------------------------
 def _contrasts(ranking: Any) -> tuple[list[str], Any]:
-    """The contrast names and a function name -> scores, for a Ranking or a mapping."""
+    """The contrast names and a function name -> scores, for a Ranking or a mapping.
+
+    A mapping is read lazily: each contrast's scores are looked up when it starts, so a
+    mapping that computes or loads them on access is never held whole.
+    """
     if isinstance(ranking, Ranking):
         return list(ranking.contrasts), ranking.series
-    if isinstance(ranking, Mapping) and ranking and all(
-            isinstance(v, pd.Series) for v in ranking.values()):
-        by_name = {str(k): v for k, v in ranking.items()}
-        if len(by_name) < len(ranking):
+    if isinstance(ranking, Mapping) and len(ranking):
+        keys = {str(k): k for k in ranking}
+        if len(keys) < len(ranking):
             raise InputError("ranking: two contrast names are equal as text; rename them")
-        return list(by_name), by_name.__getitem__
+
+        def scores_of(name: str) -> pd.Series:
+            value = ranking[keys[name]]
+            if not isinstance(value, pd.Series):
+                raise InputError(f"ranking[{name!r}] is a {type(value).__name__}; pass a pandas "
+                                 "Series gene -> score for every contrast")
+            return value
+
+        return list(keys), scores_of
     raise InputError(
         f"ranking is a {type(ranking).__name__}; pass a Ranking (read_ranking of a table with a "
         "contrast column) or a {contrast: pandas.Series gene -> score} dict"
@@ -192,6 +203,8 @@ def iter_gsea(
     ranking : Ranking or mapping of str to pandas.Series
         The contrasts (a :class:`~mamsets.io.ranking.Ranking` read from a table with
         a contrast column, or ``{contrast: gene -> score}``, e.g. pseudobulk clusters).
+        A mapping is read lazily, one contrast when it starts, so it may load or compute
+        each ranking on access (``benchmarks/bench_contrasts.py`` does).
     collection : GeneSetCollection, dict, path or None
         As for :func:`~mamsets.engines.gsea.gsea`; resolved once.
     rng : int, Generator, SeedSequence, None or mapping of str to int

@@ -43,6 +43,7 @@ from ..model import GeneSetCollection
 from ..results import EnrichmentResult
 from . import _gsea_kernel as _k
 from ._collections import resolve_collection
+from ._families import MIN_SIZE_PVAL
 from ._gsea_inputs import (
     GseaOptions,
     GseaSets,
@@ -53,7 +54,6 @@ from ._gsea_inputs import (
     warn_ties,
 )
 from ._gsea_null import PERM_CHUNK
-from ._families import MIN_SIZE_PVAL
 from ._gsea_shelf import shelve_sets
 from ._tables import GSEA_SCHEMA
 from .native.gsea_multilevel import MIN_SAME_SIGN
@@ -266,10 +266,17 @@ def gsea(
         ``log2err`` is gseapy's for its multilevel method and NaN otherwise,
         ``pval_at_floor`` marks p-values at ``eps`` (multilevel) or its zero
         permutation p-values, which are reported as they come, i.e. 0).
-    scheduler : dask.distributed.Client or "local", optional
+    scheduler : dask.distributed.Client, "local" or str, optional
         For a multi-contrast Ranking: run the contrasts as tasks on a Dask cluster
-        (``"local"``: an in-process LocalCluster). Each contrast keeps its own seed, so
-        the result is identical to the serial run (tested). Needs ``mamsets[dask]``.
+        (``"local"``: a LocalCluster of one single-threaded worker process per core,
+        closed at the end; ``"tcp://host:8786"``: that scheduler). Each contrast keeps
+        its own seed, so the result is identical to the serial run (tested). Needs
+        ``mamsets[dask]``. To stream many contrasts without holding every table, use
+        :func:`mamsets.engines.contrasts.iter_gsea` or
+        :func:`~mamsets.engines.contrasts.write_gsea`.
+    progress : bool or None
+        For a multi-contrast Ranking: a progress bar over contrasts on stderr (``None``:
+        when stderr is a terminal).
     min_size_pval : int
         Sets with fewer members in the ranking get no p-value (default 3: a
         running sum over one or two genes is their rank, not an enrichment); they
