@@ -32,6 +32,8 @@ def _grid(n_contrasts: int = 6, n_genes: int = 600, drop: bool = False) -> tuple
     sets = {f"S{i}": list(rng.choice(genes, int(k), replace=False))
             for i, k in enumerate(rng.integers(2, 50, 30))}
     sets["TOP"] = list(genes[np.argsort(-base)[:25]])
+    sets["TOP_AGAIN"] = sets["TOP"][::-1]  # an alias (tested once)
+    sets["TOP_TEN"] = sets["TOP"][:10]     # nested in TOP
     return ms.read_ranking(pd.concat(rows, ignore_index=True)), sets
 
 
@@ -46,6 +48,8 @@ def test_each_contrast_equals_gsea_alone(drop: bool) -> None:
         pd.testing.assert_frame_equal(res.table, alone.table)
         assert dict(res.params) == dict(alone.params)
         assert dict(res.mapping) == dict(alone.mapping)
+        assert res.params["aliases"] == {"TOP": ["TOP_AGAIN"]}
+        assert res.table.set_index("term").loc["TOP_TEN", "nested_in"] == ("TOP",)
 
 
 def test_the_sets_are_matched_once_per_gene_universe(monkeypatch) -> None:
@@ -65,17 +69,46 @@ def test_the_sets_are_matched_once_per_gene_universe(monkeypatch) -> None:
     assert calls == [600]
 
 
-def test_matching_does_not_depend_on_the_order_of_the_genes() -> None:
+def test_shared_sets_renumber_members_as_select_sets_does() -> None:
+    ranking, sets = _grid(n_contrasts=3, drop=True)
+    opts = _gsea_inputs.check_options(method="permutation", engine="mamsets", weight=1.0,
+                                      min_size=3, max_size=40, n_perm=10, eps=0.0,
+                                      sample_size=101, n_jobs=1, rng=0)
+    coll = ms.GeneSetCollection.from_dict(sets)
+    shared = _gsea_inputs.share_sets(coll, ranking.series("c0").index.to_numpy(object), opts,
+                                     None, None)
+    for c in ranking.contrasts:
+        ranked, scores, _ = _gsea_inputs.check_ranking(ranking.series(c))
+        got = shared.for_ranking(ranked, scores)
+        if c == "c1":  # another universe (50 genes fewer): not these sets
+            assert got is None
+            continue
+        want = _gsea_inputs.select_sets(coll, ranked, scores, opts, None, None)
+        assert got.terms == want.terms and got.n_members == want.n_members
+        assert (got.n_small, got.n_large, got.n_missing) == (want.n_small, want.n_large,
+                                                             want.n_missing)
+        for a, b in zip(got.positions, want.positions):
+            np.testing.assert_array_equal(a, b)
+            assert a.dtype == b.dtype
+
+
+def test_matching_does_not_depend_on_the_order_of_the_genes(monkeypatch) -> None:
     lib = ms.library()
     genes = sorted(lib.genes)
     # upper- and lower-case spellings of the same genes: which one a member takes must not
     # depend on the order (the scores) of the ranking
     ids = np.array(genes + [g.lower() for g in genes[:30]] + [f"FILLER{i}" for i in range(50)],
                    dtype=object)
-    a = _gsea_inputs.user_space(lib, ids, None, None)
-    b = _gsea_inputs.user_space(lib, ids[::-1], None, None)
-    c = _gsea_inputs.user_space(lib, np.random.default_rng(1).permutation(ids), None, None)
-    assert a[0].sha256 == b[0].sha256 == c[0].sha256 and a[1] == b[1] == c[1]
+    seen = []
+    real = _gsea_inputs.to_user_space
+    monkeypatch.setattr(_gsea_inputs, "to_user_space",
+                        lambda c, i, *a: seen.append(list(i)) or real(c, i, *a))
+    opts = _gsea_inputs.check_options(method="permutation", engine="mamsets", weight=1.0,
+                                      min_size=1, max_size=None, n_perm=10, eps=0.0,
+                                      sample_size=101, n_jobs=1, rng=0)
+    for order in (ids, ids[::-1], np.random.default_rng(1).permutation(ids)):
+        _gsea_inputs.select_sets(lib, order, np.zeros(order.size), opts, None, None)
+    assert seen[0] == seen[1] == seen[2] == sorted(ids)
 
 
 def test_gsea_of_a_ranking_stacks_the_stream() -> None:

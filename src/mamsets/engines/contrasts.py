@@ -12,11 +12,13 @@ What is shared, and why it changes nothing:
 
 * each contrast runs with its own seed (:func:`~mamsets.engines.gsea.contrast_seeds`),
   so a contrast gives the same table alone, in a loop, or on any worker of a cluster;
-* the collection is resolved once, and matched to the data's identifiers once per
-  distinct set of measured genes (contrasts of one tissue usually share it): that
-  matching depends only on which genes were measured, never on their scores or order
-  (:func:`~mamsets.engines._gsea_inputs.user_space`), so sharing it gives what each
-  contrast alone computes (tested frame for frame);
+* the collection is resolved once, and per distinct set of measured genes (contrasts
+  of one tissue usually share it) the sets are matched to the data's identifiers, their
+  members located among those genes, and identical and nested sets found, once
+  (:class:`~mamsets.engines._gsea_inputs.SharedSets`): all of that depends only on
+  which genes were measured, never on their scores or order (the identifiers are
+  matched in sorted order), so each contrast then only renumbers the members into its
+  own ranks, and gets what it would compute alone (tested frame for frame);
 * memory: one contrast's permutation null exists at a time per worker and is freed
   with its contrast; the generator holds no result it has yielded, and on a cluster
   at most a window of tasks is in flight (:func:`~.distributed.imap_ordered`).
@@ -24,6 +26,7 @@ What is shared, and why it changes nothing:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import os
@@ -42,7 +45,8 @@ from ..model import GeneSetCollection
 from ..results import EnrichmentResult, stack_results, write_stacked_tsv
 from ._collections import resolve_collection
 from ._families import MIN_SIZE_PVAL
-from ._gsea_inputs import check_options, user_space
+from ._gsea_inputs import GseaOptions, check_options, share_sets
+from ._gsea_shelf import set_groups
 from .gsea import contrast_seeds, gsea, gsea_one
 
 __all__ = ["SEED_DERIVATION", "gsea_by_contrast", "iter_gsea", "write_gsea"]
@@ -109,7 +113,7 @@ _OPTIONS = ("weight", "min_size", "max_size", "method", "n_perm", "eps", "sample
             "engine")
 
 
-def _gsea_options(options: Mapping[str, Any]) -> dict[str, Any]:
+def _gsea_options(options: Mapping[str, Any]) -> tuple[dict[str, Any], GseaOptions]:
     """``options`` completed with :func:`~mamsets.engines.gsea.gsea`'s defaults, and checked."""
     unknown = sorted(set(options) - set(_OPTIONS))
     if unknown:
@@ -117,8 +121,8 @@ def _gsea_options(options: Mapping[str, Any]) -> dict[str, Any]:
                          f"({', '.join(_OPTIONS)}) and its own")
     params = inspect.signature(gsea).parameters
     full = {k: options.get(k, params[k].default) for k in _OPTIONS}
-    check_options(rng=0, **full)  # fail before the first contrast (or a cluster) starts
-    return full
+    # checked before the first contrast (or a cluster) starts; the seed plays no part here
+    return full, check_options(rng=0, **full)
 
 
 def _universe_key(scores: pd.Series) -> tuple[int, str]:
@@ -128,17 +132,19 @@ def _universe_key(scores: pd.Series) -> tuple[int, str]:
     return ids.size, hashlib.sha256(hashes.tobytes()).hexdigest()
 
 
-class _UserSpaces:
-    """The collection in each gene universe's identifiers, computed once per universe.
+class _Universes:
+    """The sets to test in each gene universe, matched once per universe.
 
-    Holds the last :data:`KEEP_UNIVERSES` universes; with a Dask ``client`` each is
-    scattered to the workers once and held as a future. Belongs to one
-    :func:`iter_gsea` call (no state is kept between calls).
+    :func:`~._gsea_inputs.share_sets` and :func:`~._gsea_shelf.set_groups` of the first
+    contrast of each universe; holds the last :data:`KEEP_UNIVERSES`. With a Dask
+    ``client`` each is scattered to the workers once and held as a future. Belongs to
+    one :func:`iter_gsea` call (nothing is kept between calls).
     """
 
-    def __init__(self, source: GeneSetCollection, species: str | None, id_type: str | None,
-                 client: Any = None) -> None:
-        self.source, self.species, self.id_type, self.client = source, species, id_type, client
+    def __init__(self, source: GeneSetCollection, opts: GseaOptions, species: str | None,
+                 id_type: str | None, client: Any = None) -> None:
+        self.source, self.opts, self.client = source, opts, client
+        self.species, self.id_type = species, id_type
         self.cache: OrderedDict[tuple[int, str], Any] = OrderedDict()
 
     def get(self, scores: pd.Series) -> Any:
@@ -146,11 +152,12 @@ class _UserSpaces:
         if key in self.cache:
             self.cache.move_to_end(key)
             return self.cache[key]
-        ids = scores.index.astype(str).to_numpy(dtype=object)
         try:
-            value: Any = user_space(self.source, ids, self.species, self.id_type)
-        except Exception:  # noqa: BLE001 - the contrast computes it again and raises there,
-            value = None   # after the ranking checks, exactly as it would alone
+            shared = share_sets(self.source, scores.index.astype(str).to_numpy(dtype=object),
+                                self.opts, self.species, self.id_type)
+            value: Any = dataclasses.replace(shared, groups=set_groups(shared.sets))
+        except Exception:  # noqa: BLE001 - the contrast matches its sets itself and raises
+            value = None   # there, after the ranking checks, exactly as it would alone
         if value is not None and self.client is not None:
             from .distributed import share
 
@@ -174,10 +181,10 @@ def _progress(progress: Any, total: int) -> Any:
     return tqdm(total=total, desc="gsea contrasts", unit="contrast", file=sys.stderr)
 
 
-def _task(scores: pd.Series, source: GeneSetCollection, mapped: Any, seed: int,
+def _task(scores: pd.Series, source: GeneSetCollection, shared: Any, seed: int,
           options: dict[str, Any]) -> EnrichmentResult:
     """One contrast (a module-level function, so a Dask worker can import it)."""
-    return gsea_one(scores, source, mapped=mapped, rng=seed, **options)
+    return gsea_one(scores, source, shared=shared, rng=seed, **options)
 
 
 # --------------------------------------------------------------------------------------
@@ -252,12 +259,13 @@ def iter_gsea(
     names, scores_of = _contrasts(ranking)
     seeds, _ = _seed_plan(rng, names)
     source = resolve_collection(collection)
-    fixed = dict(_gsea_options(options), default_collection=collection is None, species=species,
+    full, opts = _gsea_options(options)
+    fixed = dict(full, default_collection=collection is None, species=species,
                  id_type=id_type, min_size_pval=min_size_pval)
     bar = _progress(progress, len(names))
     try:
         if scheduler is None:
-            spaces = _UserSpaces(source, species, id_type)
+            spaces = _Universes(source, opts, species, id_type)
             for c in names:
                 scores = scores_of(c)
                 yield c, _task(scores, source, spaces.get(scores), seeds[c], fixed)
@@ -265,22 +273,21 @@ def iter_gsea(
                     bar.update()
             return
         yield from _iter_on_cluster(scheduler, names, scores_of, source, seeds, fixed,
-                                    species, id_type, window, bar)
+                                    _Universes(source, opts, species, id_type), window, bar)
     finally:
         if bar is not None:
             bar.close()
 
 
 def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: GeneSetCollection,
-                     seeds: dict[str, int], fixed: dict[str, Any], species: str | None,
-                     id_type: str | None, window: int | None,
-                     bar: Any) -> Iterator[tuple[str, EnrichmentResult]]:
+                     seeds: dict[str, int], fixed: dict[str, Any], spaces: _Universes,
+                     window: int | None, bar: Any) -> Iterator[tuple[str, EnrichmentResult]]:
     """:func:`iter_gsea`'s loop with each contrast a task on a Dask cluster."""
     from .distributed import as_client, close, imap_ordered, share
 
     client, owned = as_client(scheduler)
     try:
-        spaces = _UserSpaces(source, species, id_type, client=client)
+        spaces.client = client
         shared_source = share(client, source)
 
         def calls() -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:

@@ -47,6 +47,7 @@ from ._families import MIN_SIZE_PVAL
 from ._gsea_inputs import (
     GseaOptions,
     GseaSets,
+    SharedSets,
     check_options,
     check_ranking,
     check_weight,
@@ -54,7 +55,7 @@ from ._gsea_inputs import (
     warn_ties,
 )
 from ._gsea_null import PERM_CHUNK
-from ._gsea_shelf import shelve_sets
+from ._gsea_shelf import SetGroups, shelve_sets
 from ._tables import GSEA_SCHEMA
 from .native.gsea_multilevel import MIN_SAME_SIGN
 from .registry import select
@@ -404,28 +405,33 @@ def gsea(
 
 
 def gsea_one(ranking: Any, source: GeneSetCollection, *, default_collection: bool,
-             mapped: tuple[GeneSetCollection, dict[str, Any]] | None,
-             species: str | None, id_type: str | None, min_size_pval: int,
-             **options: Any) -> EnrichmentResult:
+             shared: SharedSets | None, species: str | None, id_type: str | None,
+             min_size_pval: int, **options: Any) -> EnrichmentResult:
     """:func:`gsea` of one ranking against a resolved collection (one contrast of many).
 
-    ``mapped`` is :func:`~._gsea_inputs.user_space` of the ranking's genes when it was
-    computed once for several contrasts (:mod:`mamsets.engines.contrasts`); the result
-    is the same as without it. ``options`` are :func:`gsea`'s remaining keywords
-    (``rng`` included).
+    ``shared`` holds the sets matched once for every ranking of a gene universe
+    (:func:`~._gsea_inputs.share_sets`, with :func:`~._gsea_shelf.set_groups` as its
+    ``groups``; :mod:`mamsets.engines.contrasts`); a ranking of another universe is
+    matched on its own. The result is the same either way. ``options`` are
+    :func:`gsea`'s remaining keywords (``rng`` included).
     """
     opts = check_options(**options)
     ranked, scores, tied = check_ranking(ranking)
     warn_ties(tied, ranked.size)
-    sets = select_sets(source, ranked, scores, opts, species, id_type, mapped)
+    sets = shared.for_ranking(ranked, scores) if shared is not None else None
+    if sets is None:
+        sets = select_sets(source, ranked, scores, opts, species, id_type)
+        shared = None
     return _compute(sets, source, opts, tied=tied, min_size_pval=min_size_pval,
-                    default_collection=default_collection)
+                    default_collection=default_collection,
+                    groups=shared.groups if shared is not None else None)
 
 
 def _compute(sets: GseaSets, source: GeneSetCollection, opts: GseaOptions, *, tied: float,
-             min_size_pval: int, default_collection: bool) -> EnrichmentResult:
+             min_size_pval: int, default_collection: bool,
+             groups: SetGroups | None = None) -> EnrichmentResult:
     """The result of the method ``opts`` selects on the checked sets."""
-    sets, shelf = shelve_sets(sets, _check_min_size_pval(min_size_pval), opts.weight)
+    sets, shelf = shelve_sets(sets, _check_min_size_pval(min_size_pval), opts.weight, groups)
     params = _params(opts, sets, source, default_collection=default_collection, tied=tied)
     params.update(shelf.params())
     # compute with the method the options select (it adds its own params)
