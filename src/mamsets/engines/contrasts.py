@@ -283,7 +283,7 @@ def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: G
                      seeds: dict[str, int], fixed: dict[str, Any], spaces: _Universes,
                      window: int | None, bar: Any) -> Iterator[tuple[str, EnrichmentResult]]:
     """:func:`iter_gsea`'s loop with each contrast a task on a Dask cluster."""
-    from .distributed import as_client, close, imap_ordered, share
+    from .distributed import as_client, close, imap_ordered, send, share
 
     client, owned = as_client(scheduler)
     try:
@@ -293,7 +293,8 @@ def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: G
         def calls() -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
             for c in names:
                 scores = scores_of(c)
-                yield (scores, shared_source, spaces.get(scores), seeds[c], fixed), {}
+                shared = spaces.get(scores)
+                yield (send(client, scores), shared_source, shared, seeds[c], fixed), {}
 
         for c, res in zip(names, imap_ordered(client, _task, calls(), window)):
             yield c, res
