@@ -105,3 +105,22 @@ def test_scheduler_errors_name_the_fix() -> None:
         ms.gsea(ranking, sets, rng=1, scheduler="lokal")
     with pytest.raises(InputError, match="one contrast"):
         ms.gsea(ranking.series("c0"), sets, rng=1, scheduler="local")
+
+
+def test_rankings_travel_as_data_not_inside_task_messages(client, monkeypatch) -> None:
+    # Dask keeps each stream's last 1,000 messages; a ranking inside a task message would
+    # stay in the driver's memory (1.5 GB at 1,000 contrasts with a LocalCluster)
+    from dask.distributed import Future
+
+    ranking, sets = _many_contrasts(n_contrasts=3, n_genes=200)
+    seen = []
+    real = client.submit
+
+    def recording(fn, *args, **kwargs):
+        seen.append([type(a) for a in args])
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(client, "submit", recording)
+    list(ms.iter_gsea(ranking, sets, rng=1, method="permutation", n_perm=50, scheduler=client))
+    assert len(seen) == 3
+    assert all(types[0] is Future and pd.Series not in types for types in seen)
