@@ -212,8 +212,8 @@ class _Stack:
         self.params: dict[str, dict[str, Any]] = {}
         self.mappings: dict[str, dict[str, Any]] = {}
 
-    def add(self, name: str, r: Any) -> pd.DataFrame:
-        """Check ``r`` against the first result; return its table with ``column`` first."""
+    def check(self, name: str, r: Any) -> None:
+        """Refuse ``r`` unless it is a result of the first result's method and collection."""
         if not isinstance(r, EnrichmentResult):
             raise InputError(f"results[{name!r}] is {type(r).__name__}, not an EnrichmentResult")
         first = self.first = r if self.first is None else self.first
@@ -223,6 +223,10 @@ class _Stack:
                 f"{r.collection_sha256[:12]}, the first with {first.method} on "
                 f"{first.collection_sha256[:12]}: stack only results of one method and collection"
             )
+
+    def add(self, name: str, r: Any) -> pd.DataFrame:
+        """Check ``r`` (:meth:`check`); return its table with ``column`` first."""
+        self.check(name, r)
         if self.column in r.table.columns:
             raise InputError(f"results[{name!r}] already has a {self.column!r} column")
         self.params[str(name)] = dict(r.params)
@@ -283,6 +287,8 @@ def stack_results(
         included); ``mapping`` likewise when the contrasts' mappings differ.
     """
     stack = _Stack(column)
+    for name, r in results.items():  # every result's method first: the likelier mistake
+        stack.check(name, r)
     frames = [stack.add(name, r) for name, r in results.items()]
     if not frames:
         raise InputError("stack_results needs at least one result")
