@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import numpy as np
@@ -9,7 +10,10 @@ import pandas as pd
 import pytest
 
 import mamsets as ms
+from mamsets.engines import distributed
 from mamsets.errors import InputError
+
+pytestmark = pytest.mark.filterwarnings("ignore::mamsets.errors.MamsetsWarning")
 
 
 def _many_contrasts(n_contrasts: int = 6, n_genes: int = 800) -> tuple[ms.Ranking, dict]:
@@ -24,6 +28,15 @@ def _many_contrasts(n_contrasts: int = 6, n_genes: int = 800) -> tuple[ms.Rankin
     return ms.read_ranking(pd.concat(rows, ignore_index=True)), sets
 
 
+@pytest.fixture(scope="module")
+def client():
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as c:
+        yield c
+
+
 def test_local_cluster_equals_serial() -> None:
     import dask.distributed  # noqa: F401 - in the test extra, so this never skips
     ranking, sets = _many_contrasts()
@@ -36,9 +49,78 @@ def test_local_cluster_equals_serial() -> None:
     assert list(dist.table["contrast"].unique()) == [f"c{c}" for c in range(6)]
 
 
+def test_client_equals_serial_in_order_with_any_window(client) -> None:
+    ranking, sets = _many_contrasts(n_contrasts=5)
+    serial = list(ms.iter_gsea(ranking, sets, rng=9, method="permutation", n_perm=200))
+    for window in (1, 3, None):
+        dist = list(ms.iter_gsea(ranking, sets, rng=9, method="permutation", n_perm=200,
+                                 scheduler=client, window=window))
+        assert [c for c, _ in dist] == [c for c, _ in serial]
+        for (_, a), (_, b) in zip(serial, dist):
+            pd.testing.assert_frame_equal(a.table, b.table)
+            assert a.params["seed"] == b.params["seed"]
+    # the caller's client stays open
+    assert client.status == "running"
+
+
+def test_imap_ordered_keeps_order_when_tasks_finish_out_of_order(client) -> None:
+    def slow_first(i: int) -> int:
+        time.sleep(0.3 if i == 0 else 0.0)
+        return i
+
+    calls = (((i,), {}) for i in range(6))
+    assert list(distributed.imap_ordered(client, slow_first, calls, window=4)) == list(range(6))
+
+
+def test_imap_ordered_submits_no_more_than_the_window(client) -> None:
+    read = []
+
+    def calls():
+        for i in range(10):
+            read.append(i)
+            yield (i,), {}
+
+    it = distributed.imap_ordered(client, lambda i: i * 2, calls(), window=3)
+    assert next(it) == 0
+    assert len(read) == 4  # three submitted at first, one more after the first was yielded
+    it.close()  # stops early: the pending tasks are cancelled, nothing raises
+
+
+def test_a_failing_contrast_raises_the_serial_error(client) -> None:
+    ranking, sets = _many_contrasts(n_contrasts=3, n_genes=200)
+    bad = {c: ranking.series(c) for c in ranking.contrasts}
+    s = bad["c1"]
+    bad["c1"] = pd.concat([s, s.iloc[:2]])  # duplicated genes
+    with pytest.raises(InputError, match="duplicated gene ids"):
+        list(ms.iter_gsea(bad, sets, rng=1, method="permutation", n_perm=50))
+    with pytest.raises(InputError, match="duplicated gene ids"):
+        list(ms.iter_gsea(bad, sets, rng=1, method="permutation", n_perm=50, scheduler=client))
+
+
 def test_scheduler_errors_name_the_fix() -> None:
     ranking, sets = _many_contrasts(n_contrasts=2, n_genes=200)
     with pytest.raises(InputError, match="dask.distributed.Client"):
         ms.gsea(ranking, sets, rng=1, scheduler=object())
+    with pytest.raises(InputError, match="tcp://"):
+        ms.gsea(ranking, sets, rng=1, scheduler="lokal")
     with pytest.raises(InputError, match="one contrast"):
         ms.gsea(ranking.series("c0"), sets, rng=1, scheduler="local")
+
+
+def test_rankings_travel_as_data_not_inside_task_messages(client, monkeypatch) -> None:
+    # Dask keeps each stream's last 1,000 messages; a ranking inside a task message would
+    # stay in the driver's memory (1.5 GB at 1,000 contrasts with a LocalCluster)
+    from dask.distributed import Future
+
+    ranking, sets = _many_contrasts(n_contrasts=3, n_genes=200)
+    seen = []
+    real = client.submit
+
+    def recording(fn, *args, **kwargs):
+        seen.append([type(a) for a in args])
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(client, "submit", recording)
+    list(ms.iter_gsea(ranking, sets, rng=1, method="permutation", n_perm=50, scheduler=client))
+    assert len(seen) == 3
+    assert all(types[0] is Future and pd.Series not in types for types in seen)

@@ -9,7 +9,8 @@ Import as ``import mamsets as ms``. The public API:
 - user data: :func:`read_ranking`, :func:`read_gene_list`, :func:`load_example`,
   :func:`read_gene_file`, :func:`gene_lists_from_files`, :func:`read_text_table`,
   :func:`gene_lists_from_table` (up/down lists and universe from a DE table)
-- engines: :func:`ora`, :func:`gsea`, :func:`running_sum`
+- engines: :func:`ora`, :func:`gsea`, :func:`running_sum`; many contrasts streamed:
+  :func:`iter_gsea`, :func:`write_gsea`
 - the figure's claims: :func:`figure_claims`, :func:`claims` (verdicts with intervals)
 - outputs: :func:`report_html`, :func:`write_report`, :func:`text_summary`, :mod:`mamsets.plot`
 
@@ -93,6 +94,8 @@ _LAZY: dict[str, str] = {
     "running_sum": "mamsets.engines.gsea",
     "RunningSum": "mamsets.engines.gsea",
     "GSEA_SCHEMA": "mamsets.engines.gsea",
+    "iter_gsea": "mamsets.engines.contrasts",
+    "write_gsea": "mamsets.engines.contrasts",
     "claims": "mamsets.engines.claims",
     "ClaimsResult": "mamsets.engines.claims",
     "figure_claims": "mamsets.io.claims",
@@ -101,6 +104,7 @@ _LAZY: dict[str, str] = {
     "write_report": "mamsets.report",
     "text_summary": "mamsets.report",
     "stack_results": "mamsets.results",
+    "write_stacked_tsv": "mamsets.results",
     "EnrichmentResult": "mamsets.results",
     "write_run_outputs": "mamsets.report",
     "methods_text": "mamsets.report",

@@ -8,9 +8,12 @@ tuples in memory and ``;``-joined only when written to text.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Mapping
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -18,11 +21,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._atomic import atomic_write_text
+from ._atomic import atomic_file, atomic_write_text, check_writable
 from .errors import InputError
 
 __all__ = ["EnrichmentResult", "conform_table", "empty_table", "join_tuples", "package_version",
-           "stack_results"]
+           "stack_results", "write_stacked_tsv"]
 
 
 def package_version() -> str:
@@ -199,6 +202,68 @@ class EnrichmentResult:
         )
 
 
+class _Stack:
+    """Stacks per-contrast results one at a time: checks, the ``column`` added, and the
+    stacked record's params and mapping (:func:`stack_results`, :func:`write_stacked_tsv`)."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        self.first: EnrichmentResult | None = None
+        self.params: dict[str, dict[str, Any]] = {}
+        self.mappings: dict[str, dict[str, Any]] = {}
+
+    def check(self, name: str, r: Any) -> None:
+        """Refuse ``r`` unless it is a result of the first result's method and collection."""
+        if not isinstance(r, EnrichmentResult):
+            raise InputError(f"results[{name!r}] is {type(r).__name__}, not an EnrichmentResult")
+        first = self.first = r if self.first is None else self.first
+        if (r.method, r.collection_sha256) != (first.method, first.collection_sha256):
+            raise InputError(
+                f"results[{name!r}] was computed with {r.method} on collection sha256 "
+                f"{r.collection_sha256[:12]}, the first with {first.method} on "
+                f"{first.collection_sha256[:12]}: stack only results of one method and collection"
+            )
+
+    def add(self, name: str, r: Any) -> pd.DataFrame:
+        """Check ``r`` (:meth:`check`); return its table with ``column`` first."""
+        self.check(name, r)
+        if self.column in r.table.columns:
+            raise InputError(f"results[{name!r}] already has a {self.column!r} column")
+        self.params[str(name)] = dict(r.params)
+        self.mappings[str(name)] = dict(r.mapping)
+        t = r.table.copy()
+        t.insert(0, self.column, str(name))
+        return t
+
+    def empty_table(self) -> pd.DataFrame:
+        """The stacked table's columns when no result had a row."""
+        if self.first is None:
+            raise InputError("stack_results needs at least one result")
+        return pd.concat([pd.DataFrame({self.column: pd.Series(dtype=object)}),
+                          self.first.table.head(0)], axis=1)
+
+    def result(self, table: pd.DataFrame, extra_params: Mapping[str, Any] | None = None
+               ) -> EnrichmentResult:
+        """The stacked record around ``table`` (see :func:`stack_results`)."""
+        if self.first is None:
+            raise InputError("stack_results needs at least one result")
+        first, column = self.first, self.column
+        params = dict(first.params)
+        params[f"by_{column}"] = self.params
+        params["padj_scope"] = f"within each {column}"
+        params.update(extra_params or {})
+        maps = list(self.mappings.values())
+        ref = json.dumps(maps[0], sort_keys=True, default=str)
+        same = all(json.dumps(m, sort_keys=True, default=str) == ref for m in maps)
+        mapping = maps[0] if same else {f"by_{column}": self.mappings}
+        return EnrichmentResult(
+            method=first.method, table=table, params=params,
+            collection_name=first.collection_name, collection_version=first.collection_version,
+            collection_sha256=first.collection_sha256, package_version=first.package_version,
+            mapping=mapping,
+        )
+
+
 def stack_results(
     results: Mapping[str, EnrichmentResult], *, column: str = "contrast"
 ) -> EnrichmentResult:
@@ -221,44 +286,72 @@ def stack_results(
         ``by_<column>`` holding every contrast's own parameters (seeds
         included); ``mapping`` likewise when the contrasts' mappings differ.
     """
-    items = list(results.items())
-    if not items:
+    stack = _Stack(column)
+    for name, r in results.items():  # every result's method first: the likelier mistake
+        stack.check(name, r)
+    frames = [stack.add(name, r) for name, r in results.items()]
+    if not frames:
         raise InputError("stack_results needs at least one result")
-    first = items[0][1]
-    for name, r in items:
-        if not isinstance(r, EnrichmentResult):
-            raise InputError(f"results[{name!r}] is {type(r).__name__}, not an EnrichmentResult")
-        if (r.method, r.collection_sha256) != (first.method, first.collection_sha256):
-            raise InputError(
-                f"results[{name!r}] was computed with {r.method} on collection sha256 "
-                f"{r.collection_sha256[:12]}, the first with {first.method} on "
-                f"{first.collection_sha256[:12]}: stack only results of one method and collection"
-            )
-    for name, r in items:
-        if column in r.table.columns:
-            raise InputError(f"results[{name!r}] already has a {column!r} column")
-    frames = []
-    for name, r in items:
-        t = r.table.copy()
-        t.insert(0, column, str(name))
-        frames.append(t)
     table = pd.concat(frames, ignore_index=True)
-    if len(table) == 0:
-        table = pd.concat([pd.DataFrame({column: pd.Series(dtype=object)}), first.table], axis=1)
-    params = dict(first.params)
-    params[f"by_{column}"] = {str(n): dict(r.params) for n, r in items}
-    params["padj_scope"] = f"within each {column}"
-    mappings = [dict(r.mapping) for _, r in items]
-    same = all(json.dumps(m, sort_keys=True, default=str) ==
-               json.dumps(mappings[0], sort_keys=True, default=str) for m in mappings)
-    mapping = mappings[0] if same else {f"by_{column}": {str(n): m for (n, _), m in zip(items, mappings)}}
-    return EnrichmentResult(
-        method=first.method,
-        table=table,
-        params=params,
-        collection_name=first.collection_name,
-        collection_version=first.collection_version,
-        collection_sha256=first.collection_sha256,
-        package_version=first.package_version,
-        mapping=mapping,
-    )
+    return stack.result(stack.empty_table() if len(table) == 0 else table)
+
+
+def write_stacked_tsv(
+    results: Iterable[tuple[str, EnrichmentResult]],
+    path: str | os.PathLike[str],
+    *,
+    column: str = "contrast",
+    extra_params: Mapping[str, Any] | None = None,
+    overwrite: bool = False,
+) -> EnrichmentResult:
+    """Write per-contrast results to one TSV as they arrive, holding one table at a time.
+
+    The file is what ``stack_results(dict(results)).to_tsv(path)`` would write (the
+    same bytes, tested): a ``#`` line with the stacked metadata, then the stacked
+    table. Each result's rows are appended, in one write, to a temporary file beside
+    ``path`` as soon as it arrives; at the end the metadata line and those rows are
+    copied to another temporary file that replaces ``path`` atomically, so ``path``
+    is never half-written and memory does not grow with the number of contrasts
+    (only their parameters are kept, for the metadata).
+
+    Parameters
+    ----------
+    results : iterable of (name, EnrichmentResult)
+        E.g. :func:`mamsets.engines.contrasts.iter_gsea`; consumed once, in order.
+    path : path
+        The TSV to write.
+    column : str
+        Name of the added first column.
+    extra_params : mapping, optional
+        Entries added to the stacked ``params`` (e.g. the run's seed).
+    overwrite : bool
+        Replace an existing ``path``.
+
+    Returns
+    -------
+    EnrichmentResult
+        The stacked record with an empty table (the rows are in ``path``): its
+        ``params``, ``mapping`` and collection, as written in the metadata line.
+    """
+    p = check_writable(path, overwrite)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    stack = _Stack(column)
+    header = None
+    fd, rows_path = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".rows", dir=p.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as rows:
+            for name, r in results:
+                t = join_tuples(stack.add(name, r))
+                if header is None:
+                    header = t.head(0).to_csv(sep="\t", index=False, lineterminator="\n")
+                rows.write(t.to_csv(sep="\t", index=False, header=False, lineterminator="\n"))
+                rows.flush()
+        done = stack.result(stack.empty_table(), extra_params)
+        meta = "# " + json.dumps(done.metadata(), sort_keys=True) + "\n"
+        with open(rows_path, "rb") as src, atomic_file(p, overwrite=True) as dst:
+            dst.write((meta + (header or "")).encode("utf-8"))
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return done
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(rows_path)

@@ -5,14 +5,17 @@
     mamsets gsea TABLE [--gmt FILE] [--method multilevel|permutation] [--n-perm N] [--seed S]
                  [--min-size K] [--max-size K] [--weight P] [--eps E] [--n-jobs J]
                  [--gene-column G] [--score-column S] [--contrast-column C] [--contrast NAME]
-                 [--dropna] [--duplicates RULE] -o OUTDIR [--force]
+                 [--dropna] [--duplicates RULE] [--scheduler local|ADDRESS] [--[no-]progress]
+                 [--stream] -o OUTDIR [--force]
 
 TABLE is any results table :func:`mamsets.io.ranking.read_ranking` recognises
 (DESeq2, limma, edgeR, Seurat, MoTrPAC; CSV/TSV, gzipped too) or a GSEA ``.rnk``
 file. The score is chosen in a documented order (test statistic first) and
 reported; species and identifier type are detected and the built-in library is
 mapped onto them. A long table with a contrast column runs every contrast and
-writes one table with a ``contrast`` column.
+writes one table with a ``contrast`` column; ``--scheduler`` runs the contrasts on a
+Dask cluster (identical results), ``--stream`` writes each contrast's rows as it finishes
+(many contrasts in bounded memory: ``results.tsv`` and ``params.json`` only).
 
 OUTDIR receives, atomically (:func:`mamsets.report.write_run_outputs`):
 ``results.tsv``, ``params.json``, ``ranking.tsv``, ``summary.txt``,
@@ -91,6 +94,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--id-type", help="identifier type of your genes (symbol, entrez, ensembl)")
     p.add_argument("--engine", choices=("mamsets", "gseapy"), default="mamsets",
                    help="compute with mamsets or with gseapy.prerank (same table)")
+    p.add_argument("--scheduler", metavar="local|ADDRESS",
+                   help="run the contrasts on a Dask cluster: 'local' (one worker process per "
+                        "core) or a scheduler address such as tcp://host:8786 (needs "
+                        "mamsets[dask]); results are identical to a run without it")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar over contrasts on stderr (default: when stderr is a terminal)")
+    p.add_argument("--stream", action="store_true",
+                   help="many contrasts: write each contrast's rows to results.tsv as it finishes "
+                        "(bounded memory; always a contrast column) with params.json, and no "
+                        "report, plots, claims or ranking.tsv")
     p.add_argument("--no-plots", dest="plots", action="store_false",
                    help="skip the plots (the report keeps the tables)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created)")
@@ -163,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
     if args.cls:
         from .expr import run_from_gsea
         return run_from_gsea(args)
-    from ..engines.gsea import gsea
+    from ..engines.contrasts import iter_gsea
     from ..io.gmt import read_gmt
     from ..io.ranking import read_ranking
     from ..report import text_summary, write_run_outputs
@@ -187,16 +200,16 @@ def run(args: argparse.Namespace) -> int:
         collection = read_gmt(args.gmt) if args.gmt else default_collection(args.controls)
         # one seed for the whole run (drawn once when not given), so --seed SEED repeats it all
         seed = args.seed if args.seed is not None else resolve_seed(None)[1]
-        per_contrast = {
-            contrast: gsea(
-                scores, collection, weight=args.weight, min_size=args.min_size,
-                max_size=args.max_size, method=args.method, n_perm=args.n_perm, eps=args.eps,
-                sample_size=args.sample_size, rng=seed, n_jobs=args.n_jobs,
-                species=args.species, id_type=args.id_type, engine=args.engine,
-                min_size_pval=args.min_size_pval,
-            )
-            for contrast, scores in ranking.items()
-        }
+        stream = iter_gsea(
+            ranking, collection, rng=dict.fromkeys(ranking.contrasts, seed),
+            weight=args.weight, min_size=args.min_size, max_size=args.max_size,
+            method=args.method, n_perm=args.n_perm, eps=args.eps, sample_size=args.sample_size,
+            n_jobs=args.n_jobs, species=args.species, id_type=args.id_type, engine=args.engine,
+            min_size_pval=args.min_size_pval, scheduler=args.scheduler, progress=args.progress,
+        )
+        if args.stream:
+            return _write_stream(stream, ranking, out, args, seed, caught)
+        per_contrast = dict(stream)
     print_warnings(caught, "gsea")
     # a table with a contrast column gives a table with a contrast column (even for one)
     if ranking.contrast_column is not None:
@@ -226,9 +239,33 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_stream(stream: Any, ranking: Any, out: Path, args: argparse.Namespace, seed: int,
+                  caught: list[warnings.WarningMessage]) -> int:
+    """``--stream``: results.tsv written contrast by contrast, then params.json (atomically)."""
+    import json
+
+    from .._atomic import atomic_dir
+    from ..results import write_stacked_tsv
+
+    with atomic_dir(out, overwrite=args.force) as tmp:
+        meta = write_stacked_tsv(stream, tmp / "results.tsv", extra_params=_input_params(ranking, args))
+        params = {"gsea": meta.metadata(), "input": ranking.metadata()}
+        (tmp / "params.json").write_text(json.dumps(params, indent=2, sort_keys=True, default=str)
+                                         + "\n", encoding="utf-8")
+    print_warnings(caught, "gsea")
+    print(f"{len(ranking.contrasts)} contrasts, {meta.params['pvalue_method']} p-values, seed "
+          f"{seed} (--seed {seed} repeats this run); wrote {out}/: results.tsv, params.json "
+          "(--stream: no report, plots or claims)")
+    return 0
+
+
+def _input_params(ranking: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """Which gene sets were used (file or built-in) and the score, for the result's params."""
+    return {"gene_sets": gene_sets_record(args), "score": ranking.score_name}
+
+
 def _with_input(res: Any, ranking: Any, args: argparse.Namespace) -> Any:
     """Record in the result's params which gene sets were used (file or built-in)."""
     import dataclasses
 
-    return dataclasses.replace(res, params={**res.params, "gene_sets": gene_sets_record(args),
-                                            "score": ranking.score_name})
+    return dataclasses.replace(res, params={**res.params, **_input_params(ranking, args)})

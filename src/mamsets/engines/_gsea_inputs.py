@@ -9,6 +9,7 @@ sets within the size limits, as a frozen :class:`GseaSets`. Every GSEA method
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -26,7 +27,8 @@ from ..io.ranking import TIES_WARN_FRACTION
 from ..model import GeneSetCollection
 from ._collections import to_user_space
 
-__all__ = ["GseaOptions", "GseaSets", "check_options", "check_ranking", "select_sets", "warn_ties"]
+__all__ = ["GseaOptions", "GseaSets", "SharedSets", "check_options", "check_ranking", "select_sets",
+           "share_sets", "warn_ties"]
 
 
 # --------------------------------------------------------------------------------------
@@ -242,7 +244,10 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
                 opts: GseaOptions, species: str | None, id_type: str | None) -> GseaSets:
     """Match ``source`` to the ranking and keep the sets with ``min_size..max_size`` members in it.
 
-    Raises :class:`~mamsets.errors.IdentifierError` when no member is ranked; warns
+    The identifiers are matched in sorted order, so which sets are tested and how their
+    members are matched depends on which genes were measured, never on their scores:
+    every ranking of one gene universe gets the same sets (:class:`SharedSets`). Raises
+    :class:`~mamsets.errors.IdentifierError` when no member is ranked; warns
     (:class:`~mamsets.errors.DroppedInputWarning`, pointing at ``gsea``'s caller) with
     the number of sets not tested.
     """
@@ -250,7 +255,7 @@ def select_sets(source: GeneSetCollection, ranked: np.ndarray, scores: np.ndarra
     n_genes = ranked.size
     set_sizes = {gs.id: len(gs.genes) for gs in source}
     n_total = sum(set_sizes.values())
-    collection, mapping, _ = to_user_space(source, ranked, species, id_type)
+    collection, mapping, _ = to_user_space(source, np.sort(ranked), species, id_type)
 
     hi = n_genes - 1 if max_size is None else min(max_size, n_genes - 1)
     found_all = _member_ranks(collection, ranked)
@@ -321,3 +326,52 @@ def _member_ranks(collection: GeneSetCollection, ranked: np.ndarray,
         out.extend(ranks[bounds[i]:bounds[i + 1]] for i in range(part.size))
         start = stop
     return out
+
+
+# --------------------------------------------------------------------------------------
+# the same sets for many rankings of one gene universe
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SharedSets:
+    """:func:`select_sets` done once for every ranking of one gene universe.
+
+    ``sets`` is :func:`select_sets` of the sorted universe ``genes``, so its
+    ``positions`` index ``genes``; :meth:`for_ranking` renumbers them into one
+    ranking's ranks. ``groups`` holds what the caller derives once from the members
+    (:func:`~._gsea_shelf.set_groups`).
+    """
+
+    genes: pd.Index                # the universe, sorted
+    sets: GseaSets                 # positions: indices into ``genes``
+    member_set: np.ndarray         # set index of each (set, member) pair, set by set
+    member_gene: np.ndarray        # the member's index into ``genes``
+    groups: Any = None
+
+    def for_ranking(self, ranked: np.ndarray, scores: np.ndarray) -> GseaSets | None:
+        """The sets with each member's rank in ``ranked``, as :func:`select_sets` gives
+        them (increasing, distinct), or None when ``ranked`` is another universe."""
+        n = ranked.size
+        where = self.genes.get_indexer(ranked)
+        if n != len(self.genes) or (where < 0).any():
+            return None
+        rank_of = np.empty(n, dtype=np.int64)
+        rank_of[where] = np.arange(n, dtype=np.int64)
+        # sort (set, rank) keys: sets stay in place, ranks increase within each set
+        key = np.sort(self.member_set * np.int64(n) + rank_of[self.member_gene])
+        ranks = key - self.member_set * np.int64(n)
+        bounds = np.cumsum([0] + [p.size for p in self.sets.positions])
+        positions = [ranks[bounds[i]:bounds[i + 1]] for i in range(len(self.sets.positions))]
+        return dataclasses.replace(self.sets, ranked=ranked, scores=scores, positions=positions)
+
+
+def share_sets(source: GeneSetCollection, genes: np.ndarray, opts: GseaOptions,
+               species: str | None, id_type: str | None) -> SharedSets:
+    """:class:`SharedSets` of the universe ``genes`` (any order; unique ids)."""
+    universe = np.sort(np.asarray(genes, dtype=object))
+    sets = select_sets(source, universe, np.zeros(universe.size), opts, species, id_type)
+    lens = np.array([p.size for p in sets.positions], dtype=np.int64)
+    member_set = np.repeat(np.arange(lens.size, dtype=np.int64), lens)
+    member_gene = (np.concatenate(sets.positions).astype(np.int64) if lens.sum()
+                   else np.zeros(0, dtype=np.int64))
+    return SharedSets(genes=pd.Index(universe), sets=sets, member_set=member_set,
+                      member_gene=member_gene)

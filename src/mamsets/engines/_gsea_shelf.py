@@ -20,7 +20,7 @@ from ._families import add_family_columns, alias_groups, families, nested_in
 from ._gsea_inputs import GseaSets
 from ._tables import GSEA_SCHEMA
 
-__all__ = ["Shelf", "shelve_sets"]
+__all__ = ["SetGroups", "Shelf", "set_groups", "shelve_sets"]
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,30 @@ def _small_row(term: str, desc: str, n_members: int, positions: np.ndarray, sets
     }
 
 
-def shelve_sets(sets: GseaSets, min_size_pval: int, weight: float) -> tuple[GseaSets, Shelf]:
-    """Keep one set per group of identical sets and the sets with a computable p-value."""
+SetGroups = tuple[list[int], dict[str, tuple[str, ...]], "dict[str, tuple[str, ...]] | None"]
+
+
+def set_groups(sets: GseaSets) -> SetGroups:
+    """The sets kept of each group of identical sets, their aliases, and which kept sets
+    contain which (:func:`~._families.alias_groups`, :func:`~._families.nested_in`).
+
+    They depend on the sets' members only, not on how positions number the genes, so
+    every ranking of one gene universe has the same groups (computed once for many
+    contrasts by :mod:`mamsets.engines.contrasts`).
+    """
     members = [frozenset(p.tolist()) for p in sets.positions]  # once, for both rules
     keep, aliases = alias_groups(sets.terms, members)
     nested = nested_in([sets.terms[i] for i in keep], [members[i] for i in keep])
+    return keep, aliases, nested
+
+
+def shelve_sets(sets: GseaSets, min_size_pval: int, weight: float,
+                groups: SetGroups | None = None) -> tuple[GseaSets, Shelf]:
+    """Keep one set per group of identical sets and the sets with a computable p-value.
+
+    ``groups`` is :func:`set_groups` of these sets when already computed.
+    """
+    keep, aliases, nested = groups if groups is not None else set_groups(sets)
     small: list[dict[str, Any]] = []
     tested: list[int] = []
     w = None

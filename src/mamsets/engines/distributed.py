@@ -2,8 +2,11 @@
 
 Each contrast of a multi-contrast :class:`~mamsets.io.ranking.Ranking` is an independent
 task with its own seed (:func:`mamsets.engines.gsea.contrast_seeds`), so where it runs does
-not change what it computes: the tables gathered from a cluster equal the serial ones. The
-collection is scattered once to the workers rather than sent with every task.
+not change what it computes: the tables gathered from a cluster equal the serial ones.
+Shared inputs (the collection, the sets in the data's identifiers) are scattered to the
+workers once (:func:`share`) rather than sent with every task, and :func:`imap_ordered`
+keeps only a window of tasks in flight, so neither the driver nor the cluster holds
+every contrast's ranking or result at once.
 
 Dask is an optional extra (``pip install 'mamsets[dask]'``); ``dask.distributed`` is the
 standard way Python users scale out, to many machines with dask-jobqueue (SLURM, PBS).
@@ -11,26 +14,57 @@ standard way Python users scale out, to many machines with dask-jobqueue (SLURM,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["as_client", "map_contrasts"]
+__all__ = ["as_client", "close", "imap_ordered", "local_cluster", "send", "share"]
+
+
+def local_cluster(n_workers: int | None = None) -> Any:
+    """A client of a new LocalCluster: ``n_workers`` processes (default: one per core) of one
+    thread each, no dashboard. Close it with ``client.close(); client.cluster.close()``."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError("scheduler='local' needs Dask: pip install 'mamsets[dask]'") from None
+    n = n_workers if n_workers is not None else max(1, os.cpu_count() or 1)
+    try:
+        return Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None))
+    except RuntimeError as exc:
+        raise InputError(
+            f"scheduler='local' could not start its worker processes ({exc}); in a script, "
+            "call mamsets under `if __name__ == '__main__':` (new processes import the script "
+            "again, as for any Dask LocalCluster or multiprocessing pool), or pass a "
+            "dask.distributed.Client you started yourself"
+        ) from exc
 
 
 def as_client(scheduler: Any) -> tuple[Any, bool]:
-    """``(client, owned)`` for ``scheduler``: a ``dask.distributed.Client``, or ``"local"``
-    (a new in-process LocalCluster, closed again by :func:`map_contrasts`)."""
+    """``(client, owned)`` for ``scheduler``.
+
+    ``scheduler`` is a ``dask.distributed.Client``; ``"local"`` (a new LocalCluster of
+    one single-threaded worker process per core, see :func:`local_cluster`); or a
+    scheduler address such as ``"tcp://10.0.0.5:8786"`` (connected to). ``owned`` is
+    true when this call started a cluster or connection the caller must close.
+    """
     if isinstance(scheduler, str):
-        if scheduler != "local":
-            raise InputError(f"scheduler={scheduler!r}; pass a dask.distributed.Client or 'local'")
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise InputError("scheduler='local' needs Dask: pip install 'mamsets[dask]'") from None
-        return Client(LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
-                                   dashboard_address=None)), True
+        if scheduler == "local":
+            return local_cluster(), True
+        if "://" in scheduler:
+            try:
+                from dask.distributed import Client
+            except ImportError:
+                raise InputError(f"scheduler={scheduler!r} needs Dask: "
+                                 "pip install 'mamsets[dask]'") from None
+            return Client(scheduler), True
+        raise InputError(f"scheduler={scheduler!r}; pass a dask.distributed.Client, 'local' or "
+                         "a scheduler address such as 'tcp://host:8786'")
     if not (hasattr(scheduler, "submit") and hasattr(scheduler, "gather")
             and hasattr(scheduler, "scatter")):
         raise InputError(f"scheduler is a {type(scheduler).__name__}; pass a "
@@ -38,23 +72,63 @@ def as_client(scheduler: Any) -> tuple[Any, bool]:
     return scheduler, False
 
 
-def map_contrasts(scheduler: Any, fn: Callable[..., Any], tasks: Iterable[tuple[str, Any, int]],
-                  collection: Any, **kwargs: Any) -> dict[str, Any]:
-    """``{contrast: fn(scores, collection, rng=seed, **kwargs)}`` computed on ``scheduler``.
+def close(client: Any) -> None:
+    """Close a client from :func:`as_client` with ``owned`` true (and its LocalCluster)."""
+    cluster = getattr(client, "cluster", None)  # None when connected to an address
+    client.close()
+    if cluster is not None:
+        cluster.close()
 
-    Results come back in the order of ``tasks`` (contrast order), whatever order the
-    workers finish in.
+
+def share(client: Any, value: Any) -> Any:
+    """``value`` scattered once to every worker (a future that tasks take as an argument)."""
+    return client.scatter(value, broadcast=True, hash=False)
+
+
+def send(client: Any, value: Any) -> Any:
+    """``value`` moved to one worker ahead of the task that takes it (a future).
+
+    A contrast's ranking sent this way goes straight to a worker; passed as a task
+    argument it would travel inside the task's message, and Dask keeps the last
+    ``distributed.admin.low-level-log-length`` (1,000) messages of each batched stream
+    for debugging. In a LocalCluster, whose scheduler lives in this process, those
+    messages are the objects themselves, so 1,000 rankings of 12,000 genes stayed in
+    memory (1.5 GB at 1,000 contrasts; ``benchmarks/bench_contrasts.py``).
     """
-    client, owned = as_client(scheduler)
+    return client.scatter(value, hash=False)
+
+
+def imap_ordered(client: Any, fn: Callable[..., Any],
+                 calls: Iterable[tuple[tuple[Any, ...], dict[str, Any]]],
+                 window: int | None = None) -> Iterator[Any]:
+    """``fn(*args, **kwargs)`` for each ``(args, kwargs)`` of ``calls``, computed on the
+    cluster, yielded in the order of ``calls``.
+
+    At most ``window`` tasks (default: twice the cluster's threads, at least 2) are
+    submitted and not yet yielded; ``calls`` is read lazily, one call per task submitted,
+    and each result is released on the cluster once yielded. If the consumer stops early
+    the pending tasks are cancelled.
+    """
+    if window is None:
+        window = max(2, 2 * sum(client.nthreads().values()))
+    todo = iter(calls)
+    pending: deque[Any] = deque()
+
+    def submit_next() -> None:
+        for args, kwargs in todo:
+            pending.append(client.submit(fn, *args, pure=False, **kwargs))
+            return
+
     try:
-        coll = client.scatter(collection, broadcast=True) if collection is not None else None
-        names, futures = [], []
-        for name, scores, seed in tasks:
-            names.append(name)
-            futures.append(client.submit(fn, scores, coll, rng=seed, pure=False, **kwargs))
-        return dict(zip(names, client.gather(futures)))
+        for _ in range(window):
+            submit_next()
+        while pending:
+            future = pending.popleft()
+            result = future.result()
+            future.release()
+            submit_next()
+            yield result
     finally:
-        if owned:
-            cluster = client.cluster
-            client.close()
-            cluster.close()
+        if pending:
+            with contextlib.suppress(Exception):
+                client.cancel(list(pending))

@@ -40,12 +40,14 @@ from .._random import RngLike, resolve_seed
 from ..errors import InputError
 from ..io.ranking import Ranking
 from ..model import GeneSetCollection
-from ..results import EnrichmentResult, stack_results
+from ..results import EnrichmentResult
 from . import _gsea_kernel as _k
 from ._collections import resolve_collection
+from ._families import MIN_SIZE_PVAL
 from ._gsea_inputs import (
     GseaOptions,
     GseaSets,
+    SharedSets,
     check_options,
     check_ranking,
     check_weight,
@@ -53,8 +55,7 @@ from ._gsea_inputs import (
     warn_ties,
 )
 from ._gsea_null import PERM_CHUNK
-from ._families import MIN_SIZE_PVAL
-from ._gsea_shelf import shelve_sets
+from ._gsea_shelf import SetGroups, shelve_sets
 from ._tables import GSEA_SCHEMA
 from .native.gsea_multilevel import MIN_SAME_SIGN
 from .registry import select
@@ -193,6 +194,7 @@ def gsea(
     engine: Engine = "mamsets",
     min_size_pval: int = MIN_SIZE_PVAL,
     scheduler: Any = None,
+    progress: bool | None = None,
 ) -> EnrichmentResult:
     """Preranked gene set enrichment analysis (GSEA).
 
@@ -265,10 +267,17 @@ def gsea(
         ``log2err`` is gseapy's for its multilevel method and NaN otherwise,
         ``pval_at_floor`` marks p-values at ``eps`` (multilevel) or its zero
         permutation p-values, which are reported as they come, i.e. 0).
-    scheduler : dask.distributed.Client or "local", optional
+    scheduler : dask.distributed.Client, "local" or str, optional
         For a multi-contrast Ranking: run the contrasts as tasks on a Dask cluster
-        (``"local"``: an in-process LocalCluster). Each contrast keeps its own seed, so
-        the result is identical to the serial run (tested). Needs ``mamsets[dask]``.
+        (``"local"``: a LocalCluster of one single-threaded worker process per core,
+        closed at the end; ``"tcp://host:8786"``: that scheduler). Each contrast keeps
+        its own seed, so the result is identical to the serial run (tested). Needs
+        ``mamsets[dask]``. To stream many contrasts without holding every table, use
+        :func:`mamsets.engines.contrasts.iter_gsea` or
+        :func:`~mamsets.engines.contrasts.write_gsea`.
+    progress : bool or None
+        For a multi-contrast Ranking: a progress bar over contrasts on stderr (``None``:
+        when stderr is a terminal).
     min_size_pval : int
         Sets with fewer members in the ranking get no p-value (default 3: a
         running sum over one or two genes is their rank, not an enrichment); they
@@ -371,16 +380,18 @@ def gsea(
     True
     """
     if isinstance(ranking, Ranking) and ranking.is_multi:
-        return _gsea_by_contrast(
+        from .contrasts import gsea_by_contrast
+
+        return gsea_by_contrast(
             ranking, collection, weight=weight, min_size=min_size, max_size=max_size,
             method=method, n_perm=n_perm, eps=eps, sample_size=sample_size, rng=rng,
             n_jobs=n_jobs, species=species, id_type=id_type, engine=engine,
-            min_size_pval=min_size_pval, scheduler=scheduler,
+            min_size_pval=min_size_pval, scheduler=scheduler, progress=progress,
         )
     if scheduler is not None:
         raise InputError("scheduler= distributes the contrasts of a multi-contrast Ranking; this "
                          "ranking has one contrast: call gsea() without scheduler")
-    # check inputs
+    # check inputs (here, so that warnings point at the caller)
     opts = check_options(method=method, engine=engine, weight=weight, min_size=min_size,
                          max_size=max_size, n_perm=n_perm, eps=eps, sample_size=sample_size,
                          n_jobs=n_jobs, rng=rng)
@@ -389,8 +400,39 @@ def gsea(
     # resolve the collection: the sets to test, in the ranking's identifiers
     source = resolve_collection(collection)
     sets = select_sets(source, ranked, scores, opts, species, id_type)
-    sets, shelf = shelve_sets(sets, _check_min_size_pval(min_size_pval), opts.weight)
-    params = _params(opts, sets, source, default_collection=collection is None, tied=tied)
+    return _compute(sets, source, opts, tied=tied, min_size_pval=min_size_pval,
+                    default_collection=collection is None)
+
+
+def gsea_one(ranking: Any, source: GeneSetCollection, *, default_collection: bool,
+             shared: SharedSets | None, species: str | None, id_type: str | None,
+             min_size_pval: int, **options: Any) -> EnrichmentResult:
+    """:func:`gsea` of one ranking against a resolved collection (one contrast of many).
+
+    ``shared`` holds the sets matched once for every ranking of a gene universe
+    (:func:`~._gsea_inputs.share_sets`, with :func:`~._gsea_shelf.set_groups` as its
+    ``groups``; :mod:`mamsets.engines.contrasts`); a ranking of another universe is
+    matched on its own. The result is the same either way. ``options`` are
+    :func:`gsea`'s remaining keywords (``rng`` included).
+    """
+    opts = check_options(**options)
+    ranked, scores, tied = check_ranking(ranking)
+    warn_ties(tied, ranked.size)
+    sets = shared.for_ranking(ranked, scores) if shared is not None else None
+    if sets is None:
+        sets = select_sets(source, ranked, scores, opts, species, id_type)
+        shared = None
+    return _compute(sets, source, opts, tied=tied, min_size_pval=min_size_pval,
+                    default_collection=default_collection,
+                    groups=shared.groups if shared is not None else None)
+
+
+def _compute(sets: GseaSets, source: GeneSetCollection, opts: GseaOptions, *, tied: float,
+             min_size_pval: int, default_collection: bool,
+             groups: SetGroups | None = None) -> EnrichmentResult:
+    """The result of the method ``opts`` selects on the checked sets."""
+    sets, shelf = shelve_sets(sets, _check_min_size_pval(min_size_pval), opts.weight, groups)
+    params = _params(opts, sets, source, default_collection=default_collection, tied=tied)
     params.update(shelf.params())
     # compute with the method the options select (it adds its own params)
     table = select("gsea", method=opts.method, engine=opts.engine).entry(sets, opts, params)
@@ -459,33 +501,3 @@ def contrast_seeds(rng: RngLike, contrasts: Iterable[str]) -> tuple[int, dict[st
     seeds = {c: int(ch.generate_state(1, np.uint64)[0] >> np.uint64(1))
              for c, ch in zip(names, children)}
     return seed, seeds
-
-
-def _gsea_by_contrast(ranking: Ranking, collection: GeneSetCollection | None, *,
-                      rng: RngLike, **kwargs: Any) -> EnrichmentResult:
-    """:func:`gsea` on each contrast of a multi-contrast Ranking, stacked with a ``contrast`` column."""
-    seed, seeds = contrast_seeds(rng, ranking.contrasts)
-    scheduler = kwargs.pop("scheduler", None)
-    if scheduler is None:
-        per = {c: gsea(ranking.series(c), collection, rng=seeds[c], **kwargs)
-               for c in ranking.contrasts}
-    else:
-        from .distributed import map_contrasts
-
-        per = map_contrasts(scheduler, gsea,
-                            [(c, ranking.series(c), seeds[c]) for c in ranking.contrasts],
-                            collection, **kwargs)
-    res = stack_results(per, column="contrast")
-    params = dict(res.params)
-    params["seed"] = seed
-    params["contrast_seeds"] = seeds
-    params["seed_derivation"] = (
-        "contrast_seeds[c]: first 63 bits of SeedSequence(seed).spawn(n_contrasts)[i], "
-        "i the contrast's position"
-    )
-    return EnrichmentResult(
-        method=res.method, table=res.table, params=params, collection_name=res.collection_name,
-        collection_version=res.collection_version, collection_sha256=res.collection_sha256,
-        package_version=res.package_version, mapping=res.mapping,
-    )
-
