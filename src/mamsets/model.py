@@ -10,6 +10,7 @@ source figure claims. Sets read from a plain GMT have no provenance.
 from __future__ import annotations
 
 import hashlib
+from itertools import chain
 from functools import cached_property
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -231,7 +232,7 @@ class GeneSetCollection:
     @property
     def genes(self) -> frozenset[str]:
         """Union of all member identifiers."""
-        return frozenset(g for gs in self.sets for g in gs.genes)
+        return frozenset(chain.from_iterable(gs.genes for gs in self.sets))
 
     def to_dict(self) -> dict[str, list[str]]:
         """``{set_id: [genes]}``, the format gseapy accepts as ``gene_sets``."""
