@@ -48,7 +48,8 @@ typedef struct {
     uint8_t *csorted;   /* [s_n][n_chunks] 1 while the chunk's entries are in increasing order */
     int64_t *cnt;       /* [s_n][n_chunks] hits per chunk */
     double *csum;       /* [s_n][n_chunks] weight sum per chunk */
-    double *nr;         /* [s_n] total weight of each sample */
+    double *nr;         /* [s_n] total weight of each sample (exactly 0 when npos is 0) */
+    int64_t *npos;      /* [s_n] members of positive weight */
     int64_t *members;   /* [s_n][k] members, unsorted */
     uint8_t *is_member; /* [s_n][n] membership mask */
     double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
@@ -67,6 +68,7 @@ static void store_free(store_t *st) {
     free(st->cnt);
     free(st->csum);
     free(st->nr);
+    free(st->npos);
     free(st->members);
     free(st->is_member);
     free(st->cand);
@@ -92,13 +94,14 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->cnt = calloc((size_t)(s_n * nc), sizeof(int64_t));
     st->csum = calloc((size_t)(s_n * nc), sizeof(double));
     st->nr = malloc((size_t)s_n * sizeof(double));
+    st->npos = malloc((size_t)s_n * sizeof(int64_t));
     st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
     st->is_member = calloc((size_t)(s_n * n), 1);
     st->cand = calloc((size_t)(s_n * 6), sizeof(double));
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
+    return st->bnd && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->npos && st->members &&
            st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
 }
 
@@ -161,6 +164,8 @@ static inline void chunk_append(const view_t *v, int64_t c, int64_t k, int64_t r
 }
 
 /* True when the signed ES of one sample (cp/cn/csum: its chunks) is > level (level > -1e-9).
+ * nr == 0 (every member weighs 0): each hit steps 1/K, as in ml_signed_es_nr, so a chunk's hit
+ * count stands for its weight sum and each hit for its weight.
  *
  * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
  * and a lower bound just before them, so only chunks that can matter are scanned hit by hit.
@@ -176,18 +181,20 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
     const int64_t *bnd = st->bnd;
     double *ub = st->scratch, *ystart = st->scratch + n_chunks;
     int64_t *hstart = st->hstart;
-    double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
+    int unit = !(nr > 0.0);
+    double q2 = unit ? 1.0 / (double)k : 1.0 / nr;
     double y = 0.0, max_ub = -INFINITY;
     int64_t h = 0;
     for (int64_t c = 0; c < n_chunks; c++) {
         int64_t m = cn[c];
+        double cs = unit ? (double)m : csum[c];
         ystart[c] = y;
         hstart[c] = h;
         if (m > 0) {
-            ub[c] = (y + csum[c]) * q2 - (double)(bnd[c] - h) * q1;
+            ub[c] = (y + cs) * q2 - (double)(bnd[c] - h) * q1;
             max_ub = ml_max(max_ub, ub[c]);
         }
-        y += csum[c];
+        y += cs;
         h += m;
     }
     if (max_ub <= level) return 0;
@@ -207,7 +214,7 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
             const int32_t *row = cp + c * k;
             for (int64_t t = 0; t < m; t++) {
                 int64_t p = row[t];
-                yy += w[p];
+                yy += unit ? 1.0 : w[p];
                 double a = yy * q2 - (double)(p - x0 - t) * q1;
                 if (a > amax) {
                     amax = a;
@@ -243,7 +250,7 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
                     depth = d;
                     deep_c = c;
                 }
-                yy += w[p];
+                yy += unit ? 1.0 : w[p];
             }
         }
     }
@@ -310,6 +317,7 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
         double *su = v.su;
         uint8_t *ism = st->is_member + s * n;
         double nr_s = 0.0;
+        int64_t np_s = 0;
         for (int64_t c = 0; c < nc; c++) {
             cn[c] = 0;
             su[c] = 0.0;
@@ -324,10 +332,12 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
             cn[c] += 1;
             su[c] += w[p];
             nr_s += w[p];
+            np_s += w[p] > 0.0;
             st->members[s * k + j] = p;
             ism[p] = 1;
         }
         st->nr[s] = nr_s;
+        st->npos[s] = np_s;
         st->has_cand[s] = 0;
         uint64_t hh = 0;
         for (int64_t j = 0; j < k; j++) hh ^= zob[row[j]];
@@ -412,14 +422,18 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 const gene_t *g_old = st->genes + old, *g_new = st->genes + v_new;
                 double w_old = g_old->w, w_new = g_new->w;
                 double nr_old = st->nr[s];
-                double nr_new = nr_old - w_old + w_new;
+                /* a set whose members all weigh 0 gets NR exactly 0 (not a rounding residue
+                 * of the running sum): its hits then step 1/K, see exceeds() */
+                int64_t np_new = st->npos[s] - (w_old > 0.0) + (w_new > 0.0);
+                double nr_new = np_new > 0 ? nr_old - w_old + w_new : 0.0;
                 /* the new set passes when (ES, hash) > (level, level_h): ES within ML_ES_TOL of
                  * the level counts as equal and the hash decides */
                 uint64_t h_new = hashes[s] ^ g_old->zob ^ g_new->zob;
                 double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
                 int fast = 0;
                 double cy = 0.0, cx = 0.0, depth = 0.0;
-                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0)
+                /* the peak record is a weight prefix only when both sets weigh more than 0 */
+                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0 && nr_old > 0.0)
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
                 /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
@@ -447,6 +461,9 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 }
                 if (accepted) {
                     moves++;
+                    st->npos[s] = np_new;
+                    if (np_new == 0) /* clear the rounding residue of the weight sums too */
+                        for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
                     mem[r_mem] = v_new;
                     hashes[s] = h_new;
                     ism[old] = 0;
