@@ -164,7 +164,7 @@ def multilevel_pvalues(
     n_jobs : int, default 1
         Threads working on (size, sign) units; the result does not depend on it.
     first_stage_factor : int, default 0
-        ``f > 0``: start each unit with ``f * sample_size`` plain random sets and keep the
+        ``f >= 2``: start each unit with ``f * sample_size`` plain random sets and keep the
         top ``sample_size`` of them (:mod:`._multilevel_first`), instead of climbing the
         lowest ``log2(f)`` levels by random walk; queries the first stage reaches are
         answered from all its draws. ``0``: the plain ladder (the results of earlier
@@ -233,8 +233,12 @@ def multilevel_pvalues(
     step = float(log_floor_step(s_n))
     max_levels = _MAX_LEVELS if eps_f == 0 else min(_MAX_LEVELS, math.ceil(log_floor / step) + 2)
     if isinstance(first_stage_factor, bool) or not isinstance(first_stage_factor, (int, np.integer)) \
-            or first_stage_factor < 0:
-        raise InputError(f"first_stage_factor={first_stage_factor!r}: pass an integer >= 0")
+            or first_stage_factor < 0 or first_stage_factor == 1:
+        # factor 1 draws exactly S sets with ES >= 0 and keeps S + 1 of them: none to spare
+        raise InputError(
+            f"first_stage_factor={first_stage_factor!r}: pass 0 (no first stage) or an integer "
+            ">= 2 (the first stage needs more draws than the sample_size it keeps)"
+        )
     m_first = int(first_stage_factor) * s_n
     outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i, m_first)
     for idx, lc, lvar, rr, st in outs:
