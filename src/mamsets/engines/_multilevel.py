@@ -107,6 +107,8 @@ __all__ = ["FIRST_STAGE_FACTOR", "MIN_SIGN_COUNT", "MIN_SIGN_DRAWS", "multilevel
 
 #: Hard cap on levels: 2**-1070 is below the smallest positive double.
 _MAX_LEVELS = 1070
+#: The smallest positive double: no p-value is reported below it (p is never 0).
+_TINY = math.ulp(0.0)
 
 
 # ------------------------------------------------------------------ driver
@@ -184,7 +186,9 @@ def multilevel_pvalues(
     at_floor : numpy.ndarray of bool
         True where ``pval`` is an upper bound: the estimate fell below ``eps`` (``pval``
         is then ``eps``), or the random walk could not climb to ``es`` (only possible
-        for scores near the maximum of tiny sets; ``pval`` is the bound reached).
+        for scores near the maximum of tiny sets; ``pval`` is the bound reached), or,
+        with ``eps=0``, the ladder hit its cap of levels (``pval`` is the estimate at
+        the last level). ``pval`` is never below the smallest positive double.
 
     Notes
     -----
@@ -348,7 +352,11 @@ def _unit_pvalues(
     er = np.where(ok & ~below, err, np.nan)
     fl = below | (st == _FLOOR) | (st == _STALLED)
     pv = np.where(below | (st == _FLOOR), eps_f, pv)
-    pv = np.where(st == _STALLED, p, pv)
+    # no eps floor (eps = 0): a unit stopped by the cap on levels reports the estimate at the
+    # last level, like a stalled walk; p is never 0 (exp underflows beyond 2**-1074)
+    bound = (st == _STALLED) | ((st == _FLOOR) & (eps_f == 0.0))
+    pv = np.where(bound, p, pv)
+    pv = np.maximum(pv, _TINY)
     return pv, er, fl
 
 
