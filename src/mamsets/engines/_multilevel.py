@@ -16,7 +16,9 @@ and symmetrically ``p = P(ES_K <= es | ES_K <= 0)`` for ``es < 0``. This is the
 quantity R's fgsea reports as ``pval`` (fgseaSimple's ``(k + 1) / (n_same_sign + 1)`` and
 fgseaMultilevel's multilevel estimate divided by the probability of the sign), and the
 nominal p-value of GSEA desktop. ``ES_K`` is the signed Kolmogorov-Smirnov-like score of
-Subramanian et al. (2005): the running-sum value of largest magnitude.
+Subramanian et al. (2005): the running-sum value of largest magnitude. A set whose
+members all have weight 0 (total weight N_R = 0) steps ``1 / K`` at each hit, as in
+fgsea and in the observed score of :mod:`._gsea_kernel`.
 
 How it is estimated (our implementation of the method of Korotkevich et al.)
 ----------------------------------------------------------------------------
