@@ -412,3 +412,22 @@ def test_input_errors(kwargs, match):
             np.asarray(args.pop("es")),
             **args,
         )
+
+
+def test_level_cap_without_eps_is_flagged_and_positive(monkeypatch):
+    """eps=0 and the ladder stopped by its cap of levels: p > 0 with at_floor, never 0.
+
+    The cap (1,070 levels, below the smallest double) is lowered to 4 levels so that a
+    cheap case reaches it; p used to be reported as eps, that is exactly 0.
+    """
+    import mamsets.engines._multilevel as ml
+
+    w = np.sqrt(np.arange(1000, 0, -1, dtype=np.float64))
+    es = np.array([0.97, 0.2])
+    p_free, _, fl_free = multilevel_pvalues(w, [10, 10], es, eps=0.0, seed_sequence=SEED)
+    assert not fl_free.any() and p_free[0] < 1e-6
+    monkeypatch.setattr(ml, "_MAX_LEVELS", 4)
+    p, err, fl = multilevel_pvalues(w, [10, 10], es, eps=0.0, seed_sequence=SEED)
+    assert fl[0] and p[0] > 0 and np.isnan(err[0])
+    assert p_free[0] < p[0] < 1e-2  # an upper bound, from about 4 halvings of the tail
+    assert not fl[1] and p[1] > 1e-2

@@ -9,9 +9,11 @@ sets of one unit share a sample and their p-values are correlated).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from mamsets.engines._multilevel import FIRST_STAGE_FACTOR, multilevel_pvalues
+from mamsets.errors import InputError
 
 from test_multilevel import es_batch, log2_ratio_z, null_es
 
@@ -88,3 +90,19 @@ def test_first_stage_tiny_ranking_exact_and_unbalanced():
                                   first_stage_factor=16)
     p3, _, _ = multilevel_pvalues(w2, np.array([40]), np.array([-0.9]), seed_sequence=SEED)
     assert np.isnan(p2[0]) == np.isnan(p3[0])
+
+
+def test_factor_one_is_refused_and_two_works() -> None:
+    """Factor 1 drew exactly S sets of the sign and kept S + 1: every p-value was NaN.
+
+    It is refused with a message naming the parameter; factor 2, the least accepted,
+    answers every query (S = 101 >= 11, where factor 1 used to fail).
+    """
+    w = np.sqrt(np.arange(500, 0, -1, dtype=np.float64))
+    args = (w, np.array([20, 20]), np.array([0.3, 0.6]))
+    with pytest.raises(InputError, match=r"first_stage_factor=1\b.*>= 2"):
+        multilevel_pvalues(*args, seed_sequence=np.random.SeedSequence(1), first_stage_factor=1)
+    p, err, fl = multilevel_pvalues(*args, seed_sequence=np.random.SeedSequence(1),
+                                    first_stage_factor=2)
+    assert np.all(np.isfinite(p)) and np.all(np.isfinite(err)) and not fl.any()
+    assert 0 < p[1] < p[0] < 1

@@ -16,7 +16,9 @@ and symmetrically ``p = P(ES_K <= es | ES_K <= 0)`` for ``es < 0``. This is the
 quantity R's fgsea reports as ``pval`` (fgseaSimple's ``(k + 1) / (n_same_sign + 1)`` and
 fgseaMultilevel's multilevel estimate divided by the probability of the sign), and the
 nominal p-value of GSEA desktop. ``ES_K`` is the signed Kolmogorov-Smirnov-like score of
-Subramanian et al. (2005): the running-sum value of largest magnitude.
+Subramanian et al. (2005): the running-sum value of largest magnitude. A set whose
+members all have weight 0 (total weight N_R = 0) steps ``1 / K`` at each hit, as in
+fgsea and in the observed score of :mod:`._gsea_kernel`.
 
 How it is estimated (our implementation of the method of Korotkevich et al.)
 ----------------------------------------------------------------------------
@@ -107,6 +109,8 @@ __all__ = ["FIRST_STAGE_FACTOR", "MIN_SIGN_COUNT", "MIN_SIGN_DRAWS", "multilevel
 
 #: Hard cap on levels: 2**-1070 is below the smallest positive double.
 _MAX_LEVELS = 1070
+#: The smallest positive double: no p-value is reported below it (p is never 0).
+_TINY = math.ulp(0.0)
 
 
 # ------------------------------------------------------------------ driver
@@ -164,7 +168,7 @@ def multilevel_pvalues(
     n_jobs : int, default 1
         Threads working on (size, sign) units; the result does not depend on it.
     first_stage_factor : int, default 0
-        ``f > 0``: start each unit with ``f * sample_size`` plain random sets and keep the
+        ``f >= 2``: start each unit with ``f * sample_size`` plain random sets and keep the
         top ``sample_size`` of them (:mod:`._multilevel_first`), instead of climbing the
         lowest ``log2(f)`` levels by random walk; queries the first stage reaches are
         answered from all its draws. ``0``: the plain ladder (the results of earlier
@@ -184,7 +188,9 @@ def multilevel_pvalues(
     at_floor : numpy.ndarray of bool
         True where ``pval`` is an upper bound: the estimate fell below ``eps`` (``pval``
         is then ``eps``), or the random walk could not climb to ``es`` (only possible
-        for scores near the maximum of tiny sets; ``pval`` is the bound reached).
+        for scores near the maximum of tiny sets; ``pval`` is the bound reached), or,
+        with ``eps=0``, the ladder hit its cap of levels (``pval`` is the estimate at
+        the last level). ``pval`` is never below the smallest positive double.
 
     Notes
     -----
@@ -233,8 +239,12 @@ def multilevel_pvalues(
     step = float(log_floor_step(s_n))
     max_levels = _MAX_LEVELS if eps_f == 0 else min(_MAX_LEVELS, math.ceil(log_floor / step) + 2)
     if isinstance(first_stage_factor, bool) or not isinstance(first_stage_factor, (int, np.integer)) \
-            or first_stage_factor < 0:
-        raise InputError(f"first_stage_factor={first_stage_factor!r}: pass an integer >= 0")
+            or first_stage_factor < 0 or first_stage_factor == 1:
+        # factor 1 draws exactly S sets with ES >= 0 and keeps S + 1 of them: none to spare
+        raise InputError(
+            f"first_stage_factor={first_stage_factor!r}: pass 0 (no first stage) or an integer "
+            ">= 2 (the first stage needs more draws than the sample_size it keeps)"
+        )
     m_first = int(first_stage_factor) * s_n
     outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i, m_first)
     for idx, lc, lvar, rr, st in outs:
@@ -344,7 +354,11 @@ def _unit_pvalues(
     er = np.where(ok & ~below, err, np.nan)
     fl = below | (st == _FLOOR) | (st == _STALLED)
     pv = np.where(below | (st == _FLOOR), eps_f, pv)
-    pv = np.where(st == _STALLED, p, pv)
+    # no eps floor (eps = 0): a unit stopped by the cap on levels reports the estimate at the
+    # last level, like a stalled walk; p is never 0 (exp underflows beyond 2**-1074)
+    bound = (st == _STALLED) | ((st == _FLOOR) & (eps_f == 0.0))
+    pv = np.where(bound, p, pv)
+    pv = np.maximum(pv, _TINY)
     return pv, er, fl
 
 

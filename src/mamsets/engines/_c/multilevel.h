@@ -66,17 +66,20 @@ static inline double ml_min(double a, double b) { return b < a ? b : a; }
  *
  * After hit j (0-based) the running sum is A_j = Y_j / NR - (pos_j - j) / (N - K), just before
  * it B_j = A_j - w_j / NR (Y_j the weight prefix, NR the set's total weight). ES is max A if
- * max A > -min B, min B if max A < -min B, and 0 on a tie within ML_TIE_TOL (fgsea's rule). */
+ * max A > -min B, min B if max A < -min B, and 0 on a tie within ML_TIE_TOL (fgsea's rule).
+ * A set of total weight 0 (every member weighs 0) steps 1/K at each hit: Y_j counts the hits
+ * and NR is K, as the observed score (gsea_kernel.c) and fgsea have it. */
 static inline double ml_signed_es_nr(const int64_t *pos, int64_t k, const double *w, int64_t n,
                                      double nr) {
-    double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
+    int unit = !(nr > 0.0);
+    double q2 = unit ? 1.0 / (double)k : 1.0 / nr;
     double q1 = 1.0 / (double)(n - k);
     double y = 0.0, amax = -INFINITY, bmin = INFINITY;
     for (int64_t j = 0; j < k; j++) {
         double m = (double)(pos[j] - j) * q1;
         double b = y * q2 - m;
         bmin = ml_min(bmin, b);
-        y += w[pos[j]];
+        y += unit ? 1.0 : w[pos[j]];
         double a = y * q2 - m;
         amax = ml_max(amax, a);
     }

@@ -40,15 +40,18 @@ typedef struct {
 /* The S samples of one level stored by chunks of the ranking. */
 typedef struct {
     int64_t s_n, k, n, n_chunks;
+    int64_t row;        /* length of a sample's row of chunk entries, min(N, n_chunks K) */
     int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
+    int64_t *coff;      /* [n_chunks] chunk c's entries start at coff[c] of a sample's row */
     gene_t *genes;      /* [n] weight, key and chunk of each position */
-    int32_t *cpos;      /* [s_n][n_chunks][k] positions in each chunk (int32: less cache) */
-    int32_t *cmem;      /* [s_n][n_chunks][k] member index (into members) of each entry */
+    int32_t *cpos;      /* [s_n][row] positions in each chunk (int32: less cache) */
+    int32_t *cmem;      /* [s_n][row] member index (into members) of each entry */
     int32_t *mslot;     /* [s_n][k] slot of each member in its chunk */
     uint8_t *csorted;   /* [s_n][n_chunks] 1 while the chunk's entries are in increasing order */
     int64_t *cnt;       /* [s_n][n_chunks] hits per chunk */
     double *csum;       /* [s_n][n_chunks] weight sum per chunk */
-    double *nr;         /* [s_n] total weight of each sample */
+    double *nr;         /* [s_n] total weight of each sample (exactly 0 when npos is 0) */
+    int64_t *npos;      /* [s_n] members of positive weight */
     int64_t *members;   /* [s_n][k] members, unsorted */
     uint8_t *is_member; /* [s_n][n] membership mask */
     double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
@@ -59,6 +62,7 @@ typedef struct {
 
 static void store_free(store_t *st) {
     free(st->bnd);
+    free(st->coff);
     free(st->genes);
     free(st->cpos);
     free(st->cmem);
@@ -67,6 +71,7 @@ static void store_free(store_t *st) {
     free(st->cnt);
     free(st->csum);
     free(st->nr);
+    free(st->npos);
     free(st->members);
     free(st->is_member);
     free(st->cand);
@@ -75,7 +80,9 @@ static void store_free(store_t *st) {
     free(st->hstart);
 }
 
-/* 2 sqrt(K) chunks: the measured optimum (1-3 sqrt(K) is flat). Returns 0 when out of memory. */
+/* 2 sqrt(K) chunks: the measured optimum (1-3 sqrt(K) is flat). A chunk holds at most
+ * min(its width, K) entries, so a sample's chunks fit in a row of min(N, n_chunks K) (see
+ * set_chunks). Returns 0 when out of memory. */
 static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     int64_t nc = (int64_t)(2.0 * sqrt((double)k));
     if (nc < 1) nc = 1;
@@ -83,22 +90,25 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->k = k;
     st->n = n;
     st->n_chunks = nc;
+    st->row = n < nc * k ? n : nc * k;
     st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
+    st->coff = malloc((size_t)nc * sizeof(int64_t));
     st->genes = malloc((size_t)n * sizeof(gene_t));
-    st->cpos = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
-    st->cmem = malloc((size_t)(s_n * nc * k) * sizeof(int32_t));
+    st->cpos = malloc((size_t)(s_n * st->row) * sizeof(int32_t));
+    st->cmem = malloc((size_t)(s_n * st->row) * sizeof(int32_t));
     st->mslot = malloc((size_t)(s_n * k) * sizeof(int32_t));
     st->csorted = calloc((size_t)(s_n * nc), 1);
     st->cnt = calloc((size_t)(s_n * nc), sizeof(int64_t));
     st->csum = calloc((size_t)(s_n * nc), sizeof(double));
     st->nr = malloc((size_t)s_n * sizeof(double));
+    st->npos = malloc((size_t)s_n * sizeof(int64_t));
     st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
     st->is_member = calloc((size_t)(s_n * n), 1);
     st->cand = calloc((size_t)(s_n * 6), sizeof(double));
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->members &&
+    return st->bnd && st->coff && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->npos && st->members &&
            st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
 }
 
@@ -106,22 +116,23 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
  * of each member and the sorted flags. */
 typedef struct {
     int32_t *cp, *cm, *ms;
+    const int64_t *off; /* chunk c's entries are cp[off[c]:off[c] + cn[c]] (and cm) */
     int64_t *cn;
     double *su;
     uint8_t *sorted;
 } view_t;
 
 static inline view_t sample_view(const store_t *st, int64_t s) {
-    int64_t nc = st->n_chunks, k = st->k;
-    view_t v = {st->cpos + s * nc * k, st->cmem + s * nc * k, st->mslot + s * k, st->cnt + s * nc,
-                st->csum + s * nc, st->csorted + s * nc};
+    int64_t nc = st->n_chunks, k = st->k, row = st->row;
+    view_t v = {st->cpos + s * row, st->cmem + s * row, st->mslot + s * k, st->coff,
+                st->cnt + s * nc, st->csum + s * nc, st->csorted + s * nc};
     return v;
 }
 
 /* Put chunk c's entries in increasing order (insertion sort: a chunk is small and only a few
  * of its entries moved since it was last sorted) and update the members' slots. */
-static void sort_chunk(const view_t *v, int64_t c, int64_t k) {
-    int32_t *p = v->cp + c * k, *j = v->cm + c * k, *ms = v->ms;
+static void sort_chunk(const view_t *v, int64_t c) {
+    int32_t *p = v->cp + v->off[c], *j = v->cm + v->off[c], *ms = v->ms;
     int64_t m = v->cn[c];
     for (int64_t t = 1; t < m; t++) {
         int32_t pt = p[t];
@@ -142,8 +153,8 @@ static void sort_chunk(const view_t *v, int64_t c, int64_t k) {
 }
 
 /* Member r leaves chunk c (the chunk's last entry takes its slot). */
-static inline void chunk_remove(const view_t *v, int64_t c, int64_t k, int64_t r) {
-    int32_t *p = v->cp + c * k, *j = v->cm + c * k;
+static inline void chunk_remove(const view_t *v, int64_t c, int64_t r) {
+    int32_t *p = v->cp + v->off[c], *j = v->cm + v->off[c];
     int64_t t = v->ms[r], last = --v->cn[c];
     p[t] = p[last];
     j[t] = j[last];
@@ -152,15 +163,17 @@ static inline void chunk_remove(const view_t *v, int64_t c, int64_t k, int64_t r
 }
 
 /* Member r, at position pos, joins chunk c as its last entry. */
-static inline void chunk_append(const view_t *v, int64_t c, int64_t k, int64_t r, int64_t pos) {
+static inline void chunk_append(const view_t *v, int64_t c, int64_t r, int64_t pos) {
     int64_t t = v->cn[c]++;
-    v->cp[c * k + t] = (int32_t)pos;
-    v->cm[c * k + t] = (int32_t)r;
+    v->cp[v->off[c] + t] = (int32_t)pos;
+    v->cm[v->off[c] + t] = (int32_t)r;
     v->ms[r] = (int32_t)t;
     v->sorted[c] = 0;
 }
 
 /* True when the signed ES of one sample (cp/cn/csum: its chunks) is > level (level > -1e-9).
+ * nr == 0 (every member weighs 0): each hit steps 1/K, as in ml_signed_es_nr, so a chunk's hit
+ * count stands for its weight sum and each hit for its weight.
  *
  * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
  * and a lower bound just before them, so only chunks that can matter are scanned hit by hit.
@@ -176,18 +189,20 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
     const int64_t *bnd = st->bnd;
     double *ub = st->scratch, *ystart = st->scratch + n_chunks;
     int64_t *hstart = st->hstart;
-    double q2 = nr > 0.0 ? 1.0 / nr : 0.0;
+    int unit = !(nr > 0.0);
+    double q2 = unit ? 1.0 / (double)k : 1.0 / nr;
     double y = 0.0, max_ub = -INFINITY;
     int64_t h = 0;
     for (int64_t c = 0; c < n_chunks; c++) {
         int64_t m = cn[c];
+        double cs = unit ? (double)m : csum[c];
         ystart[c] = y;
         hstart[c] = h;
         if (m > 0) {
-            ub[c] = (y + csum[c]) * q2 - (double)(bnd[c] - h) * q1;
+            ub[c] = (y + cs) * q2 - (double)(bnd[c] - h) * q1;
             max_ub = ml_max(max_ub, ub[c]);
         }
-        y += csum[c];
+        y += cs;
         h += m;
     }
     if (max_ub <= level) return 0;
@@ -201,13 +216,13 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         if (i > 0 && c == hint) continue;
         int64_t m = cn[c];
         if (m > 0 && ub[c] > level && ub[c] > amax) {
-            if (!v->sorted[c]) sort_chunk(v, c, k);
+            if (!v->sorted[c]) sort_chunk(v, c);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
-            const int32_t *row = cp + c * k;
+            const int32_t *row = cp + v->off[c];
             for (int64_t t = 0; t < m; t++) {
                 int64_t p = row[t];
-                yy += w[p];
+                yy += unit ? 1.0 : w[p];
                 double a = yy * q2 - (double)(p - x0 - t) * q1;
                 if (a > amax) {
                     amax = a;
@@ -230,10 +245,10 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         int64_t m = cn[c];
         /* lower bound of the running sum just before the chunk's hits: all misses first */
         if (m > 0 && -(ystart[c] * q2 - (double)(bnd[c + 1] - hstart[c] - m) * q1) > depth) {
-            if (!v->sorted[c]) sort_chunk(v, c, k);
+            if (!v->sorted[c]) sort_chunk(v, c);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
-            const int32_t *row = cp + c * k;
+            const int32_t *row = cp + v->off[c];
             for (int64_t t = 0; t < m; t++) {
                 int64_t p = row[t];
                 double d = (double)(p - x0 - t) * q1 - yy * q2;
@@ -243,7 +258,7 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
                     depth = d;
                     deep_c = c;
                 }
-                yy += w[p];
+                yy += unit ? 1.0 : w[p];
             }
         }
     }
@@ -295,8 +310,12 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
         int64_t b = column[s_n / 2];
         bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
     }
-    for (int64_t c = 0; c < nc; c++)
+    int64_t off = 0; /* a chunk holds at most min(its width, K) distinct positions */
+    for (int64_t c = 0; c < nc; c++) {
         for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->genes[v].chunk = c;
+        st->coff[c] = off;
+        off += bnd[c + 1] - bnd[c] < k ? bnd[c + 1] - bnd[c] : k;
+    }
 }
 
 /* Store every sample by chunks (positions, counts, weight sums), as members, and its hash. */
@@ -310,6 +329,7 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
         double *su = v.su;
         uint8_t *ism = st->is_member + s * n;
         double nr_s = 0.0;
+        int64_t np_s = 0;
         for (int64_t c = 0; c < nc; c++) {
             cn[c] = 0;
             su[c] = 0.0;
@@ -318,16 +338,18 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
         for (int64_t j = 0; j < k; j++) {
             int64_t p = row[j];
             int64_t c = st->genes[p].chunk;
-            v.cp[c * k + cn[c]] = (int32_t)p;
-            v.cm[c * k + cn[c]] = (int32_t)j;
+            v.cp[v.off[c] + cn[c]] = (int32_t)p;
+            v.cm[v.off[c] + cn[c]] = (int32_t)j;
             v.ms[j] = (int32_t)cn[c];
             cn[c] += 1;
             su[c] += w[p];
             nr_s += w[p];
+            np_s += w[p] > 0.0;
             st->members[s * k + j] = p;
             ism[p] = 1;
         }
         st->nr[s] = nr_s;
+        st->npos[s] = np_s;
         st->has_cand[s] = 0;
         uint64_t hh = 0;
         for (int64_t j = 0; j < k; j++) hh ^= zob[row[j]];
@@ -345,8 +367,8 @@ static void unchunk(int64_t *flat, store_t *st) {
         int64_t j = 0;
         view_t v = sample_view(st, s);
         for (int64_t c = 0; c < nc; c++) {
-            if (!v.sorted[c]) sort_chunk(&v, c, k);
-            for (int64_t t = 0; t < v.cn[c]; t++) flat[s * k + j++] = v.cp[c * k + t];
+            if (!v.sorted[c]) sort_chunk(&v, c);
+            for (int64_t t = 0; t < v.cn[c]; t++) flat[s * k + j++] = v.cp[v.off[c] + t];
         }
     }
 }
@@ -412,22 +434,26 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 const gene_t *g_old = st->genes + old, *g_new = st->genes + v_new;
                 double w_old = g_old->w, w_new = g_new->w;
                 double nr_old = st->nr[s];
-                double nr_new = nr_old - w_old + w_new;
+                /* a set whose members all weigh 0 gets NR exactly 0 (not a rounding residue
+                 * of the running sum): its hits then step 1/K, see exceeds() */
+                int64_t np_new = st->npos[s] - (w_old > 0.0) + (w_new > 0.0);
+                double nr_new = np_new > 0 ? nr_old - w_old + w_new : 0.0;
                 /* the new set passes when (ES, hash) > (level, level_h): ES within ML_ES_TOL of
                  * the level counts as equal and the hash decides */
                 uint64_t h_new = hashes[s] ^ g_old->zob ^ g_new->zob;
                 double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
                 int fast = 0;
                 double cy = 0.0, cx = 0.0, depth = 0.0;
-                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0)
+                /* the peak record is a weight prefix only when both sets weigh more than 0 */
+                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0 && nr_old > 0.0)
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
                 /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
                 int64_t co = g_old->chunk;
                 int64_t cw = g_new->chunk;
-                chunk_remove(&v, co, k, r_mem);
+                chunk_remove(&v, co, r_mem);
                 su[co] -= w_old;
-                chunk_append(&v, cw, k, r_mem, v_new);
+                chunk_append(&v, cw, r_mem, v_new);
                 su[cw] += w_new;
                 st->nr[s] = nr_new;
                 int accepted;
@@ -447,15 +473,18 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 }
                 if (accepted) {
                     moves++;
+                    st->npos[s] = np_new;
+                    if (np_new == 0) /* clear the rounding residue of the weight sums too */
+                        for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
                     mem[r_mem] = v_new;
                     hashes[s] = h_new;
                     ism[old] = 0;
                     ism[v_new] = 1;
                 } else {
                     /* undo, in the order of the weight-sum updates of the swap reversed */
-                    chunk_remove(&v, cw, k, r_mem);
+                    chunk_remove(&v, cw, r_mem);
                     su[cw] -= w_new;
-                    chunk_append(&v, co, k, r_mem, old);
+                    chunk_append(&v, co, r_mem, old);
                     su[co] += w_old;
                     st->nr[s] = nr_old;
                 }
