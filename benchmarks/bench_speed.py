@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import resource
 import statistics
@@ -123,8 +124,9 @@ def worker(case: str, tool: str, n_jobs: int) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     p = pd.to_numeric(call(), errors="coerce")
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    digest = hashlib.sha256(np.ascontiguousarray(p.to_numpy(dtype=np.float64)).tobytes()).hexdigest()
     return {"wall": wall, "cpu": cpu, "peak_mb": _peak_mb(), "base_mb": base,
-            "n": int(p.size), "min_p": float(p.min())}
+            "n": int(p.size), "min_p": float(p.min()), "sha": digest[:16]}
 
 
 def measure(case: str, tool: str, n_jobs: int = 1, src: str | None = None) -> dict | None:
