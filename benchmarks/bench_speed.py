@@ -36,7 +36,6 @@ tar -x -C DIR``), interleaved with the rest, and print this checkout's speed-up 
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import resource
@@ -50,23 +49,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_gsea import fgsea_case  # (fgsea's example, read once for every benchmark)
+
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "tests" / "data" / "gsea"
 
 #: gseapy 1.3.1 multilevel CPU / R fgsea 1.31.6 multilevel CPU, measured side by side.
 GSEAPY_OVER_FGSEA = {"fgsea": 1.20, "synthetic": 3.05}
 #: R fgsea simple (10,000 perms) CPU / R fgsea multilevel CPU, same run (issue 15's table).
 SIMPLE_OVER_MULTILEVEL = {"fgsea": 2.6 / 4.6, "synthetic": 6.2 / 8.7}
-
-
-def fgsea_case() -> tuple[pd.Series, dict[str, list[str]]]:
-    rnk = pd.read_csv(DATA / "naive.vs.th1.rnk.gz", sep="\t", dtype={"ID": str}).set_index("ID")["t"]
-    sets: dict[str, list[str]] = {}
-    with gzip.open(DATA / "mouse.reactome.15-500.gmt.gz", "rt") as fh:
-        for line in fh:
-            f = line.rstrip("\n").split("\t")
-            sets[f[0]] = list(dict.fromkeys(f[2:]))
-    return rnk, sets
 
 
 def synthetic_case() -> tuple[pd.Series, dict[str, list[str]]]:

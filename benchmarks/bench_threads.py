@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_speed import measure  # noqa: E402
+from bench_speed import measure
 
 
 def main() -> None:

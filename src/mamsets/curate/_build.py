@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from ._words import name_words
+from .benchmark import wp2018_pathways
 
 HGNC_FILE = Path("geneids") / "hgnc_complete_set_2024-10.txt.gz"
 _HERE = Path(__file__).resolve().parent / "data"
@@ -54,12 +55,10 @@ def pathway_prevalence(corpus: str | os.PathLike[str]) -> dict[str, int]:
     root = Path(corpus)
     with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
         held_out = {r["wpid"] for r in csv.DictReader(fh, delimiter="\t")}
-    text = (root / "truth" / "wp2018_ocr_benchmark" / "20180418_wp_hs_gmt.csv").read_text(encoding="utf-8")
     counts: Counter[str] = Counter()
-    for line in text.replace("\r", "\n").splitlines():
-        parts = [p.strip() for p in line.split(",")]
-        if parts and parts[0] and parts[0] not in held_out:
-            counts.update({p for p in parts[1:] if p})
+    for wpid, genes in wp2018_pathways(root).items():
+        if wpid not in held_out:
+            counts.update(genes)
     return dict(sorted(counts.items(), key=lambda kv: int(kv[0])))
 
 

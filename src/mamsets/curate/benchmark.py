@@ -77,22 +77,42 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+_WP2018 = ("truth", "wp2018_ocr_benchmark")
+
+
+def wp2018_pathways(corpus: str | os.PathLike[str]) -> dict[str, set[str]]:
+    """``{wpid: {entrez, ...}}``: the pathways of PFOCR's 2018 benchmark (413 WikiPathways drawings).
+
+    Parameters
+    ----------
+    corpus : path
+        ``../shared/data/pfocr-corpus`` (the file is ``truth/wp2018_ocr_benchmark/20180418_wp_hs_gmt.csv``).
+    """
+    path = Path(corpus).joinpath(*_WP2018, "20180418_wp_hs_gmt.csv")
+    gmt: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").replace("\r", "\n").splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if parts and parts[0]:
+            gmt[parts[0]] = {g for g in parts[1:] if g}
+    return gmt
+
+
+def wp2018_calls(corpus: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """Rows of the benchmark's OCR calls (``wpid``, ``entrez``, ``symbol``, ``source``, ...)."""
+    path = Path(corpus).joinpath(*_WP2018, "20180418_wp_hs_pfocr_sub.csv")
+    return list(csv.DictReader(path.read_text(encoding="utf-8").replace("\r", "\n").splitlines()))
+
+
 def route_reliability(corpus: str | os.PathLike[str]) -> dict[str, float]:
     """Precision of each lexicon route on PFOCR's 2018 benchmark (OCR of 413 WikiPathways drawings).
 
     A call (pathway, gene, route) is right when the gene is in that pathway's GMT line.
     """
-    bench = Path(corpus) / "truth" / "wp2018_ocr_benchmark"
-    gmt: dict[str, set[str]] = {}
-    for line in (bench / "20180418_wp_hs_gmt.csv").read_text(encoding="utf-8").replace("\r", "\n").splitlines():
-        parts = [p.strip() for p in line.split(",")]
-        if parts and parts[0]:
-            gmt[parts[0]] = set(parts[1:])
+    gmt = wp2018_pathways(corpus)
     tp: dict[str, int] = defaultdict(int)
     n: dict[str, int] = defaultdict(int)
-    text = (bench / "20180418_wp_hs_pfocr_sub.csv").read_text(encoding="utf-8").replace("\r", "\n")
     seen: set[tuple[str, str, str]] = set()
-    for r in csv.DictReader(text.splitlines()):
+    for r in wp2018_calls(corpus):
         route = _ROUTES_2018.get(r["source"])
         key = (r["wpid"], r["entrez"], r["source"])
         if route is None or r["wpid"] not in gmt or key in seen:
@@ -117,17 +137,11 @@ def lexicon_usage(corpus: str | os.PathLike[str]) -> dict[tuple[str, str], tuple
     the per-word usage prior shipped as ``curate/data/lexicon_usage.tsv.gz``: which members of
     "PI3K" or which meaning of "p21" curators draw, measured on drawings outside the evaluation.
     """
-    bench = Path(corpus) / "truth" / "wp2018_ocr_benchmark"
-    gmt: dict[str, set[str]] = {}
-    for line in (bench / "20180418_wp_hs_gmt.csv").read_text(encoding="utf-8").replace("\r", "\n").splitlines():
-        parts = [p.strip() for p in line.split(",")]
-        if parts and parts[0]:
-            gmt[parts[0]] = set(parts[1:])
+    gmt = wp2018_pathways(corpus)
     n: dict[tuple[str, str], int] = defaultdict(int)
     tp: dict[tuple[str, str], int] = defaultdict(int)
     seen: set[tuple[str, str, str]] = set()
-    text = (bench / "20180418_wp_hs_pfocr_sub.csv").read_text(encoding="utf-8").replace("\r", "\n")
-    for r in csv.DictReader(text.splitlines()):
+    for r in wp2018_calls(corpus):
         if r["source"] == "hgnc_symbol" or r["wpid"] not in gmt or (r["wpid"], r["entrez"], r["symbol"]) in seen:
             continue
         seen.add((r["wpid"], r["entrez"], r["symbol"]))

@@ -55,11 +55,7 @@ class Shelf:
             t["note"] = ""
         t["note"] = t["note"].fillna("")
         t = t.sort_values(["pval", "term"], kind="stable", na_position="last")
-        out = conform_table(t, GSEA_SCHEMA)
-        for c, d in GSEA_SCHEMA.items():  # text columns stay plain objects (pandas 3 infers "str")
-            if d == "object" and out[c].dtype != object:
-                out[c] = out[c].astype(object)
-        return out
+        return conform_table(t, GSEA_SCHEMA)  # text columns come back as object
 
 
 def _small_row(term: str, desc: str, n_members: int, positions: np.ndarray, sets: GseaSets,

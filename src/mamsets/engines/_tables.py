@@ -94,11 +94,7 @@ def gsea_table(rows: dict[str, Any]) -> pd.DataFrame:
         padj[ok] = false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
     df["padj"] = padj
     df = df.sort_values(["pval", "term"], kind="stable", na_position="last")
-    out = conform_table(df, METHOD_GSEA_SCHEMA)
-    for c, d in METHOD_GSEA_SCHEMA.items():  # text columns stay plain objects (pandas 3 infers "str")
-        if d == "object" and out[c].dtype != object:
-            out[c] = out[c].astype(object)
-    return out
+    return conform_table(df, METHOD_GSEA_SCHEMA)  # text columns come back as object
 
 
 def bh_per_query(pval: np.ndarray) -> np.ndarray:
