@@ -49,6 +49,7 @@ i64p = ctypes.POINTER(ctypes.c_int64)
 u64p = ctypes.POINTER(ctypes.c_uint64)
 i32p = ctypes.POINTER(ctypes.c_int32)
 u8p = ctypes.POINTER(ctypes.c_uint8)
+_DTYPES = {f64p: np.float64, i64p: np.int64, u64p: np.uint64, i32p: np.int32, u8p: np.uint8}
 
 
 def declare(name: str, restype: Any, *argtypes: Any) -> Any:
@@ -79,7 +80,7 @@ def ptr(arr: np.ndarray, ctype: Any) -> Any:
     ctype : ctypes pointer type
         For example :data:`f64p`.
     """
-    expected = {f64p: np.float64, i64p: np.int64, u64p: np.uint64, i32p: np.int32, u8p: np.uint8}[ctype]
+    expected = _DTYPES[ctype]
     if arr.dtype != expected or not arr.flags.c_contiguous:
         raise TypeError(f"kernel argument must be C-contiguous {np.dtype(expected)}, got {arr.dtype}")
     return arr.ctypes.data_as(ctype)
