@@ -88,3 +88,45 @@ def test_claims_on_a_phosphosite_table(tmp_path: Path, tests_data: Path,
     t = pd.read_csv(out / "claims.tsv", sep="\t", comment="#", keep_default_na=False)
     amp = t[t["claim_id"] == "DYN3_AMPK"]
     assert (amp["data_level"] == "phosphosite").all() and (amp["readout"] == "direct").all()
+
+
+def test_phosphosite_errors_name_the_flags_to_use(tmp_path: Path, tests_data: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    d = tests_data / "sites"
+    table = pd.read_csv(d / "motrpac_phospho_8w.tsv", sep="\t")
+    # rat sites without a map: the fix is a flag of this command, not a Python keyword
+    assert main(["claims", str(d / "motrpac_phospho_8w.tsv"), "--data-level", "phosphosite",
+                 "--species", "rat", "-o", str(tmp_path / "a")]) == 2
+    err = capsys.readouterr().err
+    assert "--site-map FILE" in err and "site_map=" not in err and "--species rat" in err
+    # a malformed id: the error names --drop-malformed, which then drops it and runs
+    bad = table.copy()
+    bad.loc[0, "featureName"] = "NP_001001512.2_Q228"
+    path = tmp_path / "bad.tsv"
+    bad.to_csv(path, sep="\t", index=False)
+    args = ["claims", str(path), "--site-map", str(d / "motrpac_rat_to_human_site.tsv"),
+            "--species", "rat", "--seed", "1", "--n-perm", "200", "--no-plots"]
+    assert main([*args, "-o", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "--drop-malformed" in err and "on_malformed" not in err
+    assert main([*args, "--drop-malformed", "-o", str(tmp_path / "c")]) == 0
+    # --gene-column picks the site column when the auto-detected one is the wrong one
+    two = table.rename(columns={"featureName": "my_ids"}).assign(
+        featureName=[f"P99999_S{i}" for i in range(1, len(table) + 1)])
+    path2 = tmp_path / "two.tsv"
+    two.to_csv(path2, sep="\t", index=False)
+    assert main(["claims", str(path2), "--site-map", str(d / "motrpac_rat_to_human_site.tsv"),
+                 "--species", "rat", "-o", str(tmp_path / "e")]) == 2
+    assert "drop --site-map" in capsys.readouterr().err
+    # a site listed twice in a contrast: the error names --duplicates, which this route honours
+    dup = pd.concat([table, table.iloc[[0]].assign(z=9.0, t=9.0)])
+    path3 = tmp_path / "dup.tsv"
+    dup.to_csv(path3, sep="\t", index=False)
+    assert main([*args[:1], str(path3), *args[2:], "-o", str(tmp_path / "f")]) == 2
+    err = capsys.readouterr().err
+    assert "--duplicates max_abs" in err and "duplicates='" not in err
+    assert main([*args[:1], str(path3), *args[2:], "--duplicates", "max_abs",
+                 "-o", str(tmp_path / "g")]) == 0
+    assert main(["claims", str(path2), "--site-map", str(d / "motrpac_rat_to_human_site.tsv"),
+                 "--species", "rat", "--gene-column", "my_ids", "--seed", "1", "--n-perm", "200",
+                 "--no-plots", "-o", str(tmp_path / "d")]) == 0

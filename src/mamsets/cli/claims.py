@@ -7,7 +7,8 @@
                    [--proxy]
                    [--contrast-is exercise|opposite] [--seed S] [--n-perm N] [--alpha A]
                    [--gene-column G] [--score-column S] [--contrast-column C] [--contrast NAME]
-                   [--dropna] [--duplicates RULE] [--species S] [--id-type T] [--force]
+                   [--dropna] [--drop-malformed] [--duplicates RULE] [--species S] [--id-type T]
+                   [--force]
 
 ``list`` prints :func:`mamsets.figure_claims`. With a TABLE (any table
 :func:`mamsets.read_ranking` reads), :func:`mamsets.claims` tests each claim and
@@ -25,7 +26,7 @@ from typing import Any
 
 from .._atomic import check_writable
 from .._random import resolve_seed
-from ..errors import InputError, MamsetsWarning
+from ..errors import InputError, MamsetsError, MamsetsWarning
 from ._common import print_warnings
 
 __all__ = ["register", "run"]
@@ -62,12 +63,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                    help="random seed (default: fresh entropy, printed and recorded)")
     p.add_argument("--n-perm", type=int, default=100_000, help="random member sets for p-values")
     p.add_argument("--alpha", type=float, default=0.05, help="verdict threshold on padj")
-    p.add_argument("--gene-column", metavar="G", help="gene column (auto-detected)")
+    p.add_argument("--gene-column", metavar="G",
+                   help="gene column, or site-id column for phosphosites (auto-detected)")
     p.add_argument("--score-column", metavar="S", help="score column (auto: stat, z, t, ...)")
     p.add_argument("--contrast-column", metavar="C", help="contrast column of a long table")
     p.add_argument("--contrast", action="append", metavar="NAME",
                    help="test only this contrast (repeat for several)")
     p.add_argument("--dropna", action="store_true", help="drop rows without gene id or score")
+    p.add_argument("--drop-malformed", action="store_true",
+                   help="phosphosites: drop malformed site ids (listed in the report) instead of "
+                        "stopping at the first")
     p.add_argument("--duplicates", choices=("error", "max_abs", "mean", "first"), default="error",
                    help="what to do with genes listed more than once")
     p.add_argument("--species", help="species of your genes or sites (human, mouse, rat); detected "
@@ -92,15 +97,40 @@ def _list() -> int:
     return 0
 
 
+#: read_sites' keyword hints and the flags of this command that set them.
+_FLAG_HINTS = (
+    ("pass site_column=", "pass --gene-column COLUMN"),
+    ("pass site_map= (", "pass --site-map FILE ("),
+    ("pass site_map= to", "pass --site-map FILE to"),
+    ("pass site_map=None", "drop --site-map"),
+    ("or species=None", "or drop --species"),
+    ("species='rat'", "--species rat"),
+    ("species='mouse'", "--species mouse"),
+    ("pass on_malformed='drop'", "pass --drop-malformed"),
+    ("pass duplicates='max_abs'", "pass --duplicates max_abs"),
+)
+
+
+def _flag_hints(message: str) -> str:
+    """``message`` with read_sites' keyword hints replaced by this command's flags."""
+    for api, flag in _FLAG_HINTS:
+        message = message.replace(api, flag)
+    return message
+
+
 def _read(path: Path, args: argparse.Namespace) -> Any:
     """The table as a gene-level Ranking, or as human sites (read_sites) for phosphosite data."""
     from ..io.ranking import read_ranking, table_level
     from ..io.sites import read_sites
 
     if args.site_map or args.data_level == "phosphosite":
-        return read_sites(path, site_map=args.site_map, species=args.species,
-                          score=args.score_column, contrast_column=args.contrast_column,
-                          dropna=args.dropna)
+        try:
+            return read_sites(path, site_column=args.gene_column, site_map=args.site_map,
+                              species=args.species, score=args.score_column,
+                              contrast_column=args.contrast_column, dropna=args.dropna,
+                              duplicates=args.duplicates, on_malformed="drop" if args.drop_malformed else "raise")
+        except MamsetsError as exc:  # the reader's hints name keywords; say the flags instead
+            raise type(exc)(_flag_hints(str(exc))) from exc
     hint = ("pass --site-map FILE to map them to human sites (or --data-level phosphosite "
             "--species human if the ids are human UniProt sites)")
     try:

@@ -309,8 +309,8 @@ class SiteRanking(Ranking):
 
     def mapping_summary(self) -> str:
         """A few lines: what was read, mapped, split, collapsed and dropped, per contrast."""
-        lines = [f"sites from {self.source} (column {self.site_column}); "
-                 f"map: {self.site_map or 'none (ids as given)'}", self.collapse_rule]
+        lines = [(f"sites from {self.source} (column {self.site_column}); "
+                  f"map: {self.site_map or 'none (ids as given)'}"), self.collapse_rule]
         for r in self.mapping.itertuples(index=False):
             lines.append(
                 f"  {r.contrast}: {r.n_rows} rows ({r.n_multi} multi-site) -> {r.n_mapped} mapped, "
@@ -331,7 +331,7 @@ class SiteRanking(Ranking):
             collapse_rule=self.collapse_rule,
             mapping=[{k: (v if isinstance(v, str) else int(v)) for k, v in row.items()}
                      for row in self.mapping.to_dict(orient="records")],
-            n_dropped_ids=int(len(self.dropped)),
+            n_dropped_ids=len(self.dropped),
         )
         return meta
 
@@ -490,6 +490,7 @@ def read_sites(
     split_multi: bool = True,
     on_malformed: Literal["raise", "drop"] = "raise",
     dropna: bool = False,
+    duplicates: Literal["error", "max_abs", "mean", "first"] = "error",
     name: str | None = None,
 ) -> SiteRanking:
     """Read a phosphosite results table into a ranking of single (human) sites per contrast.
@@ -525,6 +526,9 @@ def read_sites(
     dropna : bool
         Rows with a missing id or score are an error by default; dropped and counted
         with ``True``.
+    duplicates : {"error", "max_abs", "mean", "first"}
+        An input id listed more than once in a contrast, as in
+        :func:`~mamsets.io.ranking.read_ranking` (default: an error naming the id).
     name : str, optional
         Contrast name of a table without a contrast column.
 
@@ -580,7 +584,7 @@ def read_sites(
         column = site_column or _find_site_column(raw.df, raw.source)
     ranking = read_ranking(
         raw.df, gene_column=column, score=score, contrast_column=contrast_column,
-        duplicates="error", dropna=dropna, name=name or raw.default_name or "ranking",
+        duplicates=duplicates, dropna=dropna, name=name or raw.default_name or "ranking",
     )
     ids = list(dict.fromkeys(str(i) for t in ranking.tables.values() for i in t.index))
     smap = None if site_map is None else read_site_map(site_map)
