@@ -59,7 +59,8 @@ def test_phenotype_gsea_command_and_errors(tmp_path: Path, capsys) -> None:
     out = tmp_path / "g"
     assert main(["phenotype-gsea", str(expr), "--cls", str(cls), "--gmt", str(gmt), "--n-perm", "100",
                  "--seed", "3", "-o", str(out)]) == 0
-    params = json.loads((out / "params.json").read_text())["params"]
+    # params.json has mamsets gsea's layout: the input, then the method's record
+    params = json.loads((out / "params.json").read_text())["phenotype_gsea"]["params"]
     assert params["seed"] == 3 and params["metric"] == "signal_to_noise"
     table = pd.read_csv(out / "results.tsv", sep="\t", comment="#")
     assert table.loc[0, "term"] == "UP"
@@ -75,11 +76,38 @@ def test_gsea_with_cls_routes_to_phenotype_gsea(tmp_path: Path) -> None:
     a = pd.read_csv(tmp_path / "a" / "results.tsv", sep="\t", comment="#")
     b = pd.read_csv(tmp_path / "b" / "results.tsv", sep="\t", comment="#")
     pd.testing.assert_frame_equal(a, b)
-    assert json.loads((tmp_path / "a" / "params.json").read_text())["params"]["metric"] == "signal_to_noise"
+    record = json.loads((tmp_path / "a" / "params.json").read_text())
+    assert record["phenotype_gsea"]["params"]["metric"] == "signal_to_noise"
 
 
 def test_gsea_cls_route_refuses_ranked_only_flags_and_adds_controls(tmp_path: Path, capsys) -> None:
-    expr, cls, gmt = _files(tmp_path)
+    expr, cls, _gmt = _files(tmp_path)
     assert main(["gsea", str(expr), "--cls", str(cls), "--method", "permutation",
                  "-o", str(tmp_path / "x")]) == 2
     assert "--method" in capsys.readouterr().err
+
+
+def test_gsea_cls_route_writes_the_report_and_the_observed_ranking(tmp_path: Path, capsys) -> None:
+    import mamsets as ms
+    from mamsets.engines.phenotype_gsea import metric_ranking
+
+    expr, cls, gmt = _files(tmp_path)
+    out = tmp_path / "a"
+    assert main(["gsea", str(expr), "--cls", str(cls), "--gmt", str(gmt), "--n-perm", "100",
+                 "--seed", "3", "--min-size", "15", "-o", str(out)]) == 0
+    assert "report.html" in capsys.readouterr().out
+    html = (out / "report.html").read_text()
+    assert "UP" in html and "signal_to_noise" in html
+    assert any((out / "plots").glob("*.png"))
+    # ranking.tsv holds the metric of the observed labels, as phenotype_gsea ranked the genes
+    ranked = pd.read_csv(out / "ranking.tsv", sep="\t", comment="#", index_col="gene")["score"]
+    e = ms.read_expression(str(expr), cls=str(cls))
+    expected = metric_ranking(e, None, metric="signal_to_noise")
+    assert list(ranked.index[:10]) == list(expected.index[:10])
+    np.testing.assert_allclose(ranked.loc[expected.index].to_numpy(), expected.to_numpy(), rtol=1e-6)
+    # --no-plots and an existing folder without --force
+    assert main(["phenotype-gsea", str(expr), "--cls", str(cls), "--gmt", str(gmt), "--n-perm", "100",
+                 "--seed", "3", "--no-plots", "-o", str(tmp_path / "b")]) == 0
+    assert not (tmp_path / "b" / "plots").exists() and (tmp_path / "b" / "report.html").exists()
+    assert main(["phenotype-gsea", str(expr), "--cls", str(cls), "--gmt", str(gmt), "--n-perm", "100",
+                 "-o", str(tmp_path / "b")]) == 2

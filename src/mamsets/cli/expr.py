@@ -3,8 +3,10 @@
 ``mamsets score EXPR [--cls FILE | --phenotype-column COL --sample-sheet S] --method ssgsea -o OUT``
 writes ``scores.tsv`` (samples x sets), ``results.tsv`` (tidy), ``params.json`` and,
 with a phenotype, ``compare.tsv`` (each set's scores tested between groups).
-``mamsets phenotype-gsea EXPR --cls FILE [--metric ...] -o OUT`` writes ``results.tsv``
-and ``params.json``. Outputs are written atomically; OUT is never overwritten
+``mamsets phenotype-gsea EXPR --cls FILE [--metric ...] -o OUT`` (and ``mamsets gsea EXPR
+--cls FILE``) writes what ``mamsets gsea`` writes: ``results.tsv``, ``params.json``,
+``ranking.tsv`` (the metric of the observed labels), ``summary.txt``, ``report.html`` and
+``plots/``. Outputs are written atomically; OUT is never overwritten
 without ``--force``.
 """
 
@@ -65,6 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     g.add_argument("--n-perm", type=int, default=1000)
     g.add_argument("--seed", type=int, default=None)
     g.add_argument("--n-jobs", type=int, default=1)
+    g.add_argument("--no-plots", dest="plots", action="store_false",
+                   help="skip the plots (the report keeps the tables)")
     g.set_defaults(func=run_phenotype_gsea)
 
 
@@ -127,17 +131,54 @@ def run_phenotype_gsea(args: argparse.Namespace, command: str = "phenotype-gsea"
                              max_size=args.max_size, n_perm=args.n_perm, rng=args.seed,
                              n_jobs=args.n_jobs, species=args.species, id_type=args.id_type)
     print_warnings(caught, command)
-    with atomic_dir(args.outdir, overwrite=args.force) as out:
-        res.to_tsv(out / "results.tsv")
-        res.to_json_params(out / "params.json")
     p = res.params
+    coll = args.gmt if hasattr(args.gmt, "sets") else None
+    written = _write_phenotype_outputs(res, expr, args, coll)
     from ..report.text import text_summary
 
-    coll = args.gmt if hasattr(args.gmt, "sets") else None
     print(text_summary(res, collection=coll))
+    n_plots = sum(1 for k in written if k.startswith("plot:"))
     print(f"metric {p['metric']}, {p['positive']} vs {p['negative']}, seed {p['seed']} "
-          f"(--seed {p['seed']} repeats this run); wrote {args.outdir}/: results.tsv, params.json")
+          f"(--seed {p['seed']} repeats this run); wrote {args.outdir}/: results.tsv, params.json, "
+          "ranking.tsv, summary.txt, report.html" + (f", plots/ ({n_plots})" if n_plots else ""))
     return 0
+
+
+def _write_phenotype_outputs(res: Any, expr: Any, args: argparse.Namespace, coll: Any) -> dict[str, Any]:
+    """The same output folder as ``mamsets gsea`` (report, plots, ranking.tsv), atomically.
+
+    ``ranking.tsv`` and the enrichment plots use the observed ranking: the metric of the
+    real labels (:func:`~mamsets.engines.phenotype_gsea.metric_ranking`).
+    """
+    import dataclasses
+
+    from ..engines.phenotype_gsea import metric_ranking
+    from ..io.ranking import read_ranking
+    from ..report import write_run_outputs
+
+    p = res.params
+    observed = metric_ranking(expr, None, metric=p["metric"], positive=p["positive"],
+                              negative=p["negative"])
+    ranking = read_ranking(observed, name=f"{p['positive']} vs {p['negative']}")
+    ranking = dataclasses.replace(
+        ranking, source=str(args.expression), style="expression matrix",
+        how_chosen=f"ranked by the {p['metric']} of {p['positive']} vs {p['negative']} "
+                   "(the observed labels)")
+    plots = getattr(args, "plots", True)
+    if plots:
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            plots = False
+        else:
+            import matplotlib
+
+            if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
+                matplotlib.use("Agg")
+    with warnings.catch_warnings():  # the engine already reported identifier issues
+        warnings.simplefilter("ignore")
+        return write_run_outputs(res, args.outdir, ranking=ranking, collection=coll,
+                                 overwrite=args.force, plots=plots)
 
 
 #: ``mamsets gsea`` flags that only a preranked table uses: (flag, dest, default).
@@ -163,5 +204,6 @@ def run_from_gsea(args: argparse.Namespace) -> int:
         gene_column=args.gene_column, layer=None, collapse="max_mean", transform=None, gmt=gmt,
         species=args.species, id_type=args.id_type, outdir=args.output, force=args.force,
         metric=args.metric, positive=None, negative=None, block=None, min_size=args.min_size,
-        max_size=args.max_size, n_perm=args.n_perm, seed=args.seed, n_jobs=args.n_jobs)
+        max_size=args.max_size, n_perm=args.n_perm, seed=args.seed, n_jobs=args.n_jobs,
+        plots=args.plots)
     return run_phenotype_gsea(ns, command="gsea")
