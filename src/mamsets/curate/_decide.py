@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from . import _words as W
-from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, name_keys, pick
+from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, definition_genes, name_keys, pick
 from ._hgnc import hgnc, lexicon_usage, name_words, prevalence, smallest_common_group
 from .core import Context, Row, _non_gene, _not_protein, _quote, ligand_receptor
 
@@ -343,6 +343,61 @@ def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None
         r.evidence = f"non-gene vocabulary{'; ' + chebi if chebi else ''}"
 
 
+def _definition_rule(ctx: Context, word: str, live: list[Row], extra: list[Row]) -> list[Row]:
+    """Exclude hits the caption's own definition of the word rules out; propose the genes it names.
+
+    The caption defines the word (``kynurenine aminotransferase (KAT)``) and HGNC shows which
+    genes that definition names (:func:`._context.definition_genes`: KYAT1, AADAT, KYAT3, GOT2).
+    A hit outside them is a name collision (KAT -> TSTD1, "thiosulfate sulfurtransferase like
+    domain containing 1"; ERR -> SLC7A1; ACC -> BMS1) and is excluded, whatever its route, except
+    members of a FamPlex family, by any route (HGNC's alias names are incomplete: MAPK3, ERK1,
+    lacks "extracellular signal-regulated kinase"; AMPK -> PRKAB1 comes as an NCBI synonym, and is
+    recognised by its symbol's first three letters, PRK, shared with the members).
+    A word holding several names (``NRF1/2``) is judged name by name (each row by its lexicon
+    match). When no hit of a defined name survives, the defined genes (at most
+    :data:`COMPLETE_GROUP_MAX`) are proposed with the definition as evidence. Returns the rows
+    still live.
+    """
+    H = hgnc()
+    by_match: dict[str, list[Row]] = defaultdict(list)
+    for r in live:
+        by_match[W.word_key(r.match or word)].append(r)
+    is_family = any(r.route == "family_expansion" for r in live)
+    out: list[Row] = []
+    for key, rows in by_match.items():
+        keys = name_keys(key) if len(by_match) > 1 else name_keys(word, key)
+        ab = defined_as(ctx.abbreviations, keys)
+        meant = definition_genes(ab.phrase, keys) if ab is not None and ab.gene_like else ()
+        if not meant:
+            out += rows
+            continue
+        assert ab is not None
+        # a family word's members may arrive by other routes (AMPK -> PRKAB1 by an NCBI synonym): a
+        # hit whose symbol begins as a member's or a defined gene's does (PRK...) is a member, not a collision
+        family = ({H.symbol[h][:3] for h in meant} | {r.symbol[:3] for r in live if r.route == "family_expansion"}
+                  if is_family else set())
+        names = ", ".join(H.symbol[h] for h in meant)
+        evidence = _quote(ctx, ab.abbr) or f"the caption defines {ab.abbr} as '{ab.phrase}'"
+        survivors = [r for r in rows if r.hgnc_id in meant or r.route == "family_expansion" or r.symbol[:3] in family]
+        for r in rows:
+            if r not in survivors:
+                r.decision = "exclude"
+                r.reason = (f"definition_mismatch: the caption defines {ab.abbr} as '{ab.phrase}', which HGNC gives as "
+                            f"a name of {names}, not of {r.symbol}")
+                r.evidence = evidence
+        out += survivors
+        if survivors or len(meant) > COMPLETE_GROUP_MAX:
+            continue
+        for h in meant:
+            if H.locus.get(h) == "protein-coding gene":
+                new = _new_row(h, word, "caption_definition",
+                               f"the caption defines {ab.abbr} as '{ab.phrase}', an HGNC name of {H.symbol[h]}, "
+                               f"which carries the name {ab.abbr}", evidence, W.word_key(word))
+                new.match = rows[0].match
+                extra.append(new)
+    return out
+
+
 def _dispatch(ctx: Context, word: str, live: list[Row], series: dict[str, set[str]], extra: list[Row]) -> None:
     """Family, single-gene or ambiguous-name rules for the live rows of one OCR word.
 
@@ -410,6 +465,7 @@ def decide(ctx: Context, rows: list[Row]) -> None:
                 r.decision, r.reason = "exclude", why
             else:
                 live.append(r)
+        live = _definition_rule(ctx, word, live, extra)
         if not live:
             continue
         _dispatch(ctx, word, live, series, extra)
