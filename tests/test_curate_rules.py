@@ -200,3 +200,15 @@ def test_a_definition_does_not_split_a_family_or_a_word_of_several_names():
                   [("NRF1/2", "NRF1", "NRF1", SYM), ("NRF1/2", "NRF2", "NFE2L2", SYN), ("NRF1/2", "NRF2", "GABPA", SYN)])
     d = _decisions(rec)
     assert d["NRF1"] == "keep" and d["NFE2L2"] == "keep_flagged" and d["GABPA"] == "exclude"
+
+
+def test_a_member_the_word_almost_never_means_leaves_even_a_named_family():
+    """On PFOCR's 2018 benchmark 'PI3K' meant PIK3R4 (class III, VPS15) in 1 of 39 curated drawings
+    and PIK3R6 in 0 of 39; the class IA subunits stay although the caption names PI3K."""
+    ENTREZ.update({"PIK3CA": "5290", "PIK3CB": "5291", "PIK3R1": "5295", "PIK3R4": "30849", "PIK3R6": "146850"})
+    rec = _record("Growth factors activate PI3K and AKT.",
+                  [("PI3K", "PI3K", s, FAM) for s in ("PIK3CA", "PIK3CB", "PIK3R1", "PIK3R4", "PIK3R6")])
+    a = ms.curate_figure(rec).audit.set_index("symbol")
+    assert (a.loc[["PIK3R4", "PIK3R6"], "decision"] == "family_only").all()
+    assert a.loc["PIK3R4", "reason"].startswith("rarely_meant") and "1/39" in a.loc["PIK3R4", "reason"]
+    assert (a.loc[["PIK3CA", "PIK3CB", "PIK3R1"], "decision"] == "keep_flagged").all()
