@@ -11,17 +11,17 @@ computed in this run.
 ``--baseline DIR`` also curates with another checkout's ``src`` (in a subprocess, same corpus)
 and prints its kept precision and retention beside this tree's, per figure and as medians.
 
-``--leave-out`` checks the one tuned threshold that moves the medians
-(``FAMILY_RARE_FRACTION``, with ``FAMILY_WELL_KNOWN``): the figures are split in two halves
-(alternating within the built-from-PFOCR and the independent pairs), the value with the best
-min(median precision, median retention) is chosen on one half and reported on the other.
+``--leave-out`` checks the tuned thresholds that move the medians (:data:`GRIDS`:
+``FAMILY_RARE_FRACTION`` with ``FAMILY_WELL_KNOWN``, and ``USAGE_RARE``), one at a time: the
+figures are split in two halves (alternating within the built-from-PFOCR and the independent
+pairs), the value with the best min(median precision, median retention) is chosen on one half
+and reported on the other.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import itertools
 import os
 import subprocess
 import sys
@@ -60,32 +60,47 @@ def _halves(table: pd.DataFrame) -> tuple[list[str], list[str]]:
     return a, b
 
 
+#: The tuned thresholds the leave-out check re-chooses on half the figures: name -> {label: settings}.
+#: ``None`` turns the rule off. USAGE_RARE was chosen on the 2018 benchmark (held-out pathway
+#: halves, see :func:`mamsets.curate._decide._apply_usage`); here it is checked on the figures too.
+GRIDS = {
+    "rare-member fraction (FAMILY_RARE_FRACTION, FAMILY_WELL_KNOWN)": {
+        (f, w): {"FAMILY_RARE_FRACTION": f, "FAMILY_WELL_KNOWN": w} for f in (3, 4, 6) for w in (10, 20)
+    } | {None: {"FAMILY_RARE_FRACTION": 10**9, "FAMILY_WELL_KNOWN": 10**9}},
+    "rarely meant share (USAGE_RARE)": {
+        u: {"USAGE_RARE": u} for u in (0.0, 0.05, 0.1, 0.15, 0.2)
+    } | {None: {"USAGE_RARE": -1.0}},
+}
+
+
 def leave_out(corpus: str) -> None:
-    """Choose FAMILY_RARE_FRACTION on one half of the figures, report the other half."""
+    """For each tuned threshold: choose its value on one half of the figures, report the other half."""
     from mamsets.curate import _decide
 
-    saved = (_decide.FAMILY_RARE_FRACTION, _decide.FAMILY_WELL_KNOWN)
-    runs = {}
-    for frac, well in itertools.product((3, 4, 6, None), (10, 20)):
-        if frac is None and well == 20:
-            continue
-        _decide.FAMILY_RARE_FRACTION = frac if frac else 10**9
-        _decide.FAMILY_WELL_KNOWN = well if frac else 10**9
-        runs[(frac, well if frac else None)] = benchmark(corpus).set_index("figid")
-    _decide.FAMILY_RARE_FRACTION, _decide.FAMILY_WELL_KNOWN = saved
-    a, b = _halves(next(iter(runs.values())).reset_index())
+    for title, grid in GRIDS.items():
+        runs = {}
+        for label, settings in grid.items():
+            saved = {k: getattr(_decide, k) for k in settings}
+            for k, v in settings.items():
+                setattr(_decide, k, v)
+            try:
+                runs[label] = benchmark(corpus).set_index("figid")
+            finally:
+                for k, v in saved.items():
+                    setattr(_decide, k, v)
+        a, b = _halves(next(iter(runs.values())).reset_index())
 
-    def score(t: pd.DataFrame, ids: list[str]) -> tuple[float, float, float]:
-        p, r = t.loc[ids, "kept_precision"].median(), t.loc[ids, "raw_tp_kept"].median()
-        return min(p, r), p, r
+        def score(t: pd.DataFrame, ids: list[str]) -> tuple[float, float, float]:
+            p, r = t.loc[ids, "kept_precision"].median(), t.loc[ids, "raw_tp_kept"].median()
+            return min(p, r), p, r
 
-    print("leave-out check (fraction, well_known; None = rule off): precision / retention medians")
-    for name, train, test in (("A", a, b), ("B", b, a)):
-        best = max(runs, key=lambda k: score(runs[k], train))
-        off = score(runs[(None, None)], test)
-        print(f"  tuned on half {name} ({len(train)} figures): {best} -> train {score(runs[best], train)[1]:.3f} / "
-              f"{score(runs[best], train)[2]:.3f}; held-out {score(runs[best], test)[1]:.3f} / "
-              f"{score(runs[best], test)[2]:.3f} (rule off on the held-out half: {off[1]:.3f} / {off[2]:.3f})")
+        print(f"leave-out check, {title} (None = rule off): precision / retention medians")
+        for name, train, test in (("A", a, b), ("B", b, a)):
+            best = max(runs, key=lambda k: (score(runs[k], train), k is not None))
+            off = score(runs[None], test)
+            print(f"  tuned on half {name} ({len(train)} figures): {best} -> train {score(runs[best], train)[1]:.3f} / "
+                  f"{score(runs[best], train)[2]:.3f}; held-out {score(runs[best], test)[1]:.3f} / "
+                  f"{score(runs[best], test)[2]:.3f} (rule off on the held-out half: {off[1]:.3f} / {off[2]:.3f})")
     print("  half A:", " ".join(f[:12] for f in a))
 
 

@@ -169,3 +169,46 @@ def test_a_word_the_caption_uses_only_for_a_domain_is_not_a_gene():
     assert a.set_index("symbol").loc["EGFR", "route"] == "caption_symbol"  # the gene the caption does write
     rec2 = _record("TK1 and its TK domain are measured.", [("TK1", "TK1", "TK1", SYM)])
     assert _decisions(rec2)["TK1"] == "keep"  # also written as a gene: stays
+
+
+def test_the_captions_definition_overrules_a_name_collision_and_names_the_genes():
+    """'kynurenine aminotransferase (KAT)': HGNC gives that name to KYAT1 (KATI), AADAT (KAT2),
+    KYAT3 (KAT3) and GOT2 (KAT4); TSTD1's alias KAT (a thiosulfate sulfurtransferase) is a collision."""
+    ENTREZ.update({"TSTD1": "100131187", "SLC7A1": "6541"})
+    rec = _record("Kynurenine is converted to kynurenic acid by kynurenine aminotransferase (KAT).",
+                  [("KAT", "KAT", "TSTD1", SYN)])
+    a = ms.curate_figure(rec).audit.set_index("symbol")
+    assert a.loc["TSTD1", "decision"] == "exclude" and a.loc["TSTD1", "reason"].startswith("definition_mismatch")
+    proposed = set(a.index[a["route"] == "caption_definition"])
+    assert {"KYAT1", "AADAT", "KYAT3", "GOT2"} <= proposed and "TSTD1" not in proposed
+    assert (a.loc[list(proposed), "decision"] == "keep_flagged").all()
+    # a previous symbol too: ERR was SLC7A1's symbol; 'estrogen-related receptor' is ESRRA/B/G's name
+    rec = _record("Estrogen-related receptor (ERR) drives biogenesis.", [("ERR", "ERR", "SLC7A1", SYN)])
+    a = ms.curate_figure(rec).audit.set_index("symbol")
+    assert a.loc["SLC7A1", "decision"] == "exclude"
+    assert {"ESRRA", "ESRRB", "ESRRG"} <= set(a.index[a["decision"] == "keep_flagged"])
+
+
+def test_a_definition_does_not_split_a_family_or_a_word_of_several_names():
+    """AMPK -> PRKAB1 arrives as an NCBI synonym but is an AMPK subunit; in 'NRF1/2' the definition
+    of NRF2 says nothing about NRF1."""
+    ENTREZ.update({"PRKAA1": "5562", "PRKAB1": "5564", "PRKAB2": "5565"})
+    rec = _record("AMP-activated protein kinase (AMPK) senses energy.",
+                  [("AMPK", "AMPK", "PRKAA1", FAM), ("AMPK", "AMPK", "PRKAB2", FAM), ("AMPK", "AMPK", "PRKAB1", SYN)])
+    assert "exclude" not in _decisions(rec).values()
+    rec = _record("NRF2, nuclear factor erythroid 2-related factor 2; NRF1 drives TFAM.",
+                  [("NRF1/2", "NRF1", "NRF1", SYM), ("NRF1/2", "NRF2", "NFE2L2", SYN), ("NRF1/2", "NRF2", "GABPA", SYN)])
+    d = _decisions(rec)
+    assert d["NRF1"] == "keep" and d["NFE2L2"] == "keep_flagged" and d["GABPA"] == "exclude"
+
+
+def test_a_member_the_word_almost_never_means_leaves_even_a_named_family():
+    """On PFOCR's 2018 benchmark 'PI3K' meant PIK3R4 (class III, VPS15) in 1 of 39 curated drawings
+    and PIK3R6 in 0 of 39; the class IA subunits stay although the caption names PI3K."""
+    ENTREZ.update({"PIK3CA": "5290", "PIK3CB": "5291", "PIK3R1": "5295", "PIK3R4": "30849", "PIK3R6": "146850"})
+    rec = _record("Growth factors activate PI3K and AKT.",
+                  [("PI3K", "PI3K", s, FAM) for s in ("PIK3CA", "PIK3CB", "PIK3R1", "PIK3R4", "PIK3R6")])
+    a = ms.curate_figure(rec).audit.set_index("symbol")
+    assert (a.loc[["PIK3R4", "PIK3R6"], "decision"] == "family_only").all()
+    assert a.loc["PIK3R4", "reason"].startswith("rarely_meant") and "1/39" in a.loc["PIK3R4", "reason"]
+    assert (a.loc[["PIK3CA", "PIK3CB", "PIK3R1"], "decision"] == "keep_flagged").all()

@@ -18,8 +18,10 @@ rarity (log of genes / genes sharing the word), so "protein" or "kinase" decide 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +32,7 @@ NAME_WORD_MAX_GENES = 100  # a name word more genes share says nothing about whi
 CONTEXT_MARGIN = 1.5  # the best candidate's word score must beat the next by this factor
 PREVALENCE_MIN = 5  # pathway usage decides only for a candidate drawn in at least this many pathways
 PREVALENCE_RATIO = 4.0  # ... and at least this many times more than any other candidate
+STEM_SUFFIX_MAX = 2  # a name "carries" a word when it is the word plus at most this many characters (KAT -> KAT2)
 
 
 @dataclass(frozen=True)
@@ -133,3 +136,40 @@ def names_fit(phrase: str, keys: tuple[str, ...]) -> bool:
     N = name_words()
     stems = {re.split(r"/", k)[0] for k in keys}
     return any(words <= N.words.get(hid, frozenset()) for hid in candidates((*keys, *stems)))
+
+
+@functools.lru_cache(maxsize=1)
+def _genes_by_name_word() -> dict[str, frozenset[str]]:
+    """``{word: hgnc ids}``: the protein-coding genes whose HGNC names hold each name word."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for hid, words in name_words().words.items():
+        for w in words:
+            out[w].add(hid)
+    return {w: frozenset(v) for w, v in out.items()}
+
+
+def _carries(hid: str, keys: tuple[str, ...]) -> bool:
+    """True when a symbol, alias or previous symbol of ``hid`` is a key or a key plus a short suffix."""
+    H = hgnc()
+    names = {H.symbol[hid].upper(), *H.alias[hid], *H.prev[hid]}
+    names |= {n.replace("-", "") for n in names}
+    return any(n == k or (n.startswith(k) and 0 < len(n) - len(k) <= STEM_SUFFIX_MAX and n[len(k):].isalnum())
+               for k in keys if len(k) >= 2 for n in names)
+
+
+def definition_genes(phrase: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """The genes a caption's definition names: every word of ``phrase`` is in their HGNC names,
+    and they carry the defined word as a name (``KAT, kynurenine aminotransferase`` -> KYAT1
+    (KATI), AADAT (KAT2), KYAT3 (KAT3), GOT2 (KAT4); not TSTD1, whose alias KAT is a collision).
+
+    Both conditions are needed: HGNC's names are incomplete, so the phrase alone (``focal
+    adhesion kinase``) can match an unrelated gene's name (ARHGAP26, "GTPase regulator associated
+    with focal adhesion kinase") while missing the gene meant (PTK2).
+    """
+    words = W.name_words(phrase)
+    if not words:
+        return ()
+    index = _genes_by_name_word()
+    genes = functools.reduce(frozenset.intersection, (index.get(w, frozenset()) for w in words))
+    stems = tuple(dict.fromkeys(k.replace("-", "") for k in keys))
+    return tuple(sorted((h for h in genes if _carries(h, stems)), key=lambda h: int(h.split(":")[1])))

@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 from . import _words as W
-from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, name_keys, pick
+from ._context import PREVALENCE_MIN, Pick, candidates, defined_as, definition_genes, name_keys, pick
 from ._hgnc import hgnc, lexicon_usage, name_words, prevalence, smallest_common_group
 from .core import Context, Row, _non_gene, _not_protein, _quote, ligand_receptor
 
@@ -27,6 +27,8 @@ USAGE_MIN_CALLS = 3  # a family word's member usage counts once the 2018 benchma
 FAMILY_RARE_FRACTION = 4  # a family member drawn in < 1/4 of the pathways of its best-known sibling is rare
 FAMILY_WELL_KNOWN = 10  # ... unless it is drawn in at least this many pathways itself (AKT3 beside AKT1)
 USAGE_KEEP = 0.5  # ... and a member is "canonical" when curators drew it at least this often
+USAGE_RARE = 0.1  # a kept family member the word meant in at most this share of curated drawings ...
+USAGE_RARE_MIN_CALLS = 8  # ... of at least this many goes to the family set (held-out precision 12%)
 
 
 def _usage(word: str, label: str, r: Row) -> tuple[int, int] | None:
@@ -43,16 +45,26 @@ def _apply_usage(ctx: Context, word: str, label: str, rows: list[Row]) -> None:
     """Restore family members by how curators drew this word elsewhere (usage prior).
 
     A member the word usually stands for (MAPK -> MAPK1, STAT -> STAT3) is kept with a flag even
-    when the family is too large to keep whole. The prior only restores: demoting members it
-    rarely stands for (AKT -> AKT3, RAS -> KRAS) cost retention 0.83 -> 0.64 on the corpus, whose
-    curators keep small families whole.
+    when the family is too large to keep whole. A kept member the word almost never stands for
+    (at most :data:`USAGE_RARE` of at least :data:`USAGE_RARE_MIN_CALLS` drawings: PI3K -> PIK3R4,
+    the class III regulatory subunit, 1/39; PIK3R6 0/39) goes to the family set, also when the
+    caption names the family: estimated on one half of the 2018 benchmark's pathways, such calls
+    were right in 51/431 (12%) of the other half's drawings, against 31% for the members kept.
+    Demoting at a higher share (AKT -> AKT3, 5/37; RAS -> KRAS) cost retention 0.83 -> 0.64 on
+    the corpus, whose curators keep small families whole.
     """
     for r in rows:
         u = _usage(word, label, r)
         if u is None or r.decision == "exclude" or r.route == "exact_symbol" or r.reason.startswith("rare_member"):
             continue
         n, right = u
-        if right / n >= USAGE_KEEP and r.decision == "family_only":
+        if (r.decision in ("keep", "keep_flagged") and n >= USAGE_RARE_MIN_CALLS and right <= USAGE_RARE * n
+                and not r.reason.startswith("family member the caption names")):
+            r.decision = "family_only"
+            r.reason = (f"rarely_meant: '{label}' meant {r.symbol} in {right}/{n} curated drawings (PFOCR 2018 "
+                        "benchmark); kept in the family set only")
+            r.evidence = r.evidence or f"figure word '{word}'"
+        elif right / n >= USAGE_KEEP and r.decision == "family_only":
             r.decision = "keep_flagged"
             r.reason = f"canonical member: '{label}' meant {r.symbol} in {right}/{n} curated drawings (PFOCR 2018 benchmark)"
             r.evidence = r.evidence or f"figure word '{word}'"
@@ -343,6 +355,61 @@ def _exclude_non_gene_matches(ctx: Context, word: str, group: list[Row]) -> None
         r.evidence = f"non-gene vocabulary{'; ' + chebi if chebi else ''}"
 
 
+def _definition_rule(ctx: Context, word: str, live: list[Row], extra: list[Row]) -> list[Row]:
+    """Exclude hits the caption's own definition of the word rules out; propose the genes it names.
+
+    The caption defines the word (``kynurenine aminotransferase (KAT)``) and HGNC shows which
+    genes that definition names (:func:`._context.definition_genes`: KYAT1, AADAT, KYAT3, GOT2).
+    A hit outside them is a name collision (KAT -> TSTD1, "thiosulfate sulfurtransferase like
+    domain containing 1"; ERR -> SLC7A1; ACC -> BMS1) and is excluded, whatever its route, except
+    members of a FamPlex family, by any route (HGNC's alias names are incomplete: MAPK3, ERK1,
+    lacks "extracellular signal-regulated kinase"; AMPK -> PRKAB1 comes as an NCBI synonym, and is
+    recognised by its symbol's first three letters, PRK, shared with the members).
+    A word holding several names (``NRF1/2``) is judged name by name (each row by its lexicon
+    match). When no hit of a defined name survives, the defined genes (at most
+    :data:`COMPLETE_GROUP_MAX`) are proposed with the definition as evidence. Returns the rows
+    still live.
+    """
+    H = hgnc()
+    by_match: dict[str, list[Row]] = defaultdict(list)
+    for r in live:
+        by_match[W.word_key(r.match or word)].append(r)
+    is_family = any(r.route == "family_expansion" for r in live)
+    out: list[Row] = []
+    for key, rows in by_match.items():
+        keys = name_keys(key) if len(by_match) > 1 else name_keys(word, key)
+        ab = defined_as(ctx.abbreviations, keys)
+        meant = definition_genes(ab.phrase, keys) if ab is not None and ab.gene_like else ()
+        if not meant:
+            out += rows
+            continue
+        assert ab is not None
+        # a family word's members may arrive by other routes (AMPK -> PRKAB1 by an NCBI synonym): a
+        # hit whose symbol begins as a member's or a defined gene's does (PRK...) is a member, not a collision
+        family = ({H.symbol[h][:3] for h in meant} | {r.symbol[:3] for r in live if r.route == "family_expansion"}
+                  if is_family else set())
+        names = ", ".join(H.symbol[h] for h in meant)
+        evidence = _quote(ctx, ab.abbr) or f"the caption defines {ab.abbr} as '{ab.phrase}'"
+        survivors = [r for r in rows if r.hgnc_id in meant or r.route == "family_expansion" or r.symbol[:3] in family]
+        for r in rows:
+            if r not in survivors:
+                r.decision = "exclude"
+                r.reason = (f"definition_mismatch: the caption defines {ab.abbr} as '{ab.phrase}', which HGNC gives as "
+                            f"a name of {names}, not of {r.symbol}")
+                r.evidence = evidence
+        out += survivors
+        if survivors or len(meant) > COMPLETE_GROUP_MAX:
+            continue
+        for h in meant:
+            if H.locus.get(h) == "protein-coding gene":
+                new = _new_row(h, word, "caption_definition",
+                               f"the caption defines {ab.abbr} as '{ab.phrase}', an HGNC name of {H.symbol[h]}, "
+                               f"which carries the name {ab.abbr}", evidence, W.word_key(word))
+                new.match = rows[0].match
+                extra.append(new)
+    return out
+
+
 def _dispatch(ctx: Context, word: str, live: list[Row], series: dict[str, set[str]], extra: list[Row]) -> None:
     """Family, single-gene or ambiguous-name rules for the live rows of one OCR word.
 
@@ -410,6 +477,7 @@ def decide(ctx: Context, rows: list[Row]) -> None:
                 r.decision, r.reason = "exclude", why
             else:
                 live.append(r)
+        live = _definition_rule(ctx, word, live, extra)
         if not live:
             continue
         _dispatch(ctx, word, live, series, extra)

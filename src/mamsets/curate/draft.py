@@ -19,7 +19,7 @@ from .core import AUDIT_COLUMNS, Row, classify
 
 __all__ = ["Curation", "curate_figure"]
 
-_ROLE = {"caption_symbol": "caption", "caption_alias": "caption", "caption_family": "caption",
+_ROLE = {"caption_symbol": "caption", "caption_alias": "caption", "caption_family": "caption", "caption_definition": "caption",
          "group_completion": "family_member"}
 KEPT = ("keep", "keep_flagged")
 
