@@ -50,6 +50,9 @@ _cmp_batch = declare("mamsets_gsea_cmp_batch", ctypes.c_int64, f64p, ctypes.c_in
 _null_cumulative = declare("mamsets_gsea_null_cumulative", ctypes.c_int64, f64p, ctypes.c_int64, i64p,
                            ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, f64p,
                            ctypes.c_int64)
+_null_cumulative_full = declare("mamsets_gsea_null_cumulative_full", ctypes.c_int64, f64p, ctypes.c_int64,
+                                i64p, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p,
+                                f64p, ctypes.c_int64)
 _lowest_bit = declare("mamsets_lowest_bit_debruijn", ctypes.c_int64, ctypes.c_uint64)
 _tz = declare("mamsets_lowest_bit", ctypes.c_int64, ctypes.c_uint64)
 

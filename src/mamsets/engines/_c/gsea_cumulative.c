@@ -40,15 +40,23 @@
  * so every S_i - lambda m_i is computed from the same two numbers as in comparison_scores and
  * the scores are the same bits. */
 
-#define CHUNK 64
+#ifndef CHUNK
+#define CHUNK 32
+#endif
 #define CHUNK_DOUBLES (2 * CHUNK + 8)
 /* New members at once from which the chunks are rebuilt instead of inserted one by one. */
 #define BULK_GAP 32
+/* Bound updates of a chunk (cmp_lazy) between two folds of it. */
+#define MAX_UPDATES 64
 
-/* A run of consecutive members (in ranking order): len members, lsx[0..len], mq[0..len). */
+/* A run of consecutive members (in ranking order): len members, lsx[0..len], mq[0..len), and the
+ * bounds of cmp_lazy: the chunk's extremes htop, hbot relative to it at lambda lam, stale when
+ * dirty (the chunk changed since). */
 typedef struct {
     int64_t len;
     double *lsx, *mq;
+    double htop, hbot, lam;
+    int64_t dirty, updates;
 } chunk_t;
 
 
@@ -124,6 +132,15 @@ static inline void chunk_pad(chunk_t *ch) {
     }
 }
 
+/* The comparison ES from the extremes of S_i - lambda m_i and S_{i-1} - lambda m_i. */
+static inline double pick_extreme(double top, double bottom, double nr) {
+    top = py_min(top / nr, 1.0);
+    bottom = py_max(bottom / nr, -1.0);
+    if (top > -bottom) return top;
+    if (top < -bottom) return bottom;
+    return 0.0;
+}
+
 /* The comparison ES of the k members held by chunks[order[0..n_chunks)] in a ranking of n. */
 static double cmp_value(const chunk_t *chunks, const int64_t *order, int64_t n_chunks, int64_t k,
                         int64_t n) {
@@ -154,11 +171,7 @@ static double cmp_value(const chunk_t *chunks, const int64_t *order, int64_t n_c
         }
         extremes_result(&e, &top, &bottom);
     }
-    top = py_min(top / nr, 1.0);
-    bottom = py_max(bottom / nr, -1.0);
-    if (top > -bottom) return top;
-    if (top < -bottom) return bottom;
-    return 0.0;
+    return pick_extreme(top, bottom, nr);
 }
 
 /* Comparison ES of n_sets sets (sorted positions, as mamsets_gsea_es_batch) into out, each set
@@ -229,30 +242,59 @@ static inline void shift_up(chunk_t *ch, int64_t lo, double wp) {
     }
 }
 
-/* Insert position p (weight wp) into the chunked sorted set. order[0..*n_chunks) lists the
- * chunks in ranking order and last[c] the last position held by chunk order[c]. A chunk that
- * becomes full splits in two halves; pool has room for every chunk. */
-static void chunk_insert(chunk_t *pool, int64_t *order, double *last, int64_t *n_chunks, int64_t p,
-                         double wp) {
-    double dp = (double)p;
-    /* the first chunk whose last member lies after p (else the last chunk), then the number of
-     * the chunk's members before p: counts of comparisons, no data-dependent branches */
-    int64_t c = count_below(last, *n_chunks - 1, 0.0, dp);
-    chunk_t *ch = pool + order[c];
-    int64_t lo = count_below(ch->mq, ch->len, 1.0, dp);
-    shift_up(ch, lo, wp);
-    ch->mq[lo] = (double)(p - lo);
-    ch->lsx[lo + 1] = ch->lsx[lo] + wp;
-    ch->len++;
-    if (ch->len < CHUNK) {
-        if (lo == ch->len - 1) last[c] = dp;
-        chunk_pad(ch);
-        return;
-    }
-    /* split: the upper half moves to a fresh chunk, relative to its own start */
-    int64_t h = CHUNK / 2, fresh = *n_chunks;
-    chunk_t *nc = pool + fresh;
+/* ---------------------------------------------------------------------------- the chunked set */
+/* The growing random set: pool[order[0..n_chunks)] in ranking order, last[c] the last position
+ * held by chunk order[c]. For cmp_lazy (unless full), per position c in that order: bsum[c],
+ * bcnt[c] the weight and members of the chunks before it (exact integers), qlo[c], qhi[c] its
+ * first and last mq, and ktop[c], kbot[c] its bounds (+-infinity while dirty); nr the total
+ * weight (exact), lam_max the largest lambda scored and zmax the largest Z (see cmp_lazy). */
+typedef struct {
+    chunk_t *pool;
+    int64_t *order;
+    double *last, *bsum, *bcnt, *qlo, *qhi, *ktop, *kbot, *ub, *lb;
+    int64_t n_chunks, full;
+    double nr, lam_max, zmax;
+} chunkset_t;
+
+/* Bounds after member lo (weight wp) was inserted (see cmp_lazy): members after it gained wp and
+ * one hit before them, so their terms rose by wp + lam; the new member's terms are computed.
+ * After MAX_UPDATES such updates without a fold, the chunk is folded again. */
+static inline void bounds_insert(chunk_t *ch, int64_t lo, double wp) {
+    double lam = ch->lam, shift = lo < ch->len - 1 ? wp + lam : 0.0;
+    ch->htop = py_max(ch->htop + shift, ch->lsx[lo + 1] - lam * ch->mq[lo]);
+    ch->hbot = py_min(ch->hbot, ch->lsx[lo] - lam * ch->mq[lo]);
+    if (++ch->updates > MAX_UPDATES) ch->dirty = 1;
+}
+
+/* Bounds of the halves of a chunk split at h: the upper half's terms, relative to its own start,
+ * are lower by lsx[h] + lam h. */
+static inline void bounds_split(chunk_t *ch, chunk_t *nc, int64_t h) {
+    double d = ch->lsx[h] + ch->lam * (double)h;
+    nc->htop = ch->htop - d;
+    nc->hbot = ch->hbot - d;
+    nc->lam = ch->lam;
+    nc->dirty = ch->dirty;
+    nc->updates = ++ch->updates;
+    if (ch->updates > MAX_UPDATES) ch->dirty = nc->dirty = 1;
+}
+
+/* The bound coefficients of position c from its chunk (cmp_lazy reads them in order). */
+static inline void bounds_refresh(chunkset_t *st, int64_t c) {
+    const chunk_t *ch = st->pool + st->order[c];
+    st->qlo[c] = ch->mq[0];
+    st->qhi[c] = ch->mq[ch->len - 1];
+    st->ktop[c] = ch->dirty ? INFINITY : ch->htop + ch->lam * st->qlo[c];
+    st->kbot[c] = ch->dirty ? -INFINITY : ch->hbot + ch->lam * st->qhi[c];
+}
+
+/* Split full chunk c in two halves: the upper half moves to a fresh chunk at position c + 1,
+ * relative to its own start. */
+static void chunk_split(chunkset_t *st, int64_t c) {
+    chunk_t *ch = st->pool + st->order[c];
+    int64_t h = CHUNK / 2, fresh = st->n_chunks, tail = st->n_chunks - c - 1;
+    chunk_t *nc = st->pool + fresh;
     nc->len = ch->len - h;
+    if (!st->full) bounds_split(ch, nc, h);
     nc->lsx[0] = 0.0;
     for (int64_t j = 0; j < nc->len; j++) {
         nc->mq[j] = ch->mq[j + h] + (double)h;
@@ -261,30 +303,67 @@ static void chunk_insert(chunk_t *pool, int64_t *order, double *last, int64_t *n
     ch->len = h;
     chunk_pad(ch);
     chunk_pad(nc);
-    memmove(order + c + 2, order + c + 1, (size_t)(*n_chunks - c - 1) * sizeof(int64_t));
-    memmove(last + c + 2, last + c + 1, (size_t)(*n_chunks - c - 1) * sizeof(double));
-    order[c + 1] = fresh;
-    last[c + 1] = nc->mq[nc->len - 1] + (double)(nc->len - 1);
-    last[c] = ch->mq[h - 1] + (double)(h - 1);
-    (*n_chunks)++;
+    memmove(st->order + c + 2, st->order + c + 1, (size_t)tail * sizeof(int64_t));
+    memmove(st->last + c + 2, st->last + c + 1, (size_t)tail * sizeof(double));
+    st->order[c + 1] = fresh;
+    st->last[c + 1] = nc->mq[nc->len - 1] + (double)(nc->len - 1);
+    st->last[c] = ch->mq[h - 1] + (double)(h - 1);
+    st->n_chunks++;
+    if (st->full) return;
+    double *arrays[] = {st->bsum, st->bcnt, st->qlo, st->qhi, st->ktop, st->kbot};
+    for (int a = 0; a < 6; a++)
+        memmove(arrays[a] + c + 2, arrays[a] + c + 1, (size_t)tail * sizeof(double));
+    st->bsum[c + 1] = st->bsum[c] + ch->lsx[h];
+    st->bcnt[c + 1] = st->bcnt[c] + (double)h;
+    bounds_refresh(st, c);
+    bounds_refresh(st, c + 1);
 }
 
-/* All drawn members, in ranking order from the bitset, packed into fresh chunks of 3/4 CHUNK
- * (room for later insertions). Cheaper than BULK_GAP or more single insertions: O(n / 64 + k).
- * Returns the number of chunks. */
-static int64_t chunks_from_bits(chunk_t *pool, int64_t *order, double *last, const uint64_t *bits,
-                                int64_t n, const double *wq) {
+/* Insert position p (weight wp) into the chunked sorted set; a chunk that becomes full splits in
+ * two halves (pool has room for every chunk). */
+static void chunk_insert(chunkset_t *st, int64_t p, double wp) {
+    double dp = (double)p;
+    /* the first chunk whose last member lies after p (else the last chunk), then the number of
+     * the chunk's members before p: counts of comparisons, no data-dependent branches */
+    int64_t c = count_below(st->last, st->n_chunks - 1, 0.0, dp);
+    chunk_t *ch = st->pool + st->order[c];
+    int64_t lo = count_below(ch->mq, ch->len, 1.0, dp);
+    shift_up(ch, lo, wp);
+    ch->mq[lo] = (double)(p - lo);
+    ch->lsx[lo + 1] = ch->lsx[lo] + wp;
+    ch->len++;
+    st->nr += wp;
+    if (!st->full) {
+        if (!ch->dirty) bounds_insert(ch, lo, wp);
+        for (int64_t d = c + 1; d < st->n_chunks; d++) { /* the chunks after it */
+            st->bsum[d] += wp;
+            st->bcnt[d] += 1.0;
+        }
+    }
+    if (ch->len == CHUNK) {
+        chunk_split(st, c);
+        return;
+    }
+    if (lo == ch->len - 1) st->last[c] = dp;
+    chunk_pad(ch);
+    if (!st->full) bounds_refresh(st, c);
+}
+
+/* All drawn members, in ranking order from the bitset, packed into fresh (dirty) chunks of 3/4
+ * CHUNK (room for later insertions). Cheaper than BULK_GAP or more single insertions:
+ * O(n / 64 + k). */
+static void chunks_from_bits(chunkset_t *st, const uint64_t *bits, int64_t n, const double *wq) {
     int64_t n_chunks = 0, fill = (3 * CHUNK) / 4;
-    chunk_t *ch = pool;
+    chunk_t *ch = st->pool;
     ch->len = 0;
     ch->lsx[0] = 0.0;
     for (int64_t word = 0; word < (n + 63) >> 6; word++) {
         for (uint64_t y = bits[word]; y; y &= y - 1) {
             if (ch->len == fill) { /* close this chunk, open the next */
                 chunk_pad(ch);
-                order[n_chunks] = n_chunks;
-                last[n_chunks] = ch->mq[ch->len - 1] + (double)(ch->len - 1);
-                ch = pool + ++n_chunks;
+                st->order[n_chunks] = n_chunks;
+                st->last[n_chunks] = ch->mq[ch->len - 1] + (double)(ch->len - 1);
+                ch = st->pool + ++n_chunks;
                 ch->len = 0;
                 ch->lsx[0] = 0.0;
             }
@@ -295,38 +374,129 @@ static int64_t chunks_from_bits(chunk_t *pool, int64_t *order, double *last, con
         }
     }
     chunk_pad(ch);
-    order[n_chunks] = n_chunks;
-    last[n_chunks] = ch->mq[ch->len - 1] + (double)(ch->len - 1);
-    return n_chunks + 1;
+    st->order[n_chunks] = n_chunks;
+    st->last[n_chunks] = ch->mq[ch->len - 1] + (double)(ch->len - 1);
+    st->n_chunks = n_chunks + 1;
+    double bsum = 0.0, bcnt = 0.0;
+    for (int64_t c = 0; c < st->n_chunks; c++) {
+        ch = st->pool + c;
+        ch->dirty = 1;
+        st->bsum[c] = bsum;
+        st->bcnt[c] = bcnt;
+        bsum += ch->lsx[ch->len];
+        bcnt += (double)ch->len;
+        bounds_refresh(st, c);
+    }
+    st->nr = bsum;
 }
 
-/* Nested null of comparison ES (see above): out[si * out_stride + j] for sizes[si] in sample j.
+/* ---------------------------------------------------------------------------- lazy scoring */
+/* cmp_value's extremes without folding every chunk for every size: the same bits, O(chunks) plus
+ * the few chunks that can hold an extreme.
+ *
+ * Relative to its chunk, member i's top term is t_i(lambda) = lsx[i+1] - lambda mq[i]; its global
+ * term is base + t_i with base = bsum + lambda bcnt. When a chunk is folded at lambda_c, htop =
+ * (its largest term) - base bounds every t_i(lambda_c) from above (up to rounding); t_i falls at
+ * rate mq[i] >= mq[0] as lambda grows, so for lambda >= lambda_c every global top term is below
+ *     U = base + htop - (lambda - lambda_c) mq[0] = (ktop + bsum) - lambda (mq[0] - bcnt),
+ * ktop = htop + lambda_c mq[0], and mirrored (rate mq[len-1]) every bottom term is above
+ * L = (kbot + bsum) - lambda (mq[len-1] - bcnt). Members entering other chunks change only bsum
+ * and bcnt, which are kept per chunk; one entering this chunk updates htop and hbot
+ * (bounds_insert, bounds_split), and a fresh chunk is dirty (folded, U = +infinity).
+ *
+ * lambda never decreases along a sample (N_R grows, n - k shrinks, rounding is monotone); still,
+ * a lambda below the largest one scored so far (the bounds hold for lambda >= lambda_c only) is
+ * scored by cmp_value.
+ *
+ * Rounding: every number involved (S, lambda m, lambda mq, lambda bcnt, their sums) is at most
+ * 4 Z in size, Z = N_R + lambda n, so each float operation errs by at most 2^-51 Z, and a bound
+ * (at most 3 MAX_UPDATES + 12 operations from the fold it started at) by less than 2^-42 Zmax,
+ * Zmax the largest Z of the sample so far. A chunk is skipped only when U + 2^-40 Zmax is below
+ * the largest term folded so far (L - 2^-40 Zmax above the smallest): its terms are then strictly
+ * below (above) it and cannot change the float max (min). The chunks that are folded give exactly
+ * cmp_value's terms (the same two exact integers and the same float expression), and a float max
+ * (min) does not depend on the order, so the score is bit-identical to cmp_value's. The chunks of
+ * largest U and smallest L are folded first, so the thresholds are tight at once. */
+static inline void scan_chunk(chunkset_t *st, int64_t c, double lambda, double *top, double *bottom) {
+    chunk_t *ch = st->pool + st->order[c];
+    extremes_t e;
+    double t, b, bsum = st->bsum[c], bcnt = st->bcnt[c], base = bsum + lambda * bcnt;
+    extremes_init(&e);
+    fold_chunk(&e, ch, bsum, bcnt, lambda);
+    extremes_result(&e, &t, &b);
+    ch->htop = t - base;
+    ch->hbot = b - base;
+    ch->lam = lambda;
+    ch->dirty = 0;
+    ch->updates = 0;
+    bounds_refresh(st, c);
+    st->ub[c] = -INFINITY;
+    st->lb[c] = INFINITY;
+    *top = py_max(*top, t);
+    *bottom = py_min(*bottom, b);
+}
+
+/* cmp_value of the k members of st in a ranking of n (see above). */
+static double cmp_lazy(chunkset_t *st, int64_t k, int64_t n) {
+    double nr = st->nr, lambda = nr / (double)(n - k);
+    if (nr == 0.0 || lambda < st->lam_max)
+        return cmp_value(st->pool, st->order, st->n_chunks, k, n);
+    st->lam_max = lambda;
+    st->zmax = py_max(st->zmax, nr + lambda * (double)n);
+    double margin = st->zmax * 0x1p-40, top = -INFINITY, bottom = INFINITY;
+    double umax = -INFINITY, lmin = INFINITY;
+    int64_t cu = 0, cl = 0, nc = st->n_chunks;
+    double *ub = st->ub, *lb = st->lb;
+    for (int64_t c = 0; c < nc; c++) {
+        ub[c] = (st->ktop[c] + st->bsum[c]) - lambda * (st->qlo[c] - st->bcnt[c]);
+        lb[c] = (st->kbot[c] + st->bsum[c]) - lambda * (st->qhi[c] - st->bcnt[c]);
+    }
+    for (int64_t c = 0; c < nc; c++) {
+        if (ub[c] > umax) { umax = ub[c]; cu = c; }
+        if (lb[c] < lmin) { lmin = lb[c]; cl = c; }
+    }
+    scan_chunk(st, cu, lambda, &top, &bottom); /* the likeliest chunks first */
+    if (lb[cl] - margin <= bottom) scan_chunk(st, cl, lambda, &top, &bottom);
+    for (int64_t c = 0; c < nc; c++)
+        if (ub[c] + margin >= top || lb[c] - margin <= bottom) scan_chunk(st, c, lambda, &top, &bottom);
+    return pick_extreme(top, bottom, nr);
+}
+
+/* ---------------------------------------------------------------------------- the null */
+/* Nested null of comparison ES (see above): out[si * out_stride + j] for sizes[si] in sample j,
+ * scored by cmp_lazy, or by cmp_value when full (the reference the tests compare with).
  * Returns 0, or -1 when scratch memory cannot be allocated. */
-int64_t mamsets_gsea_null_cumulative(const double *wq, int64_t n, const int64_t *sizes, int64_t n_sizes,
-                                     int64_t n_samples, void *state, double (*next_double)(void *),
-                                     double *out, int64_t out_stride) {
+static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes, int64_t n_sizes,
+                               int64_t n_samples, void *state, double (*next_double)(void *),
+                               double *out, int64_t out_stride, int64_t full) {
     int64_t kmax = sizes[n_sizes - 1];
     int64_t max_chunks = kmax / (CHUNK / 2) + 2;
     uint64_t *bits = calloc((size_t)((n + 63) >> 6), sizeof(uint64_t));
     int64_t *drawn = malloc((size_t)kmax * sizeof(int64_t));
-    int64_t *order = malloc((size_t)max_chunks * sizeof(int64_t));
-    double *last = malloc((size_t)max_chunks * sizeof(double));
-    chunk_t *pool = malloc((size_t)max_chunks * sizeof(chunk_t));
+    chunkset_t st = {malloc((size_t)max_chunks * sizeof(chunk_t)),
+                     malloc((size_t)max_chunks * sizeof(int64_t)),
+                     malloc((size_t)max_chunks * 9 * sizeof(double))};
     double *store = malloc((size_t)max_chunks * CHUNK_DOUBLES * sizeof(double));
-    if (!bits || !drawn || !order || !last || !pool || !store) {
-        free(bits); free(drawn); free(order); free(last); free(pool); free(store);
+    if (!bits || !drawn || !st.pool || !st.order || !st.last || !store) {
+        free(bits); free(drawn); free(st.pool); free(st.order); free(st.last); free(store);
         return -1;
     }
+    double **arrays[] = {&st.bsum, &st.bcnt, &st.qlo, &st.qhi, &st.ktop, &st.kbot, &st.ub, &st.lb};
+    for (int a = 0; a < 8; a++) *arrays[a] = st.last + (a + 1) * max_chunks;
+    st.full = full;
     for (int64_t c = 0; c < max_chunks; c++) { /* lsx[0..CHUNK+3], mq[0..CHUNK+2] with padding */
-        pool[c].lsx = store + c * CHUNK_DOUBLES;
-        pool[c].mq = pool[c].lsx + CHUNK + 4;
+        st.pool[c].lsx = store + c * CHUNK_DOUBLES;
+        st.pool[c].mq = st.pool[c].lsx + CHUNK + 4;
     }
     for (int64_t j = 0; j < n_samples; j++) {
-        int64_t c = 0, n_chunks = 1;
-        order[0] = 0;
-        last[0] = INFINITY;
-        pool[0].len = 0;
-        pool[0].lsx[0] = 0.0;
+        int64_t c = 0;
+        st.n_chunks = 1;
+        st.order[0] = 0;
+        st.last[0] = INFINITY;
+        st.pool[0].len = 0;
+        st.pool[0].dirty = 1;
+        st.pool[0].lsx[0] = 0.0;
+        st.bsum[0] = st.bcnt[0] = st.nr = st.lam_max = st.zmax = 0.0;
         for (int64_t si = 0; si < n_sizes; si++) {
             int64_t target = sizes[si];
             int bulk = target - c >= BULK_GAP; /* many members before the next score: rebuild */
@@ -336,13 +506,28 @@ int64_t mamsets_gsea_null_cumulative(const double *wq, int64_t n, const int64_t 
                 if (bits[p >> 6] & bit) continue;
                 bits[p >> 6] |= bit;
                 drawn[c++] = p;
-                if (!bulk) chunk_insert(pool, order, last, &n_chunks, p, wq[p]);
+                if (!bulk) chunk_insert(&st, p, wq[p]);
             }
-            if (bulk) n_chunks = chunks_from_bits(pool, order, last, bits, n, wq);
-            out[si * out_stride + j] = cmp_value(pool, order, n_chunks, target, n);
+            if (bulk) chunks_from_bits(&st, bits, n, wq);
+            out[si * out_stride + j] = full ? cmp_value(st.pool, st.order, st.n_chunks, target, n)
+                                            : cmp_lazy(&st, target, n);
         }
         for (int64_t i = 0; i < kmax; i++) bits[drawn[i] >> 6] = 0;
     }
-    free(bits); free(drawn); free(order); free(last); free(pool); free(store);
+    free(bits); free(drawn); free(st.pool); free(st.order); free(st.last); free(store);
     return 0;
+}
+
+int64_t mamsets_gsea_null_cumulative(const double *wq, int64_t n, const int64_t *sizes, int64_t n_sizes,
+                                     int64_t n_samples, void *state, double (*next_double)(void *),
+                                     double *out, int64_t out_stride) {
+    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 0);
+}
+
+/* The same null scored by cmp_value, every member of every size (the reference of the tests). */
+int64_t mamsets_gsea_null_cumulative_full(const double *wq, int64_t n, const int64_t *sizes,
+                                          int64_t n_sizes, int64_t n_samples, void *state,
+                                          double (*next_double)(void *), double *out,
+                                          int64_t out_stride) {
+    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 1);
 }
