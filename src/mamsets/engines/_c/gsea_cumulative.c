@@ -247,13 +247,15 @@ static inline void shift_up(chunk_t *ch, int64_t lo, double wp) {
  * held by chunk order[c]. For cmp_lazy (unless full), per position c in that order: bsum[c],
  * bcnt[c] the weight and members of the chunks before it (exact integers), qlo[c], qhi[c] its
  * first and last mq, and ktop[c], kbot[c] its bounds (+-infinity while dirty); nr the total
- * weight (exact), lam_max the largest lambda scored and zmax the largest Z (see cmp_lazy). */
+ * weight (exact), lam_max the largest lambda scored and zmax the largest Z (see cmp_lazy); ct and
+ * cb the positions of the chunks that held the last max and min, and seen[c] == tick when chunk
+ * c was folded for the size being scored. */
 typedef struct {
     chunk_t *pool;
     int64_t *order;
-    double *last, *bsum, *bcnt, *qlo, *qhi, *ktop, *kbot, *ub, *lb;
-    int64_t n_chunks, full;
-    double nr, lam_max, zmax;
+    double *last, *bsum, *bcnt, *qlo, *qhi, *ktop, *kbot, *seen;
+    int64_t n_chunks, full, ct, cb;
+    double nr, lam_max, zmax, tick;
 } chunkset_t;
 
 /* Bounds after member lo (weight wp) was inserted (see cmp_lazy): members after it gained wp and
@@ -415,8 +417,8 @@ static void chunks_from_bits(chunkset_t *st, const uint64_t *bits, int64_t n, co
  * the largest term folded so far (L - 2^-40 Zmax above the smallest): its terms are then strictly
  * below (above) it and cannot change the float max (min). The chunks that are folded give exactly
  * cmp_value's terms (the same two exact integers and the same float expression), and a float max
- * (min) does not depend on the order, so the score is bit-identical to cmp_value's. The chunks of
- * largest U and smallest L are folded first, so the thresholds are tight at once. */
+ * (min) does not depend on the order, so the score is bit-identical to cmp_value's. The chunks
+ * that held the last size's extremes are folded first, so the thresholds are tight at once. */
 static inline void scan_chunk(chunkset_t *st, int64_t c, double lambda, double *top, double *bottom) {
     chunk_t *ch = st->pool + st->order[c];
     extremes_t e;
@@ -430,8 +432,7 @@ static inline void scan_chunk(chunkset_t *st, int64_t c, double lambda, double *
     ch->dirty = 0;
     ch->updates = 0;
     bounds_refresh(st, c);
-    st->ub[c] = -INFINITY;
-    st->lb[c] = INFINITY;
+    st->seen[c] = st->tick;
     *top = py_max(*top, t);
     *bottom = py_min(*bottom, b);
 }
@@ -444,21 +445,21 @@ static double cmp_lazy(chunkset_t *st, int64_t k, int64_t n) {
     st->lam_max = lambda;
     st->zmax = py_max(st->zmax, nr + lambda * (double)n);
     double margin = st->zmax * 0x1p-40, top = -INFINITY, bottom = INFINITY;
-    double umax = -INFINITY, lmin = INFINITY;
-    int64_t cu = 0, cl = 0, nc = st->n_chunks;
-    double *ub = st->ub, *lb = st->lb;
+    int64_t nc = st->n_chunks, ct = st->ct < nc ? st->ct : nc - 1, cb = st->cb < nc ? st->cb : nc - 1;
+    double tick = st->tick += 1.0;
+    scan_chunk(st, ct, lambda, &top, &bottom); /* last size's extremes first: tight at once */
+    if (cb != ct) scan_chunk(st, cb, lambda, &top, &bottom);
     for (int64_t c = 0; c < nc; c++) {
-        ub[c] = (st->ktop[c] + st->bsum[c]) - lambda * (st->qlo[c] - st->bcnt[c]);
-        lb[c] = (st->kbot[c] + st->bsum[c]) - lambda * (st->qhi[c] - st->bcnt[c]);
+        double t0 = top, b0 = bottom;
+        if (st->seen[c] != tick
+            && ((st->ktop[c] + st->bsum[c]) - lambda * (st->qlo[c] - st->bcnt[c]) + margin >= top
+                || (st->kbot[c] + st->bsum[c]) - lambda * (st->qhi[c] - st->bcnt[c]) - margin <= bottom))
+            scan_chunk(st, c, lambda, &top, &bottom);
+        if (top > t0) ct = c;
+        if (bottom < b0) cb = c;
     }
-    for (int64_t c = 0; c < nc; c++) {
-        if (ub[c] > umax) { umax = ub[c]; cu = c; }
-        if (lb[c] < lmin) { lmin = lb[c]; cl = c; }
-    }
-    scan_chunk(st, cu, lambda, &top, &bottom); /* the likeliest chunks first */
-    if (lb[cl] - margin <= bottom) scan_chunk(st, cl, lambda, &top, &bottom);
-    for (int64_t c = 0; c < nc; c++)
-        if (ub[c] + margin >= top || lb[c] - margin <= bottom) scan_chunk(st, c, lambda, &top, &bottom);
+    st->ct = ct;
+    st->cb = cb;
     return pick_extreme(top, bottom, nr);
 }
 
@@ -481,9 +482,11 @@ static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes
         free(bits); free(drawn); free(st.pool); free(st.order); free(st.last); free(store);
         return -1;
     }
-    double **arrays[] = {&st.bsum, &st.bcnt, &st.qlo, &st.qhi, &st.ktop, &st.kbot, &st.ub, &st.lb};
-    for (int a = 0; a < 8; a++) *arrays[a] = st.last + (a + 1) * max_chunks;
+    double **arrays[] = {&st.bsum, &st.bcnt, &st.qlo, &st.qhi, &st.ktop, &st.kbot, &st.seen};
+    for (int a = 0; a < 7; a++) *arrays[a] = st.last + (a + 1) * max_chunks;
     st.full = full;
+    st.tick = 0.0;
+    for (int64_t c = 0; c < max_chunks; c++) st.seen[c] = 0.0;
     for (int64_t c = 0; c < max_chunks; c++) { /* lsx[0..CHUNK+3], mq[0..CHUNK+2] with padding */
         st.pool[c].lsx = store + c * CHUNK_DOUBLES;
         st.pool[c].mq = st.pool[c].lsx + CHUNK + 4;
@@ -497,6 +500,7 @@ static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes
         st.pool[0].dirty = 1;
         st.pool[0].lsx[0] = 0.0;
         st.bsum[0] = st.bcnt[0] = st.nr = st.lam_max = st.zmax = 0.0;
+        st.ct = st.cb = 0;
         for (int64_t si = 0; si < n_sizes; si++) {
             int64_t target = sizes[si];
             int bulk = target - c >= BULK_GAP; /* many members before the next score: rebuild */
