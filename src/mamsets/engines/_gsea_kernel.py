@@ -50,6 +50,9 @@ _cmp_batch = declare("mamsets_gsea_cmp_batch", ctypes.c_int64, f64p, ctypes.c_in
 _null_cumulative = declare("mamsets_gsea_null_cumulative", ctypes.c_int64, f64p, ctypes.c_int64, i64p,
                            ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, f64p,
                            ctypes.c_int64)
+_null_cumulative_full = declare("mamsets_gsea_null_cumulative_full", ctypes.c_int64, f64p, ctypes.c_int64,
+                                i64p, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p,
+                                f64p, ctypes.c_int64)
 _lowest_bit = declare("mamsets_lowest_bit_debruijn", ctypes.c_int64, ctypes.c_uint64)
 _tz = declare("mamsets_lowest_bit", ctypes.c_int64, ctypes.c_uint64)
 
@@ -341,9 +344,11 @@ def null_es_cumulative(wq: np.ndarray, sizes: np.ndarray, n_samples: int, rng: n
                        out: np.ndarray | None = None) -> np.ndarray:
     """:func:`null_es_nested`'s random sets (the same draws), scored as :func:`comparison_scores`.
 
-    Each random sequence grows one member at a time, and its prefix of every size is scored
-    in one pass over the prefix (O(K), no sorting and no division per member), instead of
-    being rebuilt in order for each size.
+    Each random sequence grows one member at a time, kept sorted in chunks; each chunk keeps
+    bounds of its largest and smallest running-sum terms, so a size folds only the chunks
+    that can hold an extreme (no sorting and no division per member). The scores are the
+    same bits as folding every member (``mamsets_gsea_null_cumulative_full``, kept for the
+    tests).
 
     Parameters
     ----------
