@@ -108,7 +108,8 @@ def lexicon_usage() -> dict[tuple[str, str], tuple[int, int]]:
     """``{(WORD, entrez): (n_calls, n_right)}`` for non-exact lexicon calls on PFOCR's 2018 benchmark.
 
     Shipped as ``curate/data/lexicon_usage.tsv.gz``, regenerated from the corpus by
-    :func:`mamsets.curate.benchmark.lexicon_usage` (a test checks they agree).
+    :func:`mamsets.curate.benchmark.lexicon_usage` with the evaluation's truth pathways held out
+    (tests check both).
     """
     raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/lexicon_usage.tsv.gz").read_bytes())
     out: dict[tuple[str, str], tuple[int, int]] = {}
