@@ -116,7 +116,7 @@ def test_shipped_priors_match_their_sources(shared_data):
         return gzip.decompress(raw).decode("utf-8").splitlines()[1:]
 
     names = gene_names(shared_data / HGNC_FILE)
-    assert shipped("gene_names.tsv.gz") == [f"{k}\t{' '.join(v)}" for k, v in names.items()]
+    assert shipped("gene_names.tsv.gz") == [f"{k}\t{' '.join(v)}\t{n}" for k, (v, n) in names.items()]
     prev = pathway_prevalence(shared_data / "pfocr-corpus")
     assert shipped("pathway_prevalence.tsv.gz") == [f"{k}\t{v}" for k, v in prev.items()]
     # the evaluation's own pathways are left out: WP3943 (a truth pair) is in the 2018 GMT
@@ -187,6 +187,25 @@ def test_the_captions_definition_overrules_a_name_collision_and_names_the_genes(
     a = ms.curate_figure(rec).audit.set_index("symbol")
     assert a.loc["SLC7A1", "decision"] == "exclude"
     assert {"ESRRA", "ESRRB", "ESRRG"} <= set(a.index[a["decision"] == "keep_flagged"])
+
+
+def test_a_shared_alias_goes_to_the_gene_whose_approved_name_is_the_definition():
+    """HGNC gives the alias KAT3 to KYAT3 ("kynurenine aminotransferase 3") and to RBMXL1 ("RBMX
+    like 1", whose alias name repeats "kynurenine aminotransferase III"); KAT3 is KYAT3's."""
+    from mamsets.curate._context import definition_genes
+    from mamsets.curate._hgnc import hgnc
+
+    H = hgnc()
+    got = {H.symbol[h] for h in definition_genes("kynurenine aminotransferase", ("KAT",))}
+    assert got == {"KYAT1", "AADAT", "KYAT3", "GOT2"}
+    # AADAT's approved name lacks 'kynurenine', but its KAT2/KATII are its own: it stays
+    assert "kynurenine" not in hgnc_approved_words("AADAT")
+
+
+def hgnc_approved_words(symbol: str) -> frozenset[str]:
+    from mamsets.curate._hgnc import hgnc, name_words
+
+    return name_words().approved[hgnc().by_symbol[symbol]]
 
 
 def test_a_definition_does_not_split_a_family_or_a_word_of_several_names():

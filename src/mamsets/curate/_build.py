@@ -32,20 +32,21 @@ def _split(value: str) -> list[str]:
     return [v for v in value.strip('"').split("|") if v]
 
 
-def gene_names(hgnc_file: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
-    """``{hgnc_id: words}``: the distinct words of each protein-coding gene's HGNC names.
+def gene_names(hgnc_file: str | os.PathLike[str]) -> dict[str, tuple[tuple[str, ...], int]]:
+    """``{hgnc_id: (words, n_approved)}``: the distinct words of each protein-coding gene's HGNC names.
 
     Approved name, alias names and previous names (GABPA: "GA binding protein transcription
     factor subunit alpha", "nuclear respiratory factor 2 alpha subunit", ...), tokenised by
-    :func:`name_words`, first-seen order.
+    :func:`name_words`, first-seen order; the first ``n_approved`` words are the approved name's.
     """
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, tuple[tuple[str, ...], int]] = {}
     with gzip.open(hgnc_file, "rt", encoding="utf-8") as fh:
         for r in csv.DictReader(fh, delimiter="\t"):
             if r["status"] != "Approved" or r["locus_group"] != "protein-coding gene":
                 continue
             names = [r["name"], *_split(r["alias_name"]), *_split(r["prev_name"])]
-            out[r["hgnc_id"]] = tuple(dict.fromkeys(w for n in names for w in name_words(n)))
+            words = tuple(dict.fromkeys(w for n in names for w in name_words(n)))
+            out[r["hgnc_id"]] = (words, len(set(name_words(r["name"]))))
     return dict(sorted(out.items(), key=lambda kv: int(kv[0].split(":")[1])))
 
 
@@ -78,7 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     data = Path(args.shared) / "data"
     names = gene_names(data / HGNC_FILE)
-    a = _write("gene_names.tsv.gz", "hgnc_id\tname_words", [f"{k}\t{' '.join(v)}" for k, v in names.items()])
+    a = _write("gene_names.tsv.gz", "hgnc_id\tname_words\tn_approved",
+               [f"{k}\t{' '.join(v)}\t{n}" for k, (v, n) in names.items()])
     prev = pathway_prevalence(data / "pfocr-corpus")
     b = _write("pathway_prevalence.tsv.gz", "entrez\tpathways", [f"{k}\t{v}" for k, v in prev.items()])
     usage = lexicon_usage(data / "pfocr-corpus")

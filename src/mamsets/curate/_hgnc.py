@@ -125,6 +125,7 @@ class NameWords:
 
     words: dict[str, frozenset[str]]  # hgnc_id -> name words
     genes_with: dict[str, int]  # word -> how many genes' names hold it
+    approved: dict[str, frozenset[str]]  # hgnc_id -> the words of the approved name only
 
     def distinctive(self, hid: str, max_genes: int) -> frozenset[str]:
         """The words of ``hid``'s names that at most ``max_genes`` genes share."""
@@ -136,13 +137,16 @@ def name_words() -> NameWords:
     """Shipped ``curate/data/gene_names.tsv.gz`` (regenerate: ``python -m mamsets.curate._build``)."""
     raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/gene_names.tsv.gz").read_bytes())
     words: dict[str, frozenset[str]] = {}
+    approved: dict[str, frozenset[str]] = {}
     count: dict[str, int] = defaultdict(int)
     for line in raw.decode("utf-8").splitlines()[1:]:
-        hid, text = line.split("\t")
-        words[hid] = frozenset(text.split())
+        hid, text, n_approved = line.split("\t")
+        ws = text.split()
+        words[hid] = frozenset(ws)
+        approved[hid] = frozenset(ws[: int(n_approved)])
         for w in words[hid]:
             count[w] += 1
-    return NameWords(words=words, genes_with=dict(count))
+    return NameWords(words=words, genes_with=dict(count), approved=approved)
 
 
 @functools.lru_cache(maxsize=1)
