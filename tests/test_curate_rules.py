@@ -231,3 +231,12 @@ def test_a_member_the_word_almost_never_means_leaves_even_a_named_family():
     assert (a.loc[["PIK3R4", "PIK3R6"], "decision"] == "family_only").all()
     assert a.loc["PIK3R4", "reason"].startswith("rarely_meant") and "1/39" in a.loc["PIK3R4", "reason"]
     assert (a.loc[["PIK3CA", "PIK3CB", "PIK3R1"], "decision"] == "keep_flagged").all()
+
+
+def test_a_word_written_before_cells_is_not_proposed_as_a_gene():
+    """'RPE cells' (retinal pigment epithelium) is a tissue, not ribulose-5-phosphate epimerase;
+    the caption's ULK1 in the same sentence is still proposed."""
+    rec = _record("SIRT1 inhibits ULK1 in AMD RPE cells and in normal RPE.", [("SIRT1", "SIRT1", "SIRT1", SYM)])
+    a = ms.curate_figure(rec).audit
+    proposed = set(a.loc[a["route"].str.startswith("caption"), "symbol"])
+    assert "ULK1" in proposed and "RPE" not in proposed
