@@ -116,7 +116,7 @@ def test_shipped_priors_match_their_sources(shared_data):
         return gzip.decompress(raw).decode("utf-8").splitlines()[1:]
 
     names = gene_names(shared_data / HGNC_FILE)
-    assert shipped("gene_names.tsv.gz") == [f"{k}\t{' '.join(v)}" for k, v in names.items()]
+    assert shipped("gene_names.tsv.gz") == [f"{k}\t{' '.join(v)}\t{n}" for k, (v, n) in names.items()]
     prev = pathway_prevalence(shared_data / "pfocr-corpus")
     assert shipped("pathway_prevalence.tsv.gz") == [f"{k}\t{v}" for k, v in prev.items()]
     # the evaluation's own pathways are left out: WP3943 (a truth pair) is in the 2018 GMT
@@ -189,6 +189,25 @@ def test_the_captions_definition_overrules_a_name_collision_and_names_the_genes(
     assert {"ESRRA", "ESRRB", "ESRRG"} <= set(a.index[a["decision"] == "keep_flagged"])
 
 
+def test_a_shared_alias_goes_to_the_gene_whose_approved_name_is_the_definition():
+    """HGNC gives the alias KAT3 to KYAT3 ("kynurenine aminotransferase 3") and to RBMXL1 ("RBMX
+    like 1", whose alias name repeats "kynurenine aminotransferase III"); KAT3 is KYAT3's."""
+    from mamsets.curate._context import definition_genes
+    from mamsets.curate._hgnc import hgnc
+
+    H = hgnc()
+    got = {H.symbol[h] for h in definition_genes("kynurenine aminotransferase", ("KAT",))}
+    assert got == {"KYAT1", "AADAT", "KYAT3", "GOT2"}
+    # AADAT's approved name lacks 'kynurenine', but its KAT2/KATII are its own: it stays
+    assert "kynurenine" not in hgnc_approved_words("AADAT")
+
+
+def hgnc_approved_words(symbol: str) -> frozenset[str]:
+    from mamsets.curate._hgnc import hgnc, name_words
+
+    return name_words().approved[hgnc().by_symbol[symbol]]
+
+
 def test_a_definition_does_not_split_a_family_or_a_word_of_several_names():
     """AMPK -> PRKAB1 arrives as an NCBI synonym but is an AMPK subunit; in 'NRF1/2' the definition
     of NRF2 says nothing about NRF1."""
@@ -212,3 +231,12 @@ def test_a_member_the_word_almost_never_means_leaves_even_a_named_family():
     assert (a.loc[["PIK3R4", "PIK3R6"], "decision"] == "family_only").all()
     assert a.loc["PIK3R4", "reason"].startswith("rarely_meant") and "1/39" in a.loc["PIK3R4", "reason"]
     assert (a.loc[["PIK3CA", "PIK3CB", "PIK3R1"], "decision"] == "keep_flagged").all()
+
+
+def test_a_word_written_before_cells_is_not_proposed_as_a_gene():
+    """'RPE cells' (retinal pigment epithelium) is a tissue, not ribulose-5-phosphate epimerase;
+    the caption's ULK1 in the same sentence is still proposed."""
+    rec = _record("SIRT1 inhibits ULK1 in AMD RPE cells and in normal RPE.", [("SIRT1", "SIRT1", "SIRT1", SYM)])
+    a = ms.curate_figure(rec).audit
+    proposed = set(a.loc[a["route"].str.startswith("caption"), "symbol"])
+    assert "ULK1" in proposed and "RPE" not in proposed

@@ -3,9 +3,12 @@
     python -m mamsets.curate._build --shared ../shared
 
 Writes ``curate/data/gene_names.tsv.gz`` (the words of HGNC's approved, alias and previous gene
-*names* of each protein-coding gene, for matching a caption's own words) and ``curate/data/pathway_prevalence.tsv.gz`` (in how
-many human WikiPathways pathways of PFOCR's 2018 benchmark each gene is drawn, leaving out the
-pathways used to evaluate curation). Deterministic: sorted rows, gzip with mtime 0.
+*names* of each protein-coding gene, for matching a caption's own words),
+``curate/data/pathway_prevalence.tsv.gz`` (in how many human WikiPathways pathways of PFOCR's
+2018 benchmark each gene is drawn) and ``curate/data/lexicon_usage.tsv.gz`` (how often each
+non-exact lexicon call of that benchmark was right). Both benchmark priors leave out every
+pathway that is the truth list of an evaluation pair (:func:`.benchmark.truth_pathways`).
+Deterministic: sorted rows, gzip with mtime 0.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from ._words import name_words
-from .benchmark import wp2018_pathways
+from .benchmark import lexicon_usage, wp2018_pathways
 
 HGNC_FILE = Path("geneids") / "hgnc_complete_set_2024-10.txt.gz"
 _HERE = Path(__file__).resolve().parent / "data"
@@ -29,36 +32,33 @@ def _split(value: str) -> list[str]:
     return [v for v in value.strip('"').split("|") if v]
 
 
-def gene_names(hgnc_file: str | os.PathLike[str]) -> dict[str, tuple[str, ...]]:
-    """``{hgnc_id: words}``: the distinct words of each protein-coding gene's HGNC names.
+def gene_names(hgnc_file: str | os.PathLike[str]) -> dict[str, tuple[tuple[str, ...], int]]:
+    """``{hgnc_id: (words, n_approved)}``: the distinct words of each protein-coding gene's HGNC names.
 
     Approved name, alias names and previous names (GABPA: "GA binding protein transcription
     factor subunit alpha", "nuclear respiratory factor 2 alpha subunit", ...), tokenised by
-    :func:`name_words`, first-seen order.
+    :func:`name_words`, first-seen order; the first ``n_approved`` words are the approved name's.
     """
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, tuple[tuple[str, ...], int]] = {}
     with gzip.open(hgnc_file, "rt", encoding="utf-8") as fh:
         for r in csv.DictReader(fh, delimiter="\t"):
             if r["status"] != "Approved" or r["locus_group"] != "protein-coding gene":
                 continue
             names = [r["name"], *_split(r["alias_name"]), *_split(r["prev_name"])]
-            out[r["hgnc_id"]] = tuple(dict.fromkeys(w for n in names for w in name_words(n)))
+            words = tuple(dict.fromkeys(w for n in names for w in name_words(n)))
+            out[r["hgnc_id"]] = (words, len(set(name_words(r["name"]))))
     return dict(sorted(out.items(), key=lambda kv: int(kv[0].split(":")[1])))
 
 
 def pathway_prevalence(corpus: str | os.PathLike[str]) -> dict[str, int]:
     """``{entrez: n}``: in how many of PFOCR's 2018 human WikiPathways pathways a gene is drawn.
 
-    The pathways of ``eval/truth_pairs_independence.tsv`` (the curation benchmark's truth) are
-    left out, so the prior never sees the lists it is judged against.
+    The curation benchmark's truth pathways are left out (:func:`wp2018_pathways` holds them
+    out), so the prior never sees the lists it is judged against.
     """
-    root = Path(corpus)
-    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
-        held_out = {r["wpid"] for r in csv.DictReader(fh, delimiter="\t")}
     counts: Counter[str] = Counter()
-    for wpid, genes in wp2018_pathways(root).items():
-        if wpid not in held_out:
-            counts.update(genes)
+    for genes in wp2018_pathways(corpus).values():
+        counts.update(genes)
     return dict(sorted(counts.items(), key=lambda kv: int(kv[0])))
 
 
@@ -73,16 +73,20 @@ def _write(name: str, header: str, lines: list[str]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Write both tables from ``--shared`` (default ``../shared`` beside the checkout)."""
+    """Write the three tables from ``--shared`` (default ``../shared`` beside the checkout)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(Path.cwd().parent / "shared"))
     args = ap.parse_args(argv)
     data = Path(args.shared) / "data"
     names = gene_names(data / HGNC_FILE)
-    a = _write("gene_names.tsv.gz", "hgnc_id\tname_words", [f"{k}\t{' '.join(v)}" for k, v in names.items()])
+    a = _write("gene_names.tsv.gz", "hgnc_id\tname_words\tn_approved",
+               [f"{k}\t{' '.join(v)}\t{n}" for k, (v, n) in names.items()])
     prev = pathway_prevalence(data / "pfocr-corpus")
     b = _write("pathway_prevalence.tsv.gz", "entrez\tpathways", [f"{k}\t{v}" for k, v in prev.items()])
-    for p in (a, b):
+    usage = lexicon_usage(data / "pfocr-corpus")
+    c = _write("lexicon_usage.tsv.gz", "word\tentrez\tn\tright",
+               [f"{w}\t{e}\t{n}\t{t}" for (w, e), (n, t) in usage.items()])
+    for p in (a, b, c):
         print(f"wrote {p} ({p.stat().st_size} bytes)")
 
 

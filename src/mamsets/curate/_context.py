@@ -148,13 +148,18 @@ def _genes_by_name_word() -> dict[str, frozenset[str]]:
     return {w: frozenset(v) for w, v in out.items()}
 
 
-def _carries(hid: str, keys: tuple[str, ...]) -> bool:
-    """True when a symbol, alias or previous symbol of ``hid`` is a key or a key plus a short suffix."""
+def _carrying_names(hid: str, keys: tuple[str, ...]) -> frozenset[str]:
+    """The symbol, aliases and previous symbols of ``hid`` that are a key or a key plus a short suffix."""
     H = hgnc()
     names = {H.symbol[hid].upper(), *H.alias[hid], *H.prev[hid]}
     names |= {n.replace("-", "") for n in names}
-    return any(n == k or (n.startswith(k) and 0 < len(n) - len(k) <= STEM_SUFFIX_MAX and n[len(k):].isalnum())
-               for k in keys if len(k) >= 2 for n in names)
+    return frozenset(n for k in keys if len(k) >= 2 for n in names
+                     if n == k or (n.startswith(k) and 0 < len(n) - len(k) <= STEM_SUFFIX_MAX and n[len(k):].isalnum()))
+
+
+def _carries(hid: str, keys: tuple[str, ...]) -> bool:
+    """True when a symbol, alias or previous symbol of ``hid`` is a key or a key plus a short suffix."""
+    return bool(_carrying_names(hid, keys))
 
 
 def definition_genes(phrase: str, keys: tuple[str, ...]) -> tuple[str, ...]:
@@ -165,6 +170,11 @@ def definition_genes(phrase: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     Both conditions are needed: HGNC's names are incomplete, so the phrase alone (``focal
     adhesion kinase``) can match an unrelated gene's name (ARHGAP26, "GTPase regulator associated
     with focal adhesion kinase") while missing the gene meant (PTK2).
+
+    A gene whose *approved* name lacks the definition's words and which carries the word only
+    by names that a gene whose approved name holds them also carries is left out: HGNC lists
+    KAT3 for both KYAT3 ("kynurenine aminotransferase 3") and RBMXL1 ("RBMX like 1", whose
+    alias name repeats "kynurenine aminotransferase III"), so the shared alias is KYAT3's.
     """
     words = W.name_words(phrase)
     if not words:
@@ -172,4 +182,10 @@ def definition_genes(phrase: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     index = _genes_by_name_word()
     genes = functools.reduce(frozenset.intersection, (index.get(w, frozenset()) for w in words))
     stems = tuple(dict.fromkeys(k.replace("-", "") for k in keys))
-    return tuple(sorted((h for h in genes if _carries(h, stems)), key=lambda h: int(h.split(":")[1])))
+    carried = {h: _carrying_names(h, stems) for h in genes}
+    carried = {h: c for h, c in carried.items() if c}
+    approved = name_words().approved
+    fits = {h for h in carried if set(words) <= approved.get(h, frozenset())}
+    drop = {h for h, c in carried.items() if h not in fits
+            and c <= frozenset().union(*(carried[g] for g in fits if g != h))}
+    return tuple(sorted(set(carried) - drop, key=lambda h: int(h.split(":")[1])))

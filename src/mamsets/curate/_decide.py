@@ -517,7 +517,11 @@ def _caption_candidates(token: str) -> tuple[str, list[str]]:
 
 
 def propose(ctx: Context, rows: list[Row]) -> list[Row]:
-    """Genes the caption names that the OCR missed, and completions of partly drawn HGNC groups."""
+    """Genes the caption names that the OCR missed, and completions of partly drawn HGNC groups.
+
+    A word the caption writes before "cell(s)" (``AMD RPE cells``) names a cell type or tissue
+    there and is not proposed as a gene.
+    """
     H = hgnc()
     have = {r.hgnc_id for r in rows if r.hgnc_id}
     excluded_words = {W.word_key(r.word) for r in rows if r.decision == "exclude"}
@@ -526,6 +530,8 @@ def propose(ctx: Context, rows: list[Row]) -> list[Row]:
         key = W.word_key(tok)
         if key in excluded_words or (key in ctx.abbreviations and not ctx.abbreviations[key].gene_like):
             continue
+        if re.search(rf"(?<![\w-]){re.escape(tok)}\s+cells?\b", ctx.record.caption):
+            continue  # 'RPE cells', 'NK cells': the caption uses the word as a cell or tissue name
         route, ids = _caption_candidates(tok)
         for hid in ids:
             if hid not in have and H.locus.get(hid) == "protein-coding gene":

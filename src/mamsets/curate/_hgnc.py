@@ -108,7 +108,8 @@ def lexicon_usage() -> dict[tuple[str, str], tuple[int, int]]:
     """``{(WORD, entrez): (n_calls, n_right)}`` for non-exact lexicon calls on PFOCR's 2018 benchmark.
 
     Shipped as ``curate/data/lexicon_usage.tsv.gz``, regenerated from the corpus by
-    :func:`mamsets.curate.benchmark.lexicon_usage` (a test checks they agree).
+    :func:`mamsets.curate.benchmark.lexicon_usage` with the evaluation's truth pathways held out
+    (tests check both).
     """
     raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/lexicon_usage.tsv.gz").read_bytes())
     out: dict[tuple[str, str], tuple[int, int]] = {}
@@ -124,6 +125,7 @@ class NameWords:
 
     words: dict[str, frozenset[str]]  # hgnc_id -> name words
     genes_with: dict[str, int]  # word -> how many genes' names hold it
+    approved: dict[str, frozenset[str]]  # hgnc_id -> the words of the approved name only
 
     def distinctive(self, hid: str, max_genes: int) -> frozenset[str]:
         """The words of ``hid``'s names that at most ``max_genes`` genes share."""
@@ -135,13 +137,16 @@ def name_words() -> NameWords:
     """Shipped ``curate/data/gene_names.tsv.gz`` (regenerate: ``python -m mamsets.curate._build``)."""
     raw = gzip.decompress(resources.files("mamsets.curate").joinpath("data/gene_names.tsv.gz").read_bytes())
     words: dict[str, frozenset[str]] = {}
+    approved: dict[str, frozenset[str]] = {}
     count: dict[str, int] = defaultdict(int)
     for line in raw.decode("utf-8").splitlines()[1:]:
-        hid, text = line.split("\t")
-        words[hid] = frozenset(text.split())
+        hid, text, n_approved = line.split("\t")
+        ws = text.split()
+        words[hid] = frozenset(ws)
+        approved[hid] = frozenset(ws[: int(n_approved)])
         for w in words[hid]:
             count[w] += 1
-    return NameWords(words=words, genes_with=dict(count))
+    return NameWords(words=words, genes_with=dict(count), approved=approved)
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ import pandas as pd
 from ..io.pfocr import read_pfocr_record
 from .draft import KEPT, curate_figure
 
-__all__ = ["BENCHMARK_COLUMNS", "benchmark", "lexicon_usage", "route_reliability", "summarize"]
+__all__ = ["BENCHMARK_COLUMNS", "benchmark", "lexicon_usage", "route_reliability", "summarize", "truth_pathways"]
 
 BENCHMARK_COLUMNS = (
     "figid", "wpid", "independence", "n_truth", "n_raw", "n_kept", "raw_precision", "raw_recall",
@@ -80,27 +80,51 @@ def summarize(table: pd.DataFrame) -> pd.DataFrame:
 _WP2018 = ("truth", "wp2018_ocr_benchmark")
 
 
-def wp2018_pathways(corpus: str | os.PathLike[str]) -> dict[str, set[str]]:
+def truth_pathways(corpus: str | os.PathLike[str]) -> frozenset[str]:
+    """The WikiPathways ids that are the truth lists of the evaluation pairs.
+
+    The union of ``eval/truth_pairs_independence.tsv``'s ``wpid`` column and the ``WP*`` files of
+    ``truth/<figid>/`` folders, so a pair added to either is held out of every prior.
+    """
+    root = Path(corpus)
+    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
+        ids = {r["wpid"] for r in csv.DictReader(fh, delimiter="\t") if r["wpid"]}
+    for tdir in (root / "truth").iterdir():
+        if (tdir / "curated_genes.tsv").is_file():
+            ids.update(p.name.split("-")[0].split(".")[0] for p in tdir.glob("WP*"))
+    return frozenset(ids)
+
+
+def wp2018_pathways(corpus: str | os.PathLike[str], *, hold_out: bool = True) -> dict[str, set[str]]:
     """``{wpid: {entrez, ...}}``: the pathways of PFOCR's 2018 benchmark (413 WikiPathways drawings).
 
     Parameters
     ----------
     corpus : path
         ``../shared/data/pfocr-corpus`` (the file is ``truth/wp2018_ocr_benchmark/20180418_wp_hs_gmt.csv``).
+    hold_out : bool
+        Leave out the evaluation's truth pathways (:func:`truth_pathways`; WP3943 is one), so no
+        prior built from the benchmark sees the lists curation is judged against.
     """
     path = Path(corpus).joinpath(*_WP2018, "20180418_wp_hs_gmt.csv")
+    skip = truth_pathways(corpus) if hold_out else frozenset()
     gmt: dict[str, set[str]] = {}
     for line in path.read_text(encoding="utf-8").replace("\r", "\n").splitlines():
         parts = [p.strip() for p in line.split(",")]
-        if parts and parts[0]:
+        if parts and parts[0] and parts[0] not in skip:
             gmt[parts[0]] = {g for g in parts[1:] if g}
     return gmt
 
 
-def wp2018_calls(corpus: str | os.PathLike[str]) -> list[dict[str, str]]:
-    """Rows of the benchmark's OCR calls (``wpid``, ``entrez``, ``symbol``, ``source``, ...)."""
+def wp2018_calls(corpus: str | os.PathLike[str], *, hold_out: bool = True) -> list[dict[str, str]]:
+    """Rows of the benchmark's OCR calls (``wpid``, ``entrez``, ``symbol``, ``source``, ...).
+
+    ``hold_out`` drops the calls of the evaluation's truth pathways, as in :func:`wp2018_pathways`.
+    """
     path = Path(corpus).joinpath(*_WP2018, "20180418_wp_hs_pfocr_sub.csv")
-    return list(csv.DictReader(path.read_text(encoding="utf-8").replace("\r", "\n").splitlines()))
+    skip = truth_pathways(corpus) if hold_out else frozenset()
+    rows = csv.DictReader(path.read_text(encoding="utf-8").replace("\r", "\n").splitlines())
+    return [r for r in rows if r["wpid"] not in skip]
 
 
 def route_reliability(corpus: str | os.PathLike[str]) -> dict[str, float]:

@@ -43,7 +43,7 @@ ROUTE_RELIABILITY: dict[str, float] = {
     "exact_symbol": 0.979,
     "previous_symbol": 0.85,
     "alias": 0.526,
-    "family_expansion": 0.27,
+    "family_expansion": 0.271,
 }
 _ROUTE_OF_SOURCE = {"ncbigene_symbol": "exact_symbol", "hgnc_symbol": "exact_symbol",
                     "ncbigene_synonym": "alias", "hgnc_alias_symbol": "alias",
