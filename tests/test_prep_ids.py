@@ -109,3 +109,14 @@ def test_kinds_table_equals_one_kind_per_identifier() -> None:
 def test_symbol_counts_equal_the_plain_loop() -> None:
     for ids in _lists():
         assert D._count_symbols(ids) == _old_count(ids)
+
+
+def test_entrez_keys_fast_path_equals_the_pattern() -> None:
+    from mamsets.ids.patterns import _entrez_key
+
+    ids = ["0", "000", "007157", "7157", "7157.0", "12a", "\u0661\u0662", "1.5", "00.0"]
+    rows = D._entrez_rows(ids, len(ids))
+    keys = [_entrez_key(s) for s in ids]
+    ev = D._evidence()
+    assert [r[2] for r in rows] == [sum(1 for k in keys if k in ev.entrez[sp])
+                                    for sp in ("human", "mouse", "rat")]

@@ -313,7 +313,14 @@ class GeneSetCollection:
     @cached_property
     def sha256(self) -> str:
         """SHA-256 of :meth:`canonical_text`: identifies exactly which sets were used."""
-        return hashlib.sha256(self.canonical_text().encode("utf-8")).hexdigest()
+        # fed a few hundred sets at a time: the same digest without the whole text in memory
+        h = hashlib.sha256()
+        sets = self.sets
+        for start in range(0, len(sets), 256):
+            h.update("".join(f"{gs.id}\t{gs.description}\t" + "\t".join(gs.genes) + "\n"
+                             if gs.genes else f"{gs.id}\t{gs.description}\n"
+                             for gs in sets[start:start + 256]).encode("utf-8"))
+        return h.hexdigest()
 
     def summary(self) -> "pd.DataFrame":  # noqa: F821
         """One row per set: ``id, title, level, pathways, size, tags, description``."""

@@ -249,11 +249,13 @@ def _entrez_rows(num: list[str], denom: int) -> list[_EvidenceRow]:
     if not num:
         return []
     ev = _evidence()
-    keys = [_entrez_key(s) for s in num]
+    # ASCII digits: the key without the regular expression (what _entrez_key returns)
+    keys = [(s.lstrip("0") or "0") if s.isascii() and s.isdigit() else _entrez_key(s)
+            for s in num]
     rows: list[_EvidenceRow] = []
     for sp in SPECIES:
         ref = ev.entrez[sp]
-        k = sum(1 for x in keys if x in ref)
+        k = sum(map(ref.__contains__, keys))
         rows.append((sp, "entrez", k, k / denom, k))
     return rows
 
