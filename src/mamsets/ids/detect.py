@@ -22,7 +22,7 @@ from .patterns import (
     _RODENT_ONLY,
     _entrez_key,
 )
-from .tables import _evidence, _Human, _human
+from .tables import _evidence, _Human, _human, _symbol_only
 from .vocabulary import SPECIES
 
 __all__ = ["IdDetection", "detect_ids"]
@@ -383,9 +383,9 @@ class _SymbolCounts:
 
 def _count_symbols(sym: list[str]) -> _SymbolCounts:
     hu = _human()
-    ev = _evidence()
+    only = _symbol_only()  # not _evidence(): symbols need no ortholog table
     symbol, symbol_ci, human_only, known = hu.symbol, hu.symbol_ci, hu.human_only, hu.known
-    mouse_syms, rat_syms = ev.symbol_only["mouse"], ev.symbol_only["rat"]
+    mouse_syms, rat_syms = only["mouse"], only["rat"]
     mouse_re, rat_re, rodent_re = _MOUSE_ONLY.match, _RAT_ONLY.match, _RODENT_ONLY.match
     any_rodent = _ANY_RODENT.match  # None: none of the three matches
     c = _SymbolCounts()
@@ -436,8 +436,8 @@ def _rodent_only_unknown_to_hgnc(genes: Iterable[str]) -> list[str]:
     """Genes that HGNC does not know in any case (not even as a previous or alias symbol)
     and that only mouse or rat have (``1700017B05RIK``, ``GM12345``, ``SCD2``, ``H2-K1``)."""
     hu = _human()
-    ev = _evidence()
-    known, mouse_syms, rat_syms = hu.known, ev.symbol_only["mouse"], ev.symbol_only["rat"]
+    only = _symbol_only()
+    known, mouse_syms, rat_syms = hu.known, only["mouse"], only["rat"]
     out = []
     for g in genes:
         u = g.upper()

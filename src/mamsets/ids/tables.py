@@ -151,22 +151,36 @@ class _Evidence:
 
 
 @functools.lru_cache(maxsize=1)
-def _evidence() -> _Evidence:
-    """Entrez ids and species-specific symbols per species (read once per process)."""
+def _species_evidence() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The shipped species-evidence table: (Entrez ids, upper-case species-specific symbols)
+    per species, as listed (read once per process)."""
     t = _read_table("species_evidence.tsv.gz")
-    entrez: dict[str, set[str]] = {"human": set(_human().entrez), "mouse": set(), "rat": set()}
+    entrez: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     for sp, kind, ident in zip(t["species"], t["id_type"], t["identifier"]):
         (entrez if kind == "entrez" else sym)[sp].add(ident if kind == "entrez" else ident.upper())
+    return ({k: frozenset(v) for k, v in entrez.items()},
+            {k: frozenset(v) for k, v in sym.items()})
+
+
+def _symbol_only() -> dict[str, frozenset[str]]:
+    """Species -> upper(species-specific symbols): :attr:`_Evidence.symbol_only` without
+    loading the ortholog table (symbol lists need only this)."""
+    return _species_evidence()[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _evidence() -> _Evidence:
+    """Entrez ids and species-specific symbols per species (read once per process)."""
+    listed, sym = _species_evidence()
+    entrez: dict[str, set[str]] = {"human": set(_human().entrez), "mouse": set(listed["mouse"]),
+                                   "rat": set(listed["rat"])}
     for sp, table in _orthologs().items():  # members' own ortholog ids are evidence too
         for orths in table.values():
             for o in orths:
                 if o.entrez:
                     entrez[sp].add(o.entrez)
-    return _Evidence(
-        entrez={k: frozenset(v) for k, v in entrez.items()},
-        symbol_only={k: frozenset(v) for k, v in sym.items()},
-    )
+    return _Evidence(entrez={k: frozenset(v) for k, v in entrez.items()}, symbol_only=sym)
 
 
 @dataclass(frozen=True)
