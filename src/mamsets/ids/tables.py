@@ -150,22 +150,23 @@ class _Evidence:
     symbol_only: dict[str, frozenset[str]]  # species -> upper(species-specific symbols)
 
 
-@functools.lru_cache(maxsize=1)
-def _species_evidence() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _species_evidence() -> tuple[dict[str, set[str]], dict[str, frozenset[str]]]:
     """The shipped species-evidence table: (Entrez ids, upper-case species-specific symbols)
-    per species, as listed (read once per process)."""
+    per species, as listed."""
     t = _read_table("species_evidence.tsv.gz")
     entrez: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     for sp, kind, ident in zip(t["species"], t["id_type"], t["identifier"]):
         (entrez if kind == "entrez" else sym)[sp].add(ident if kind == "entrez" else ident.upper())
-    return ({k: frozenset(v) for k, v in entrez.items()},
-            {k: frozenset(v) for k, v in sym.items()})
+    return entrez, {k: frozenset(v) for k, v in sym.items()}
 
 
+@functools.lru_cache(maxsize=1)
 def _symbol_only() -> dict[str, frozenset[str]]:
     """Species -> upper(species-specific symbols): :attr:`_Evidence.symbol_only` without
-    loading the ortholog table (symbol lists need only this)."""
+    loading the ortholog table (symbol lists need only this; read once per process)."""
+    if _evidence.cache_info().currsize:  # already read, with the Entrez ids
+        return _evidence().symbol_only
     return _species_evidence()[1]
 
 
@@ -173,8 +174,9 @@ def _symbol_only() -> dict[str, frozenset[str]]:
 def _evidence() -> _Evidence:
     """Entrez ids and species-specific symbols per species (read once per process)."""
     listed, sym = _species_evidence()
-    entrez: dict[str, set[str]] = {"human": set(_human().entrez), "mouse": set(listed["mouse"]),
-                                   "rat": set(listed["rat"])}
+    if _symbol_only.cache_info().currsize:  # the same objects, not a second copy
+        sym = _symbol_only()
+    entrez: dict[str, set[str]] = {"human": set(_human().entrez), **listed}
     for sp, table in _orthologs().items():  # members' own ortholog ids are evidence too
         for orths in table.values():
             for o in orths:
