@@ -10,13 +10,16 @@ source figure claims. Sets read from a plain GMT have no provenance.
 from __future__ import annotations
 
 import hashlib
-from itertools import chain
+from itertools import chain, repeat
 from functools import cached_property
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "Role",
@@ -25,6 +28,7 @@ __all__ = [
     "Member",
     "GeneSet",
     "GeneSetCollection",
+    "MemberIndex",
     "PATHWAYS",
 ]
 
@@ -150,6 +154,26 @@ class GeneSet:
 
 
 @dataclass(frozen=True)
+class MemberIndex:
+    """Every (set, member) pair of a collection as integer codes (:attr:`GeneSetCollection.member_index`).
+
+    Attributes
+    ----------
+    sizes : numpy.ndarray
+        int64, the number of members of each set, in collection order.
+    codes : numpy.ndarray
+        int32 (int64 beyond 2**31 distinct members), for each pair (set by set, members in order) the index of its member in
+        ``genes``.
+    genes : numpy.ndarray
+        object, the distinct members (str) in order of first appearance.
+    """
+
+    sizes: np.ndarray
+    codes: np.ndarray
+    genes: np.ndarray
+
+
+@dataclass(frozen=True)
 class GeneSetCollection:
     """An immutable, ordered collection of gene sets with unique ids.
 
@@ -232,7 +256,53 @@ class GeneSetCollection:
     @property
     def genes(self) -> frozenset[str]:
         """Union of all member identifiers."""
+        if "member_index" in self.__dict__:  # already hashed once: 20,000 genes, not 1.2M pairs
+            return frozenset(self.member_index.genes.tolist())
         return frozenset(chain.from_iterable(gs.genes for gs in self.sets))
+
+    @cached_property
+    def member_index(self) -> MemberIndex:
+        """The members of every set as codes into the distinct members (computed once).
+
+        Engines match the distinct members to the data (about 20,000 genes) and take
+        each pair's match by its code, instead of hashing every (set, member) pair
+        (over a million for a large GMT) once per question.
+        """
+        import numpy as np
+        import pandas as pd
+
+        sets = self.sets
+        sizes = np.fromiter((len(gs.genes) for gs in sets), dtype=np.int64, count=len(sets))
+        ends = np.cumsum(sizes)
+        # int32 codes: half the memory of intp (1.2M pairs: 5 MB)
+        codes = np.empty(int(ends[-1]) if len(sets) else 0,
+                         dtype=np.int32 if ends.size == 0 or ends[-1] < 2**31 else np.int64)
+        genes: list[str] = []
+        code_of: dict[str, int] = {}
+        # pandas.factorize sizes its hash table by its input: in blocks of about 2**18 pairs
+        # its peak stays ~15 MB instead of ~70 MB for 1.2M pairs
+        start = 0
+        while start < len(sets):
+            first = int(ends[start - 1]) if start else 0
+            stop = start + max(1, int(np.searchsorted(ends[start:] - first, 1 << 18, "right")))
+            block = np.fromiter(chain.from_iterable(gs.genes for gs in sets[start:stop]),
+                                dtype=object, count=int(ends[stop - 1]) - first)
+            local, uniques = pd.factorize(block)
+            uniq = uniques.tolist()
+            glob = np.fromiter(map(code_of.get, uniq, repeat(-1)), dtype=np.int64,
+                               count=len(uniq))
+            for i in np.flatnonzero(glob < 0).tolist():  # new members, in order of appearance
+                glob[i] = code_of[uniq[i]] = len(genes)
+                genes.append(uniq[i])
+            codes[first:first + block.size] = glob[local]
+            start = stop
+        return MemberIndex(sizes=sizes, codes=codes, genes=np.array(genes, dtype=object))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the :attr:`member_index` cache (rebuilt on first use)."""
+        state = dict(self.__dict__)
+        state.pop("member_index", None)
+        return state
 
     def to_dict(self) -> dict[str, list[str]]:
         """``{set_id: [genes]}``, the format gseapy accepts as ``gene_sets``."""
@@ -261,7 +331,14 @@ class GeneSetCollection:
     @cached_property
     def sha256(self) -> str:
         """SHA-256 of :meth:`canonical_text`: identifies exactly which sets were used."""
-        return hashlib.sha256(self.canonical_text().encode("utf-8")).hexdigest()
+        # fed a few hundred sets at a time: the same digest without the whole text in memory
+        h = hashlib.sha256()
+        sets = self.sets
+        for start in range(0, len(sets), 256):
+            h.update("".join(f"{gs.id}\t{gs.description}\t" + "\t".join(gs.genes) + "\n"
+                             if gs.genes else f"{gs.id}\t{gs.description}\n"
+                             for gs in sets[start:start + 256]).encode("utf-8"))
+        return h.hexdigest()
 
     def summary(self) -> "pd.DataFrame":  # noqa: F821
         """One row per set: ``id, title, level, pathways, size, tags, description``."""

@@ -50,7 +50,8 @@ def resolve_collection(collection: Any) -> GeneSetCollection:
 def _renamed_members(collection: GeneSetCollection, ids: list[str]) -> dict[str, str]:
     """Members absent from ``ids`` whose HGNC-current symbol is present: {member: current}."""
     present = set(ids)
-    missing = {g for gs in collection for g in gs.genes if g not in present}
+    # the distinct members (hashed once per collection), not every (set, member) pair
+    missing = [g for g in collection.member_index.genes.tolist() if g not in present]
     if not missing or len(missing) > 200_000:
         return {}
     try:

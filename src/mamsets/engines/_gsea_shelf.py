@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..results import conform_table
 from . import _gsea_kernel as _k
-from ._families import add_family_columns, alias_groups, families, nested_in
+from ._families import MAX_NESTED, add_family_columns, alias_groups_by_key, families, nested_in
 from ._gsea_inputs import GseaSets
 from ._tables import GSEA_SCHEMA
 
@@ -86,9 +86,13 @@ def set_groups(sets: GseaSets) -> SetGroups:
     every ranking of one gene universe has the same groups (computed once for many
     contrasts by :mod:`mamsets.engines.contrasts`).
     """
-    members = [frozenset(p.tolist()) for p in sets.positions]  # once, for both rules
-    keep, aliases = alias_groups(sets.terms, members)
-    nested = nested_in([sets.terms[i] for i in keep], [members[i] for i in keep])
+    # positions increase and are distinct: equal bytes <=> identical members
+    keep, aliases = alias_groups_by_key(
+        sets.terms, [np.asarray(p, dtype=np.int64).tobytes() for p in sets.positions])
+    if len(keep) > MAX_NESTED:  # nested_in is not computed: no frozensets needed
+        return keep, aliases, None
+    nested = nested_in([sets.terms[i] for i in keep],
+                       [frozenset(sets.positions[i].tolist()) for i in keep])
     return keep, aliases, nested
 
 

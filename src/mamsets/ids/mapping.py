@@ -512,8 +512,10 @@ def spaces_differ(collection: GeneSetCollection, identifiers: Iterable[Any]) -> 
     if not ids or not len(collection):
         return False
     user = _detect(ids)
+    if not user.confident:  # the answer is False whatever the collection's members are
+        return False
     _, _, coll = _collection_space(collection)
-    if coll is None or not (user.confident and coll.confident):
+    if coll is None or not coll.confident:
         return False
     base = {"ensembl_versioned": "ensembl"}
     return (user.species, base.get(user.id_type, user.id_type)) != (

@@ -32,6 +32,10 @@ _RAT_ONLY = re.compile(r"^(RGD\d+|RT1-.*|Olr\d+|AABR\d+\.\d+)$", re.IGNORECASE)
 # rodent nomenclature shared by mouse and rat (zinc fingers Zfp..., pseudogenes ...-ps1);
 # used only for identifiers HGNC does not know in any case
 _RODENT_ONLY = re.compile(r"^(Zfp\d+[a-z]?\d*|.+-ps\d*)$", re.IGNORECASE)
+# matches exactly when one of the three above matches: most symbols need one test, not three
+_ANY_RODENT = re.compile(
+    "|".join(f"(?i:{p.pattern})" for p in (_MOUSE_ONLY, _RAT_ONLY, _RODENT_ONLY))
+)
 # human nomenclature of protein-coding genes that rodents name otherwise (C1orf112 is
 # 4933424B01Rik in mouse, RGD..., or C13h1orf112 in rat; HLA is H2 / RT1)
 _HUMAN_ONLY_CODING = re.compile(r"^(C(\d+|X|Y)ORF\d+|HLA-.+)$")
