@@ -10,10 +10,15 @@ options; it returns a (sets x samples) float64 array. The public front is
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse, special, stats
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+# scipy (stats alone costs ~0.7 s CPU and ~50 MB to import) is imported inside the functions
+# that use it: the registry lists these methods, and GSEA runs must not pay for it.
 
 __all__ = ["SAMPLE_SCORE_METHODS", "SCORES_SCHEMA", "gsva", "plage", "singscore", "ssgsea", "zscore"]
 
@@ -32,6 +37,8 @@ CHUNK = 128
 
 
 def _incidence(members: list[np.ndarray], n_genes: int) -> sparse.csr_matrix:
+    from scipy import sparse
+
     rows = np.repeat(np.arange(len(members)), [m.size for m in members])
     cols = np.concatenate(members) if members else np.empty(0, dtype=np.int64)
     return sparse.csr_matrix((np.ones(cols.size), (rows, cols)), shape=(len(members), n_genes))
@@ -48,6 +55,8 @@ def _positions_from_end(r: np.ndarray) -> np.ndarray:
 
 def ssgsea(x: np.ndarray, members: list[np.ndarray], opts: dict[str, Any]) -> np.ndarray:
     """ssGSEA enrichment scores (sets x samples), range-normalised when ``opts["normalize"]``."""
+    from scipy import stats
+
     alpha = float(opts.get("alpha", 0.25))
     ties = opts.get("ties", "gsva")
     n, n_samples = x.shape
@@ -101,6 +110,8 @@ def plage(x: np.ndarray, members: list[np.ndarray], opts: dict[str, Any]) -> np.
 
 def _gene_density(x: np.ndarray, kcdf: str) -> np.ndarray:
     """GSVA's per-gene kernel CDF of each sample's value, as log-odds (genes x samples)."""
+    from scipy import special, stats
+
     n, m = x.shape
     out = np.empty_like(x)
     step = max(1, 2_000_000 // max(m * m, 1))
@@ -157,6 +168,8 @@ def singscore(x: np.ndarray, members: list[np.ndarray], opts: dict[str, Any]) ->
     ``opts["down"]``: optional list aligned with ``members``, each None or the rows
     of that set's down members (then ``members`` holds its up members).
     """
+    from scipy import stats
+
     n = x.shape[0]
     r = stats.rankdata(x, axis=0, method="min")          # singscore's rankGenes(tiesMethod = "min")
     down = opts.get("down") or [None] * len(members)
