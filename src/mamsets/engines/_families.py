@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..model import GeneSetCollection
+from ._tables import bh_adjust
 
 __all__ = ["FAMILIES", "MAX_NESTED", "MIN_SIZE_PVAL", "alias_groups", "alias_groups_by_key", "families",
            "nested_in", "padj_by_family"]
@@ -121,15 +122,13 @@ def nested_in(ids: Sequence[str], members: Sequence[Iterable[Any]]) -> dict[str,
 
 def padj_by_family(pval: np.ndarray, family: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg within each family over the finite p-values (NaN stays NaN)."""
-    from scipy.stats import false_discovery_control
-
     p = np.asarray(pval, dtype=np.float64)
     out = np.full(p.size, np.nan)
     fam = np.asarray(family, dtype=object)
     for f in pd.unique(fam):
         sel = (fam == f) & np.isfinite(p)
         if sel.any():
-            out[sel] = false_discovery_control(np.clip(p[sel], 0.0, 1.0), method="bh")
+            out[sel] = bh_adjust(np.clip(p[sel], 0.0, 1.0))
     return out
 
 

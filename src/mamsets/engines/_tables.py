@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from . import _ora_kernel as kern
     from ._ora_data import OraData, Overlaps
 
-__all__ = ["GSEA_SCHEMA", "METHOD_GSEA_SCHEMA", "METHOD_ORA_SCHEMA", "ORA_SCHEMA", "bh_per_query",
-           "gsea_table", "ora_table"]
+__all__ = ["GSEA_SCHEMA", "METHOD_GSEA_SCHEMA", "METHOD_ORA_SCHEMA", "ORA_SCHEMA", "bh_adjust",
+           "bh_per_query", "gsea_table", "ora_table"]
 
 #: Columns every GSEA method computes (:func:`gsea_table`); ``gsea()`` then adds the
 #: family columns of :data:`GSEA_SCHEMA`.
@@ -89,12 +89,45 @@ def gsea_table(rows: dict[str, Any]) -> pd.DataFrame:
     padj = np.full(p.size, np.nan)
     ok = np.isfinite(p)
     if ok.any():
-        from scipy.stats import false_discovery_control
-
-        padj[ok] = false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
+        padj[ok] = bh_adjust(np.clip(p[ok], 0.0, 1.0))
     df["padj"] = padj
     df = df.sort_values(["pval", "term"], kind="stable", na_position="last")
     return conform_table(df, METHOD_GSEA_SCHEMA)  # text columns come back as object
+
+
+def bh_adjust(p: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values, bit for bit those of
+    ``scipy.stats.false_discovery_control(p, method="bh")``.
+
+    The same operations in the same order (sort, multiply by ``m / i``, running
+    minimum from the largest p-value, back to input order, clip to [0, 1]), without
+    importing ``scipy.stats`` (~0.7 s CPU and ~50 MB on a GSEA call that needs
+    nothing else from it). ``tests/test_prep_bh.py`` checks the identity.
+
+    Parameters
+    ----------
+    p : numpy.ndarray
+        One-dimensional float64 p-values in [0, 1] (no NaN: callers pass the finite ones).
+
+    Returns
+    -------
+    numpy.ndarray
+        The adjusted p-values in input order (a new array; ``p`` itself when it has at
+        most one value, as scipy returns it).
+    """
+    p = np.asarray(p)
+    if p.ndim != 1 or not np.issubdtype(p.dtype, np.floating) or not np.all(p == np.clip(p, 0.0, 1.0)):
+        raise ValueError("bh_adjust takes one-dimensional float p-values between 0 and 1")
+    m = p.shape[0]
+    if m <= 1:
+        return p
+    order = np.argsort(p, kind="stable")   # as scipy's array-API argsort
+    adj = p[order]
+    adj *= m / np.arange(1, m + 1, dtype=p.dtype)
+    np.minimum.accumulate(adj[::-1], out=adj[::-1])
+    out = np.empty_like(adj)
+    out[order] = adj
+    return np.clip(out, 0.0, 1.0)
 
 
 def bh_per_query(pval: np.ndarray) -> np.ndarray:
