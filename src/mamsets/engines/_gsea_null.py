@@ -34,6 +34,7 @@ __all__ = [
     "align_ties",
     "fdr_gsea",
     "gsea_rows",
+    "leading_edges",
     "multilevel_log2err",
     "null_matrix",
     "null_stats",
@@ -127,24 +128,13 @@ def null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> NullSt
     hi0 = np.array([np.searchsorted(null[r], 0.0, "right") for r in range(n_rows)], dtype=np.int64)
     n_pos = n_perm - lo0                              # random ES >= 0
     n_neg = hi0                                       # random ES <= 0
+    # slice sums, row by row: numpy's pairwise summation of exactly these slices
     sum_pos = np.array([null[r, lo0[r]:].sum() for r in range(n_rows)])
     sum_neg = np.array([null[r, :hi0[r]].sum() for r in range(n_rows)])
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_pos = np.where(n_pos > 0, sum_pos / np.maximum(n_pos, 1), np.nan)
         mean_neg = np.where(n_neg > 0, sum_neg / np.maximum(n_neg, 1), np.nan)
-
-    k = np.empty(es.size, dtype=np.int64)
-    n_sign = np.empty(es.size, dtype=np.int64)
-    nes = np.empty(es.size, dtype=np.float64)
-    for i, (e, r) in enumerate(zip(es, size_row)):
-        if e >= 0:
-            k[i] = n_perm - np.searchsorted(null[r], e, "left")
-            n_sign[i] = n_pos[r]
-            nes[i] = e / mean_pos[r] if n_pos[r] > 0 and mean_pos[r] > 0 else (0.0 if e == 0 else np.nan)
-        else:
-            k[i] = np.searchsorted(null[r], e, "right")
-            n_sign[i] = n_neg[r]
-            nes[i] = e / -mean_neg[r] if n_neg[r] > 0 and mean_neg[r] < 0 else np.nan
+    k, n_sign, nes = _set_counts(es, size_row, null, n_pos, n_neg, mean_pos, mean_neg)
     # normalise in place; each row stays sorted (negatives / |mean-|, non-negatives / mean+)
     for r in range(n_rows):
         if lo0[r] > 0:
@@ -153,6 +143,34 @@ def null_stats(es: np.ndarray, size_row: np.ndarray, null: np.ndarray) -> NullSt
             null[r, lo0[r]:] /= mean_pos[r] if mean_pos[r] > 0 else 1.0
     return NullStats(k=k, n_sign=n_sign, nes=nes, null_nes=null, mean_pos=mean_pos,
                       mean_neg=mean_neg)
+
+
+def _set_counts(es: np.ndarray, size_row: np.ndarray, null: np.ndarray, n_pos: np.ndarray,
+                n_neg: np.ndarray, mean_pos: np.ndarray,
+                mean_neg: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per set: random ES at least as extreme (``k``), of the same sign, and the NES.
+
+    ``null``'s rows are sorted. One vectorised search per distinct row for all its sets;
+    ES >= 0 counts random ES >= ES, ES < 0 (or NaN) random ES <= ES.
+    """
+    n_perm = null.shape[1]
+    es = np.asarray(es, dtype=np.float64)
+    size_row = np.asarray(size_row, dtype=np.int64)
+    up = es >= 0
+    k = np.empty(es.size, dtype=np.int64)
+    order = np.argsort(size_row, kind="stable")
+    rows, starts = np.unique(size_row[order], return_index=True)
+    for r, idx in zip(rows.tolist(), np.split(order, starts[1:])):
+        e, u = es[idx], up[idx]
+        k[idx] = np.where(u, n_perm - np.searchsorted(null[r], e, "left"),
+                          np.searchsorted(null[r], e, "right"))
+    n_sign = np.where(up, n_pos[size_row], n_neg[size_row])
+    mp, mn = mean_pos[size_row], mean_neg[size_row]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pos_nes = np.where((n_pos[size_row] > 0) & (mp > 0), es / mp, np.where(es == 0, 0.0, np.nan))
+        neg_nes = np.where((n_neg[size_row] > 0) & (mn < 0), es / -mn, np.nan)
+    nes = np.where(up, pos_nes, neg_nes)
+    return k, n_sign.astype(np.int64), nes
 
 
 def _row_means(null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -342,9 +360,6 @@ def align_ties(w: np.ndarray, positions: list[np.ndarray], es: np.ndarray, peak:
 def gsea_rows(sets: GseaSets, p: PermutationPass, *, nes: np.ndarray, pval: np.ndarray,
               log2err: np.ndarray, at_floor: np.ndarray) -> dict[str, object]:
     """The columns of the result table but ``padj`` (see :func:`~mamsets.engines._tables.gsea_table`)."""
-    ranked = sets.ranked
-    le = [tuple(ranked[_k.leading_edge_positions(pos, e, h)])
-          for pos, e, h in zip(sets.positions, p.es, p.peak)]
     return {
         "term": sets.terms,
         "description": sets.descs,
@@ -356,8 +371,37 @@ def gsea_rows(sets: GseaSets, p: PermutationPass, *, nes: np.ndarray, pval: np.n
         "fdr_gsea": p.fdr,
         "log2err": log2err,
         "pval_at_floor": at_floor,
-        "leading_edge": le,
+        "leading_edge": leading_edges(sets.ranked, sets.positions, p.es, p.peak),
     }
+
+
+def leading_edges(ranked: np.ndarray, positions: list[np.ndarray], es: np.ndarray,
+                  peak: np.ndarray) -> list[tuple[object, ...]]:
+    """Every set's leading-edge genes as a tuple, most extreme first.
+
+    What :func:`~mamsets.engines._gsea_kernel.leading_edge_positions` gives set by set
+    (ES > 0: the members up to the peak; ES < 0: from the trough to the bottom, reversed;
+    otherwise none), gathered for all sets with one index into ``ranked`` and sliced out of
+    one tuple (5,000 sets: one gather instead of 5,000 small ones).
+    """
+    sizes = np.fromiter((q.size for q in positions), dtype=np.int64, count=len(positions))
+    if sizes.size == 0:
+        return []
+    es = np.asarray(es, dtype=np.float64)
+    peak = np.asarray(peak, dtype=np.int64)
+    end = np.cumsum(sizes)                  # of each set's members in the concatenation
+    down = es < 0
+    length = np.where(es > 0, peak + 1, np.where(down, sizes - peak, 0))
+    le_end = np.cumsum(length)              # of each edge in the concatenated edges
+    lo = le_end - length
+    # edge gene i of a set: member i from the top (ES > 0) or from the bottom (ES < 0)
+    base = np.where(down, end - 1 + lo, end - sizes - lo)
+    sign = np.where(down, -1, 1)
+    i = np.arange(int(le_end[-1]), dtype=np.int64)
+    idx = np.repeat(base, length) + np.repeat(sign, length) * i
+    picked = ranked[np.concatenate(positions)[idx]]
+    genes = tuple(picked.tolist() if picked.dtype == object else picked)
+    return list(map(genes.__getitem__, map(slice, lo.tolist(), le_end.tolist())))
 
 
 def warn_unbalanced(n_unbalanced: int, rare: str, consequence: str) -> None:
