@@ -18,8 +18,9 @@ Adding a method is adding a module with its entry function (our own methods in
 Examples
 --------
 >>> from mamsets.engines.registry import get_method, methods
->>> methods()["name"].tolist()
-['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich', 'phenotype_permutation', 'ssgsea', 'gsva', 'zscore', 'plage']
+>>> methods()["name"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+['multilevel', 'permutation', 'gseapy_prerank', 'hypergeometric', 'gseapy_enrich',
+ 'phenotype_permutation', 'ssgsea', 'gsva', 'zscore', 'plage', 'singscore']
 >>> get_method("gseapy_enrich").comparison
 True
 >>> get_method("permutation").selected_by
