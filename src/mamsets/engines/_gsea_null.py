@@ -383,6 +383,20 @@ def leading_edges(ranked: np.ndarray, positions: list[np.ndarray], es: np.ndarra
     (ES > 0: the members up to the peak; ES < 0: from the trough to the bottom, reversed;
     otherwise none), gathered for all sets with one index into ``ranked`` and sliced out of
     one tuple (5,000 sets: one gather instead of 5,000 small ones).
+
+    Parameters
+    ----------
+    ranked : numpy.ndarray
+        Gene ids in ranking order (object array of str).
+    positions : list of numpy.ndarray
+        Each set's increasing member positions in ``ranked``.
+    es, peak : numpy.ndarray
+        Each set's ES and the index into its positions where the ES is reached.
+
+    Returns
+    -------
+    list of tuple
+        One tuple of gene ids per set, in the order of ``positions``.
     """
     sizes = np.fromiter((q.size for q in positions), dtype=np.int64, count=len(positions))
     if sizes.size == 0:
