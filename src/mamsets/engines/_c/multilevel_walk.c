@@ -424,12 +424,21 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
             double *cd = st->cand + s * 6;
             int64_t *mem = st->members + s * k;
             uint64_t *ism = st->is_member + s * st->n_words;
+            /* proposals are drawn one ahead (same stream) to prefetch the next one's genes */
+            int64_t r_nx = ml_randint(rng, k);
+            int64_t v_nx = ml_randint(rng, n);
             for (int64_t it = 0; it < iters; it++) {
                 attempts++;
                 /* proposal: a uniform member out, a uniform gene in (a member: no move) */
-                int64_t r_mem = ml_randint(rng, k);
+                int64_t r_mem = r_nx, v_new = v_nx;
+                if (it + 1 < iters) {
+                    r_nx = ml_randint(rng, k);
+                    v_nx = ml_randint(rng, n);
+                    __builtin_prefetch(st->genes + v_nx);
+                    __builtin_prefetch(st->chunk_of + v_nx);
+                    __builtin_prefetch(st->genes + mem[r_nx]);
+                }
                 int64_t old = mem[r_mem];
-                int64_t v_new = ml_randint(rng, n);
                 if ((ism[v_new >> 6] >> (v_new & 63)) & 1) {
                     if (v_new == old) moves++;
                     continue;
