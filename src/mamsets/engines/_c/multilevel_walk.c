@@ -300,6 +300,30 @@ static void resample(int64_t *flat, int64_t *tmp_flat, int64_t s_n, int64_t k,
     memcpy(flat, tmp_flat, (size_t)s_n * row);
 }
 
+/* The element of rank r of a[0:m] (Hoare's quickselect; a is reordered). */
+static int64_t select_rank(int64_t *a, int64_t m, int64_t r) {
+    int64_t lo = 0, hi = m - 1;
+    while (lo < hi) {
+        int64_t pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) {
+                int64_t t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (r <= j)
+            hi = j;
+        else if (r >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[r];
+}
+
 /* Chunk boundaries: medians over samples of evenly spaced order statistics. */
 static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
     int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
@@ -309,8 +333,7 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
     for (int64_t c = 1; c < nc; c++) {
         int64_t idx = (c * k) / nc;
         for (int64_t s = 0; s < s_n; s++) column[s] = flat[s * k + idx];
-        qsort(column, (size_t)s_n, sizeof(int64_t), ml_cmp_i64);
-        int64_t b = column[s_n / 2];
+        int64_t b = select_rank(column, s_n, s_n / 2);
         bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
     }
     int64_t off = 0; /* a chunk holds at most min(its width, K) distinct positions */
@@ -425,15 +448,17 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
             int64_t *mem = st->members + s * k;
             uint64_t *ism = st->is_member + s * st->n_words;
             /* proposals are drawn one ahead (same stream) to prefetch the next one's genes */
-            int64_t r_nx = ml_randint(rng, k);
-            int64_t v_nx = ml_randint(rng, n);
+            uint64_t x = ml_next_u64(rng); /* a member (low half) and a gene (high half) */
+            int64_t r_nx = ml_lemire((uint32_t)x, (uint32_t)k, rng);
+            int64_t v_nx = ml_lemire((uint32_t)(x >> 32), (uint32_t)n, rng);
             for (int64_t it = 0; it < iters; it++) {
                 attempts++;
                 /* proposal: a uniform member out, a uniform gene in (a member: no move) */
                 int64_t r_mem = r_nx, v_new = v_nx;
                 if (it + 1 < iters) {
-                    r_nx = ml_randint(rng, k);
-                    v_nx = ml_randint(rng, n);
+                    x = ml_next_u64(rng);
+                    r_nx = ml_lemire((uint32_t)x, (uint32_t)k, rng);
+                    v_nx = ml_lemire((uint32_t)(x >> 32), (uint32_t)n, rng);
                     __builtin_prefetch(st->genes + v_nx);
                     __builtin_prefetch(st->chunk_of + v_nx);
                     __builtin_prefetch(st->genes + mem[r_nx]);
