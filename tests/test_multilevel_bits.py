@@ -92,5 +92,8 @@ def test_pinned_cases_cover_every_outcome() -> None:
     assert np.isnan(seen["unbalanced"][0]).sum() == 1
     assert seen["floor_f16"][2].sum() >= 1
     assert all(np.isfinite(seen[n][0]).all() for n in ("ties_f16", "ties_f0", "ranks_f16"))
-    # on decreasing sqrt weights, ES < 0 is rare at K = 60: that unit is unbalanced
-    assert np.flatnonzero(np.isnan(seen["sqrt_f16_j2"][0])).tolist() == [5]
+    # on decreasing sqrt weights, ES <= 0 is rare at K = 60 (0.89 % of random sets): whether
+    # that unit is unbalanced (fewer than 10 of its first 1,000 draws) is a coin flip of the
+    # stream (P ~ 0.58), so only the other units must be finite; the "unbalanced" case above
+    # covers the NaN outcome
+    assert np.flatnonzero(np.isnan(seen["sqrt_f16_j2"][0])).tolist() in ([], [5])
