@@ -9,7 +9,12 @@ kernels (commit eed97d9) and matched bit for bit by the C port (abb9721) and its
 swaps, cached gene records and lazy bounds (up to 12c5673); changed on purpose when the
 walk began to make ``K / 2`` proposals per visit of a sample instead of ``K / 10``
 (fewer cache misses; no shift of log2 p, same seed-to-seed spread, on the engine's
-inputs for fgsea's example and issue 15's synthetic case).
+inputs for fgsea's example and issue 15's synthetic case); changed again on purpose when
+the random integers of the walk's proposals and of the first stage's draws began to come
+two per 64-bit draw (Lemire's exact multiply-and-reject on each 32-bit half instead of
+one 53-bit float per integer) and the first stage to sum a set's weight in draw order
+(cheaper draws; checked as before over 4 seeds on both cases, and against exhaustive
+enumeration of small rankings over 40 seeds: the same bias and spread as before).
 
 The inputs avoid anything whose last bit may differ between numpy builds (no random
 draws of numpy, no pairwise sums, ``sqrt`` only, which IEEE 754 rounds exactly) and the
@@ -55,12 +60,12 @@ def _cases() -> dict[str, tuple]:
 #: sha256 of ``p``, ``log2err`` and ``at_floor`` (bytes, little-endian) per case.
 PINNED = {
     "floor_f16": "38a815e7045ee0098ef3c5abf7113048844528c8eb0851f652b39e5e2cb8dd7e",
-    "ranks_f16": "891500c40be56c776750c6c04597f0dd17d751dfc301a9a5863c309c7ee911c9",
-    "sqrt_f0_j1": "5350892be72130aeeb9bfa71654ca2ac9daad8405ae9e81e66afea4e8958c4c2",
-    "sqrt_f16_j2": "d20b5b85ec4819a03351547b715343061cf349b3f72cabc4521467afc5187752",
-    "ties_f0": "7c14e8fb991ad247a930189a70120b0e5dafff23b444907e5e7c3fa2f85060b1",
-    "ties_f16": "296737dc4866ad56a0f84b991b791bf2fa858a190715befc2f576b9623089a25",
-    "unbalanced": "5a660249e3fd9fd5e20338a71b0f5eb47298ce45f150dc050ac8300885b99466",
+    "ranks_f16": "799811a7ec88d8cca47ed3caeef866baa0e84e1b635fdf5e52f19262f9952442",
+    "sqrt_f0_j1": "63f1fc34ae82d7fec899a947248e12def5b894ee57dc17c6132e3b6d40bda8fd",
+    "sqrt_f16_j2": "f7ffe3b52b2062e1432a47b38d0f2dc6df79bcf02c0bd856da0014a4e07e8e22",
+    "ties_f0": "e38449f0bc83fe5e63a146b90ccb462839da6ecba86a1eefda30aa0c68c78f55",
+    "ties_f16": "e068004c95202073dbb834ac34c925c5b9e8036eb0e33882a175053a53ad634a",
+    "unbalanced": "d4d81166852d03a7955bde89d5933b16f6c96674469ef9cf00114a1ade9c866a",
 }
 
 
@@ -87,5 +92,8 @@ def test_pinned_cases_cover_every_outcome() -> None:
     assert np.isnan(seen["unbalanced"][0]).sum() == 1
     assert seen["floor_f16"][2].sum() >= 1
     assert all(np.isfinite(seen[n][0]).all() for n in ("ties_f16", "ties_f0", "ranks_f16"))
-    # on decreasing sqrt weights, ES < 0 is rare at K = 60: that unit is unbalanced
-    assert np.flatnonzero(np.isnan(seen["sqrt_f16_j2"][0])).tolist() == [5]
+    # on decreasing sqrt weights, ES <= 0 is rare at K = 60 (0.89 % of random sets): whether
+    # that unit is unbalanced (fewer than 10 of its first 1,000 draws) is a coin flip of the
+    # stream (P ~ 0.58), so only the other units must be finite; the "unbalanced" case above
+    # covers the NaN outcome
+    assert np.flatnonzero(np.isnan(seen["sqrt_f16_j2"][0])).tolist() in ([], [5])

@@ -84,7 +84,10 @@ xoshiro256** per unit.
 
 Validation (``tests/test_multilevel.py``): R fgsea 1.31.6 on its example (586 sets, all
 within 3 combined log2err at 99 %), fgsea's C++ ruler, brute force, exhaustive
-enumeration, exact one-gene sets, calibration (uniform p-values on random rankings).
+enumeration, exact one-gene sets; ``tests/test_multilevel_calibration.py``: uniform
+p-values of independent random sets and no bias against near-exact Monte Carlo, by sign.
+The p-values of sets in one unit share its ladder's Monte Carlo error, so they are not
+independent: a KS test of many sets of few sizes is not a valid uniformity test.
 
 Randomness: one :class:`numpy.random.SeedSequence` child per unit, derived from the given
 sequence by ``spawn_key + (0x6D6C, i)`` with units sorted by (size, sign) — the given

@@ -53,6 +53,18 @@ static inline int64_t ml_randint(uint64_t *s, int64_t n) {
     return r < n ? r : n - 1;
 }
 
+/* Exactly uniform integer in [0, n), 1 <= n < 2**32, from the 32 random bits x by Lemire's
+ * multiply-and-reject (ACM TOMACS 29(1):3, 2019): so one 64-bit draw gives two integers. A
+ * rejection (probability below n / 2**32) takes the low half of a fresh draw. */
+static inline int64_t ml_lemire(uint32_t x, uint32_t n, uint64_t *s) {
+    uint64_t m = (uint64_t)x * n;
+    if ((uint32_t)m < n) {
+        uint32_t t = (uint32_t)(-n) % n;
+        while ((uint32_t)m < t) m = (uint64_t)(uint32_t)ml_next_u64(s) * n;
+    }
+    return (int64_t)(m >> 32);
+}
+
 /* ------------------------------------------------------------------------------ scores */
 
 /* max and min as numba's builtins compute them for finite floats (the first unless the

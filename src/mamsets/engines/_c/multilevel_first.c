@@ -19,41 +19,48 @@
 #define ML_MIN_SIGN_COUNT 10
 #define ML_MAX_INITIAL_DRAWS 1000000
 
-/* A uniform random k-subset of [0, n) into pos (sorted); returns its ES (its weight summed while
- * the positions are read back, one pass fewer).
+/* A uniform random k-subset of [0, n) into pos (sorted); returns its ES.
  *
  * Distinct positions by rejection in a two-level bitset (`summary` marks the non-zero words of
- * `bits`), read back in increasing order in O(K + N / 4096) and cleared on the way; a position
- * is (u32 * N) >> 32 of the top 32 bits of one xoshiro draw (bias below N / 2**32). */
+ * `bits`), two per 64-bit draw (ml_lemire, exactly uniform), the set's weight NR summed as they
+ * are drawn; then read back in increasing order in O(K + N / 4096), cleared on the way. */
 static double draw_set(const double *w, int64_t n, int64_t k, uint64_t *rng, uint64_t *bits,
                        uint64_t *summary, int64_t n_summary, int64_t *pos) {
-    uint64_t nn = (uint64_t)n;
     int64_t c = 0;
-    while (c < k) {
-        int64_t p = (int64_t)(((ml_next_u64(rng) >> 32) * nn) >> 32);
+    double nr = 0.0;
+    uint64_t x = 0;
+    for (int half = 0; c < k; half ^= 1) {
+        if (!half) x = ml_next_u64(rng); /* low half first, then high half */
+        int64_t p = ml_lemire((uint32_t)(half ? x >> 32 : x), (uint32_t)n, rng);
         int64_t word = p >> 6;
-        uint64_t bit = (uint64_t)1 << (p & 63);
-        if (bits[word] & bit) continue;
-        bits[word] |= bit;
+        uint64_t bit = (uint64_t)1 << (p & 63), old = bits[word];
+        int fresh = !(old & bit);
+        bits[word] = old | bit;
         summary[word >> 6] |= (uint64_t)1 << (word & 63);
-        c++;
+        nr += fresh ? w[p] : 0.0; /* nr >= 0: adding 0.0 leaves it unchanged */
+        c += fresh;
     }
+    /* read back in increasing order: four positions per non-zero word written unconditionally
+     * (pos has room for k + 4), so the common word of 1-4 members costs no mispredicted branch */
+    const uint64_t top_bit = (uint64_t)1 << 63;
     int64_t t = 0;
-    double nr = 0.0; /* the set's weight, summed in increasing position as ml_signed_es does */
     for (int64_t sw = 0; sw < n_summary; sw++) {
-        uint64_t y = summary[sw];
-        while (y != 0) {
-            int64_t word = (sw << 6) + __builtin_ctzll(y);
-            y &= y - 1;
+        uint64_t ys = summary[sw];
+        while (ys != 0) {
+            int64_t word = (sw << 6) + __builtin_ctzll(ys);
+            ys &= ys - 1;
             uint64_t x = bits[word];
             int64_t base = word << 6;
-            while (x != 0) {
-                int64_t p = base + __builtin_ctzll(x);
-                pos[t++] = p;
-                nr += w[p];
+            bits[word] = 0;
+            for (int i = 0; i < 4; i++) {
+                pos[t] = base + __builtin_ctzll(x | top_bit);
+                t += x != 0;
                 x &= x - 1;
             }
-            bits[word] = 0;
+            while (x != 0) {
+                pos[t++] = base + __builtin_ctzll(x);
+                x &= x - 1;
+            }
         }
         summary[sw] = 0;
     }
@@ -88,7 +95,7 @@ static int64_t sample_top(const double *w, int64_t n, int64_t k, int64_t s_n, in
     int64_t n_words = (n + 63) >> 6, n_summary = (n_words + 63) >> 6;
     uint64_t *bits = calloc((size_t)n_words, sizeof(uint64_t));
     uint64_t *summary = calloc((size_t)n_summary, sizeof(uint64_t));
-    int64_t *pos = malloc((size_t)k * sizeof(int64_t));
+    int64_t *pos = malloc((size_t)(k + 4) * sizeof(int64_t));
     int64_t n_pos = -1;
     if (!bits || !summary || !pos) goto done;
     int64_t n_top = s_n + 1, filled = 0, lo = 0, n_draws = 0;

@@ -28,13 +28,11 @@
 #define ML_MAX_ATTEMPT_FACTOR 200
 #define ML_MAX_ATTEMPTS_PER_LEVEL 20000000
 
-/* What a proposal reads about a gene, in one cache line: its weight, its random key and the
- * chunk holding its position (the three were separate arrays and cost three cache misses). */
+/* What a proposal reads about a gene, in 16 bytes: its weight and its random key (N of them fit
+ * in L2 for N up to ~50,000; the chunk of each position is a separate small array). */
 typedef struct {
     double w;
     uint64_t zob;
-    int64_t chunk;
-    int64_t pad;
 } gene_t;
 
 /* The S samples of one level stored by chunks of the ranking. */
@@ -43,7 +41,8 @@ typedef struct {
     int64_t row;        /* length of a sample's row of chunk entries, min(N, n_chunks K) */
     int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
     int64_t *coff;      /* [n_chunks] chunk c's entries start at coff[c] of a sample's row */
-    gene_t *genes;      /* [n] weight, key and chunk of each position */
+    gene_t *genes;      /* [n] weight and key of each position */
+    uint16_t *chunk_of; /* [n] chunk holding each position (n_chunks <= 2 sqrt(K) < 2**16) */
     int32_t *cpos;      /* [s_n][row] positions in each chunk (int32: less cache) */
     int32_t *cmem;      /* [s_n][row] member index (into members) of each entry */
     int32_t *mslot;     /* [s_n][k] slot of each member in its chunk */
@@ -53,7 +52,8 @@ typedef struct {
     double *nr;         /* [s_n] total weight of each sample (exactly 0 when npos is 0) */
     int64_t *npos;      /* [s_n] members of positive weight */
     int64_t *members;   /* [s_n][k] members, unsorted */
-    uint8_t *is_member; /* [s_n][n] membership mask */
+    uint64_t *is_member; /* [s_n][n_words] membership bits (a sample's fit in L1) */
+    int64_t n_words;    /* (n + 63) / 64 */
     double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
     uint8_t *has_cand;  /* [s_n] */
     double *scratch;    /* [2 * n_chunks] ub, ystart for exceeds() */
@@ -64,6 +64,7 @@ static void store_free(store_t *st) {
     free(st->bnd);
     free(st->coff);
     free(st->genes);
+    free(st->chunk_of);
     free(st->cpos);
     free(st->cmem);
     free(st->mslot);
@@ -94,6 +95,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
     st->coff = malloc((size_t)nc * sizeof(int64_t));
     st->genes = malloc((size_t)n * sizeof(gene_t));
+    st->chunk_of = malloc((size_t)n * sizeof(uint16_t));
     st->cpos = malloc((size_t)(s_n * st->row) * sizeof(int32_t));
     st->cmem = malloc((size_t)(s_n * st->row) * sizeof(int32_t));
     st->mslot = malloc((size_t)(s_n * k) * sizeof(int32_t));
@@ -103,12 +105,13 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->nr = malloc((size_t)s_n * sizeof(double));
     st->npos = malloc((size_t)s_n * sizeof(int64_t));
     st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
-    st->is_member = calloc((size_t)(s_n * n), 1);
+    st->n_words = (n + 63) >> 6;
+    st->is_member = calloc((size_t)(s_n * st->n_words), sizeof(uint64_t));
     st->cand = calloc((size_t)(s_n * 6), sizeof(double));
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->coff && st->genes && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->npos && st->members &&
+    return st->bnd && st->coff && st->genes && st->chunk_of && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->npos && st->members &&
            st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
 }
 
@@ -297,6 +300,30 @@ static void resample(int64_t *flat, int64_t *tmp_flat, int64_t s_n, int64_t k,
     memcpy(flat, tmp_flat, (size_t)s_n * row);
 }
 
+/* The element of rank r of a[0:m] (Hoare's quickselect; a is reordered). */
+static int64_t select_rank(int64_t *a, int64_t m, int64_t r) {
+    int64_t lo = 0, hi = m - 1;
+    while (lo < hi) {
+        int64_t pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) {
+                int64_t t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (r <= j)
+            hi = j;
+        else if (r >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[r];
+}
+
 /* Chunk boundaries: medians over samples of evenly spaced order statistics. */
 static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
     int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
@@ -306,13 +333,12 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
     for (int64_t c = 1; c < nc; c++) {
         int64_t idx = (c * k) / nc;
         for (int64_t s = 0; s < s_n; s++) column[s] = flat[s * k + idx];
-        qsort(column, (size_t)s_n, sizeof(int64_t), ml_cmp_i64);
-        int64_t b = column[s_n / 2];
+        int64_t b = select_rank(column, s_n, s_n / 2);
         bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
     }
     int64_t off = 0; /* a chunk holds at most min(its width, K) distinct positions */
     for (int64_t c = 0; c < nc; c++) {
-        for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->genes[v].chunk = c;
+        for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->chunk_of[v] = (uint16_t)c;
         st->coff[c] = off;
         off += bnd[c + 1] - bnd[c] < k ? bnd[c + 1] - bnd[c] : k;
     }
@@ -321,13 +347,13 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
 /* Store every sample by chunks (positions, counts, weight sums), as members, and its hash. */
 static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zob,
                         uint64_t *hashes, store_t *st) {
-    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
     for (int64_t s = 0; s < s_n; s++) {
         const int64_t *row = flat + s * k;
         view_t v = sample_view(st, s);
         int64_t *cn = v.cn;
         double *su = v.su;
-        uint8_t *ism = st->is_member + s * n;
+        uint64_t *ism = st->is_member + s * st->n_words;
         double nr_s = 0.0;
         int64_t np_s = 0;
         for (int64_t c = 0; c < nc; c++) {
@@ -337,7 +363,7 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
         }
         for (int64_t j = 0; j < k; j++) {
             int64_t p = row[j];
-            int64_t c = st->genes[p].chunk;
+            int64_t c = st->chunk_of[p];
             v.cp[v.off[c] + cn[c]] = (int32_t)p;
             v.cm[v.off[c] + cn[c]] = (int32_t)j;
             v.ms[j] = (int32_t)cn[c];
@@ -346,7 +372,7 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
             nr_s += w[p];
             np_s += w[p] > 0.0;
             st->members[s * k + j] = p;
-            ism[p] = 1;
+            ism[p >> 6] |= (uint64_t)1 << (p & 63);
         }
         st->nr[s] = nr_s;
         st->npos[s] = np_s;
@@ -361,9 +387,9 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
 
 /* Back to flat sorted rows (and clear the membership flags). */
 static void unchunk(int64_t *flat, store_t *st) {
-    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks, n = st->n;
+    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
     for (int64_t s = 0; s < s_n; s++) {
-        for (int64_t j = 0; j < k; j++) st->is_member[s * n + st->members[s * k + j]] = 0;
+        memset(st->is_member + s * st->n_words, 0, (size_t)st->n_words * sizeof(uint64_t));
         int64_t j = 0;
         view_t v = sample_view(st, s);
         for (int64_t c = 0; c < nc; c++) {
@@ -420,14 +446,25 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
             double *su = v.su;
             double *cd = st->cand + s * 6;
             int64_t *mem = st->members + s * k;
-            uint8_t *ism = st->is_member + s * n;
+            uint64_t *ism = st->is_member + s * st->n_words;
+            /* proposals are drawn one ahead (same stream) to prefetch the next one's genes */
+            uint64_t x = ml_next_u64(rng); /* a member (low half) and a gene (high half) */
+            int64_t r_nx = ml_lemire((uint32_t)x, (uint32_t)k, rng);
+            int64_t v_nx = ml_lemire((uint32_t)(x >> 32), (uint32_t)n, rng);
             for (int64_t it = 0; it < iters; it++) {
                 attempts++;
                 /* proposal: a uniform member out, a uniform gene in (a member: no move) */
-                int64_t r_mem = ml_randint(rng, k);
+                int64_t r_mem = r_nx, v_new = v_nx;
+                if (it + 1 < iters) {
+                    x = ml_next_u64(rng);
+                    r_nx = ml_lemire((uint32_t)x, (uint32_t)k, rng);
+                    v_nx = ml_lemire((uint32_t)(x >> 32), (uint32_t)n, rng);
+                    __builtin_prefetch(st->genes + v_nx);
+                    __builtin_prefetch(st->chunk_of + v_nx);
+                    __builtin_prefetch(st->genes + mem[r_nx]);
+                }
                 int64_t old = mem[r_mem];
-                int64_t v_new = ml_randint(rng, n);
-                if (ism[v_new]) {
+                if ((ism[v_new >> 6] >> (v_new & 63)) & 1) {
                     if (v_new == old) moves++;
                     continue;
                 }
@@ -449,8 +486,8 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
                 /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
-                int64_t co = g_old->chunk;
-                int64_t cw = g_new->chunk;
+                int64_t co = st->chunk_of[old];
+                int64_t cw = st->chunk_of[v_new];
                 chunk_remove(&v, co, r_mem);
                 su[co] -= w_old;
                 chunk_append(&v, cw, r_mem, v_new);
@@ -478,8 +515,8 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                         for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
                     mem[r_mem] = v_new;
                     hashes[s] = h_new;
-                    ism[old] = 0;
-                    ism[v_new] = 1;
+                    ism[old >> 6] &= ~((uint64_t)1 << (old & 63));
+                    ism[v_new >> 6] |= (uint64_t)1 << (v_new & 63);
                 } else {
                     /* undo, in the order of the weight-sum updates of the swap reversed */
                     chunk_remove(&v, cw, r_mem);
