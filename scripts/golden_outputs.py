@@ -1,14 +1,15 @@
-"""Golden check: the GSEA preparation gives exactly what it gave before it was made faster.
+"""Golden check for refactors: does this checkout give exactly what a reference checkout gave?
 
 The outputs of :func:`golden_outputs` (full result tables, params, mapping summaries,
 warnings and errors of ``gsea``, ``ora``, ``running_sum``, ``detect_ids`` and ``map_ids``
-on a variety of inputs) are pickled once from a reference checkout::
+on a variety of inputs) are pickled once from the reference checkout and compared exactly::
 
-    PYTHONPATH=<reference>/src python tests/test_prep_golden.py write golden.pkl
+    PYTHONPATH=<reference>/src python scripts/golden_outputs.py write golden.pkl
+    PYTHONPATH=src python scripts/golden_outputs.py check golden.pkl
 
-and compared here, exactly, when ``MAMSETS_PREP_GOLDEN`` names that pickle (the test is
-skipped otherwise: the pickle is large and belongs to one machine's build). Cases that need
-``../shared/data`` are left out when it is absent, on both sides.
+Used to show the faster GSEA input preparation (issue 15) changed no output. It is a script,
+not a test: the pickle is large and belongs to one build. Cases that need ``../shared/data``
+are left out when it is absent, on both sides.
 """
 
 from __future__ import annotations
@@ -23,11 +24,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MAMSETS_SHARED", REPO.parent / "shared")) / "data"
-GOLDEN = os.environ.get("MAMSETS_PREP_GOLDEN")
 
 
 # --------------------------------------------------------------------------------------
@@ -340,17 +339,22 @@ def assert_same(old: Any, new: Any, where: str = "") -> None:
         assert type(old) is type(new) and old == new, (where, old, new)
 
 
-@pytest.mark.skipif(not GOLDEN, reason="set MAMSETS_PREP_GOLDEN to a pickle of golden_outputs()")
-def test_outputs_equal_the_golden_pickle() -> None:
-    with open(GOLDEN, "rb") as fh:  # type: ignore[arg-type]
+def check(path: str) -> None:
+    """Compare this checkout's outputs with the pickle at ``path``; raises on the first difference."""
+    with open(path, "rb") as fh:
         old = pickle.load(fh)
-    new = golden_outputs()
-    assert list(old) == list(new)
+    new = golden_outputs(list(old))
+    assert list(old) == list(new), (list(old), list(new))
     for name in old:
         assert_same(old[name], new[name], name)
+    print(f"{len(old)} cases: outputs identical to {path}")
 
 
 if __name__ == "__main__":
     if sys.argv[1] == "write":
         with open(sys.argv[2], "wb") as fh:
             pickle.dump(golden_outputs(sys.argv[3:] or None), fh)
+    elif sys.argv[1] == "check":
+        check(sys.argv[2])
+    else:
+        sys.exit("usage: golden_outputs.py write FILE [CASE ...] | check FILE")
