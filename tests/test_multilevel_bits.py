@@ -63,12 +63,12 @@ def _cases() -> dict[str, tuple]:
 #: sha256 of ``p``, ``log2err`` and ``at_floor`` (bytes, little-endian) per case.
 PINNED = {
     "floor_f16": "38a815e7045ee0098ef3c5abf7113048844528c8eb0851f652b39e5e2cb8dd7e",
-    "ranks_f16": "5206699af9db73123640eebabc5b85eafe9ff24661e6ccab35416ad560045527",
+    "ranks_f16": "e6000ea6bd594c44036944a58193820cde55e4fa8ddf438d6fcc023a12e4ee73",
     "sqrt_f0_j1": "63f1fc34ae82d7fec899a947248e12def5b894ee57dc17c6132e3b6d40bda8fd",
-    "sqrt_f16_j2": "8cb138cbf30241fafdb1174849d742b5a0f018f9ccac408ae1a50b4e0e26d052",
+    "sqrt_f16_j2": "88e86fc9cb79fcd3c1651f308dcd388422cb06d2195aba85505086dd48e9909c",
     "ties_f0": "e38449f0bc83fe5e63a146b90ccb462839da6ecba86a1eefda30aa0c68c78f55",
-    "ties_f16": "8c5d4eeb16d380c5656e787f82b5945369d847ae57d1a4cf71f9de0970af2e44",
-    "unbalanced": "d31cc39a76450bea21bab00c470c398f3afd20fe8ba90ec0ed9c0d0325c2f90b",
+    "ties_f16": "7940bd85511928d73d139a6c0d43bffbf0ec05f90f2e4d71700ad899f1180258",
+    "unbalanced": "44e6859b6a8f4d08e7499a5466293a281ba571e97e46936cfdabd222855d7b9f",
 }
 
 
