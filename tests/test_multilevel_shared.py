@@ -50,7 +50,7 @@ def _run(draws, w, k, sg, es, s_n, screen):
 def test_screen_equals_exact(kind: str, n: int) -> None:
     rng = np.random.default_rng(7)
     w = _weights(kind, n, rng)
-    sizes = np.array([k for k in (1, 3, 5, 15, 30, 60) if k < n])
+    sizes = np.array(sorted({k for k in (1, 3, 5, 15, 30, 60) if k < n} | {n - 2, n - 1}))
     s_n = 11
     draws = shared_draws(w, sizes, 16 * s_n, np.random.SeedSequence(42))
     es = np.sort(rng.uniform(0.05, 0.9, size=6))

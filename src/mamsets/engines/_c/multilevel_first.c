@@ -271,10 +271,13 @@ done:
  * screen cannot prove it, so the result is what exact scores of every draw would give. */
 
 /* Error bound of the screen for a set of k members with quantised weight nr_q: each quantised
- * weight is off by at most 1/2, so every running-sum term by at most k / nr_q, plus rounding
- * (1e-11 covers both formulas' for k < 2^20). Infinite when nr_q is 0 (always recompute). */
-static inline double screen_band(int64_t k, double nr_q) {
-    return nr_q > 0.0 ? 2.0 * (double)k / nr_q + 1e-11 : INFINITY;
+ * weight is off by at most 1/2, so every running-sum term by at most k / nr_q; rounding adds
+ * ~2^-50 (1 + n / (n - k)) to the comparison ES (terms up to (1 + n / (n - k)) N_R, see
+ * gsea_cumulative.c) and ~k 2^-53 to the multilevel one: both are far inside the second term.
+ * Infinite when nr_q is 0 (always recompute). */
+static inline double screen_band(int64_t k, int64_t n, double nr_q) {
+    double rounding = 1e-11 * (1.0 + (double)n / (double)(n - k)) + (double)k * 0x1p-46;
+    return nr_q > 0.0 ? 2.0 * (double)k / nr_q + rounding : INFINITY;
 }
 
 /* Exact multilevel score and hash of sample j's first k members, oriented (sg < 0: the reversed
@@ -302,8 +305,9 @@ static double exact_draw(const int32_t *rec, int64_t kmax, int64_t j, int64_t k,
 }
 
 /* Screened oriented score of draw j: x (exact when *exact), band d around it. */
-static double screen_draw(const double *tb, int64_t j, int64_t k, int64_t sg, double *d) {
-    double top = tb[j * 3], bot = tb[j * 3 + 1], band = screen_band(k, tb[j * 3 + 2]);
+static double screen_draw(const double *tb, int64_t j, int64_t k, int64_t n, int64_t sg,
+                          double *d) {
+    double top = tb[j * 3], bot = tb[j * 3 + 1], band = screen_band(k, n, tb[j * 3 + 2]);
     *d = band;
     if (!(fabs(top + bot) > 2.0 * band + ML_TIE_TOL)) { /* a possible tie: unknown */
         *d = INFINITY;
@@ -326,7 +330,7 @@ static int64_t shared_signs(const int32_t *rec, int64_t kmax, int64_t n_samples,
                             double *xs, double *ds, char *sgn, int64_t screen, uint64_t *bits) {
     int64_t m_all = 0;
     for (int64_t j = 0; j < n_samples; j++) {
-        double d = INFINITY, x = screen ? screen_draw(tb, j, k, sg, &d) : 0.0;
+        double d = INFINITY, x = screen ? screen_draw(tb, j, k, n, sg, &d) : 0.0;
         if (!(fabs(x) > d)) {
             x = exact_draw(rec, kmax, j, k, sg, w, n, NULL, pos, NULL, bits);
             d = 0.0;
