@@ -80,7 +80,9 @@ swap is first tested in O(1) at the last known peak of the walk (exact value) ag
 bound on the walk's depth below zero; otherwise each chunk's maximum and minimum are
 bounded from its weight sum and hit count and only the chunks that can matter are
 scanned. Both paths decide exactly as a full recomputation would. Random numbers:
-xoshiro256** per unit.
+xoshiro256** per unit. With a first stage, its draws come by default from one nested null
+shared by all units (:mod:`._multilevel_shared`, PCG64 from the same seed sequence),
+screened on quantised scores and rescored exactly where a decision needs it.
 
 Validation (``tests/test_multilevel.py``): R fgsea 1.31.6 on its example (586 sets, all
 within 3 combined log2err at 99 %), fgsea's C++ ruler, brute force, exhaustive
