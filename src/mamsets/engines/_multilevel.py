@@ -80,7 +80,9 @@ swap is first tested in O(1) at the last known peak of the walk (exact value) ag
 bound on the walk's depth below zero; otherwise each chunk's maximum and minimum are
 bounded from its weight sum and hit count and only the chunks that can matter are
 scanned. Both paths decide exactly as a full recomputation would. Random numbers:
-xoshiro256** per unit.
+xoshiro256** per unit. With a first stage, its draws come by default from one nested null
+shared by all units (:mod:`._multilevel_shared`, PCG64 from the same seed sequence),
+screened on quantised scores and rescored exactly where a decision needs it.
 
 Validation (``tests/test_multilevel.py``): R fgsea 1.31.6 on its example (586 sets, all
 within 3 combined log2err at 99 %), fgsea's C++ ruler, brute force, exhaustive
@@ -106,6 +108,7 @@ from scipy.special import digamma, gammaln, polygamma
 
 from ..errors import InputError
 from ._multilevel_first import FIRST_STAGE_FACTOR, MIN_SIGN_COUNT, MIN_SIGN_DRAWS, first_stage
+from ._multilevel_shared import SharedDraws, shared_draws, shared_first_stage
 from ._multilevel_walk import _FLOOR, _OK, _STALLED, _run_unit, log_floor_step
 
 __all__ = ["FIRST_STAGE_FACTOR", "MIN_SIGN_COUNT", "MIN_SIGN_DRAWS", "multilevel_pvalues"]
@@ -145,6 +148,7 @@ def multilevel_pvalues(
     seed_sequence: np.random.SeedSequence,
     n_jobs: int = 1,
     first_stage_factor: int = 0,
+    shared_first: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Multilevel Monte Carlo p-values of preranked GSEA enrichment scores.
 
@@ -177,6 +181,11 @@ def multilevel_pvalues(
         answered from all its draws. ``0``: the plain ladder (the results of earlier
         versions, bit for bit). :func:`~mamsets.engines.gsea.gsea` uses
         :data:`~._multilevel_first.FIRST_STAGE_FACTOR` (16).
+    shared_first : bool, default True
+        With a first stage: take every unit's draws from one shared nested null over the
+        units' sizes (:mod:`._multilevel_shared`, the same law per unit, ~10x cheaper per
+        draw); units whose sign is too rare there fall back to their own draws. False: each
+        unit draws its own sets (the results of earlier versions).
 
     Returns
     -------
@@ -249,7 +258,10 @@ def multilevel_pvalues(
             ">= 2 (the first stage needs more draws than the sample_size it keeps)"
         )
     m_first = int(first_stage_factor) * s_n
-    outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i, m_first)
+    draws = None
+    if m_first > 0 and shared_first:
+        draws = shared_draws(w, np.array([t[1] for t in units]), m_first, seed_sequence)
+    outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i, m_first, draws)
     for idx, lc, lvar, rr, st in outs:
         pv, er, fl = _unit_pvalues(lc, lvar, rr, st, sizes_a[idx], w.shape[0], s_n, eps_f)
         pval[idx] = pv
@@ -283,6 +295,7 @@ def _run_units(
     max_levels: int,
     n_jobs: int,
     m_first: int = 0,
+    draws: SharedDraws | None = None,
 ) -> list[tuple]:
     """Kernel output ``(set indices, lc, lvar, rr, st)`` of every unit, in threads."""
     w_rev = np.ascontiguousarray(w[::-1])
@@ -290,7 +303,8 @@ def _run_units(
     def work(unit):
         u, k, sg, idx, a = unit
         ws = w if sg > 0 else w_rev
-        return (idx, *_solve_unit(ws, k, a, s_n, log_floor, max_levels, seeds[u], m_first))
+        return (idx, *_solve_unit(ws, k, a, s_n, log_floor, max_levels, seeds[u], m_first,
+                                  draws, sg))
 
     # likely costliest units first (cost ~ K * levels) for load balance across threads;
     # results do not depend on the order
@@ -310,6 +324,8 @@ def _solve_unit(
     max_levels: int,
     seed: np.ndarray,
     m_first: int = 0,
+    draws: SharedDraws | None = None,
+    sg: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Run the kernel on one unit: per query the summed log, variance, count and status."""
     nq = a.shape[0]
@@ -320,9 +336,16 @@ def _solve_unit(
     rng = seed.copy()
     zob = np.empty(w.shape[0], dtype=np.uint64)
     flat = np.empty((s_n, k), dtype=np.int64)
-    q0, log0, var0 = first_stage(
-        w, k, a, s_n, m_first, log_floor, rng, zob, flat, lc, lvar, rr, st
-    )
+    got = None
+    if draws is not None:
+        got = shared_first_stage(draws, w, k, sg, a, s_n, log_floor, rng, zob, flat,
+                                 (lc, lvar, rr, st))
+        if got is None:  # the sign is too rare among the shared draws: the unit's own draws
+            rng = seed.copy()
+            lc[:], lvar[:], rr[:], st[:] = 0.0, 0.0, 0, 0
+    if got is None:
+        got = first_stage(w, k, a, s_n, m_first, log_floor, rng, zob, flat, lc, lvar, rr, st)
+    q0, log0, var0 = got
     if q0 < nq:
         _run_unit(
             w, k, a[q0:], s_n, log_floor, max_levels, rng, flat, zob, log0, var0,

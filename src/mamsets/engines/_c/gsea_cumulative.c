@@ -141,12 +141,24 @@ static inline double pick_extreme(double top, double bottom, double nr) {
     return 0.0;
 }
 
-/* The comparison ES of the k members held by chunks[order[0..n_chunks)] in a ranking of n. */
+/* pick_extreme, and when tb is not NULL its inputs: tb[0..2] = top / nr, bottom / nr (clamped to
+ * [-1, 1] as there) and the quantised total weight (0: every member weighs 0 after rounding). */
+static inline double pick_record(double top, double bottom, double nr, double nr_q, double *tb) {
+    if (tb) {
+        tb[0] = py_min(top / nr, 1.0);
+        tb[1] = py_max(bottom / nr, -1.0);
+        tb[2] = nr_q;
+    }
+    return pick_extreme(top, bottom, nr);
+}
+
+/* The comparison ES of the k members held by chunks[order[0..n_chunks)] in a ranking of n
+ * (tb: see pick_record). */
 static double cmp_value(const chunk_t *chunks, const int64_t *order, int64_t n_chunks, int64_t k,
-                        int64_t n) {
+                        int64_t n, double *tb) {
     double nr = 0.0, top = -INFINITY, bottom = INFINITY;
     for (int64_t c = 0; c < n_chunks; c++) nr += chunks[order[c]].lsx[chunks[order[c]].len];
-    double bsum = 0.0, bcnt = 0.0;
+    double bsum = 0.0, bcnt = 0.0, nr_q = nr;
     if (nr == 0.0) { /* all quantised member weights 0: hit i steps to i + 1 of k */
         double lambda = (double)k / (double)(n - k);
         for (int64_t c = 0; c < n_chunks; c++) {
@@ -171,7 +183,7 @@ static double cmp_value(const chunk_t *chunks, const int64_t *order, int64_t n_c
         }
         extremes_result(&e, &top, &bottom);
     }
-    return pick_extreme(top, bottom, nr);
+    return pick_record(top, bottom, nr, nr_q, tb);
 }
 
 /* Comparison ES of n_sets sets (sorted positions, as mamsets_gsea_es_batch) into out, each set
@@ -196,7 +208,7 @@ int64_t mamsets_gsea_cmp_batch(const double *wq, int64_t n, const int64_t *flat,
             ch.mq[i] = (double)(pos[i] - i);
         }
         if (ch.len > 0) chunk_pad(&ch);
-        out[s] = cmp_value(&ch, &zero, 1, ch.len, n);
+        out[s] = cmp_value(&ch, &zero, 1, ch.len, n, NULL);
     }
     free(ch.lsx); free(ch.mq);
     return 0;
@@ -437,11 +449,11 @@ static inline void scan_chunk(chunkset_t *st, int64_t c, double lambda, double *
     *bottom = py_min(*bottom, b);
 }
 
-/* cmp_value of the k members of st in a ranking of n (see above). */
-static double cmp_lazy(chunkset_t *st, int64_t k, int64_t n) {
+/* cmp_value of the k members of st in a ranking of n (see above; tb: see pick_record). */
+static double cmp_lazy(chunkset_t *st, int64_t k, int64_t n, double *tb) {
     double nr = st->nr, lambda = nr / (double)(n - k);
     if (nr == 0.0 || lambda < st->lam_max)
-        return cmp_value(st->pool, st->order, st->n_chunks, k, n);
+        return cmp_value(st->pool, st->order, st->n_chunks, k, n, tb);
     st->lam_max = lambda;
     st->zmax = py_max(st->zmax, nr + lambda * (double)n);
     double margin = st->zmax * 0x1p-40, top = -INFINITY, bottom = INFINITY;
@@ -460,16 +472,19 @@ static double cmp_lazy(chunkset_t *st, int64_t k, int64_t n) {
     }
     st->ct = ct;
     st->cb = cb;
-    return pick_extreme(top, bottom, nr);
+    return pick_record(top, bottom, nr, nr, tb);
 }
 
 /* ---------------------------------------------------------------------------- the null */
 /* Nested null of comparison ES (see above): out[si * out_stride + j] for sizes[si] in sample j,
- * scored by cmp_lazy, or by cmp_value when full (the reference the tests compare with).
- * Returns 0, or -1 when scratch memory cannot be allocated. */
+ * scored by cmp_lazy, or by cmp_value when full (the reference the tests compare with). When
+ * rec is not NULL it also records sample j's members in drawing order, rec[j * kmax + i], and
+ * tb[(si * n_samples + j) * 3 + 0..2] what pick_record gives (multilevel_first.c screens the
+ * multilevel scores with them). Returns 0, or -1 when scratch memory cannot be allocated. */
 static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes, int64_t n_sizes,
                                int64_t n_samples, void *state, double (*next_double)(void *),
-                               double *out, int64_t out_stride, int64_t full) {
+                               double *out, int64_t out_stride, int64_t full, int32_t *rec,
+                               double *tb) {
     int64_t kmax = sizes[n_sizes - 1];
     int64_t max_chunks = kmax / (CHUNK / 2) + 2;
     uint64_t *bits = calloc((size_t)((n + 63) >> 6), sizeof(uint64_t));
@@ -513,9 +528,12 @@ static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes
                 if (!bulk) chunk_insert(&st, p, wq[p]);
             }
             if (bulk) chunks_from_bits(&st, bits, n, wq);
-            out[si * out_stride + j] = full ? cmp_value(st.pool, st.order, st.n_chunks, target, n)
-                                            : cmp_lazy(&st, target, n);
+            double *tbj = rec ? tb + (si * n_samples + j) * 3 : NULL;
+            out[si * out_stride + j] = full ? cmp_value(st.pool, st.order, st.n_chunks, target, n, tbj)
+                                            : cmp_lazy(&st, target, n, tbj);
         }
+        if (rec)
+            for (int64_t i = 0; i < kmax; i++) rec[j * kmax + i] = (int32_t)drawn[i];
         for (int64_t i = 0; i < kmax; i++) bits[drawn[i] >> 6] = 0;
     }
     free(bits); free(drawn); free(st.pool); free(st.order); free(st.last); free(store);
@@ -525,7 +543,8 @@ static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes
 int64_t mamsets_gsea_null_cumulative(const double *wq, int64_t n, const int64_t *sizes, int64_t n_sizes,
                                      int64_t n_samples, void *state, double (*next_double)(void *),
                                      double *out, int64_t out_stride) {
-    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 0);
+    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 0,
+                           NULL, NULL);
 }
 
 /* The same null scored by cmp_value, every member of every size (the reference of the tests). */
@@ -533,5 +552,16 @@ int64_t mamsets_gsea_null_cumulative_full(const double *wq, int64_t n, const int
                                           int64_t n_sizes, int64_t n_samples, void *state,
                                           double (*next_double)(void *), double *out,
                                           int64_t out_stride) {
-    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 1);
+    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 1,
+                           NULL, NULL);
+}
+
+/* The lazy null, also recording every sample's members and the screening data (see
+ * null_cumulative): the shared first stage of the multilevel p-values (_multilevel_shared.py). */
+int64_t mamsets_gsea_null_cumulative_record(const double *wq, int64_t n, const int64_t *sizes,
+                                            int64_t n_sizes, int64_t n_samples, void *state,
+                                            double (*next_double)(void *), double *out,
+                                            int64_t out_stride, int32_t *rec, double *tb) {
+    return null_cumulative(wq, n, sizes, n_sizes, n_samples, state, next_double, out, out_stride, 0,
+                           rec, tb);
 }

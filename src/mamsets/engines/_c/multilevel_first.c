@@ -261,3 +261,176 @@ done:
     free(order);
     return q0;
 }
+
+/* ------------------------------------------------------------------------------ shared draws
+ * The first stage of a unit from the draws of one shared nested null (_multilevel_shared.py):
+ * sample j's first k members rec[j * kmax + 0..k) are a uniform random k-set, and tb[j * 3 +
+ * 0..2] its comparison extremes (top / N_R, bottom / N_R on quantised weights) and quantised
+ * N_R (gsea_cumulative.c). These only SCREEN: every decision (sign, kept keys, query counts) is
+ * taken on the exact multilevel score (ml_signed_es on the oriented weights) whenever the
+ * screen cannot prove it, so the result is what exact scores of every draw would give. */
+
+/* Error bound of the screen for a set of k members with quantised weight nr_q: each quantised
+ * weight is off by at most 1/2, so every running-sum term by at most k / nr_q; rounding adds
+ * ~2^-50 (1 + n / (n - k)) to the comparison ES (terms up to (1 + n / (n - k)) N_R, see
+ * gsea_cumulative.c) and ~k 2^-53 to the multilevel one: both are far inside the second term.
+ * Infinite when nr_q is 0 (always recompute). */
+static inline double screen_band(int64_t k, int64_t n, double nr_q) {
+    double rounding = 1e-11 * (1.0 + (double)n / (double)(n - k)) + (double)k * 0x1p-46;
+    return nr_q > 0.0 ? 2.0 * (double)k / nr_q + rounding : INFINITY;
+}
+
+/* Exact multilevel score and hash of sample j's first k members, oriented (sg < 0: the reversed
+ * ranking, position p -> n - 1 - p), sorted into pos (room for k) through the zeroed bitset bits
+ * (n bits, left zeroed): O(k + n / 64), cheaper than a comparison sort for k >~ 50. */
+static double exact_draw(const int32_t *rec, int64_t kmax, int64_t j, int64_t k, int64_t sg,
+                         const double *w, int64_t n, const uint64_t *zob, int64_t *pos,
+                         uint64_t *hh, uint64_t *bits) {
+    int64_t lo = n, hi = 0;
+    for (int64_t i = 0; i < k; i++) {
+        int64_t p = rec[j * kmax + i];
+        p = sg > 0 ? p : n - 1 - p;
+        bits[p >> 6] |= (uint64_t)1 << (p & 63);
+        lo = p < lo ? p : lo;
+        hi = p > hi ? p : hi;
+    }
+    int64_t t = 0;
+    for (int64_t word = lo >> 6; word <= hi >> 6; word++) {
+        uint64_t x = bits[word];
+        bits[word] = 0;
+        for (; x; x &= x - 1) pos[t++] = (word << 6) + __builtin_ctzll(x);
+    }
+    if (hh) *hh = set_hash(zob, pos, k);
+    return ml_signed_es(pos, k, w, n);
+}
+
+/* Screened oriented score of draw j: x (exact when *exact), band d around it. */
+static double screen_draw(const double *tb, int64_t j, int64_t k, int64_t n, int64_t sg,
+                          double *d) {
+    double top = tb[j * 3], bot = tb[j * 3 + 1], band = screen_band(k, n, tb[j * 3 + 2]);
+    *d = band;
+    if (!(fabs(top + bot) > 2.0 * band + ML_TIE_TOL)) { /* a possible tie: unknown */
+        *d = INFINITY;
+        return 0.0;
+    }
+    double x = top + bot > 0.0 ? top : bot;
+    return sg > 0 ? x : -x;
+}
+
+static int cmp_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+/* Pass 1: the oriented score of every draw of the unit's sign into xs (exact where the screen
+ * cannot tell the sign; then band 0), band into ds, and sgn[j] = 1 for the unit's sign.
+ * Returns M, the number of such draws. */
+static int64_t shared_signs(const int32_t *rec, int64_t kmax, int64_t n_samples, const double *tb,
+                            int64_t k, int64_t sg, const double *w, int64_t n, int64_t *pos,
+                            double *xs, double *ds, char *sgn, int64_t screen, uint64_t *bits) {
+    int64_t m_all = 0;
+    for (int64_t j = 0; j < n_samples; j++) {
+        double d = INFINITY, x = screen ? screen_draw(tb, j, k, n, sg, &d) : 0.0;
+        if (!(fabs(x) > d)) {
+            x = exact_draw(rec, kmax, j, k, sg, w, n, NULL, pos, NULL, bits);
+            d = 0.0;
+        }
+        xs[j] = x;
+        ds[j] = d;
+        sgn[j] = x >= 0.0;
+        m_all += sgn[j];
+    }
+    return m_all;
+}
+
+/* Pass 2: the top S + 1 keys among the draws of the sign (exact keys of every draw that can be
+ * among them, in drawing order as sample_top keeps them) and the query histogram. */
+static void shared_top(const int32_t *rec, int64_t kmax, int64_t n_samples, int64_t k, int64_t sg,
+                       const double *w, int64_t n, const uint64_t *zob, int64_t *pos,
+                       const double *xs, const double *ds, const char *sgn, double cut,
+                       int64_t s_n, int64_t *top, double *tsc, uint64_t *thh, int64_t *hist,
+                       const double *es_sorted, int64_t nq, uint64_t *bits) {
+    int64_t n_top = s_n + 1, filled = 0, lo = 0;
+    for (int64_t j = 0; j < n_samples; j++) {
+        if (!sgn[j]) continue;
+        double x = xs[j], d = ds[j];
+        int64_t c1 = count_at_most(es_sorted, nq, x - d), c2 = count_at_most(es_sorted, nq, x + d);
+        int cand = x + d >= cut;
+        if (c1 == c2 && !cand) {
+            hist[c1] += 1;
+            continue;
+        }
+        uint64_t hh;
+        x = exact_draw(rec, kmax, j, k, sg, w, n, zob, pos, &hh, bits);
+        hist[count_at_most(es_sorted, nq, x)] += 1;
+        if (!cand) continue;
+        int64_t slot = -1;
+        if (filled < n_top)
+            slot = filled++;
+        else if (ml_key_less(tsc[lo], thh[lo], x, hh))
+            slot = lo;
+        if (slot < 0) continue;
+        memcpy(top + slot * k, pos, (size_t)k * sizeof(int64_t));
+        tsc[slot] = x;
+        thh[slot] = hh;
+        if (filled == n_top) {
+            lo = 0;
+            for (int64_t i = 1; i < n_top; i++)
+                if (ml_key_less(tsc[i], thh[i], tsc[lo], thh[lo])) lo = i;
+        }
+    }
+}
+
+/* The first stage of one unit from shared draws (see above); arguments as
+ * mamsets_ml_first_stage plus rec[n_samples * kmax], tb[n_samples * 3] (this size's rows), sg,
+ * m_min and screen (0: score every draw exactly, the reference the tests compare with). Returns q0, -1 when out of memory, or -2 when fewer than max(m_min, S + 1) draws
+ * have the unit's sign (the caller then runs mamsets_ml_first_stage instead; zob and rng are
+ * then already used). */
+int64_t mamsets_ml_first_shared(const double *w, int64_t n, int64_t k, int64_t sg,
+                                const int32_t *rec, int64_t kmax, int64_t n_samples,
+                                const double *tb, const double *es_sorted, int64_t nq,
+                                int64_t s_n, int64_t m_min, int64_t screen, double log_floor,
+                                uint64_t *rng,
+                                uint64_t *zob, int64_t *flat, double *out_logc, double *out_varc,
+                                int64_t *out_r, int64_t *out_status, double *log0_var0) {
+    log0_var0[0] = 0.0;
+    log0_var0[1] = 0.0;
+    for (int64_t v = 0; v < n; v++) zob[v] = ml_next_u64(rng);
+    int64_t n_top = s_n + 1, q0 = -1;
+    int64_t *top = malloc((size_t)(n_top * k) * sizeof(int64_t));
+    double *tsc = malloc((size_t)n_top * sizeof(double));
+    uint64_t *thh = calloc((size_t)n_top, sizeof(uint64_t));
+    int64_t *hist = calloc((size_t)(nq + 1), sizeof(int64_t));
+    int64_t *order = malloc((size_t)n_top * sizeof(int64_t));
+    int64_t *pos = malloc((size_t)k * sizeof(int64_t));
+    double *xs = malloc((size_t)n_samples * 3 * sizeof(double));
+    char *sgn = malloc((size_t)n_samples);
+    uint64_t *bits = calloc((size_t)((n + 63) >> 6), sizeof(uint64_t));
+    if (!top || !tsc || !thh || !hist || !order || !pos || !xs || !sgn || !bits) goto done;
+    double *ds = xs + n_samples, *srt = xs + 2 * n_samples;
+    int64_t m_all = shared_signs(rec, kmax, n_samples, tb, k, sg, w, n, pos, xs, ds, sgn,
+                                 screen, bits);
+    if (m_all < m_min || m_all <= s_n) {
+        q0 = -2;
+        goto done;
+    }
+    /* the (S+1)-th largest screened score; a draw can hold one of the top S + 1 keys only if its
+     * exact score reaches the least exact score of those S + 1 draws minus ML_ES_TOL */
+    int64_t t = 0;
+    double dmax = 0.0;
+    for (int64_t j = 0; j < n_samples; j++)
+        if (sgn[j]) srt[t++] = xs[j];
+    qsort(srt, (size_t)m_all, sizeof(double), cmp_desc);
+    double thr = srt[s_n];
+    for (int64_t j = 0; j < n_samples; j++)
+        if (sgn[j] && xs[j] >= thr && ds[j] > dmax) dmax = ds[j];
+    double cut = thr - dmax - 2.0 * ML_ES_TOL;
+    shared_top(rec, kmax, n_samples, k, sg, w, n, zob, pos, xs, ds, sgn, cut, s_n, top, tsc, thh,
+               hist, es_sorted, nq, bits);
+    q0 = finish_first(k, top, tsc, thh, hist, m_all, es_sorted, nq, s_n, log_floor, rng, flat,
+                      order, out_logc, out_varc, out_r, out_status, log0_var0);
+done:
+    free(top); free(tsc); free(thh); free(hist); free(order); free(pos); free(xs); free(sgn);
+    free(bits);
+    return q0;
+}
