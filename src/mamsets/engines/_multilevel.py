@@ -260,7 +260,8 @@ def multilevel_pvalues(
     m_first = int(first_stage_factor) * s_n
     draws = None
     if m_first > 0 and shared_first:
-        draws = shared_draws(w, np.array([t[1] for t in units]), m_first, seed_sequence)
+        draws = shared_draws(w, np.array([t[1] for t in units]), m_first, seed_sequence,
+                             n_jobs_i)
     outs = _run_units(units, seeds, w, s_n, log_floor, max_levels, n_jobs_i, m_first, draws)
     for idx, lc, lvar, rr, st in outs:
         pv, er, fl = _unit_pvalues(lc, lvar, rr, st, sizes_a[idx], w.shape[0], s_n, eps_f)

@@ -23,11 +23,15 @@ per-unit draws:
   (``_c/multilevel_first.c``, ``mamsets_ml_first_shared``).
 * A unit whose sign has fewer than :data:`MIN_SHARED_FACTOR` ``* S`` draws (a rare sign)
   returns ``None`` and the caller runs the per-unit first stage.
+* The samples are drawn in fixed blocks of :data:`_BLOCK`, each from its own seed (a child
+  of the run's seed with the block's number in its spawn key), so threads can share the
+  draws while the samples, and every p-value, stay the same whatever ``n_jobs``.
 """
 
 from __future__ import annotations
 
 import ctypes
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -46,6 +50,8 @@ MIN_SHARED_FACTOR = 4
 _SAMPLES_PER_DRAW = 4
 #: Memory cap of the recorded draws (members and screening data), bytes.
 _MAX_BYTES = 256 * 2**20
+#: Samples per block of the shared null (each block its own seed; independent of n_jobs).
+_BLOCK = 1024
 
 _i64, _f64, _vp = ctypes.c_int64, ctypes.c_double, ctypes.c_void_p
 _C_RECORD = declare(
@@ -80,7 +86,8 @@ class SharedDraws:
 
 
 def shared_draws(
-    w: np.ndarray, sizes: np.ndarray, m_first: int, seed_sequence: np.random.SeedSequence
+    w: np.ndarray, sizes: np.ndarray, m_first: int, seed_sequence: np.random.SeedSequence,
+    n_jobs: int = 1,
 ) -> SharedDraws:
     """Draw the shared null for ``sizes`` (``_SAMPLES_PER_DRAW * m_first`` samples, fewer if
     their record would exceed ``_MAX_BYTES``).
@@ -94,7 +101,11 @@ def shared_draws(
     m_first : int
         The first stage's target of same-signed draws (``M``).
     seed_sequence : numpy.random.SeedSequence
-        Not advanced: a child with spawn key ``+ (0x6D73,)`` seeds the draws.
+        Not advanced: block ``b`` of :data:`_BLOCK` samples is seeded by a child with spawn
+        key ``+ (0x6D73, b)``.
+    n_jobs : int, default 1
+        Threads sharing the blocks (the C kernel releases the GIL); the draws do not depend
+        on it.
 
     Returns
     -------
@@ -103,23 +114,39 @@ def shared_draws(
     sizes = _check_sizes(np.unique(np.asarray(sizes, dtype=np.int64)), w.shape[0])
     per_sample = 4 * int(sizes[-1]) + 32 * sizes.size  # rec, tb and out
     n_samples = max(1, min(_SAMPLES_PER_DRAW * int(m_first), _MAX_BYTES // per_sample))
-    child = np.random.SeedSequence(
-        entropy=seed_sequence.entropy, spawn_key=tuple(seed_sequence.spawn_key) + (0x6D73,),
-        pool_size=seed_sequence.pool_size,
-    )
-    bitgen = np.random.PCG64(child)
     wq = quantized_weights(w)
-    out = np.empty((sizes.size, n_samples), dtype=np.float64)
     rec = np.empty((n_samples, int(sizes[-1])), dtype=np.int32)
     tb = np.empty((sizes.size, n_samples, 3), dtype=np.float64)
-    c = bitgen.ctypes
-    status = _C_RECORD(
-        ptr(wq, f64p), wq.shape[0], ptr(sizes, i64p), sizes.size, n_samples, c.state_address,
-        ctypes.cast(c.next_double, ctypes.c_void_p).value, ptr(out, f64p), n_samples,
-        ptr(rec, i32p), ptr(tb, f64p),
-    )
-    if status != 0:
-        raise MemoryError("no memory for the shared null's scratch arrays")
+    starts = list(range(0, n_samples, _BLOCK))
+
+    def block(b: int) -> None:
+        j0 = starts[b]
+        j1 = min(j0 + _BLOCK, n_samples)
+        child = np.random.SeedSequence(
+            entropy=seed_sequence.entropy,
+            spawn_key=tuple(seed_sequence.spawn_key) + (0x6D73, b),
+            pool_size=seed_sequence.pool_size,
+        )
+        bitgen = np.random.PCG64(child)  # held: its ctypes interface does not keep it alive
+        c = bitgen.ctypes
+        out_b = np.empty((sizes.size, j1 - j0), dtype=np.float64)
+        tb_b = np.empty((sizes.size, j1 - j0, 3), dtype=np.float64)
+        rec_b = rec[j0:j1]  # whole rows: contiguous
+        status = _C_RECORD(
+            ptr(wq, f64p), wq.shape[0], ptr(sizes, i64p), sizes.size, j1 - j0, c.state_address,
+            ctypes.cast(c.next_double, ctypes.c_void_p).value, ptr(out_b, f64p), j1 - j0,
+            ptr(rec_b, i32p), ptr(tb_b, f64p),
+        )
+        if status != 0:
+            raise MemoryError("no memory for the shared null's scratch arrays")
+        tb[:, j0:j1] = tb_b
+
+    if n_jobs == 1 or len(starts) == 1:
+        for b in range(len(starts)):
+            block(b)
+    else:
+        with ThreadPoolExecutor(max_workers=n_jobs) as ex:
+            list(ex.map(block, range(len(starts))))
     return SharedDraws(sizes, rec, tb)
 
 
