@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from mamsets.engines._multilevel_shared import shared_draws, shared_first_stage
+from test_multilevel_zeros import es_rows
 
 
 def _weights(kind: str, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -73,8 +74,6 @@ def test_screen_equals_exact(kind: str, n: int) -> None:
 def test_shared_tail_matches_enumeration() -> None:
     """N = 24, K = 3: the first stage's log0 (threshold tail) and query counts are unbiased."""
     import itertools
-
-    from tests.test_multilevel_zeros import es_rows
 
     rng = np.random.default_rng(3)
     w = np.sort(np.abs(rng.normal(size=24)))[::-1].copy()
