@@ -55,11 +55,11 @@ def _apply_usage(ctx: Context, word: str, label: str, rows: list[Row]) -> None:
     """
     for r in rows:
         u = _usage(word, label, r)
-        if u is None or r.decision == "exclude" or r.route == "exact_symbol" or r.reason.startswith("rare_member"):
+        if u is None or r.decision == "exclude" or r.route == "exact_symbol" or r.basis == "rare_member":
             continue
         n, right = u
         if (r.decision in ("keep", "keep_flagged") and n >= USAGE_RARE_MIN_CALLS and right <= USAGE_RARE * n
-                and not r.reason.startswith("family member the caption names")):
+                and r.basis != "caption_member"):
             r.decision = "family_only"
             r.reason = (f"rarely_meant: '{label}' meant {r.symbol} in {right}/{n} curated drawings (PFOCR 2018 "
                         "benchmark); kept in the family set only")
@@ -130,6 +130,7 @@ def _family_rules(ctx: Context, word: str, rows: list[Row]) -> bool:
         for r in rows:
             if named[r.hgnc_id]:
                 r.decision, r.reason = "keep", f"family member the caption names ({named[r.hgnc_id]})"
+                r.basis = "caption_member"
                 r.evidence = _quote(ctx, named[r.hgnc_id])
             else:
                 r.decision, r.reason = "family_only", "family member the caption does not name"
@@ -152,6 +153,7 @@ def _family_rules(ctx: Context, word: str, rows: list[Row]) -> bool:
                else f"small family expansion ({len(rows)} members)")
         for r in rows:
             r.decision, r.reason = "keep_flagged", why
+            r.basis = "caption_family" if word_named else ""
             r.evidence = _quote(ctx, word_named) if word_named else f"figure word '{word}'"
         return False
     for r in rows:
@@ -209,7 +211,7 @@ def _trim_rare_members(word: str, rows: list[Row]) -> None:
     """
     P = prevalence()
     kept = [r for r in rows if r.decision in ("keep", "keep_flagged")]
-    if any(r.reason.startswith("family/complex the caption names") for r in kept):
+    if any(r.basis == "caption_family" for r in kept):
         return  # the caption's own word for the family: kept whole, flagged
     top = max((P.get(r.hgnc_id, 0) for r in kept), default=0)
     if len(kept) < 2 or top < PREVALENCE_MIN:
@@ -220,11 +222,11 @@ def _trim_rare_members(word: str, rows: list[Row]) -> None:
         return  # the word draws a whole HGNC group (Gq: GNAQ, GNA11, GNA14, GNA15)
     for r in kept:
         n = P.get(r.hgnc_id, 0)
-        if (r.route == "exact_symbol" or r.reason.startswith("family member the caption names")
+        if (r.route == "exact_symbol" or r.basis == "caption_member"
                 or n * FAMILY_RARE_FRACTION >= top
                 or n >= FAMILY_WELL_KNOWN):
             continue
-        r.decision = "family_only"
+        r.decision, r.basis = "family_only", "rare_member"
         r.reason = (f"rare_member: '{W.clean_word(word)}' rarely means {r.symbol} (drawn in {n} human WikiPathways "
                     f"pathways; its most drawn sibling in {top})")
 
@@ -461,7 +463,7 @@ def decide(ctx: Context, rows: list[Row]) -> None:
     extra: list[Row] = []
     for word, group in by_word.items():
         ng = _non_gene(ctx, word)
-        if ng and ng[0].startswith("not_a_gene: a chemical") and any(
+        if ng and W.word_key(word) in ctx.chemicals and any(
                 r.route in ("exact_symbol", "family_expansion") for r in group):
             ng = None  # an approved symbol or a FamPlex family outweighs the chemical tagger (CAT, Ras)
         if ng:

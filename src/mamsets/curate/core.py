@@ -73,6 +73,9 @@ class Row:
     evidence: str = ""
     group: str = ""
     line: int = 0
+    #: What later steps read of a decision (``caption_member``, ``caption_family``,
+    #: ``rare_member``); the reason stays free text for the audit.
+    basis: str = ""
 
     @property
     def reliability(self) -> float | None:
