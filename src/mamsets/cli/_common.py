@@ -61,3 +61,18 @@ def figure_claims_for(ranking: Any, gmt: Any, *, rng: Any, species: str | None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MamsetsWarning)  # already reported for the enrichment
         return claims(ranking, rng=rng, species=species, id_type=id_type), ""
+
+
+def use_file_backend(args: argparse.Namespace) -> None:
+    """Draw into files only (never open windows); turn plots off without matplotlib."""
+    if not args.plots:
+        return
+    try:
+        import matplotlib
+    except ImportError:
+        print("note: matplotlib is not installed, so no plots are drawn; "
+              "pip install 'mamsets[plot]' to get them", file=sys.stderr)
+        args.plots = False
+        return
+    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
+        matplotlib.use("Agg")

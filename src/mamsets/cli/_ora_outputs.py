@@ -12,7 +12,7 @@ from .._atomic import atomic_dir
 from ..errors import MamsetsWarning
 from ..report import write_run_outputs
 from ..results import stack_results
-from .gsea import use_file_backend
+from ._common import use_file_backend
 
 __all__ = ["Runs", "print_summary", "stacked_result", "write_outputs"]
 

@@ -97,40 +97,16 @@ def _list() -> int:
     return 0
 
 
-#: read_sites' keyword hints and the flags of this command that set them.
-_FLAG_HINTS = (
-    ("pass site_column=", "pass --gene-column COLUMN"),
-    ("pass site_map= (", "pass --site-map FILE ("),
-    ("pass site_map= to", "pass --site-map FILE to"),
-    ("pass site_map=None", "drop --site-map"),
-    ("or species=None", "or drop --species"),
-    ("species='rat'", "--species rat"),
-    ("species='mouse'", "--species mouse"),
-    ("pass on_malformed='drop'", "pass --drop-malformed"),
-    ("pass duplicates='max_abs'", "pass --duplicates max_abs"),
-)
-
-
-def _flag_hints(message: str) -> str:
-    """``message`` with read_sites' keyword hints replaced by this command's flags."""
-    for api, flag in _FLAG_HINTS:
-        message = message.replace(api, flag)
-    return message
-
-
 def _read(path: Path, args: argparse.Namespace) -> Any:
     """The table as a gene-level Ranking, or as human sites (read_sites) for phosphosite data."""
     from ..io.ranking import read_ranking, table_level
     from ..io.sites import read_sites
 
     if args.site_map or args.data_level == "phosphosite":
-        try:
-            return read_sites(path, site_column=args.gene_column, site_map=args.site_map,
-                              species=args.species, score=args.score_column,
-                              contrast_column=args.contrast_column, dropna=args.dropna,
-                              duplicates=args.duplicates, on_malformed="drop" if args.drop_malformed else "raise")
-        except MamsetsError as exc:  # the reader's hints name keywords; say the flags instead
-            raise type(exc)(_flag_hints(str(exc))) from exc
+        return read_sites(path, site_column=args.gene_column, site_map=args.site_map,
+                          species=args.species, score=args.score_column,
+                          contrast_column=args.contrast_column, dropna=args.dropna,
+                          duplicates=args.duplicates, on_malformed="drop" if args.drop_malformed else "raise")
     hint = ("pass --site-map FILE to map them to human sites (or --data-level phosphosite "
             "--species human if the ids are human UniProt sites)")
     try:
@@ -153,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
         return _list()
     from ..engines.claims import claims
     from ..report.claims import claims_text, write_claims_outputs
-    from .gsea import cli_words, use_file_backend
+    from ._common import use_file_backend
+    from .gsea import cli_words
 
     if not args.output:
         raise InputError("give an output folder with -o OUTDIR (or 'mamsets claims list')")
@@ -169,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
             ranking = _read(path, args)
             if args.contrast:
                 ranking = ranking.select(args.contrast)
-        except InputError as exc:
+        except MamsetsError as exc:  # the readers' hints name keywords: say this command's flags
             raise InputError(cli_words(str(exc))) from None
         res = claims(ranking, data_level=args.data_level, proxy=args.proxy, alpha=args.alpha,
                      n_perm=args.n_perm, rng=seed, species=args.species, id_type=args.id_type,

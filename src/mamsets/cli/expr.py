@@ -21,7 +21,7 @@ from .._atomic import atomic_dir
 from ..engines.phenotype_gsea import phenotype_gsea
 from ..engines.score_samples import compare_scores, score_samples
 from ..io.expression import read_expression
-from ._common import print_warnings
+from ._common import print_warnings, use_file_backend
 
 
 def _reading_flags(p: argparse.ArgumentParser) -> None:
@@ -164,21 +164,11 @@ def _write_phenotype_outputs(res: Any, expr: Any, args: argparse.Namespace, coll
         ranking, source=str(args.expression), style="expression matrix",
         how_chosen=f"ranked by the {p['metric']} of {p['positive']} vs {p['negative']} "
                    "(the observed labels)")
-    plots = getattr(args, "plots", True)
-    if plots:
-        import importlib.util
-
-        if importlib.util.find_spec("matplotlib") is None:
-            plots = False
-        else:
-            import matplotlib
-
-            if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
-                matplotlib.use("Agg")
+    use_file_backend(args)
     with warnings.catch_warnings():  # the engine already reported identifier issues
         warnings.simplefilter("ignore")
         return write_run_outputs(res, args.outdir, ranking=ranking, collection=coll,
-                                 overwrite=args.force, plots=plots)
+                                 overwrite=args.force, plots=args.plots)
 
 
 #: ``mamsets gsea`` flags that only a preranked table uses: (flag, dest, default).

@@ -25,7 +25,6 @@ OUTDIR receives, atomically (:func:`mamsets.report.write_run_outputs`):
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,9 @@ from typing import Any
 from .._atomic import check_writable
 from .._random import resolve_seed
 from ..errors import InputError, MamsetsWarning
-from ._common import Once, figure_claims_for, gene_sets_record, print_warnings
+from ._common import Once, figure_claims_for, gene_sets_record, print_warnings, use_file_backend
 
-__all__ = ["default_collection", "register", "run", "use_file_backend"]
+__all__ = ["default_collection", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -132,8 +131,15 @@ def default_collection(controls: bool) -> Any:
     )
 
 
-#: read_ranking's keyword spellings -> this command's flags (its messages name the fix).
+#: read_ranking's and read_sites' keyword spellings -> the flags of mamsets gsea and claims
+#: (their messages name the fix).
 _FLAG_WORDS = (
+    (r"pass site_column=", "pass --gene-column COLUMN"),
+    (r"pass site_map= \(", "pass --site-map FILE ("),
+    (r"pass site_map=None", "drop --site-map"),
+    (r"or species=None", "or drop --species"),
+    (r"species='(\w+)'", r"--species \1"),
+    (r"pass on_malformed='drop'", "pass --drop-malformed"),
     (r"dropna=True", "--dropna"),
     (r"duplicates='(\w+)'", r"--duplicates \1"),
     (r"\bscore='([^']*)'", r"--score-column \1"),
@@ -149,27 +155,13 @@ _FLAG_WORDS = (
 
 
 def cli_words(message: str) -> str:
-    """Say a :func:`~mamsets.io.ranking.read_ranking` message in command-line flags."""
+    """Say a :func:`~mamsets.io.ranking.read_ranking` or :func:`~mamsets.io.sites.read_sites`
+    message in command-line flags."""
     import re
 
     for pattern, repl in _FLAG_WORDS:
         message = re.sub(pattern, repl, message)
     return message
-
-
-def use_file_backend(args: argparse.Namespace) -> None:
-    """Draw into files only (never open windows); turn plots off without matplotlib."""
-    if not args.plots:
-        return
-    try:
-        import matplotlib
-    except ImportError:
-        print("note: matplotlib is not installed, so no plots are drawn; "
-              "pip install 'mamsets[plot]' to get them", file=sys.stderr)
-        args.plots = False
-        return
-    if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
-        matplotlib.use("Agg")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -200,19 +200,11 @@ def run_job(args: argparse.Namespace) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from .._atomic import check_writable
     from ..report import text_summary, write_run_outputs
+    from ._common import use_file_backend
 
     check_writable(args.output, args.force)  # fail before the work, not after
     job = run_job(args)
-    if args.plots:
-        try:
-            import matplotlib
-        except ImportError:
-            print("note: matplotlib is not installed, so no plots are drawn; "
-                  "pip install 'mamsets[plot]' to get them", file=sys.stderr)
-            args.plots = False
-        else:
-            if matplotlib.get_backend().lower() not in ("agg", "pdf", "svg", "png"):
-                matplotlib.use("Agg")  # files only; never open windows from the CLI
+    use_file_backend(args)  # files only; never open windows from the CLI
     written = write_run_outputs(
         job["results"], args.output, ranking=job["ranking"], collection=job["collection"],
         overwrite=args.force, plots=args.plots, claims=job["claims"], claims_note=job["claims_note"],
