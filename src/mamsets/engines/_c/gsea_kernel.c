@@ -39,11 +39,13 @@ int64_t mamsets_lowest_bit_debruijn(uint64_t x) {
 int64_t mamsets_lowest_bit(uint64_t x) { return tz64(x); }
 
 /* ---------------------------------------------------------------------------- enrichment score */
-/* ES and the index (into pos) of the hit where it is reached (-1 on a tie). The loop keeps the
- * largest T_i and the smallest B_i; rounding of the summed steps is clipped to |ES| <= 1. */
-static double es_core(const double *w, const int64_t *pos, int64_t k, int64_t n, int64_t *peak) {
-    double nr = 0.0;
-    for (int64_t i = 0; i < k; i++) nr += w[pos[i]];
+/* ES of the sorted positions pos with total weight nr (summed over pos in order), and, when peak
+ * is not NULL, the index (into pos) of the hit where it is reached (-1 on a tie). The loop keeps
+ * the largest T_i and the smallest B_i; rounding of the summed steps is clipped to |ES| <= 1.
+ * The observed scores and the nested null share it, so a random set equal to an observed one
+ * gets a bit-identical score. */
+static inline double es_scan(const double *w, const int64_t *pos, int64_t k, int64_t n, double nr,
+                             int64_t *peak) {
     double miss_step = 1.0 / (double)(n - k);
     double top_max = -INFINITY, bottom_min = INFINITY, cum = 0.0;
     int64_t top_arg = 0, bottom_arg = 0;
@@ -66,40 +68,23 @@ static double es_core(const double *w, const int64_t *pos, int64_t k, int64_t n,
     }
     top_max = py_min(top_max, 1.0);
     bottom_min = py_max(bottom_min, -1.0);
-    if (top_max > -bottom_min) { *peak = top_arg; return top_max; }
-    if (top_max < -bottom_min) { *peak = bottom_arg; return bottom_min; }
-    *peak = -1;
-    return 0.0;
+    int64_t arg = -1;
+    double es = 0.0;
+    if (top_max > -bottom_min) { arg = top_arg; es = top_max; }
+    else if (top_max < -bottom_min) { arg = bottom_arg; es = bottom_min; }
+    if (peak) *peak = arg;
+    return es;
 }
 
-/* ES only, given nr summed over pos in order: the inner loop of the nulls. The same arithmetic
- * as es_core, so a random set equal to an observed one gets a bit-identical score. */
+static double es_core(const double *w, const int64_t *pos, int64_t k, int64_t n, int64_t *peak) {
+    double nr = 0.0;
+    for (int64_t i = 0; i < k; i++) nr += w[pos[i]];
+    return es_scan(w, pos, k, n, nr, peak);
+}
+
+/* ES only, given nr summed over pos in order: the inner loop of the nulls. */
 double mamsets_es_value(const double *w, const int64_t *pos, int64_t k, int64_t n, double nr) {
-    double miss_step = 1.0 / (double)(n - k);
-    double top_max = -INFINITY, bottom_min = INFINITY;
-    if (nr == 0.0) {
-        for (int64_t i = 0; i < k; i++) {
-            double top = (double)(i + 1) / (double)k - (double)(pos[i] - i) * miss_step;
-            double bottom = top - 1.0 / (double)k;
-            if (top > top_max) top_max = top;
-            if (bottom < bottom_min) bottom_min = bottom;
-        }
-    } else {
-        double cum = 0.0;
-        for (int64_t i = 0; i < k; i++) {
-            double step = w[pos[i]] / nr;
-            cum += step;
-            double top = cum - (double)(pos[i] - i) * miss_step;
-            double bottom = top - step;
-            if (top > top_max) top_max = top;
-            if (bottom < bottom_min) bottom_min = bottom;
-        }
-    }
-    top_max = py_min(top_max, 1.0);
-    bottom_min = py_max(bottom_min, -1.0);
-    if (top_max > -bottom_min) return top_max;
-    if (top_max < -bottom_min) return bottom_min;
-    return 0.0;
+    return es_scan(w, pos, k, n, nr, NULL);
 }
 
 /* ES and peak of n_sets sets; set s is flat[offsets[s] .. offsets[s + 1]). */

@@ -67,8 +67,7 @@ static int grid_init(grid_t *g, const double *a, int64_t n) {
     g->first = malloc((size_t)(g->n_cells + 1) * sizeof(int64_t));
     if (!g->first) return 0;
     for (int64_t c = 0, i = 0; c <= g->n_cells; c++) {
-        double edge = g->lo + (double)c / g->inv_h;
-        if (g->inv_h == 0) edge = g->lo;
+        double edge = g->inv_h > 0 ? g->lo + (double)c / g->inv_h : g->lo;
         while (i < n && a[i] < edge) i++;
         g->first[c] = i;
     }
