@@ -1,7 +1,7 @@
 """HGNC lookups for curation, over the tables mamsets already ships (read once per process).
 
 Gene identity comes from :mod:`mamsets.ids.tables` (HGNC complete set 2024-10); HGNC gene
-groups from ``curate/data/hgnc_groups.tsv.gz`` (built by ``scripts/build_curate_tables.py``).
+groups from ``curate/data/hgnc_groups.tsv.gz`` (built by ``python -m mamsets.curate._build``).
 """
 
 from __future__ import annotations
