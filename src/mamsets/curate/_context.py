@@ -157,11 +157,6 @@ def _carrying_names(hid: str, keys: tuple[str, ...]) -> frozenset[str]:
                      if n == k or (n.startswith(k) and 0 < len(n) - len(k) <= STEM_SUFFIX_MAX and n[len(k):].isalnum()))
 
 
-def _carries(hid: str, keys: tuple[str, ...]) -> bool:
-    """True when a symbol, alias or previous symbol of ``hid`` is a key or a key plus a short suffix."""
-    return bool(_carrying_names(hid, keys))
-
-
 def definition_genes(phrase: str, keys: tuple[str, ...]) -> tuple[str, ...]:
     """The genes a caption's definition names: every word of ``phrase`` is in their HGNC names,
     and they carry the defined word as a name (``KAT, kynurenine aminotransferase`` -> KYAT1

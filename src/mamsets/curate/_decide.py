@@ -247,7 +247,7 @@ def _series_words(rows: list[Row]) -> dict[str, set[str]]:
     return out
 
 
-def _apply_pick(ctx: Context, word: str, rows: list[Row], p: Pick, extra: list[Row]) -> None:
+def _apply_pick(word: str, rows: list[Row], p: Pick, extra: list[Row]) -> None:
     """Keep the picked gene (adding a row when the lexicon did not offer it); exclude the others."""
     H = hgnc()
     sym = H.symbol[p.hgnc_id]
@@ -280,7 +280,7 @@ def _resolve(ctx: Context, word: str, rows: list[Row], series: dict[str, set[str
         p = pick(cands, keys, ctx.abbreviations, ctx.words | series.get(_stem(word), set()))
     if p is None:
         return False
-    _apply_pick(ctx, word, rows, p, extra)
+    _apply_pick(word, rows, p, extra)
     return True
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from ..io.pfocr import FigureRecord, GeneHit
 from . import _words as W
 from ._context import name_keys, names_fit
-from ._hgnc import hgnc, smallest_common_group
+from ._hgnc import hgnc
 
 #: Precision of each PFOCR lexicon route against curated WikiPathways gene lists, measured on
 #: PFOCR's 2018 benchmark (``pfocr-corpus/truth/wp2018_ocr_benchmark``, 413 pathway drawings) by
