@@ -10,7 +10,7 @@ source figure claims. Sets read from a plain GMT have no provenance.
 from __future__ import annotations
 
 import hashlib
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from functools import cached_property
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -323,21 +323,23 @@ class GeneSetCollection:
         return self.replace_sets(gs for gs in self.sets if min_size <= len(gs) <= hi)
 
     # -- identity ------------------------------------------------------------
+    def _canonical_lines(self) -> Iterator[str]:
+        """The lines of :meth:`canonical_text`, one per set (LF-terminated)."""
+        for gs in self.sets:
+            yield "\t".join((gs.id, gs.description, *gs.genes)) + "\n"
+
     def canonical_text(self) -> str:
         """The collection as GMT text (tab-separated, LF), the basis of :attr:`sha256`."""
-        lines = ["\t".join((gs.id, gs.description, *gs.genes)) for gs in self.sets]
-        return "".join(line + "\n" for line in lines)
+        return "".join(self._canonical_lines())
 
     @cached_property
     def sha256(self) -> str:
         """SHA-256 of :meth:`canonical_text`: identifies exactly which sets were used."""
         # fed a few hundred sets at a time: the same digest without the whole text in memory
         h = hashlib.sha256()
-        sets = self.sets
-        for start in range(0, len(sets), 256):
-            h.update("".join(f"{gs.id}\t{gs.description}\t" + "\t".join(gs.genes) + "\n"
-                             if gs.genes else f"{gs.id}\t{gs.description}\n"
-                             for gs in sets[start:start + 256]).encode("utf-8"))
+        lines = self._canonical_lines()
+        while chunk := "".join(islice(lines, 256)):
+            h.update(chunk.encode("utf-8"))
         return h.hexdigest()
 
     def summary(self) -> "pd.DataFrame":  # noqa: F821
