@@ -162,23 +162,22 @@ class _Evidence:
     symbol_only: dict[str, frozenset[str]]  # species -> upper(species-specific symbols)
 
 
-def _species_evidence() -> tuple[dict[str, set[str]], dict[str, frozenset[str]]]:
+@functools.lru_cache(maxsize=1)
+def _species_evidence() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """The shipped species-evidence table: (Entrez ids, upper-case species-specific symbols)
-    per species, as listed."""
+    per species, as listed (read once per process; both evidence views share its sets)."""
     t = _read_columns("species_evidence.tsv.gz")
     entrez: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     for sp, kind, ident in zip(t["species"], t["id_type"], t["identifier"]):
         (entrez if kind == "entrez" else sym)[sp].add(ident if kind == "entrez" else ident.upper())
-    return entrez, {k: frozenset(v) for k, v in sym.items()}
+    return ({k: frozenset(v) for k, v in entrez.items()},
+            {k: frozenset(v) for k, v in sym.items()})
 
 
-@functools.lru_cache(maxsize=1)
 def _symbol_only() -> dict[str, frozenset[str]]:
     """Species -> upper(species-specific symbols): :attr:`_Evidence.symbol_only` without
-    loading the ortholog table (symbol lists need only this; read once per process)."""
-    if _evidence.cache_info().currsize:  # already read, with the Entrez ids
-        return _evidence().symbol_only
+    loading the ortholog table (symbol lists need only this)."""
     return _species_evidence()[1]
 
 
@@ -186,9 +185,7 @@ def _symbol_only() -> dict[str, frozenset[str]]:
 def _evidence() -> _Evidence:
     """Entrez ids and species-specific symbols per species (read once per process)."""
     listed, sym = _species_evidence()
-    if _symbol_only.cache_info().currsize:  # the same objects, not a second copy
-        sym = _symbol_only()
-    entrez: dict[str, set[str]] = {"human": set(_human().entrez), **listed}
+    entrez: dict[str, set[str]] = {"human": set(_human().entrez), **{k: set(v) for k, v in listed.items()}}
     for sp, table in _orthologs().items():  # members' own ortholog ids are evidence too
         for orths in table.values():
             for o in orths:
