@@ -520,10 +520,7 @@ static int64_t null_cumulative(const double *wq, int64_t n, const int64_t *sizes
             int64_t target = sizes[si];
             int bulk = target - c >= BULK_GAP; /* many members before the next score: rebuild */
             while (c < target) {
-                int64_t p = (int64_t)(next_double(state) * (double)n);
-                uint64_t bit = UINT64_C(1) << (p & 63);
-                if (bits[p >> 6] & bit) continue;
-                bits[p >> 6] |= bit;
+                int64_t p = draw_new(bits, n, next_double, state);
                 drawn[c++] = p;
                 if (!bulk) chunk_insert(&st, p, wq[p]);
             }

@@ -129,12 +129,8 @@ int64_t mamsets_gsea_null_nested(const double *w, int64_t n, const int64_t *size
         for (int64_t si = 0; si < n_sizes; si++) {
             int64_t target = sizes[si];
             while (c < target) {
-                int64_t p = (int64_t)(next_double(state) * (double)n);
-                int64_t word = p >> 6;
-                uint64_t bit = UINT64_C(1) << (p & 63);
-                if (bits[word] & bit) continue;
-                bits[word] |= bit;
-                summary[word >> 6] |= UINT64_C(1) << (word & 63);
+                int64_t p = draw_new(bits, n, next_double, state);
+                summary[p >> 12] |= UINT64_C(1) << ((p >> 6) & 63);
                 drawn[c++] = p;
             }
             int64_t t = 0;

@@ -26,6 +26,20 @@ static inline int64_t tz64(uint64_t x) { return (int64_t)__builtin_ctzll(x); }
 static inline int64_t tz64(uint64_t x) { return mamsets_lowest_bit_debruijn(x); }
 #endif
 
+/* A gene of 0..n-1 not yet in the bitset bits, drawn uniformly as floor(next_double * n) with
+ * repeats rejected, and added to it. The nested and the cumulative nulls draw with it, so the
+ * same generator gives both the same random sets. */
+static inline int64_t draw_new(uint64_t *bits, int64_t n, double (*next_double)(void *), void *state) {
+    for (;;) {
+        int64_t p = (int64_t)(next_double(state) * (double)n);
+        uint64_t bit = UINT64_C(1) << (p & 63);
+        if (!(bits[p >> 6] & bit)) {
+            bits[p >> 6] |= bit;
+            return p;
+        }
+    }
+}
+
 /* ES of the set at sorted positions pos[0..k) of a ranking of n genes with weights w, given
  * nr = sum of w over pos in that order (see gsea_kernel.c). */
 double mamsets_es_value(const double *w, const int64_t *pos, int64_t k, int64_t n, double nr);
