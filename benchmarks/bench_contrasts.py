@@ -27,7 +27,7 @@ is counted). ``loop`` (small N only) is the plain loop a user would write,
 Measured per run: wall seconds; CPU seconds of the driver and of its child processes (the
 Dask workers, reaped when the cluster closes); peak RSS of the driver and of the largest
 worker (``VmHWM`` of each process, asked of the workers before the cluster closes; they
-include Python, numpy, pandas and numba themselves).
+include Python, numpy, pandas and the compiled kernels themselves).
 The serial and Dask output files are compared byte for byte.
 
 The full default (1,000 contrasts, permutation, twice) takes about 10 minutes on 2 shared
@@ -110,7 +110,7 @@ def child(mode: str, n: int, method: str, n_perm: int, out: str) -> None:
     from mamsets.engines.gsea import contrast_seeds
 
     data = Contrasts(n)
-    # warm-up on a tiny input: numba's cached machine code loaded in the driver
+    # warm-up on a tiny input: the compiled kernels and identifier tables loaded in the driver
     ms.gsea(data[data.names[0]].iloc[:300], {"s": list(data.genes[:20])}, rng=0,
             method=method, n_perm=50)
     before = _usage()

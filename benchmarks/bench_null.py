@@ -38,14 +38,15 @@ from mamsets.engines import _gsea_kernel as K
 from mamsets.engines._clib import f64p, i64p
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from bench_speed import synthetic_case  # noqa: E402 - issue 15's case, drawn in one place
 
 
 def synthetic_weights() -> tuple[np.ndarray, np.ndarray]:
     """Quantised weights and distinct sizes of issue 15's synthetic case."""
-    rng = np.random.default_rng(20240601)
-    scores = rng.standard_normal(20000)
-    sizes = np.unique(rng.integers(15, 500, size=5000, endpoint=True))
-    return K.quantized_weights(K.gene_weights(np.sort(scores)[::-1], 1.0)), sizes
+    scores, sets = synthetic_case()
+    sizes = np.unique([len(members) for members in sets.values()])
+    return K.quantized_weights(K.gene_weights(np.sort(scores.to_numpy())[::-1], 1.0)), sizes
 
 
 def baseline_kernel(base: Path):
