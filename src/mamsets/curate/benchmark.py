@@ -33,6 +33,17 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else float("nan")
 
 
+def _pairs(root: Path) -> dict[str, tuple[str, str]]:
+    """``{figid: (wpid, independence)}`` of ``eval/truth_pairs_independence.tsv``."""
+    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
+        return {r["figid"]: (r["wpid"], r["independence"]) for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def _truth_dirs(root: Path) -> list[Path]:
+    """The ``truth/<figid>/`` folders holding a curated gene list, sorted."""
+    return sorted(p for p in (root / "truth").iterdir() if (p / "curated_genes.tsv").is_file())
+
+
 def benchmark(corpus: str | os.PathLike[str]) -> pd.DataFrame:
     """Per figure with a curated twin: precision and recall of the raw OCR list and of the kept genes.
 
@@ -40,12 +51,9 @@ def benchmark(corpus: str | os.PathLike[str]) -> pd.DataFrame:
     ``excluded_tp`` counts correct genes the curation left out (its cost).
     """
     root = Path(corpus)
-    indep: dict[str, tuple[str, str]] = {}
-    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh, delimiter="\t"):
-            indep[r["figid"]] = (r["wpid"], r["independence"])
+    indep = _pairs(root)
     rows = []
-    for tdir in sorted(p for p in (root / "truth").iterdir() if (p / "curated_genes.tsv").is_file()):
+    for tdir in _truth_dirs(root):
         figid = tdir.name
         with open(tdir / "curated_genes.tsv", encoding="utf-8") as fh:
             truth = {r["ncbigene_id"] for r in csv.DictReader(fh, delimiter="\t") if r["ncbigene_id"]}
@@ -87,11 +95,9 @@ def truth_pathways(corpus: str | os.PathLike[str]) -> frozenset[str]:
     ``truth/<figid>/`` folders, so a pair added to either is held out of every prior.
     """
     root = Path(corpus)
-    with open(root / "eval" / "truth_pairs_independence.tsv", encoding="utf-8") as fh:
-        ids = {r["wpid"] for r in csv.DictReader(fh, delimiter="\t") if r["wpid"]}
-    for tdir in (root / "truth").iterdir():
-        if (tdir / "curated_genes.tsv").is_file():
-            ids.update(p.name.split("-")[0].split(".")[0] for p in tdir.glob("WP*"))
+    ids = {wpid for wpid, _ in _pairs(root).values() if wpid}
+    for tdir in _truth_dirs(root):
+        ids.update(p.name.split("-")[0].split(".")[0] for p in tdir.glob("WP*"))
     return frozenset(ids)
 
 
