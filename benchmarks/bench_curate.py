@@ -44,12 +44,6 @@ def _baseline(checkout: Path, corpus: str) -> pd.DataFrame:
     return pd.read_json(io.StringIO(out), orient="records", dtype={"figid": str})
 
 
-def _medians(t: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    indep = t["independence"] != "built_from_pfocr"
-    parts = {"all": t, "independent": t[indep], "built_from_pfocr": t[~indep]}
-    return pd.DataFrame([{"subset": k, "n": len(v), **{c: v[c].median() for c in cols}} for k, v in parts.items()])
-
-
 def _halves(table: pd.DataFrame) -> tuple[list[str], list[str]]:
     a: list[str] = []
     b: list[str] = []
@@ -130,7 +124,7 @@ def main() -> None:
     print(summarize(table).round(3).to_string(index=False))
     if args.baseline:
         print(f"\nbaseline {args.baseline} vs this tree (medians; retention = raw_tp_kept):")
-        print(_medians(show, ["raw_precision", "raw_recall", "base_precision", "kept_precision", "base_tp_kept",
+        print(summarize(show, ["raw_precision", "raw_recall", "base_precision", "kept_precision", "base_tp_kept",
                               "raw_tp_kept"]).round(3).to_string(index=False))
     print()
     print("lexicon route precision (PFOCR 2018 benchmark):", route_reliability(args.corpus))

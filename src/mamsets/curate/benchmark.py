@@ -74,9 +74,9 @@ def benchmark(corpus: str | os.PathLike[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(BENCHMARK_COLUMNS))
 
 
-def summarize(table: pd.DataFrame) -> pd.DataFrame:
-    """Medians of the benchmark columns, for all figures and per independence class."""
-    cols = ["raw_precision", "raw_recall", "kept_precision", "kept_recall", "raw_tp_kept"]
+def summarize(table: pd.DataFrame, cols: list[str] | None = None) -> pd.DataFrame:
+    """Medians of the benchmark columns (or of ``cols``), for all figures and per independence class."""
+    cols = cols or ["raw_precision", "raw_recall", "kept_precision", "kept_recall", "raw_tp_kept"]
     groups = {"all": table, "independent": table[table["independence"] != "built_from_pfocr"],
               "built_from_pfocr": table[table["independence"] == "built_from_pfocr"]}
     return pd.DataFrame(
