@@ -9,15 +9,14 @@
  * the estimate is in mamsets/engines/_multilevel.py; this file is the part that makes millions of
  * data-dependent moves.
  *
- * Speed: every sample is stored by 2 sqrt(K) chunks of the ranking (boundaries at the samples'
- * median order statistics, reset at each level) with per-chunk hit counts and weight sums. A
- * proposed swap is first tested in O(1) at the last known peak of the walk (fast_accept); else
- * the bound of each chunk's maximum and minimum limits the exact scan to the chunks that can
- * matter (exceeds). Both paths decide exactly as a full recomputation of ES would.
- * A chunk's members are kept in no particular order, each member knowing its slot, so a swap
- * and its undo are O(1) (remove: the chunk's last entry fills the hole; insert: append); a
- * chunk is sorted only when exceeds() scans it or the level ends, and marked unsorted by any
- * change. What the walk decides depends only on the sets, never on that storage order.
+ * Speed: every sample is stored as membership bits over the ranking and by 2 sqrt(K) chunks
+ * of it (boundaries at the samples' median order statistics, reset at each level) with
+ * per-chunk hit counts and weight sums. A proposed swap is first tested in O(1) at the last
+ * known peak of the walk (fast_accept); else bounds of each chunk's maximum and minimum limit
+ * the exact scan to the chunks that can matter (exceeds). A chunk's hits are read in
+ * increasing position from the bits, so a swap and its undo are O(1) and nothing is ever
+ * sorted; the bound of a chunk's own peak is kept from its last scan and loosened by each hit
+ * added to it. Both paths decide exactly as a full recomputation of ES would.
  */
 #include "multilevel.h"
 
@@ -35,24 +34,21 @@ typedef struct {
     uint64_t zob;
 } gene_t;
 
-/* The S samples of one level stored by chunks of the ranking. */
+/* The S samples of one level: membership bits, members, and per-chunk hit counts and weight
+ * sums over a partition of the ranking into chunks. */
 typedef struct {
     int64_t s_n, k, n, n_chunks;
-    int64_t row;        /* length of a sample's row of chunk entries, min(N, n_chunks K) */
     int64_t *bnd;       /* [n_chunks + 1] chunk c holds positions [bnd[c], bnd[c + 1]) */
-    int64_t *coff;      /* [n_chunks] chunk c's entries start at coff[c] of a sample's row */
     gene_t *genes;      /* [n] weight and key of each position */
     uint16_t *chunk_of; /* [n] chunk holding each position (n_chunks <= 2 sqrt(K) < 2**16) */
-    int32_t *cpos;      /* [s_n][row] positions in each chunk (int32: less cache) */
-    int32_t *cmem;      /* [s_n][row] member index (into members) of each entry */
-    int32_t *mslot;     /* [s_n][k] slot of each member in its chunk */
-    uint8_t *csorted;   /* [s_n][n_chunks] 1 while the chunk's entries are in increasing order */
     int64_t *cnt;       /* [s_n][n_chunks] hits per chunk */
     double *csum;       /* [s_n][n_chunks] weight sum per chunk */
+    double *cmax;       /* [s_n][n_chunks] bound of the chunk's own peak, see exceeds() */
+    double *cq2;        /* [s_n][n_chunks] the 1 / NR that bound was made at (0: no bound) */
     double *nr;         /* [s_n] total weight of each sample (exactly 0 when npos is 0) */
     int64_t *npos;      /* [s_n] members of positive weight */
     int64_t *members;   /* [s_n][k] members, unsorted */
-    uint64_t *is_member; /* [s_n][n_words] membership bits (a sample's fit in L1) */
+    uint64_t *is_member; /* [s_n][n_words] membership bits: a chunk's hits in increasing order */
     int64_t n_words;    /* (n + 63) / 64 */
     double *cand;       /* [s_n][6] last known peak / depth of the walk, see exceeds() */
     uint8_t *has_cand;  /* [s_n] */
@@ -62,15 +58,12 @@ typedef struct {
 
 static void store_free(store_t *st) {
     free(st->bnd);
-    free(st->coff);
     free(st->genes);
     free(st->chunk_of);
-    free(st->cpos);
-    free(st->cmem);
-    free(st->mslot);
-    free(st->csorted);
     free(st->cnt);
     free(st->csum);
+    free(st->cmax);
+    free(st->cq2);
     free(st->nr);
     free(st->npos);
     free(st->members);
@@ -81,9 +74,7 @@ static void store_free(store_t *st) {
     free(st->hstart);
 }
 
-/* 2 sqrt(K) chunks: the measured optimum (1-3 sqrt(K) is flat). A chunk holds at most
- * min(its width, K) entries, so a sample's chunks fit in a row of min(N, n_chunks K) (see
- * set_chunks). Returns 0 when out of memory. */
+/* 2 sqrt(K) chunks (1-3 sqrt(K) measured flat). Returns 0 when out of memory. */
 static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     int64_t nc = (int64_t)(2.0 * sqrt((double)k));
     if (nc < 1) nc = 1;
@@ -91,17 +82,13 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->k = k;
     st->n = n;
     st->n_chunks = nc;
-    st->row = n < nc * k ? n : nc * k;
     st->bnd = malloc((size_t)(nc + 1) * sizeof(int64_t));
-    st->coff = malloc((size_t)nc * sizeof(int64_t));
     st->genes = malloc((size_t)n * sizeof(gene_t));
     st->chunk_of = malloc((size_t)n * sizeof(uint16_t));
-    st->cpos = malloc((size_t)(s_n * st->row) * sizeof(int32_t));
-    st->cmem = malloc((size_t)(s_n * st->row) * sizeof(int32_t));
-    st->mslot = malloc((size_t)(s_n * k) * sizeof(int32_t));
-    st->csorted = calloc((size_t)(s_n * nc), 1);
     st->cnt = calloc((size_t)(s_n * nc), sizeof(int64_t));
     st->csum = calloc((size_t)(s_n * nc), sizeof(double));
+    st->cmax = calloc((size_t)(s_n * nc), sizeof(double));
+    st->cq2 = calloc((size_t)(s_n * nc), sizeof(double));
     st->nr = malloc((size_t)s_n * sizeof(double));
     st->npos = malloc((size_t)s_n * sizeof(int64_t));
     st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
@@ -111,83 +98,48 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->coff && st->genes && st->chunk_of && st->cpos && st->cmem && st->mslot && st->csorted && st->cnt && st->csum && st->nr && st->npos && st->members &&
-           st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
+    return st->bnd && st->genes && st->chunk_of && st->cnt && st->csum && st->cmax && st->cq2 && st->nr && st->npos &&
+           st->members && st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
 }
 
-/* One sample's chunks: entries (positions and member indices), counts, weight sums, the slot
- * of each member and the sorted flags. */
-typedef struct {
-    int32_t *cp, *cm, *ms;
-    const int64_t *off; /* chunk c's entries are cp[off[c]:off[c] + cn[c]] (and cm) */
-    int64_t *cn;
-    double *su;
-    uint8_t *sorted;
-} view_t;
+/* Visit the hits of chunk c of membership bits ism in increasing position: for each, `p` is the
+ * position and `t` the hits of the chunk before it; BODY may `return`. The scan stops at the
+ * chunk's m-th hit, so empty words after it are not read. */
+/* Added to a cached bound of a chunk's peak to cover the rounding of the sums it comes from
+ * (terms of order 1, at most a few thousand of them; far below ML_ES_TOL). */
+#define ML_BOUND_SLACK 1e-11
 
-static inline view_t sample_view(const store_t *st, int64_t s) {
-    int64_t nc = st->n_chunks, k = st->k, row = st->row;
-    view_t v = {st->cpos + s * row, st->cmem + s * row, st->mslot + s * k, st->coff,
-                st->cnt + s * nc, st->csum + s * nc, st->csorted + s * nc};
-    return v;
-}
+#define FOR_CHUNK_HITS(ism, b0, b1, m, BODY)                                                      \
+    do {                                                                                          \
+        int64_t wi_ = (b0) >> 6, wl_ = ((b1) - 1) >> 6, t = 0;                                    \
+        uint64_t bits_ = (ism)[wi_] & (~(uint64_t)0 << ((b0) & 63));                              \
+        for (;;) {                                                                                \
+            if (wi_ == wl_) bits_ &= ~(uint64_t)0 >> (63 - (((b1) - 1) & 63));                   \
+            while (bits_) {                                                                       \
+                int64_t p = (wi_ << 6) + __builtin_ctzll(bits_);                                  \
+                bits_ &= bits_ - 1;                                                               \
+                BODY;                                                                             \
+                t++;                                                                              \
+            }                                                                                     \
+            if (wi_ == wl_ || t == (m)) break;                                                    \
+            bits_ = (ism)[++wi_];                                                                 \
+        }                                                                                         \
+    } while (0)
 
-/* Put chunk c's entries in increasing order (insertion sort: a chunk is small and only a few
- * of its entries moved since it was last sorted) and update the members' slots. */
-static void sort_chunk(const view_t *v, int64_t c) {
-    int32_t *p = v->cp + v->off[c], *j = v->cm + v->off[c], *ms = v->ms;
-    int64_t m = v->cn[c];
-    for (int64_t t = 1; t < m; t++) {
-        int32_t pt = p[t];
-        if (p[t - 1] <= pt) continue; /* in place already: the common case */
-        int32_t jt = j[t];
-        int64_t u = t - 1;
-        do { /* shift the larger entries up, each with its member's slot */
-            p[u + 1] = p[u];
-            j[u + 1] = j[u];
-            ms[j[u + 1]] = (int32_t)(u + 1);
-            u--;
-        } while (u >= 0 && p[u] > pt);
-        p[u + 1] = pt;
-        j[u + 1] = jt;
-        ms[jt] = (int32_t)(u + 1);
-    }
-    v->sorted[c] = 1;
-}
-
-/* Member r leaves chunk c (the chunk's last entry takes its slot). */
-static inline void chunk_remove(const view_t *v, int64_t c, int64_t r) {
-    int32_t *p = v->cp + v->off[c], *j = v->cm + v->off[c];
-    int64_t t = v->ms[r], last = --v->cn[c];
-    p[t] = p[last];
-    j[t] = j[last];
-    v->ms[j[t]] = (int32_t)t;
-    v->sorted[c] = 0;
-}
-
-/* Member r, at position pos, joins chunk c as its last entry. */
-static inline void chunk_append(const view_t *v, int64_t c, int64_t r, int64_t pos) {
-    int64_t t = v->cn[c]++;
-    v->cp[v->off[c] + t] = (int32_t)pos;
-    v->cm[v->off[c] + t] = (int32_t)r;
-    v->ms[r] = (int32_t)t;
-    v->sorted[c] = 0;
-}
-
-/* True when the signed ES of one sample (cp/cn/csum: its chunks) is > level (level > -1e-9).
- * nr == 0 (every member weighs 0): each hit steps 1/K, as in ml_signed_es_nr, so a chunk's hit
- * count stands for its weight sum and each hit for its weight.
+/* True when the signed ES of one sample (ism: its membership bits; cn, csum: its chunks' hit
+ * counts and weight sums) is > level (level > -1e-9). nr == 0 (every member weighs 0): each
+ * hit steps 1/K, as in ml_signed_es_nr, so a chunk's hit count stands for its weight sum and
+ * each hit for its weight.
  *
  * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
- * and a lower bound just before them, so only chunks that can matter are scanned hit by hit.
- * On success cand receives [peak position, weight prefix through it, misses before it, depth,
- * chunk of the peak, chunk of the deepest point], depth being the exact -min of the running
- * sum; its last two entries are read as hints (the chunks scanned first). */
-static int exceeds(const store_t *st, const view_t *v, double nr, const double *w, double q1,
+ * and a lower bound just before them, so only chunks that can matter are scanned hit by hit
+ * (in increasing position, from the membership bits). On success cand receives [peak
+ * position, weight prefix through it, misses before it, depth, chunk of the peak, chunk of the
+ * deepest point], depth being the exact -min of the running sum; its last two entries are
+ * read as hints (the chunks scanned first). */
+static int exceeds(const store_t *st, const uint64_t *ism, const int64_t *cn, const double *csum,
+                   double *cmax, double *cq2, double nr, const double *w, double q1,
                    double level, double *cand) {
-    const int32_t *cp = v->cp;
-    const int64_t *cn = v->cn;
-    const double *csum = v->su;
     int64_t n_chunks = st->n_chunks, k = st->k;
     const int64_t *bnd = st->bnd;
     double *ub = st->scratch, *ystart = st->scratch + n_chunks;
@@ -202,8 +154,18 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         ystart[c] = y;
         hstart[c] = h;
         if (m > 0) {
-            ub[c] = (y + cs) * q2 - (double)(bnd[c] - h) * q1;
-            max_ub = ml_max(max_ub, ub[c]);
+            /* the walk at the chunk's start plus all its weight; or plus the bound of the
+             * chunk's own peak, made at 1 / NR = cq2 (its hits' weight prefixes are at most
+             * cs: a larger 1 / NR raises them by at most cs times the difference) */
+            double start = y * q2 - (double)(bnd[c] - h) * q1;
+            double u = start + cs * q2;
+            if (!unit && cq2[c] > 0.0) {
+                double dq = q2 - cq2[c];
+                double u2 = start + cmax[c] + (dq > 0.0 ? cs * dq : 0.0) + ML_BOUND_SLACK;
+                if (u2 < u) u = u2;
+            }
+            ub[c] = u;
+            max_ub = ml_max(max_ub, u);
         }
         y += cs;
         h += m;
@@ -219,14 +181,13 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         if (i > 0 && c == hint) continue;
         int64_t m = cn[c];
         if (m > 0 && ub[c] > level && ub[c] > amax) {
-            if (!v->sorted[c]) sort_chunk(v, c);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
-            const int32_t *row = cp + v->off[c];
-            for (int64_t t = 0; t < m; t++) {
-                int64_t p = row[t];
+            double own = -INFINITY; /* the chunk's own peak */
+            FOR_CHUNK_HITS(ism, bnd[c], bnd[c + 1], m, {
                 yy += unit ? 1.0 : w[p];
                 double a = yy * q2 - (double)(p - x0 - t) * q1;
+                own = ml_max(own, a);
                 if (a > amax) {
                     amax = a;
                     best_p = p;
@@ -234,6 +195,11 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
                     best_y = yy;
                     best_c = c;
                 }
+            });
+            if (!unit) { /* above the walk at the chunk's start, at least 0 */
+                double rel = own - (ystart[c] * q2 - (double)(bnd[c] - x0) * q1);
+                cmax[c] = rel > 0.0 ? rel : 0.0;
+                cq2[c] = q2;
             }
         }
     }
@@ -248,12 +214,9 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
         int64_t m = cn[c];
         /* lower bound of the running sum just before the chunk's hits: all misses first */
         if (m > 0 && -(ystart[c] * q2 - (double)(bnd[c + 1] - hstart[c] - m) * q1) > depth) {
-            if (!v->sorted[c]) sort_chunk(v, c);
             double yy = ystart[c];
             int64_t x0 = hstart[c];
-            const int32_t *row = cp + v->off[c];
-            for (int64_t t = 0; t < m; t++) {
-                int64_t p = row[t];
+            FOR_CHUNK_HITS(ism, bnd[c], bnd[c + 1], m, {
                 double d = (double)(p - x0 - t) * q1 - yy * q2;
                 if (d > depth) {
                     /* ES <= 0 (a tie, ES = 0, passes a negative level only) */
@@ -262,7 +225,7 @@ static int exceeds(const store_t *st, const view_t *v, double nr, const double *
                     deep_c = c;
                 }
                 yy += unit ? 1.0 : w[p];
-            }
+            });
         }
     }
     cand[0] = (double)best_p;
@@ -336,37 +299,30 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
         int64_t b = select_rank(column, s_n, s_n / 2);
         bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
     }
-    int64_t off = 0; /* a chunk holds at most min(its width, K) distinct positions */
-    for (int64_t c = 0; c < nc; c++) {
+    for (int64_t c = 0; c < nc; c++)
         for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->chunk_of[v] = (uint16_t)c;
-        st->coff[c] = off;
-        off += bnd[c + 1] - bnd[c] < k ? bnd[c + 1] - bnd[c] : k;
-    }
 }
 
-/* Store every sample by chunks (positions, counts, weight sums), as members, and its hash. */
+/* Store every sample by chunks (counts, weight sums), as members and membership bits, and its
+ * hash. */
 static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zob,
                         uint64_t *hashes, store_t *st) {
     int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
     for (int64_t s = 0; s < s_n; s++) {
         const int64_t *row = flat + s * k;
-        view_t v = sample_view(st, s);
-        int64_t *cn = v.cn;
-        double *su = v.su;
+        int64_t *cn = st->cnt + s * nc;
+        double *su = st->csum + s * nc;
         uint64_t *ism = st->is_member + s * st->n_words;
         double nr_s = 0.0;
         int64_t np_s = 0;
         for (int64_t c = 0; c < nc; c++) {
             cn[c] = 0;
             su[c] = 0.0;
-            v.sorted[c] = 1; /* the row is sorted, so is every chunk */
+            st->cq2[s * nc + c] = 0.0;
         }
         for (int64_t j = 0; j < k; j++) {
             int64_t p = row[j];
             int64_t c = st->chunk_of[p];
-            v.cp[v.off[c] + cn[c]] = (int32_t)p;
-            v.cm[v.off[c] + cn[c]] = (int32_t)j;
-            v.ms[j] = (int32_t)cn[c];
             cn[c] += 1;
             su[c] += w[p];
             nr_s += w[p];
@@ -385,16 +341,19 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
     }
 }
 
-/* Back to flat sorted rows (and clear the membership flags). */
+/* Back to flat sorted rows (from the membership bits, which are then cleared). */
 static void unchunk(int64_t *flat, store_t *st) {
-    int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
+    int64_t s_n = st->s_n, k = st->k, nw = st->n_words;
     for (int64_t s = 0; s < s_n; s++) {
-        memset(st->is_member + s * st->n_words, 0, (size_t)st->n_words * sizeof(uint64_t));
+        uint64_t *ism = st->is_member + s * nw;
         int64_t j = 0;
-        view_t v = sample_view(st, s);
-        for (int64_t c = 0; c < nc; c++) {
-            if (!v.sorted[c]) sort_chunk(&v, c);
-            for (int64_t t = 0; t < v.cn[c]; t++) flat[s * k + j++] = v.cp[v.off[c] + t];
+        for (int64_t wi = 0; wi < nw; wi++) {
+            uint64_t bits = ism[wi];
+            while (bits) {
+                flat[s * k + j++] = (wi << 6) + __builtin_ctzll(bits);
+                bits &= bits - 1;
+            }
+            ism[wi] = 0;
         }
     }
 }
@@ -442,8 +401,9 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
     while (moves < target && attempts < max_attempts) {
         counters[0] += 1;
         for (int64_t s = 0; s < s_n; s++) {
-            view_t v = sample_view(st, s);
-            double *su = v.su;
+            int64_t *cn = st->cnt + s * st->n_chunks;
+            double *su = st->csum + s * st->n_chunks;
+            double *cmx = st->cmax + s * st->n_chunks, *cq = st->cq2 + s * st->n_chunks;
             double *cd = st->cand + s * 6;
             int64_t *mem = st->members + s * k;
             uint64_t *ism = st->is_member + s * st->n_words;
@@ -485,13 +445,17 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0 && nr_old > 0.0)
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
-                /* the swap: member r_mem leaves its chunk, v_new joins its chunk (O(1)) */
+                /* the swap: old leaves its chunk, v_new joins its chunk (O(1)) */
                 int64_t co = st->chunk_of[old];
                 int64_t cw = st->chunk_of[v_new];
-                chunk_remove(&v, co, r_mem);
+                uint64_t b_old = (uint64_t)1 << (old & 63), b_new = (uint64_t)1 << (v_new & 63);
+                cn[co] -= 1;
                 su[co] -= w_old;
-                chunk_append(&v, cw, r_mem, v_new);
+                cn[cw] += 1;
                 su[cw] += w_new;
+                /* a hit added at v_new raises the chunk's walk after it by at most its weight
+                 * and one miss (a removed hit only lowers it): the bound stays a bound */
+                cmx[cw] += w_new * cq[cw] + q1;
                 st->nr[s] = nr_new;
                 int accepted;
                 if (fast) {
@@ -502,7 +466,11 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     accepted = 1;
                 } else {
                     counters[2] += 1;
-                    accepted = exceeds(st, &v, nr_new, w, q1, lev_eff, cd);
+                    ism[old >> 6] &= ~b_old;
+                    ism[v_new >> 6] |= b_new;
+                    accepted = exceeds(st, ism, cn, su, cmx, cq, nr_new, w, q1, lev_eff, cd);
+                    ism[old >> 6] |= b_old;
+                    ism[v_new >> 6] &= ~b_new;
                     if (accepted) {
                         st->has_cand[s] = 1;
                         counters[3] += 1;
@@ -515,14 +483,15 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                         for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
                     mem[r_mem] = v_new;
                     hashes[s] = h_new;
-                    ism[old >> 6] &= ~((uint64_t)1 << (old & 63));
-                    ism[v_new >> 6] |= (uint64_t)1 << (v_new & 63);
+                    ism[old >> 6] &= ~b_old;
+                    ism[v_new >> 6] |= b_new;
                 } else {
                     /* undo, in the order of the weight-sum updates of the swap reversed */
-                    chunk_remove(&v, cw, r_mem);
+                    cn[cw] -= 1;
                     su[cw] -= w_new;
-                    chunk_append(&v, co, r_mem, old);
+                    cn[co] += 1;
                     su[co] += w_old;
+                    cmx[co] += w_old * cq[co] + q1;
                     st->nr[s] = nr_old;
                 }
             }
