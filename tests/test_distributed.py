@@ -123,4 +123,60 @@ def test_rankings_travel_as_data_not_inside_task_messages(client, monkeypatch) -
     monkeypatch.setattr(client, "submit", recording)
     list(ms.iter_gsea(ranking, sets, rng=1, method="permutation", n_perm=50, scheduler=client))
     assert len(seen) == 3
-    assert all(types[0] is Future and pd.Series not in types for types in seen)
+    # (run_capturing, the task, the driver's pid, then the ranking)
+    assert all(types[2] is Future and pd.Series not in types for types in seen)
+
+
+def test_warnings_shown_in_worker_processes_reach_the_driver() -> None:
+    # a worker process's stderr is not the user's: its warnings come back with the result
+    from mamsets.errors import TiesWarning
+
+    rng = np.random.default_rng(3)
+    genes = [f"G{i:04d}" for i in range(300)]
+    runs = {f"c{c}": pd.Series(rng.standard_normal(300), index=genes) for c in range(3)}
+    runs["c1"] = runs["c1"].round(1)  # a rounded statistic: many ties, a per-contrast warning
+    sets = {f"S{i}": list(rng.choice(genes, 30, replace=False)) for i in range(10)}
+    with warnings.catch_warnings(record=True) as serial:
+        warnings.simplefilter("always")
+        list(ms.iter_gsea(runs, sets, rng=2, method="permutation", n_perm=50))
+    with warnings.catch_warnings(record=True) as dist:
+        warnings.simplefilter("always")
+        list(ms.iter_gsea(runs, sets, rng=2, method="permutation", n_perm=50,
+                          scheduler="local"))
+    want = [str(w.message) for w in serial if w.category is TiesWarning]
+    got = [str(w.message) for w in dist if w.category is TiesWarning]
+    assert len(want) == 1
+    assert got == [f"contrast 'c1': {want[0]}"]
+    # and it points at the caller's loop, not into mamsets
+    assert [w.filename for w in dist if w.category is TiesWarning] == [__file__]
+
+
+def test_run_capturing_keeps_each_threads_warnings_apart(monkeypatch) -> None:
+    # worker threads of one process run tasks at once: each task gets its own warnings
+    import threading
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # restored after
+    barrier = threading.Barrier(2)
+    out: dict[int, list] = {}
+
+    def task(i: int) -> int:
+        barrier.wait()
+        for j in range(50):
+            warnings.warn(f"task {i} note {j}", UserWarning)
+        return i
+
+    def run(i: int) -> None:
+        out[i] = distributed.run_capturing(task, -1, i)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    for i in range(2):
+        value, notes = out[i]
+        assert value == i
+        assert [m for m, _ in notes] == [f"task {i} note {j}" for j in range(50)]
+        assert all(c is UserWarning for _, c in notes)

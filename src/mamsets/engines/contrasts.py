@@ -226,7 +226,9 @@ def iter_gsea(
         scheduler address such as ``"tcp://host:8786"``) runs the contrasts as tasks
         on its cluster; ``"local"`` starts a LocalCluster of one single-threaded
         worker process per core for this call and closes it at the end. The results
-        are the same wherever they run (tested). Needs ``mamsets[dask]``.
+        are the same wherever they run (tested). Warnings a contrast shows in a worker
+        process (e.g. tied scores) are shown here, prefixed with ``contrast '<name>':``.
+        Needs ``mamsets[dask]``.
     progress : bool or None
         A progress bar over contrasts on stderr (tqdm): ``None`` shows it when stderr
         is a terminal and there is more than one contrast.
@@ -283,9 +285,10 @@ def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: G
                      seeds: dict[str, int], fixed: dict[str, Any], spaces: _Universes,
                      window: int | None, bar: Any) -> Iterator[tuple[str, EnrichmentResult]]:
     """:func:`iter_gsea`'s loop with each contrast a task on a Dask cluster."""
-    from .distributed import as_client, close, imap_ordered, send, share
+    from .distributed import as_client, close, imap_ordered, reemit, run_capturing, send, share
 
     client, owned = as_client(scheduler)
+    driver = os.getpid()
     try:
         spaces.client = client
         shared_source = share(client, source)
@@ -294,9 +297,13 @@ def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: G
             for c in names:
                 scores = scores_of(c)
                 shared = spaces.get(scores)
-                yield (send(client, scores), shared_source, shared, seeds[c], fixed), {}
+                yield (_task, driver, send(client, scores), shared_source, shared, seeds[c],
+                       fixed), {}
 
-        for c, res in zip(names, imap_ordered(client, _task, calls(), window)):
+        for c, (res, notes) in zip(names, imap_ordered(client, run_capturing, calls(), window)):
+            # a worker process's warnings, shown here (the frames: this generator,
+            # iter_gsea, its caller)
+            reemit(f"contrast {c!r}", notes, stacklevel=3)
             yield c, res
             if bar is not None:
                 bar.update()

@@ -6,7 +6,10 @@ not change what it computes: the tables gathered from a cluster equal the serial
 Shared inputs (the collection, the sets in the data's identifiers) are scattered to the
 workers once (:func:`share`) rather than sent with every task, and :func:`imap_ordered`
 keeps only a window of tasks in flight, so neither the driver nor the cluster holds
-every contrast's ranking or result at once.
+every contrast's ranking or result at once. Warnings a task shows in a worker process
+(sets not tested, members dropped) would be lost with that process's stderr:
+:func:`run_capturing` returns them with the result, for the driver to show
+(:func:`reemit`).
 
 Dask is an optional extra (``pip install 'mamsets[dask]'``); ``dask.distributed`` is the
 standard way Python users scale out, to many machines with dask-jobqueue (SLURM, PBS).
@@ -16,13 +19,21 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError
 
-__all__ = ["as_client", "close", "imap_ordered", "local_cluster", "send", "share"]
+__all__ = ["as_client", "close", "imap_ordered", "local_cluster", "reemit", "run_capturing",
+           "send", "share"]
+
+#: Per thread: the list collecting the warnings shown while a task runs (None: not capturing).
+_CAPTURE = threading.local()
+_HOOK_LOCK = threading.Lock()
+_previous_show: Any = None
 
 
 def local_cluster(n_workers: int | None = None) -> Any:
@@ -132,3 +143,58 @@ def imap_ordered(client: Any, fn: Callable[..., Any],
         if pending:
             with contextlib.suppress(Exception):
                 client.cancel(list(pending))
+
+
+def _show(message: Any, category: type[Warning], filename: str, lineno: int, file: Any = None,
+          line: str | None = None) -> None:
+    """``warnings.showwarning`` in a worker: kept for the task of this thread, if it captures."""
+    records = getattr(_CAPTURE, "records", None)
+    if records is None:
+        _previous_show(message, category, filename, lineno, file, line)
+    else:
+        records.append((str(message), category))
+
+
+def _install_show() -> None:
+    """Route ``warnings.showwarning`` through :func:`_show` (once per process, thread-safe).
+
+    A hook per thread rather than ``warnings.catch_warnings``, which swaps process-wide state
+    and is not safe while other worker threads run tasks. Whether a warning is shown at all
+    is still decided by the worker's filters (the same defaults as a fresh interpreter).
+    """
+    global _previous_show
+    with _HOOK_LOCK:
+        if warnings.showwarning is not _show:
+            _previous_show = warnings.showwarning
+            warnings.showwarning = _show
+
+
+def run_capturing(fn: Callable[..., Any], driver_pid: int, *args: Any,
+                  **kwargs: Any) -> tuple[Any, list[tuple[str, type[Warning]]]]:
+    """``(fn(*args, **kwargs), warnings it showed)``, run as a cluster task.
+
+    In a worker process other than the driver's (``driver_pid``), the warnings the call
+    shows are returned as ``(message, category)`` pairs instead of going to the worker's
+    stderr, which the user does not see. In the driver's own process (a cluster of
+    threads, ``processes=False``) they are shown there as usual and the list is empty.
+    """
+    if os.getpid() == driver_pid:
+        return fn(*args, **kwargs), []
+    _install_show()
+    records: list[tuple[str, type[Warning]]] = []
+    _CAPTURE.records = records
+    try:
+        return fn(*args, **kwargs), records
+    finally:
+        _CAPTURE.records = None
+
+
+def reemit(label: str, notes: list[tuple[str, type[Warning]]], stacklevel: int = 2) -> None:
+    """Show in the driver the warnings a task returned, each prefixed with ``label``.
+
+    ``stacklevel`` counts from the caller of this function, as for ``warnings.warn``.
+    """
+    for message, category in notes:
+        if not (isinstance(category, type) and issubclass(category, Warning)):
+            category = UserWarning
+        warnings.warn(f"{label}: {message}", category, stacklevel=stacklevel + 1)
