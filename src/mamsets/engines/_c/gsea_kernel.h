@@ -10,21 +10,7 @@
 
 #include <stdint.h>
 
-/* Python's max(a, b) and min(a, b) on floats: the first argument unless the second compares
- * strictly greater (smaller). Unlike fmax/fmin, a NaN in the first argument is kept, as numba's
- * and Python's builtins do. */
-static inline double py_max(double a, double b) { return b > a ? b : a; }
-static inline double py_min(double a, double b) { return b < a ? b : a; }
-
-/* Index of the lowest set bit of a non-zero word (count trailing zeros). GCC and clang have an
- * instruction for it; elsewhere a de Bruijn multiplication isolates the bit and a 64-entry table
- * names it (Leiserson, Prokop & Randall 1998). */
-int64_t mamsets_lowest_bit_debruijn(uint64_t x);
-#if defined(__GNUC__) || defined(__clang__)
-static inline int64_t tz64(uint64_t x) { return (int64_t)__builtin_ctzll(x); }
-#else
-static inline int64_t tz64(uint64_t x) { return mamsets_lowest_bit_debruijn(x); }
-#endif
+#include "common.h"
 
 /* A gene of 0..n-1 not yet in the bitset bits, drawn uniformly as floor(next_double * n) with
  * repeats rejected, and added to it. The nested and the cumulative nulls draw with it, so the

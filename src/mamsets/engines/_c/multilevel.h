@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "common.h"
+
 /* Two enrichment scores closer than this are treated as equal (as in fgsea). */
 #define ML_ES_TOL 1e-10
 /* The positive and negative deviations of one walk are a tie (ES = 0) when closer than this:
@@ -67,11 +69,6 @@ static inline int64_t ml_lemire(uint32_t x, uint32_t n, uint64_t *s) {
 
 /* ------------------------------------------------------------------------------ scores */
 
-/* max and min as numba's builtins compute them for finite floats (the first unless the
- * second is strictly beyond it). */
-static inline double ml_max(double a, double b) { return b > a ? b : a; }
-static inline double ml_min(double a, double b) { return b < a ? b : a; }
-
 /* Signed enrichment score (Subramanian et al. 2005) of the sorted positions pos[:k] of a
  * ranking of n genes with weights w (|score|**weight in ranking order), given the set's total
  * weight nr.
@@ -90,10 +87,10 @@ static inline double ml_signed_es_nr(const int64_t *pos, int64_t k, const double
     for (int64_t j = 0; j < k; j++) {
         double m = (double)(pos[j] - j) * q1;
         double b = y * q2 - m;
-        bmin = ml_min(bmin, b);
+        bmin = py_min(bmin, b);
         y += unit ? 1.0 : w[pos[j]];
         double a = y * q2 - m;
-        amax = ml_max(amax, a);
+        amax = py_max(amax, a);
     }
     if (amax > -bmin + ML_TIE_TOL) return amax;
     if (amax < -bmin - ML_TIE_TOL) return bmin;

@@ -47,18 +47,18 @@ static double draw_set(const double *w, int64_t n, int64_t k, uint64_t *rng, uin
     for (int64_t sw = 0; sw < n_summary; sw++) {
         uint64_t ys = summary[sw];
         while (ys != 0) {
-            int64_t word = (sw << 6) + __builtin_ctzll(ys);
+            int64_t word = (sw << 6) + tz64(ys);
             ys &= ys - 1;
             uint64_t x = bits[word];
             int64_t base = word << 6;
             bits[word] = 0;
             for (int i = 0; i < 4; i++) {
-                pos[t] = base + __builtin_ctzll(x | top_bit);
+                pos[t] = base + tz64(x | top_bit);
                 t += x != 0;
                 x &= x - 1;
             }
             while (x != 0) {
-                pos[t++] = base + __builtin_ctzll(x);
+                pos[t++] = base + tz64(x);
                 x &= x - 1;
             }
         }
@@ -298,7 +298,7 @@ static double exact_draw(const int32_t *rec, int64_t kmax, int64_t j, int64_t k,
     for (int64_t word = lo >> 6; word <= hi >> 6; word++) {
         uint64_t x = bits[word];
         bits[word] = 0;
-        for (; x; x &= x - 1) pos[t++] = (word << 6) + __builtin_ctzll(x);
+        for (; x; x &= x - 1) pos[t++] = (word << 6) + tz64(x);
     }
     if (hh) *hh = set_hash(zob, pos, k);
     return ml_signed_es(pos, k, w, n);

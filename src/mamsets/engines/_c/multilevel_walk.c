@@ -116,7 +116,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
         for (;;) {                                                                                \
             if (wi_ == wl_) bits_ &= ~(uint64_t)0 >> (63 - (((b1) - 1) & 63));                   \
             while (bits_) {                                                                       \
-                int64_t p = (wi_ << 6) + __builtin_ctzll(bits_);                                  \
+                int64_t p = (wi_ << 6) + tz64(bits_);                                  \
                 bits_ &= bits_ - 1;                                                               \
                 BODY;                                                                             \
                 t++;                                                                              \
@@ -165,7 +165,7 @@ static int exceeds(const store_t *st, const uint64_t *ism, const int64_t *cn, co
                 if (u2 < u) u = u2;
             }
             ub[c] = u;
-            max_ub = ml_max(max_ub, u);
+            max_ub = py_max(max_ub, u);
         }
         y += cs;
         h += m;
@@ -187,7 +187,7 @@ static int exceeds(const store_t *st, const uint64_t *ism, const int64_t *cn, co
             FOR_CHUNK_HITS(ism, bnd[c], bnd[c + 1], m, {
                 yy += unit ? 1.0 : w[p];
                 double a = yy * q2 - (double)(p - x0 - t) * q1;
-                own = ml_max(own, a);
+                own = py_max(own, a);
                 if (a > amax) {
                     amax = a;
                     best_p = p;
@@ -350,7 +350,7 @@ static void unchunk(int64_t *flat, store_t *st) {
         for (int64_t wi = 0; wi < nw; wi++) {
             uint64_t bits = ism[wi];
             while (bits) {
-                flat[s * k + j++] = (wi << 6) + __builtin_ctzll(bits);
+                flat[s * k + j++] = (wi << 6) + tz64(bits);
                 bits &= bits - 1;
             }
             ism[wi] = 0;
@@ -376,7 +376,7 @@ static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, doub
         cx -= 1.0;
     }
     double a = cy / nr_new - cx * q1;
-    double depth = cd[3] + 2.0 * ml_max(w_old, w_new) / nr_new + q1;
+    double depth = cd[3] + 2.0 * py_max(w_old, w_new) / nr_new + q1;
     *cy_out = cy;
     *cx_out = cx;
     *depth_out = depth;
