@@ -317,9 +317,30 @@ static double screen_draw(const double *tb, int64_t j, int64_t k, int64_t n, int
     return sg > 0 ? x : -x;
 }
 
-static int cmp_desc(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x < y) - (x > y);
+/* The value of rank r (0-based, increasing) of a[0:m] (Hoare's quickselect; a is reordered):
+ * the same value a full sort would put there. */
+static double select_f64(double *a, int64_t m, int64_t r) {
+    int64_t lo = 0, hi = m - 1;
+    while (lo < hi) {
+        double pivot = a[lo + (hi - lo) / 2];
+        int64_t i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i++] = a[j];
+                a[j--] = t;
+            }
+        }
+        if (r <= j)
+            hi = j;
+        else if (r >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[r];
 }
 
 /* Pass 1: the oriented score of every draw of the unit's sign into xs (exact where the screen
@@ -420,8 +441,7 @@ int64_t mamsets_ml_first_shared(const double *w, int64_t n, int64_t k, int64_t s
     double dmax = 0.0;
     for (int64_t j = 0; j < n_samples; j++)
         if (sgn[j]) srt[t++] = xs[j];
-    qsort(srt, (size_t)m_all, sizeof(double), cmp_desc);
-    double thr = srt[s_n];
+    double thr = select_f64(srt, m_all, m_all - 1 - s_n); /* the (S+1)-th largest */
     for (int64_t j = 0; j < n_samples; j++)
         if (sgn[j] && xs[j] >= thr && ds[j] > dmax) dmax = ds[j];
     double cut = thr - dmax - 2.0 * ML_ES_TOL;
