@@ -129,6 +129,35 @@ static inline void ml_sort_keys(const double *sc, const uint64_t *hh, int64_t *o
     }
 }
 
+/* The element of rank r (0-based, increasing) of a[0:m], the value a full sort would put
+ * there (Hoare's quickselect; a is reordered), for an element type T. */
+#define ML_DEFINE_SELECT(name, T)                                                                 \
+    static inline T name(T *a, int64_t m, int64_t r) {                                           \
+        int64_t lo = 0, hi = m - 1;                                                               \
+        while (lo < hi) {                                                                         \
+            T pivot = a[lo + (hi - lo) / 2];                                                      \
+            int64_t i = lo, j = hi;                                                               \
+            while (i <= j) {                                                                      \
+                while (a[i] < pivot) i++;                                                         \
+                while (a[j] > pivot) j--;                                                         \
+                if (i <= j) {                                                                     \
+                    T t = a[i];                                                                   \
+                    a[i++] = a[j];                                                                \
+                    a[j--] = t;                                                                   \
+                }                                                                                 \
+            }                                                                                     \
+            if (r <= j)                                                                           \
+                hi = j;                                                                           \
+            else if (r >= i)                                                                      \
+                lo = i;                                                                           \
+            else                                                                                  \
+                break;                                                                            \
+        }                                                                                         \
+        return a[r];                                                                              \
+    }
+ML_DEFINE_SELECT(ml_select_i64, int64_t)
+ML_DEFINE_SELECT(ml_select_f64, double)
+
 static inline int ml_cmp_i64(const void *a, const void *b) {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return (x > y) - (x < y);

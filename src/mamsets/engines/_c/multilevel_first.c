@@ -317,31 +317,6 @@ static double screen_draw(const double *tb, int64_t j, int64_t k, int64_t n, int
     return sg > 0 ? x : -x;
 }
 
-/* The value of rank r (0-based, increasing) of a[0:m] (Hoare's quickselect; a is reordered):
- * the same value a full sort would put there. */
-static double select_f64(double *a, int64_t m, int64_t r) {
-    int64_t lo = 0, hi = m - 1;
-    while (lo < hi) {
-        double pivot = a[lo + (hi - lo) / 2];
-        int64_t i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] < pivot) i++;
-            while (a[j] > pivot) j--;
-            if (i <= j) {
-                double t = a[i];
-                a[i++] = a[j];
-                a[j--] = t;
-            }
-        }
-        if (r <= j)
-            hi = j;
-        else if (r >= i)
-            lo = i;
-        else
-            break;
-    }
-    return a[r];
-}
 
 /* Pass 1: the oriented score of every draw of the unit's sign into xs (exact where the screen
  * cannot tell the sign; then band 0), band into ds, and sgn[j] = 1 for the unit's sign.
@@ -441,7 +416,7 @@ int64_t mamsets_ml_first_shared(const double *w, int64_t n, int64_t k, int64_t s
     double dmax = 0.0;
     for (int64_t j = 0; j < n_samples; j++)
         if (sgn[j]) srt[t++] = xs[j];
-    double thr = select_f64(srt, m_all, m_all - 1 - s_n); /* the (S+1)-th largest */
+    double thr = ml_select_f64(srt, m_all, m_all - 1 - s_n); /* the (S+1)-th largest */
     for (int64_t j = 0; j < n_samples; j++)
         if (sgn[j] && xs[j] >= thr && ds[j] > dmax) dmax = ds[j];
     double cut = thr - dmax - 2.0 * ML_ES_TOL;

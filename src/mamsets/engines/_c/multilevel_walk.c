@@ -263,30 +263,6 @@ static void resample(int64_t *flat, int64_t *tmp_flat, int64_t s_n, int64_t k,
     memcpy(flat, tmp_flat, (size_t)s_n * row);
 }
 
-/* The element of rank r of a[0:m] (Hoare's quickselect; a is reordered). */
-static int64_t select_rank(int64_t *a, int64_t m, int64_t r) {
-    int64_t lo = 0, hi = m - 1;
-    while (lo < hi) {
-        int64_t pivot = a[lo + (hi - lo) / 2], i = lo, j = hi;
-        while (i <= j) {
-            while (a[i] < pivot) i++;
-            while (a[j] > pivot) j--;
-            if (i <= j) {
-                int64_t t = a[i];
-                a[i++] = a[j];
-                a[j--] = t;
-            }
-        }
-        if (r <= j)
-            hi = j;
-        else if (r >= i)
-            lo = i;
-        else
-            break;
-    }
-    return a[r];
-}
-
 /* Chunk boundaries: medians over samples of evenly spaced order statistics. */
 static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
     int64_t s_n = st->s_n, k = st->k, nc = st->n_chunks;
@@ -296,7 +272,7 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
     for (int64_t c = 1; c < nc; c++) {
         int64_t idx = (c * k) / nc;
         for (int64_t s = 0; s < s_n; s++) column[s] = flat[s * k + idx];
-        int64_t b = select_rank(column, s_n, s_n / 2);
+        int64_t b = ml_select_i64(column, s_n, s_n / 2);
         bnd[c] = bnd[c - 1] > b ? bnd[c - 1] : b;
     }
     for (int64_t c = 0; c < nc; c++)
