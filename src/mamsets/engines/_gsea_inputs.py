@@ -345,6 +345,7 @@ class SharedSets:
     sets: GseaSets                 # positions: indices into ``genes``
     member_set: np.ndarray         # set index of each (set, member) pair, set by set
     member_gene: np.ndarray        # the member's index into ``genes``
+    bounds: np.ndarray             # set i's pairs are [bounds[i], bounds[i + 1])
     groups: Any = None
 
     def for_ranking(self, ranked: np.ndarray, scores: np.ndarray) -> GseaSets | None:
@@ -359,8 +360,8 @@ class SharedSets:
         # sort (set, rank) keys: sets stay in place, ranks increase within each set
         key = np.sort(self.member_set * np.int64(n) + rank_of[self.member_gene])
         ranks = key - self.member_set * np.int64(n)
-        bounds = np.cumsum([0] + [p.size for p in self.sets.positions])
-        positions = [ranks[bounds[i]:bounds[i + 1]] for i in range(len(self.sets.positions))]
+        b = self.bounds.tolist()
+        positions = [ranks[b[i]:b[i + 1]] for i in range(len(b) - 1)]
         return dataclasses.replace(self.sets, ranked=ranked, scores=scores, positions=positions)
 
 
@@ -374,4 +375,5 @@ def share_sets(source: GeneSetCollection, genes: np.ndarray, opts: GseaOptions,
     member_gene = (np.concatenate(sets.positions).astype(np.int64) if lens.sum()
                    else np.zeros(0, dtype=np.int64))
     return SharedSets(genes=pd.Index(universe), sets=sets, member_set=member_set,
-                      member_gene=member_gene)
+                      member_gene=member_gene,
+                      bounds=np.concatenate(([0], np.cumsum(lens))).astype(np.int64))
