@@ -18,7 +18,7 @@ from mamsets.errors import MamsetsError
 __all__ = ["LIB", "declare", "ptr", "f64p", "i64p", "u64p", "i32p", "u8p"]
 
 #: The C ABI version this Python code expects (``mamsets_abi_version`` in ``_c/module.c``).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 
 def _load() -> ctypes.CDLL:

@@ -32,6 +32,7 @@ _C_RUN_UNIT = declare(
     f64p, _i64, _i64, f64p, _i64, _i64, _f64, _i64,  # w, n, k, es, nq, S, log_floor, max_levels
     u64p, i64p, u64p, _f64, _f64,  # rng, flat, zob, log0, var0
     f64p, f64p, i64p, i64p, i64p, _i64,  # outputs, counters, move_factor
+    i64p,  # audit (NULL)
 )
 _C_LOG_FLOOR_STEP = declare("mamsets_ml_log_floor_step", _f64, _i64)
 
@@ -70,6 +71,7 @@ def _run_unit(
     out_status: np.ndarray,
     counters: np.ndarray,
     move_factor: int = 1,
+    audit: np.ndarray | None = None,
 ) -> int:
     """Multilevel ladder for one (size, sign) unit; ``w`` already oriented for the sign.
 
@@ -105,6 +107,9 @@ def _run_unit(
         Incremented: sweeps, fast accepts, full checks, full accepts, attempts.
     move_factor : int, default 1
         Accepted moves per level in units of ``S * K``.
+    audit : numpy.ndarray of int64, length 2, optional
+        Tests only (slow): incremented by the number of walk decisions and by those a
+        fresh long-double score of the proposed set contradicts by more than 1e-9.
 
     Returns
     -------
@@ -115,6 +120,7 @@ def _run_unit(
     _check_shapes(
         (flat, (sample_size, k)), (zob, (n,)), (rng_state, (4,)), (out_logc, (nq,)),
         (out_varc, (nq,)), (out_r, (nq,)), (out_status, (nq,)), (counters, (5,)),
+        *(((audit, (2,)),) if audit is not None else ()),
     )
     if nq == 0 or not 1 <= k < n:
         raise ValueError(f"multilevel kernel: needs queries and 1 <= K < N (K={k}, N={n}, {nq} queries)")
@@ -123,7 +129,7 @@ def _run_unit(
         int(sample_size), float(log_floor), int(max_levels), ptr(rng_state, u64p),
         ptr(flat, i64p), ptr(zob, u64p), float(log0), float(var0), ptr(out_logc, f64p),
         ptr(out_varc, f64p), ptr(out_r, i64p), ptr(out_status, i64p), ptr(counters, i64p),
-        int(move_factor),
+        int(move_factor), None if audit is None else ptr(audit, i64p),
     )
     if n_levels < 0:
         raise MemoryError(f"multilevel kernel: out of memory (K={k}, S={sample_size})")

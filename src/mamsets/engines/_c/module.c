@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 /* Bumped whenever a kernel's signature changes; checked by mamsets.engines._clib. */
-int64_t mamsets_abi_version(void) { return 1; }
+int64_t mamsets_abi_version(void) { return 2; }
 
 static struct PyModuleDef ckernels_module = {
     PyModuleDef_HEAD_INIT, "_ckernels",

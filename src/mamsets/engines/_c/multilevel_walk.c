@@ -46,6 +46,8 @@ typedef struct {
     double *cmax;       /* [s_n][n_chunks] bound of the chunk's own peak, see exceeds() */
     double *cq2;        /* [s_n][n_chunks] the 1 / NR that bound was made at (0: no bound) */
     double *nr;         /* [s_n] total weight of each sample (exactly 0 when npos is 0) */
+    double *drift;      /* [s_n][2] roundings since the sums were exact, and the largest
+                         * value the sums reached meanwhile (see ML_DRIFT_BUDGET) */
     int64_t *npos;      /* [s_n] members of positive weight */
     int64_t *members;   /* [s_n][k] members, unsorted */
     uint64_t *is_member; /* [s_n][n_words] membership bits: a chunk's hits in increasing order */
@@ -65,6 +67,7 @@ static void store_free(store_t *st) {
     free(st->cmax);
     free(st->cq2);
     free(st->nr);
+    free(st->drift);
     free(st->npos);
     free(st->members);
     free(st->is_member);
@@ -90,6 +93,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->cmax = calloc((size_t)(s_n * nc), sizeof(double));
     st->cq2 = calloc((size_t)(s_n * nc), sizeof(double));
     st->nr = malloc((size_t)s_n * sizeof(double));
+    st->drift = calloc((size_t)(2 * s_n), sizeof(double));
     st->npos = malloc((size_t)s_n * sizeof(int64_t));
     st->members = malloc((size_t)(s_n * k) * sizeof(int64_t));
     st->n_words = (n + 63) >> 6;
@@ -98,17 +102,19 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
     st->has_cand = calloc((size_t)s_n, 1);
     st->scratch = malloc((size_t)(2 * nc) * sizeof(double));
     st->hstart = malloc((size_t)nc * sizeof(int64_t));
-    return st->bnd && st->genes && st->chunk_of && st->cnt && st->csum && st->cmax && st->cq2 && st->nr && st->npos &&
-           st->members && st->is_member && st->cand && st->has_cand && st->scratch && st->hstart;
+    return st->bnd && st->genes && st->chunk_of && st->cnt && st->csum && st->cmax && st->cq2 &&
+           st->nr && st->drift && st->npos && st->members && st->is_member && st->cand &&
+           st->has_cand && st->scratch && st->hstart;
 }
+
+/* Added to a cached bound of a chunk's peak (in units of the normalised walk) to cover the
+ * rounding of the sums it comes from: at most ML_DRIFT_BUDGET (see walk_level) plus the
+ * rounding of one scan; far below ML_ES_TOL. */
+#define ML_BOUND_SLACK 4e-11
 
 /* Visit the hits of chunk c of membership bits ism in increasing position: for each, `p` is the
  * position and `t` the hits of the chunk before it; BODY may `return`. The scan stops at the
  * chunk's m-th hit, so empty words after it are not read. */
-/* Added to a cached bound of a chunk's peak to cover the rounding of the sums it comes from
- * (terms of order 1, at most a few thousand of them; far below ML_ES_TOL). */
-#define ML_BOUND_SLACK 1e-11
-
 #define FOR_CHUNK_HITS(ism, b0, b1, m, BODY)                                                      \
     do {                                                                                          \
         int64_t wi_ = (b0) >> 6, wl_ = ((b1) - 1) >> 6, t = 0;                                    \
@@ -116,7 +122,7 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
         for (;;) {                                                                                \
             if (wi_ == wl_) bits_ &= ~(uint64_t)0 >> (63 - (((b1) - 1) & 63));                   \
             while (bits_) {                                                                       \
-                int64_t p = (wi_ << 6) + tz64(bits_);                                  \
+                int64_t p = (wi_ << 6) + tz64(bits_);                                     \
                 bits_ &= bits_ - 1;                                                               \
                 BODY;                                                                             \
                 t++;                                                                              \
@@ -157,9 +163,9 @@ static int exceeds(const store_t *st, const uint64_t *ism, const int64_t *cn, co
             /* the walk at the chunk's start plus all its weight; or plus the bound of the
              * chunk's own peak, made at 1 / NR = cq2 (its hits' weight prefixes are at most
              * cs: a larger 1 / NR raises them by at most cs times the difference) */
-            double start = y * q2 - (double)(bnd[c] - h) * q1;
-            double u = start + cs * q2;
+            double u = (y + cs) * q2 - (double)(bnd[c] - h) * q1;
             if (!unit && cq2[c] > 0.0) {
+                double start = y * q2 - (double)(bnd[c] - h) * q1;
                 double dq = q2 - cq2[c];
                 double u2 = start + cmax[c] + (dq > 0.0 ? cs * dq : 0.0) + ML_BOUND_SLACK;
                 if (u2 < u) u = u2;
@@ -307,6 +313,8 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
             ism[p >> 6] |= (uint64_t)1 << (p & 63);
         }
         st->nr[s] = nr_s;
+        st->drift[2 * s] = 0.0;
+        st->drift[2 * s + 1] = nr_s;
         st->npos[s] = np_s;
         st->has_cand[s] = 0;
         uint64_t hh = 0;
@@ -334,6 +342,31 @@ static void unchunk(int64_t *flat, store_t *st) {
     }
 }
 
+/* Rounding of the running weight sums. NR, the chunk sums and the peak record's weight prefix
+ * are updated by adding and subtracting weights: each update rounds by at most 2**-53 times
+ * the largest value the sums took (the set's NR is the largest), so after m updates they are
+ * off by at most m 2**-53 NR_max. A gene far heavier than the rest of the set leaving it
+ * makes that large next to the new NR (the sums keep the rounding of a value that was huge);
+ * then the sums are made again exactly (resum) before the swap is decided, else a chunk's
+ * bound or a recomputed score could be off by more than ML_BOUND_SLACK (seen with weights
+ * spanning 1e8 and more). Weights of a few orders of magnitude never get near the budget. */
+#define ML_ROUNDINGS_PER_SWAP 4.0
+#define ML_DRIFT_BUDGET 1e-11
+
+/* The chunk sums and NR of a sample from its membership bits, summed in increasing position
+ * as fill_chunks() does. */
+static double resum(const store_t *st, const uint64_t *ism, double *su) {
+    double nr = 0.0;
+    for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
+    for (int64_t wi = 0; wi < st->n_words; wi++)
+        for (uint64_t bits = ism[wi]; bits; bits &= bits - 1) {
+            int64_t p = (wi << 6) + tz64(bits);
+            su[st->chunk_of[p]] += st->genes[p].w;
+            nr += st->genes[p].w;
+        }
+    return nr;
+}
+
 /* O(1) sufficient test that the swap old -> v_new keeps the key above the level.
  *
  * The running sum at the last known peak cd is updated exactly and the depth of the walk below 0
@@ -359,12 +392,45 @@ static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, doub
     return a > lev_eff && a > depth + ML_TIE_TOL;
 }
 
+/* Audit of one decision (tests only; `audit` is NULL in every real run): the proposed set
+ * (members with member r replaced by v_new) scored afresh from its sorted positions in long
+ * double, and compared with the walk's decision. audit[0] counts decisions, audit[1] those the
+ * fresh score contradicts by more than 1e-9 (not a tie of the two deviations). */
+static void audit_decision(const double *w, int64_t n, int64_t k, const int64_t *mem,
+                           int64_t r, int64_t v_new, double lev_eff, int accepted, int64_t *pos,
+                           int64_t *audit) {
+    for (int64_t j = 0; j < k; j++) pos[j] = mem[j];
+    pos[r] = v_new;
+    qsort(pos, (size_t)k, sizeof(int64_t), ml_cmp_i64);
+    long double nr = 0.0L;
+    int64_t npos = 0;
+    for (int64_t j = 0; j < k; j++) {
+        nr += (long double)w[pos[j]];
+        npos += w[pos[j]] > 0.0;
+    }
+    int unit = npos == 0;
+    long double q2 = unit ? 1.0L / (long double)k : 1.0L / nr, q1 = 1.0L / (long double)(n - k);
+    long double y = 0.0L, amax = -INFINITY, bmin = INFINITY;
+    for (int64_t j = 0; j < k; j++) {
+        long double m = (long double)(pos[j] - j) * q1;
+        if (y * q2 - m < bmin) bmin = y * q2 - m;
+        y += unit ? 1.0L : (long double)w[pos[j]];
+        if (y * q2 - m > amax) amax = y * q2 - m;
+    }
+    long double es = amax > -bmin + ML_TIE_TOL ? amax : (amax < -bmin - ML_TIE_TOL ? bmin : 0.0L);
+    long double off = es - (long double)lev_eff, gap = amax + bmin;
+    audit[0] += 1;
+    if ((es > (long double)lev_eff) != (accepted != 0) && (off > 1e-9L || off < -1e-9L) &&
+        (gap > 1e-9L || gap < -1e-9L))
+        audit[1] += 1;
+}
+
 /* Metropolis random walk of every sample restricted to (ES, hash) > (level, level_h), until
  * `target` moves were accepted (or the attempt cap). counters: [sweeps, fast accepts, full
  * checks, full accepts, attempts]. */
 static void walk_level(const double *w, double level, uint64_t level_h, int64_t target,
                        uint64_t *rng, const uint64_t *zob, uint64_t *hashes, store_t *st,
-                       int64_t *counters) {
+                       int64_t *counters, int64_t *audit, int64_t *audit_pos) {
     int64_t n = st->n, k = st->k, s_n = st->s_n;
     double q1 = 1.0 / (double)(n - k);
     /* K / 2 proposals per visit of a sample (fgsea makes K / 10): the sample's arrays stay in
@@ -417,8 +483,16 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
                 int fast = 0;
                 double cy = 0.0, cx = 0.0, depth = 0.0;
+                double *dr = st->drift + 2 * s; /* roundings so far, largest NR meanwhile */
+                double n_round = dr[0] + ML_ROUNDINGS_PER_SWAP;
+                double nr_max = py_max(dr[1], nr_old + w_new);
+                /* resum before deciding when the rounding may be large next to the new NR
+                 * (which can even round to 0 or below though members of weight > 0 remain) */
+                int exact = np_new > 0 && n_round * nr_max * (1.0 / 9007199254740992.0) >
+                                              ML_DRIFT_BUDGET * nr_new;
                 /* the peak record is a weight prefix only when both sets weigh more than 0 */
-                if (st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0 && nr_old > 0.0)
+                if (!exact && st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0 &&
+                    nr_old > 0.0)
                     fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
                                        &depth);
                 /* the swap: old leaves its chunk, v_new joins its chunk (O(1)) */
@@ -444,6 +518,12 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     counters[2] += 1;
                     ism[old >> 6] &= ~b_old;
                     ism[v_new >> 6] |= b_new;
+                    if (exact) {
+                        nr_new = resum(st, ism, su);
+                        st->nr[s] = nr_new;
+                        n_round = 0.0;
+                        nr_max = nr_new;
+                    }
                     accepted = exceeds(st, ism, cn, su, cmx, cq, nr_new, w, q1, lev_eff, cd);
                     ism[old >> 6] |= b_old;
                     ism[v_new >> 6] &= ~b_new;
@@ -452,8 +532,12 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                         counters[3] += 1;
                     }
                 }
+                if (audit)
+                    audit_decision(w, n, k, mem, r_mem, v_new, lev_eff, accepted, audit_pos, audit);
                 if (accepted) {
                     moves++;
+                    dr[0] = np_new == 0 ? 0.0 : n_round; /* 0 weight: the sums are set to 0 */
+                    dr[1] = np_new == 0 ? 0.0 : nr_max;
                     st->npos[s] = np_new;
                     if (np_new == 0) /* clear the rounding residue of the weight sums too */
                         for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
@@ -469,6 +553,15 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     su[co] += w_old;
                     cmx[co] += w_old * cq[co] + q1;
                     st->nr[s] = nr_old;
+                    dr[0] = n_round + ML_ROUNDINGS_PER_SWAP;
+                    dr[1] = nr_max;
+                    if (exact) { /* back to the old set's sums, exactly; the peak record's
+                                  * prefix kept the old rounding: found afresh */
+                        st->nr[s] = resum(st, ism, su);
+                        dr[0] = 0.0;
+                        dr[1] = st->nr[s];
+                        st->has_cand[s] = 0;
+                    }
                 }
             }
             if (moves >= target) break;
@@ -550,15 +643,19 @@ static int ladder_alloc(ladder_t *L, int64_t s_n, int64_t k, int64_t n, int64_t 
  * |es| still to resolve, increasing. For each query writes the summed expected log out_logc (and
  * variance out_varc) of the level passages before its resolving sample, the count out_r of that
  * sample's scores >= es and a status (ok, below the eps floor, walk stalled). counters[5]: see
- * walk_level. Returns the number of levels built, or -1 when out of memory. */
+ * walk_level. audit[2]: NULL, or (tests) counts of decisions and of those a fresh long-double
+ * score contradicts (audit_decision). Returns the number of levels built, or -1 when out of memory. */
 int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double *es_sorted,
                             int64_t nq, int64_t s_n, double log_floor, int64_t max_levels,
                             uint64_t *rng, int64_t *flat, const uint64_t *zob, double log0,
                             double var0, double *out_logc, double *out_varc, int64_t *out_r,
-                            int64_t *out_status, int64_t *counters, int64_t move_factor) {
+                            int64_t *out_status, int64_t *counters, int64_t move_factor,
+                            int64_t *audit) {
     ladder_t L;
-    if (!ladder_alloc(&L, s_n, k, n, max_levels)) {
+    int64_t *audit_pos = audit ? malloc((size_t)k * sizeof(int64_t)) : NULL;
+    if (!ladder_alloc(&L, s_n, k, n, max_levels) || (audit && !audit_pos)) {
         ladder_free(&L);
+        free(audit_pos);
         return -1;
     }
     for (int64_t v = 0; v < n; v++) {
@@ -600,13 +697,14 @@ int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double 
         set_chunks(flat, &L.store, L.column);
         fill_chunks(flat, w, zob, L.hashes, &L.store);
         walk_level(w, level, level_h, s_n * k * move_factor, rng, zob, L.hashes, &L.store,
-                   counters);
+                   counters, audit, audit_pos);
         unchunk(flat, &L.store);
         lev++;
     }
     answer_queries(L.ladder, s_n, n_levels, L.cum_log, L.cum_var, es_sorted, nq, stop, out_logc,
                    out_varc, out_r, out_status);
     ladder_free(&L);
+    free(audit_pos);
     return n_levels;
 }
 
