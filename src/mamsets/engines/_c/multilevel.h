@@ -174,4 +174,10 @@ static inline void ml_digamma_gap(int64_t a, int64_t b, double *d, double *v) {
     *v = vv;
 }
 
+/* Tests only: count one walk decision in audit[0], and in audit[1] if a fresh long-double
+ * score of the proposed set contradicts it by more than 1e-9 (multilevel_audit.c). */
+void mamsets_ml_audit_decision(const double *w, int64_t n, int64_t k, const int64_t *mem, int64_t r,
+                               int64_t v_new, double lev_eff, int accepted, int64_t *pos,
+                               int64_t *audit);
+
 #endif

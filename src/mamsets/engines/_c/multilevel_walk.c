@@ -353,10 +353,10 @@ static void unchunk(int64_t *flat, store_t *st) {
 #define ML_ROUNDINGS_PER_SWAP 4.0
 #define ML_DRIFT_BUDGET 1e-11
 
-/* The chunk sums and NR of a sample from its membership bits, summed in increasing position
- * as fill_chunks() does. */
-static double resum(const store_t *st, const uint64_t *ism, double *su) {
-    double nr = 0.0;
+/* The chunk sums and NR of sample s made again from the membership bits ism, summed in
+ * increasing position as fill_chunks() does; its rounding count restarts. Returns NR. */
+static double resum(store_t *st, int64_t s, const uint64_t *ism) {
+    double nr = 0.0, *su = st->csum + s * st->n_chunks;
     for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
     for (int64_t wi = 0; wi < st->n_words; wi++)
         for (uint64_t bits = ism[wi]; bits; bits &= bits - 1) {
@@ -364,17 +364,33 @@ static double resum(const store_t *st, const uint64_t *ism, double *su) {
             su[st->chunk_of[p]] += st->genes[p].w;
             nr += st->genes[p].w;
         }
+    st->nr[s] = nr;
+    st->drift[2 * s] = 0.0;
+    st->drift[2 * s + 1] = nr;
     return nr;
+}
+
+/* Sample s keeps the swap of member r for gene v_new (its chunks and NR already hold it; the
+ * caller updates the hash and the membership bits): members, weight count, rounding record.
+ * A set of total weight 0 gets its sums set to exactly 0 (no rounding residue). */
+static inline void keep_swap(store_t *st, int64_t s, int64_t r, int64_t v_new, int64_t np_new,
+                             double n_round, double nr_max) {
+    st->drift[2 * s] = np_new == 0 ? 0.0 : n_round;
+    st->drift[2 * s + 1] = np_new == 0 ? 0.0 : nr_max;
+    st->npos[s] = np_new;
+    if (np_new == 0)
+        for (int64_t c = 0; c < st->n_chunks; c++) st->csum[s * st->n_chunks + c] = 0.0;
+    st->members[s * st->k + r] = v_new;
 }
 
 /* O(1) sufficient test that the swap old -> v_new keeps the key above the level.
  *
  * The running sum at the last known peak cd is updated exactly and the depth of the walk below 0
  * bounded (one swap moves every point of the walk by at most 2 max(w_old, w_new) / NR' +
- * 1 / (N - K)). The caller has checked that the peak is known and old is not the peak gene. */
-static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, double w_old,
-                              double w_new, double nr_new, double q1, double lev_eff, double *cy_out,
-                              double *cx_out, double *depth_out) {
+ * 1 / (N - K)). The caller has checked that the peak is known and old is not the peak gene.
+ * On success the record cd is updated for the swap. */
+static inline int fast_accept(double *cd, int64_t old, int64_t v_new, double w_old, double w_new,
+                              double nr_new, double q1, double lev_eff) {
     double cv = cd[0], cy = cd[1], cx = cd[2];
     if ((double)old < cv) {
         cy -= w_old;
@@ -386,43 +402,25 @@ static inline int fast_accept(const double *cd, int64_t old, int64_t v_new, doub
     }
     double a = cy / nr_new - cx * q1;
     double depth = cd[3] + 2.0 * py_max(w_old, w_new) / nr_new + q1;
-    *cy_out = cy;
-    *cx_out = cx;
-    *depth_out = depth;
-    return a > lev_eff && a > depth + ML_TIE_TOL;
+    if (!(a > lev_eff && a > depth + ML_TIE_TOL)) return 0;
+    cd[1] = cy;
+    cd[2] = cx;
+    cd[3] = depth;
+    return 1;
 }
 
-/* Audit of one decision (tests only; `audit` is NULL in every real run): the proposed set
- * (members with member r replaced by v_new) scored afresh from its sorted positions in long
- * double, and compared with the walk's decision. audit[0] counts decisions, audit[1] those the
- * fresh score contradicts by more than 1e-9 (not a tie of the two deviations). */
-static void audit_decision(const double *w, int64_t n, int64_t k, const int64_t *mem,
-                           int64_t r, int64_t v_new, double lev_eff, int accepted, int64_t *pos,
-                           int64_t *audit) {
-    for (int64_t j = 0; j < k; j++) pos[j] = mem[j];
-    pos[r] = v_new;
-    qsort(pos, (size_t)k, sizeof(int64_t), ml_cmp_i64);
-    long double nr = 0.0L;
-    int64_t npos = 0;
-    for (int64_t j = 0; j < k; j++) {
-        nr += (long double)w[pos[j]];
-        npos += w[pos[j]] > 0.0;
-    }
-    int unit = npos == 0;
-    long double q2 = unit ? 1.0L / (long double)k : 1.0L / nr, q1 = 1.0L / (long double)(n - k);
-    long double y = 0.0L, amax = -INFINITY, bmin = INFINITY;
-    for (int64_t j = 0; j < k; j++) {
-        long double m = (long double)(pos[j] - j) * q1;
-        if (y * q2 - m < bmin) bmin = y * q2 - m;
-        y += unit ? 1.0L : (long double)w[pos[j]];
-        if (y * q2 - m > amax) amax = y * q2 - m;
-    }
-    long double es = amax > -bmin + ML_TIE_TOL ? amax : (amax < -bmin - ML_TIE_TOL ? bmin : 0.0L);
-    long double off = es - (long double)lev_eff, gap = amax + bmin;
-    audit[0] += 1;
-    if ((es > (long double)lev_eff) != (accepted != 0) && (off > 1e-9L || off < -1e-9L) &&
-        (gap > 1e-9L || gap < -1e-9L))
-        audit[1] += 1;
+/* A hit of weight w_out leaves chunk c_out of sample s and one of weight w_in joins chunk c_in
+ * (counts and weight sums, in this order). The hit added raises its chunk's walk after it by
+ * at most its weight and one miss (a removed hit only lowers it): the bound of that chunk's
+ * peak is loosened by as much and stays a bound. */
+static inline void move_hit(store_t *st, int64_t s, int64_t c_out, int64_t c_in, double w_out,
+                            double w_in, double q1) {
+    int64_t o = s * st->n_chunks;
+    st->cnt[o + c_out] -= 1;
+    st->csum[o + c_out] -= w_out;
+    st->cnt[o + c_in] += 1;
+    st->csum[o + c_in] += w_in;
+    st->cmax[o + c_in] += w_in * st->cq2[o + c_in] + q1;
 }
 
 /* Metropolis random walk of every sample restricted to (ES, hash) > (level, level_h), until
@@ -444,8 +442,6 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
         counters[0] += 1;
         for (int64_t s = 0; s < s_n; s++) {
             int64_t *cn = st->cnt + s * st->n_chunks;
-            double *su = st->csum + s * st->n_chunks;
-            double *cmx = st->cmax + s * st->n_chunks, *cq = st->cq2 + s * st->n_chunks;
             double *cd = st->cand + s * 6;
             int64_t *mem = st->members + s * k;
             uint64_t *ism = st->is_member + s * st->n_words;
@@ -482,7 +478,6 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 uint64_t h_new = hashes[s] ^ g_old->zob ^ g_new->zob;
                 double lev_eff = h_new > level_h ? level - ML_ES_TOL : level + ML_ES_TOL;
                 int fast = 0;
-                double cy = 0.0, cx = 0.0, depth = 0.0;
                 double *dr = st->drift + 2 * s; /* roundings so far, largest NR meanwhile */
                 double n_round = dr[0] + ML_ROUNDINGS_PER_SWAP;
                 double nr_max = py_max(dr[1], nr_old + w_new);
@@ -493,25 +488,15 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                 /* the peak record is a weight prefix only when both sets weigh more than 0 */
                 if (!exact && st->has_cand[s] && (double)old != cd[0] && nr_new > 0.0 &&
                     nr_old > 0.0)
-                    fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff, &cy, &cx,
-                                       &depth);
+                    fast = fast_accept(cd, old, v_new, w_old, w_new, nr_new, q1, lev_eff);
                 /* the swap: old leaves its chunk, v_new joins its chunk (O(1)) */
                 int64_t co = st->chunk_of[old];
                 int64_t cw = st->chunk_of[v_new];
                 uint64_t b_old = (uint64_t)1 << (old & 63), b_new = (uint64_t)1 << (v_new & 63);
-                cn[co] -= 1;
-                su[co] -= w_old;
-                cn[cw] += 1;
-                su[cw] += w_new;
-                /* a hit added at v_new raises the chunk's walk after it by at most its weight
-                 * and one miss (a removed hit only lowers it): the bound stays a bound */
-                cmx[cw] += w_new * cq[cw] + q1;
+                move_hit(st, s, co, cw, w_old, w_new, q1);
                 st->nr[s] = nr_new;
                 int accepted;
                 if (fast) {
-                    cd[1] = cy;
-                    cd[2] = cx;
-                    cd[3] = depth;
                     counters[1] += 1;
                     accepted = 1;
                 } else {
@@ -519,12 +504,13 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     ism[old >> 6] &= ~b_old;
                     ism[v_new >> 6] |= b_new;
                     if (exact) {
-                        nr_new = resum(st, ism, su);
-                        st->nr[s] = nr_new;
+                        nr_new = resum(st, s, ism);
                         n_round = 0.0;
                         nr_max = nr_new;
                     }
-                    accepted = exceeds(st, ism, cn, su, cmx, cq, nr_new, w, q1, lev_eff, cd);
+                    accepted = exceeds(st, ism, cn, st->csum + s * st->n_chunks,
+                                       st->cmax + s * st->n_chunks,
+                                       st->cq2 + s * st->n_chunks, nr_new, w, q1, lev_eff, cd);
                     ism[old >> 6] |= b_old;
                     ism[v_new >> 6] &= ~b_new;
                     if (accepted) {
@@ -533,33 +519,23 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     }
                 }
                 if (audit)
-                    audit_decision(w, n, k, mem, r_mem, v_new, lev_eff, accepted, audit_pos, audit);
+                    mamsets_ml_audit_decision(w, n, k, mem, r_mem, v_new, lev_eff, accepted, audit_pos,
+                                              audit);
                 if (accepted) {
                     moves++;
-                    dr[0] = np_new == 0 ? 0.0 : n_round; /* 0 weight: the sums are set to 0 */
-                    dr[1] = np_new == 0 ? 0.0 : nr_max;
-                    st->npos[s] = np_new;
-                    if (np_new == 0) /* clear the rounding residue of the weight sums too */
-                        for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
-                    mem[r_mem] = v_new;
+                    keep_swap(st, s, r_mem, v_new, np_new, n_round, nr_max);
                     hashes[s] = h_new;
                     ism[old >> 6] &= ~b_old;
                     ism[v_new >> 6] |= b_new;
                 } else {
                     /* undo, in the order of the weight-sum updates of the swap reversed */
-                    cn[cw] -= 1;
-                    su[cw] -= w_new;
-                    cn[co] += 1;
-                    su[co] += w_old;
-                    cmx[co] += w_old * cq[co] + q1;
+                    move_hit(st, s, cw, co, w_new, w_old, q1);
                     st->nr[s] = nr_old;
                     dr[0] = n_round + ML_ROUNDINGS_PER_SWAP;
                     dr[1] = nr_max;
                     if (exact) { /* back to the old set's sums, exactly; the peak record's
                                   * prefix kept the old rounding: found afresh */
-                        st->nr[s] = resum(st, ism, su);
-                        dr[0] = 0.0;
-                        dr[1] = st->nr[s];
+                        resum(st, s, ism);
                         st->has_cand[s] = 0;
                     }
                 }
@@ -644,7 +620,7 @@ static int ladder_alloc(ladder_t *L, int64_t s_n, int64_t k, int64_t n, int64_t 
  * variance out_varc) of the level passages before its resolving sample, the count out_r of that
  * sample's scores >= es and a status (ok, below the eps floor, walk stalled). counters[5]: see
  * walk_level. audit[2]: NULL, or (tests) counts of decisions and of those a fresh long-double
- * score contradicts (audit_decision). Returns the number of levels built, or -1 when out of memory. */
+ * score contradicts (mamsets_ml_audit_decision). Returns the number of levels built, or -1 when out of memory. */
 int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double *es_sorted,
                             int64_t nq, int64_t s_n, double log_floor, int64_t max_levels,
                             uint64_t *rng, int64_t *flat, const uint64_t *zob, double log0,
