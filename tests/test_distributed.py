@@ -156,6 +156,7 @@ def test_run_capturing_keeps_each_threads_warnings_apart(monkeypatch) -> None:
     import threading
 
     monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # restored after
+    monkeypatch.setattr(distributed, "_previous_show", None)
     barrier = threading.Barrier(2)
     out: dict[int, list] = {}
 
@@ -166,7 +167,7 @@ def test_run_capturing_keeps_each_threads_warnings_apart(monkeypatch) -> None:
         return i
 
     def run(i: int) -> None:
-        out[i] = distributed.run_capturing(task, -1, i)
+        out[i] = distributed.run_capturing(task, "another process", i)
 
     with warnings.catch_warnings():
         warnings.simplefilter("always")
@@ -180,3 +181,32 @@ def test_run_capturing_keeps_each_threads_warnings_apart(monkeypatch) -> None:
         assert value == i
         assert [m for m, _ in notes] == [f"task {i} note {j}" for j in range(50)]
         assert all(c is UserWarning for _, c in notes)
+
+
+def test_a_workers_warnings_survive_its_error_and_repeat_per_task(monkeypatch) -> None:
+    from mamsets.errors import TiesWarning
+
+    monkeypatch.setattr(warnings, "showwarning", warnings.showwarning)  # restored after
+    monkeypatch.setattr(distributed, "_previous_show", None)
+
+    def fails() -> None:
+        warnings.warn("the scores are tied", TiesWarning)
+        raise ValueError("bad contrast")
+
+    def warns() -> int:
+        warnings.warn("the same words each time", TiesWarning)
+        return 1
+
+    # the worker's once-per-location registry must not hide a later task's warning: with a
+    # fresh interpreter's filters ("default": once per location), both tasks keep theirs
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        first = distributed.run_capturing(warns, "another process")[1]
+        second = distributed.run_capturing(warns, "another process")[1]
+        with pytest.raises(ValueError, match="bad contrast") as info:
+            distributed.run_capturing(fails, "another process")
+    assert any("the scores are tied" in n for n in info.value.__notes__)
+    assert [m for m, _ in first] == [m for m, _ in second] == ["the same words each time"]
+    # in the driver's own process nothing is captured: warnings show as usual
+    with pytest.warns(TiesWarning):
+        assert distributed.run_capturing(warns, distributed.PROCESS_TOKEN) == (1, [])

@@ -285,10 +285,11 @@ def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: G
                      seeds: dict[str, int], fixed: dict[str, Any], spaces: _Universes,
                      window: int | None, bar: Any) -> Iterator[tuple[str, EnrichmentResult]]:
     """:func:`iter_gsea`'s loop with each contrast a task on a Dask cluster."""
-    from .distributed import as_client, close, imap_ordered, reemit, run_capturing, send, share
+    from .distributed import (PROCESS_TOKEN, as_client, close, imap_ordered, reemit,
+                              run_capturing, send, share)
 
     client, owned = as_client(scheduler)
-    driver = os.getpid()
+    driver = PROCESS_TOKEN
     try:
         spaces.client = client
         shared_source = share(client, source)
@@ -302,7 +303,7 @@ def _iter_on_cluster(scheduler: Any, names: list[str], scores_of: Any, source: G
 
         for c, (res, notes) in zip(names, imap_ordered(client, run_capturing, calls(), window)):
             # a worker process's warnings, shown here (the frames: this generator,
-            # iter_gsea, its caller)
+            # iter_gsea, its caller; through gsea() or write_gsea() they point inside mamsets)
             reemit(f"contrast {c!r}", notes, stacklevel=3)
             yield c, res
             if bar is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import uuid
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -34,6 +35,9 @@ __all__ = ["as_client", "close", "imap_ordered", "local_cluster", "reemit", "run
 _CAPTURE = threading.local()
 _HOOK_LOCK = threading.Lock()
 _previous_show: Any = None
+#: Names this process: a task compares it with its driver's to know whether it runs in the
+#: driver's own process (process ids repeat across hosts and containers).
+PROCESS_TOKEN = uuid.uuid4().hex
 
 
 def local_cluster(n_workers: int | None = None) -> Any:
@@ -159,40 +163,58 @@ def _install_show() -> None:
     """Route ``warnings.showwarning`` through :func:`_show` (once per process, thread-safe).
 
     A hook per thread rather than ``warnings.catch_warnings``, which swaps process-wide state
-    and is not safe while other worker threads run tasks. Whether a warning is shown at all
-    is still decided by the worker's filters (the same defaults as a fresh interpreter).
+    and is not safe while other worker threads run tasks. The hook it replaces is kept from
+    the first install only (a hook installed later that falls back to ``_show`` must not
+    become ``_show``'s fallback: that would recurse). mamsets' own warnings are shown every
+    time in a worker process (its once-per-location registry lives as long as the process,
+    so a later contrast's identical warning would vanish); the driver's filters decide when
+    they are shown again there.
     """
     global _previous_show
     with _HOOK_LOCK:
         if warnings.showwarning is not _show:
-            _previous_show = warnings.showwarning
+            if _previous_show is None:
+                _previous_show = warnings.showwarning
+                from ..errors import MamsetsWarning
+
+                warnings.filterwarnings("always", category=MamsetsWarning)
             warnings.showwarning = _show
 
 
-def run_capturing(fn: Callable[..., Any], driver_pid: int, *args: Any,
+def run_capturing(fn: Callable[..., Any], driver: str, *args: Any,
                   **kwargs: Any) -> tuple[Any, list[tuple[str, type[Warning]]]]:
     """``(fn(*args, **kwargs), warnings it showed)``, run as a cluster task.
 
-    In a worker process other than the driver's (``driver_pid``), the warnings the call
-    shows are returned as ``(message, category)`` pairs instead of going to the worker's
-    stderr, which the user does not see. In the driver's own process (a cluster of
-    threads, ``processes=False``) they are shown there as usual and the list is empty.
+    In a worker process other than the driver's (``driver`` is the driver's
+    :data:`PROCESS_TOKEN`), the warnings the call shows in the task's thread are returned as
+    ``(message, category)`` pairs instead of going to the worker's stderr, which the user does
+    not see; if the call raises, they are added to the exception's notes. In the driver's own
+    process (a cluster of threads, ``processes=False``) they are shown there as usual and the
+    list is empty. Warnings of threads the call starts itself (``n_jobs > 1``) are not
+    captured.
     """
-    if os.getpid() == driver_pid:
+    if driver == PROCESS_TOKEN:
         return fn(*args, **kwargs), []
     _install_show()
     records: list[tuple[str, type[Warning]]] = []
+    outer = getattr(_CAPTURE, "records", None)
     _CAPTURE.records = records
     try:
         return fn(*args, **kwargs), records
+    except BaseException as exc:
+        for message, category in records:
+            exc.add_note(f"warning shown before the error ({category.__name__}): {message}")
+        raise
     finally:
-        _CAPTURE.records = None
+        _CAPTURE.records = outer
 
 
 def reemit(label: str, notes: list[tuple[str, type[Warning]]], stacklevel: int = 2) -> None:
     """Show in the driver the warnings a task returned, each prefixed with ``label``.
 
-    ``stacklevel`` counts from the caller of this function, as for ``warnings.warn``.
+    ``stacklevel`` counts from the caller of this function, as for ``warnings.warn``. The
+    prefix and the new location mean that a filter matching the start of the original text
+    (``message=``) or mamsets' module (``module=``) no longer matches; filters by category do.
     """
     for message, category in notes:
         if not (isinstance(category, type) and issubclass(category, Warning)):
