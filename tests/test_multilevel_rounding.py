@@ -7,7 +7,9 @@ trusted them accepted and rejected moves against the true score (16,750 of 39.6 
 decisions off by more than 1e-9 on 240 random rankings whose weights span 1e8 to 1e16,
 before ``ML_DRIFT_BUDGET`` in ``_c/multilevel_walk.c``; none after). The audit scores every
 proposed set afresh in long double from its sorted positions and counts the decisions it
-contradicts by more than 1e-9.
+contradicts by more than 1e-9. With the resum disabled, the 1e16 cases below fail (158 to
+742 contradicted decisions); the 1e12 and ordinary cases happen to pass then too, and guard
+against a regression only.
 """
 
 from __future__ import annotations
@@ -43,12 +45,13 @@ def _es(w: np.ndarray, pos: np.ndarray) -> float:
     return float(top if top > -bottom else bottom)
 
 
-@pytest.mark.parametrize("span", [1e8, 1e12, 1e16])
-def test_giant_weights_do_not_mislead_the_walk(monkeypatch, span) -> None:
-    rng = np.random.default_rng(int(np.log10(span)))
+@pytest.mark.parametrize(("span", "n_giants", "variant"), [(1e12, 8, 0), (1e16, 4, 0),
+                                                         (1e16, 8, 1)])
+def test_giant_weights_do_not_mislead_the_walk(monkeypatch, span, n_giants, variant) -> None:
+    rng = np.random.default_rng(100 * variant + int(np.log10(span)))
     n = 150
     w = np.abs(rng.standard_normal(n))
-    w[rng.choice(n, 4, replace=False)] *= span        # a few giants among ordinary weights
+    w[rng.choice(n, n_giants, replace=False)] *= span  # a few giants among ordinary weights
     sizes, es = [], []
     for k in (2, 3, 5, 8):
         best = max((_es(w, np.sort(rng.choice(n, k, replace=False))) for _ in range(300)),
