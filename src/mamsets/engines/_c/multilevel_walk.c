@@ -132,20 +132,24 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
         }                                                                                         \
     } while (0)
 
-/* True when the signed ES of one sample (ism: its membership bits; cn, csum: its chunks' hit
- * counts and weight sums) is > level (level > -1e-9). nr == 0 (every member weighs 0): each
+/* True when the signed ES of sample s (its membership bits, its chunks' hit counts and weight
+ * sums, NR nr) is > level (level > -1e-9). nr == 0 (every member weighs 0): each
  * hit steps 1/K, as in ml_signed_es_nr, so a chunk's hit count stands for its weight sum and
  * each hit for its weight.
  *
  * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
  * and a lower bound just before them, so only chunks that can matter are scanned hit by hit
- * (in increasing position, from the membership bits). On success cand receives [peak
+ * (in increasing position, from the membership bits). On success its peak record cand receives [peak
  * position, weight prefix through it, misses before it, depth, chunk of the peak, chunk of the
  * deepest point], depth being the exact -min of the running sum; its last two entries are
  * read as hints (the chunks scanned first). */
-static int exceeds(const store_t *st, const uint64_t *ism, const int64_t *cn, const double *csum,
-                   double *cmax, double *cq2, double nr, const double *w, double q1,
-                   double level, double *cand) {
+static int exceeds(const store_t *st, int64_t s, double nr, const double *w, double q1,
+                   double level) {
+    int64_t o = s * st->n_chunks;
+    const uint64_t *ism = st->is_member + s * st->n_words;
+    const int64_t *cn = st->cnt + o;
+    const double *csum = st->csum + o;
+    double *cmax = st->cmax + o, *cq2 = st->cq2 + o, *cand = st->cand + s * 6;
     int64_t n_chunks = st->n_chunks, k = st->k;
     const int64_t *bnd = st->bnd;
     double *ub = st->scratch, *ystart = st->scratch + n_chunks;
@@ -287,6 +291,8 @@ static void set_chunks(const int64_t *flat, store_t *st, int64_t *column) {
         for (int64_t v = bnd[c]; v < bnd[c + 1]; v++) st->chunk_of[v] = (uint16_t)c;
 }
 
+static double resum(store_t *st, int64_t s);
+
 /* Store every sample by chunks (counts, weight sums), as members and membership bits, and its
  * hash. */
 static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zob,
@@ -295,28 +301,20 @@ static void fill_chunks(const int64_t *flat, const double *w, const uint64_t *zo
     for (int64_t s = 0; s < s_n; s++) {
         const int64_t *row = flat + s * k;
         int64_t *cn = st->cnt + s * nc;
-        double *su = st->csum + s * nc;
         uint64_t *ism = st->is_member + s * st->n_words;
-        double nr_s = 0.0;
         int64_t np_s = 0;
         for (int64_t c = 0; c < nc; c++) {
             cn[c] = 0;
-            su[c] = 0.0;
             st->cq2[s * nc + c] = 0.0;
         }
         for (int64_t j = 0; j < k; j++) {
             int64_t p = row[j];
-            int64_t c = st->chunk_of[p];
-            cn[c] += 1;
-            su[c] += w[p];
-            nr_s += w[p];
+            cn[st->chunk_of[p]] += 1;
             np_s += w[p] > 0.0;
             st->members[s * k + j] = p;
             ism[p >> 6] |= (uint64_t)1 << (p & 63);
         }
-        st->nr[s] = nr_s;
-        st->drift[2 * s] = 0.0;
-        st->drift[2 * s + 1] = nr_s;
+        resum(st, s); /* weight sums and NR, exact */
         st->npos[s] = np_s;
         st->has_cand[s] = 0;
         uint64_t hh = 0;
@@ -357,9 +355,11 @@ static void unchunk(int64_t *flat, store_t *st) {
 #define ML_ROUNDINGS_PER_SWAP 4.0
 #define ML_DRIFT_BUDGET 1e-11
 
-/* The chunk sums and NR of sample s made again from the membership bits ism, summed in
- * increasing position as fill_chunks() does; its rounding count restarts. Returns NR. */
-static double resum(store_t *st, int64_t s, const uint64_t *ism) {
+/* The chunk sums and NR of sample s made from its membership bits, summed in increasing
+ * position (at each level's start, and again when rounding could mislead the walk); its
+ * rounding count restarts. Returns NR. */
+static double resum(store_t *st, int64_t s) {
+    const uint64_t *ism = st->is_member + s * st->n_words;
     double nr = 0.0, *su = st->csum + s * st->n_chunks;
     for (int64_t c = 0; c < st->n_chunks; c++) su[c] = 0.0;
     for (int64_t wi = 0; wi < st->n_words; wi++)
@@ -445,7 +445,6 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
     while (moves < target && attempts < max_attempts) {
         counters[0] += 1;
         for (int64_t s = 0; s < s_n; s++) {
-            int64_t *cn = st->cnt + s * st->n_chunks;
             double *cd = st->cand + s * 6;
             int64_t *mem = st->members + s * k;
             uint64_t *ism = st->is_member + s * st->n_words;
@@ -508,13 +507,11 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     ism[old >> 6] &= ~b_old;
                     ism[v_new >> 6] |= b_new;
                     if (exact) {
-                        nr_new = resum(st, s, ism);
+                        nr_new = resum(st, s);
                         n_round = 0.0;
                         nr_max = nr_new;
                     }
-                    accepted = exceeds(st, ism, cn, st->csum + s * st->n_chunks,
-                                       st->cmax + s * st->n_chunks,
-                                       st->cq2 + s * st->n_chunks, nr_new, w, q1, lev_eff, cd);
+                    accepted = exceeds(st, s, nr_new, w, q1, lev_eff);
                     ism[old >> 6] |= b_old;
                     ism[v_new >> 6] &= ~b_new;
                     if (accepted) {
@@ -539,7 +536,7 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     dr[1] = nr_max;
                     if (exact) { /* back to the old set's sums, exactly; the peak record's
                                   * prefix kept the old rounding: found afresh */
-                        resum(st, s, ism);
+                        resum(st, s);
                         st->has_cand[s] = 0;
                     }
                 }
