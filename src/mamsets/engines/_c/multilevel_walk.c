@@ -139,9 +139,9 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
  *
  * From a chunk's weight sum and hit count come an upper bound of the running sum at its hits
  * and a lower bound just before them, so only chunks that can matter are scanned hit by hit
- * (in increasing position, from the membership bits). On success its peak record cand receives [peak
- * position, weight prefix through it, misses before it, depth, chunk of the peak, chunk of the
- * deepest point], depth being the exact -min of the running sum; its last two entries are
+ * (in increasing position, from the membership bits). On success its peak record cand
+ * receives [peak position, weight prefix through it, misses before it, depth, chunk of the
+ * peak, chunk of the deepest point], depth being the exact -min of the running sum; its last two entries are
  * read as hints (the chunks scanned first). */
 static int exceeds(const store_t *st, int64_t s, double nr, const double *w, double q1,
                    double level) {
@@ -520,8 +520,8 @@ static void walk_level(const double *w, double level, uint64_t level_h, int64_t 
                     }
                 }
                 if (audit)
-                    mamsets_ml_audit_decision(w, n, k, mem, r_mem, v_new, lev_eff, accepted, audit_pos,
-                                              audit);
+                    mamsets_ml_audit_decision(w, n, k, mem, r_mem, v_new, lev_eff, accepted,
+                                              audit_pos, audit);
                 if (accepted) {
                     moves++;
                     keep_swap(st, s, r_mem, v_new, np_new, n_round, nr_max);
@@ -621,7 +621,8 @@ static int ladder_alloc(ladder_t *L, int64_t s_n, int64_t k, int64_t n, int64_t 
  * variance out_varc) of the level passages before its resolving sample, the count out_r of that
  * sample's scores >= es and a status (ok, below the eps floor, walk stalled). counters[5]: see
  * walk_level. audit[2]: NULL, or (tests) counts of decisions and of those a fresh long-double
- * score contradicts (mamsets_ml_audit_decision). Returns the number of levels built, or -1 when out of memory. */
+ * score contradicts (mamsets_ml_audit_decision). Returns the number of levels built, or -1
+ * when out of memory. */
 int64_t mamsets_ml_run_unit(const double *w, int64_t n, int64_t k, const double *es_sorted,
                             int64_t nq, int64_t s_n, double log_floor, int64_t max_levels,
                             uint64_t *rng, int64_t *flat, const uint64_t *zob, double log0,
