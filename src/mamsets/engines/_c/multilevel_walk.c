@@ -141,8 +141,8 @@ static int store_alloc(store_t *st, int64_t s_n, int64_t k, int64_t n) {
  * and a lower bound just before them, so only chunks that can matter are scanned hit by hit
  * (in increasing position, from the membership bits). On success its peak record cand
  * receives [peak position, weight prefix through it, misses before it, depth, chunk of the
- * peak, chunk of the deepest point], depth being the exact -min of the running sum; its last two entries are
- * read as hints (the chunks scanned first). */
+ * peak, chunk of the deepest point], depth being the exact -min of the running sum; its last
+ * two entries are read as hints (the chunks scanned first). */
 static int exceeds(const store_t *st, int64_t s, double nr, const double *w, double q1,
                    double level) {
     int64_t o = s * st->n_chunks;
