@@ -3,6 +3,8 @@
 * ``mamsets.engines._ckernels``: every ``src/mamsets/engines/_c/*.c`` compiled into one shared
   library at install time (gcc and the Python headers are all it needs), so the first GSEA call
   does not wait for a JIT compiler.
+* ``mamsets._strindex``: ``src/mamsets/_c/strindex.c``, the codes of a collection's members
+  (``GeneSetCollection.member_index``; a CPython extension, below the engines).
 * ``genesets/`` (the curated library, the source of truth at the top of the repository) is
   copied into the wheel as ``mamsets/_genesets``; editable installs read it from the checkout.
 """
@@ -37,4 +39,10 @@ kernels = Extension(
     extra_compile_args=["-O3", "-std=c11", "-fno-math-errno", "-Wall"],
 )
 
-setup(ext_modules=[kernels], cmdclass={"build_py": BuildPyWithGenesets})
+strindex = Extension(
+    "mamsets._strindex",
+    sources=["src/mamsets/_c/strindex.c"],
+    extra_compile_args=["-O3", "-std=c11", "-Wall"],
+)
+
+setup(ext_modules=[kernels, strindex], cmdclass={"build_py": BuildPyWithGenesets})
