@@ -81,10 +81,39 @@ def test_bad_arguments_raise_clear_errors() -> None:
         index_members([("a",)], np.zeros(2, dtype=np.int32))
     with pytest.raises(TypeError, match="unhashable"):
         index_members([("a", ["list"])], np.zeros(2, dtype=np.int32))
-    with pytest.raises(TypeError, match="each group must be a sequence"):
+    with pytest.raises(TypeError, match="group 1 is not a sequence"):
         index_members([("a",), 5], np.zeros(2, dtype=np.int32))
     with pytest.raises(TypeError):
         index_members([("a",)], np.zeros(1, dtype=np.int32)[::-1].copy().view(np.int16))
+
+
+def test_members_that_change_the_input_cannot_corrupt_it() -> None:
+    """A member's __hash__ emptying the lists being read (the C code reads tuple copies)."""
+
+    class Clearing:
+        def __init__(self, target: list) -> None:
+            self.target = target
+
+        def __hash__(self) -> int:
+            self.target.clear()
+            return 1
+
+    inner = ["a", "b", "c"]
+    outer = [inner, ["d", "e"]]
+    inner[1] = Clearing(outer)  # empties the outer list mid-pass
+    outer[1][0] = Clearing(outer[1])  # empties its own group mid-pass
+    codes = np.zeros(5, dtype=np.int32)
+    got = index_members(outer, codes)
+    assert got[0] == "a" and got[2] == "c" and got[4] == "e"
+    assert isinstance(got[1], Clearing) and isinstance(got[3], Clearing)
+    assert codes.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_hashes_differing_only_in_high_bits() -> None:
+    """Ints times 2**24 share their low bits (the table spreads them by their top bits)."""
+    members = tuple(k << 24 for k in range(5_000)) + tuple(k << 24 for k in range(0, 5_000, 7))
+    genes, codes = _run([members], np.int64)
+    assert (genes, codes) == _oracle([members])
 
 
 def test_an_error_in_equality_propagates() -> None:

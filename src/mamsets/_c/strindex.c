@@ -19,27 +19,36 @@ typedef struct {
 
 typedef struct {
     slot_t *slots;
-    size_t mask; /* capacity - 1 (a power of two) */
+    size_t mask; /* capacity - 1; capacity = 2**bits */
+    int bits;
     Py_ssize_t used;
 } table_t;
 
-static int table_init(table_t *t, size_t capacity) {
-    t->slots = PyMem_Malloc(capacity * sizeof(slot_t));
+static int table_init(table_t *t, int bits) {
+    size_t capacity = (size_t)1 << bits;
+    t->slots = bits < 48 ? PyMem_Malloc(capacity * sizeof(slot_t)) : NULL;
     if (!t->slots) return -1;
     for (size_t i = 0; i < capacity; i++) t->slots[i].code = -1;
     t->mask = capacity - 1;
+    t->bits = bits;
     t->used = 0;
     return 0;
+}
+
+/* The first slot of hash h: its top bits after a Fibonacci multiply, so hashes that differ
+ * only in high bits (ints times a power of two) do not pile up in one run of slots. */
+static inline size_t home(const table_t *t, Py_hash_t h) {
+    return (size_t)(((uint64_t)h * 0x9E3779B97F4A7C15ULL) >> (64 - t->bits));
 }
 
 /* Double the capacity (kept at most half full, so probes stay short). */
 static int table_grow(table_t *t) {
     table_t bigger;
-    if (table_init(&bigger, 2 * (t->mask + 1)) < 0) return -1;
+    if (table_init(&bigger, t->bits + 1) < 0) return -1;
     for (size_t i = 0; i <= t->mask; i++) {
         slot_t s = t->slots[i];
         if (s.code < 0) continue;
-        size_t j = (size_t)s.hash & bigger.mask;
+        size_t j = home(&bigger, s.hash);
         while (bigger.slots[j].code >= 0) j = (j + 1) & bigger.mask;
         bigger.slots[j] = s;
     }
@@ -63,7 +72,7 @@ static int same(PyObject *a, PyObject *b) {
 
 /* The code of member m (hash h), added to `genes` when new; -1 on error. */
 static Py_ssize_t code_of(table_t *t, PyObject *genes, PyObject *m, Py_hash_t h) {
-    size_t j = (size_t)h & t->mask;
+    size_t j = home(t, h);
     for (;;) {
         slot_t *s = t->slots + j;
         if (s->code < 0) break;
@@ -85,6 +94,15 @@ static Py_ssize_t code_of(table_t *t, PyObject *genes, PyObject *m, Py_hash_t h)
     return code;
 }
 
+/* 1 when the buffer holds signed native integers of 4 or 8 bytes. */
+static int signed_codes(const Py_buffer *buf) {
+    const char *f = buf->format;
+    if (!f || !(buf->itemsize == 4 || buf->itemsize == 8)) return 0;
+    if (*f == '@' || *f == '=' || (*f == '<' && PY_LITTLE_ENDIAN) || (*f == '>' && PY_BIG_ENDIAN))
+        f++;
+    return (f[0] == 'i' || f[0] == 'l' || f[0] == 'q') && f[1] == '\0';
+}
+
 /* index_members(groups, codes) -> list
  *
  * groups: a sequence of sequences of hashable members (each set's member tuple). codes: a
@@ -97,7 +115,8 @@ static PyObject *index_members(PyObject *self, PyObject *const *args, Py_ssize_t
         PyErr_SetString(PyExc_TypeError, "index_members(groups, codes) takes 2 arguments");
         return NULL;
     }
-    PyObject *outer = PySequence_Fast(args[0], "index_members: groups must be a sequence");
+    /* tuples: a list could be changed under us by a member's __hash__ or __eq__ */
+    PyObject *outer = PySequence_Tuple(args[0]);
     if (!outer) return NULL;
     Py_buffer buf;
     if (PyObject_GetBuffer(args[1], &buf, PyBUF_WRITABLE | PyBUF_FORMAT | PyBUF_C_CONTIGUOUS) < 0) {
@@ -107,22 +126,25 @@ static PyObject *index_members(PyObject *self, PyObject *const *args, Py_ssize_t
     PyObject *genes = NULL;
     table_t t = {NULL, 0, 0};
     int wide = buf.itemsize == 8;
-    if (!(buf.itemsize == 4 || buf.itemsize == 8) || !buf.format ||
-        !strchr("ilq", buf.format[0] == '<' || buf.format[0] == '=' ? buf.format[1]
-                                                                    : buf.format[0])) {
+    if (!signed_codes(&buf)) {
         PyErr_SetString(PyExc_TypeError, "index_members: codes must be an int32 or int64 array");
         goto fail;
     }
     Py_ssize_t n_codes = buf.len / buf.itemsize, pos = 0;
     genes = PyList_New(0);
-    if (!genes || table_init(&t, 1 << 12) < 0) goto fail;
-    Py_ssize_t n_groups = PySequence_Fast_GET_SIZE(outer);
-    PyObject **groups = PySequence_Fast_ITEMS(outer);
+    if (!genes || table_init(&t, 12) < 0) goto fail;
+    Py_ssize_t n_groups = PyTuple_GET_SIZE(outer);
     for (Py_ssize_t g = 0; g < n_groups; g++) {
-        PyObject *inner = PySequence_Fast(groups[g], "index_members: each group must be a sequence");
-        if (!inner) goto fail;
-        Py_ssize_t n_m = PySequence_Fast_GET_SIZE(inner);
-        PyObject **items = PySequence_Fast_ITEMS(inner);
+        PyObject *inner = PySequence_Tuple(PyTuple_GET_ITEM(outer, g));
+        if (!inner) {
+            if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+                PyErr_Clear();
+                PyErr_Format(PyExc_TypeError, "index_members: group %zd is not a sequence", g);
+            }
+            goto fail;
+        }
+        Py_ssize_t n_m = PyTuple_GET_SIZE(inner);
+        PyObject **items = &PyTuple_GET_ITEM(inner, 0);
         if (n_m > n_codes - pos) {
             Py_DECREF(inner);
             PyErr_SetString(PyExc_ValueError, "index_members: codes is shorter than the pairs");
@@ -135,10 +157,16 @@ static PyObject *index_members(PyObject *self, PyObject *const *args, Py_ssize_t
                 Py_DECREF(inner);
                 goto fail;
             }
-            if (wide)
+            if (wide) {
                 ((int64_t *)buf.buf)[pos++] = (int64_t)c;
-            else
+            } else if (c > INT32_MAX) {
+                Py_DECREF(inner);
+                PyErr_SetString(PyExc_OverflowError,
+                                "index_members: over 2**31 distinct members; pass int64 codes");
+                goto fail;
+            } else {
                 ((int32_t *)buf.buf)[pos++] = (int32_t)c;
+            }
         }
         Py_DECREF(inner);
     }
