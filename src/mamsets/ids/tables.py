@@ -2,6 +2,12 @@
 
 Tables ship with the package (``mamsets/data``, built by ``scripts/build_idtables.py``) and
 are read lazily, once per process.
+
+They stay in memory for the rest of the process, so they are kept cheap for the cyclic
+garbage collector, which walks every container it tracks at each full collection of the
+user's process: sets of identifiers are :data:`KeySet` dicts (str keys, None values: not
+tracked at all) rather than frozensets (always tracked, walked entry by entry), and what
+only detection needs is read without building the ortholog objects (:func:`_ortholog_columns`).
 """
 
 from __future__ import annotations
@@ -10,12 +16,24 @@ import functools
 import gzip
 import io
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from importlib import resources
 
 import pandas as pd
 
 from .patterns import _HUMAN_ONLY_CODING
+
+
+#: A set of identifiers for membership tests (``key in keyset``): a dict whose values are
+#: None, which the garbage collector does not track (see the module docstring).
+KeySet = dict[str, None]
+
+
+def _keyset(items: Iterable[str]) -> KeySet:
+    """The distinct ``items`` as a :data:`KeySet`."""
+    return dict.fromkeys(items)
 
 
 def _data_bytes(name: str) -> bytes:
@@ -54,11 +72,11 @@ class _Human:
         str, tuple[str, str]
     ]  # upper(prev/alias) -> (hgnc_id, "previous_symbol"|"alias"), usable
     ambiguous: dict[str, tuple[str, ...]]  # upper(prev/alias) -> all hgnc ids it names (refused)
-    prev_only: frozenset[str]  # usable rescue keys that are previous symbols
-    known: frozenset[str]  # keys of symbol_ci, rescue and ambiguous (anything HGNC calls a symbol)
+    prev_only: KeySet  # usable rescue keys that are previous symbols
+    known: KeySet  # keys of symbol_ci, rescue and ambiguous (anything HGNC calls a symbol)
     # keys of symbol_ci that rodents do not share: non-coding genes and pseudogenes (LINC01234,
     # ...-AS1, RPL13P5) and human-style names of coding genes (C1orf112, HLA-A)
-    human_only: frozenset[str]
+    human_only: KeySet
     entrez: dict[str, str]
     ensembl: dict[str, str]
     to_symbol: dict[str, str]
@@ -93,8 +111,8 @@ def _human() -> _Human:
                 (approved_other,) if approved_other and approved_other not in own else ()
             )
             ambiguous[key] = named
-    prev_only = frozenset(k for k, (_, kind) in rescue.items() if kind == "previous_symbol")
-    human_only = frozenset(
+    prev_only = _keyset(k for k, (_, kind) in rescue.items() if kind == "previous_symbol")
+    human_only = _keyset(
         u
         for u, group in zip((s.upper() for s in symbols), t["locus_group"])
         if u in symbol_ci
@@ -109,7 +127,7 @@ def _human() -> _Human:
         rescue=rescue,
         ambiguous=ambiguous,
         prev_only=prev_only,
-        known=frozenset(symbol_ci).union(rescue, ambiguous),
+        known=_keyset(chain(symbol_ci, rescue, ambiguous)),
         human_only=human_only,
         entrez=entrez,
         ensembl=ensembl,
@@ -130,13 +148,25 @@ class _Ortholog:
 
 
 @functools.lru_cache(maxsize=1)
+def _ortholog_columns() -> dict[str, tuple[str, ...]]:
+    """The shipped ortholog table as one list of str per column (read once per process).
+
+    Detection needs only its Entrez column (:func:`_evidence`); reading it here spares that
+    path the ~80,000 objects of :func:`_orthologs`, which the garbage collector would walk
+    at every full collection for the rest of the process (~0.04 s each, measured).
+    """
+    # tuples of str: the collector stops tracking them after its first pass (lists it walks)
+    return {c: tuple(v) for c, v in _read_columns("orthologs.tsv.gz").items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _orthologs() -> dict[str, dict[str, tuple[_Ortholog, ...]]]:
     """``{species: {hgnc_id: (orthologs...)}}``; a human gene without ortholog is absent.
 
     Genome-wide, under the one ortholog rule of ``scripts/build_idtables.py`` (see
     :func:`mamsets.ids.map_ids`, Notes).
     """
-    t = _read_columns("orthologs.tsv.gz")
+    t = _ortholog_columns()
     out: dict[str, dict[str, list[_Ortholog]]] = {"mouse": {}, "rat": {}}
     rows = zip(t["species"], t["hgnc_id"], t["symbol"], t["entrez"], t["ensembl"], t["org_id"],
                t["synonyms"], t["ambiguous_synonyms"])
@@ -158,12 +188,12 @@ def _orthologs() -> dict[str, dict[str, tuple[_Ortholog, ...]]]:
 
 @dataclass(frozen=True)
 class _Evidence:
-    entrez: dict[str, frozenset[str]]  # species -> entrez ids
-    symbol_only: dict[str, frozenset[str]]  # species -> upper(species-specific symbols)
+    entrez: dict[str, KeySet]  # species -> entrez ids
+    symbol_only: dict[str, KeySet]  # species -> upper(species-specific symbols)
 
 
 @functools.lru_cache(maxsize=1)
-def _species_evidence() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+def _species_evidence() -> tuple[dict[str, KeySet], dict[str, KeySet]]:
     """The shipped species-evidence table: (Entrez ids, upper-case species-specific symbols)
     per species, as listed (read once per process; both evidence views share its sets)."""
     t = _read_columns("species_evidence.tsv.gz")
@@ -171,11 +201,11 @@ def _species_evidence() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[
     sym: dict[str, set[str]] = {"mouse": set(), "rat": set()}
     for sp, kind, ident in zip(t["species"], t["id_type"], t["identifier"]):
         (entrez if kind == "entrez" else sym)[sp].add(ident if kind == "entrez" else ident.upper())
-    return ({k: frozenset(v) for k, v in entrez.items()},
-            {k: frozenset(v) for k, v in sym.items()})
+    return ({k: _keyset(v) for k, v in entrez.items()},
+            {k: _keyset(v) for k, v in sym.items()})
 
 
-def _symbol_only() -> dict[str, frozenset[str]]:
+def _symbol_only() -> dict[str, KeySet]:
     """Species -> upper(species-specific symbols): :attr:`_Evidence.symbol_only` without
     loading the ortholog table (symbol lists need only this)."""
     return _species_evidence()[1]
@@ -186,12 +216,11 @@ def _evidence() -> _Evidence:
     """Entrez ids and species-specific symbols per species (read once per process)."""
     listed, sym = _species_evidence()
     entrez: dict[str, set[str]] = {"human": set(_human().entrez), **{k: set(v) for k, v in listed.items()}}
-    for sp, table in _orthologs().items():  # members' own ortholog ids are evidence too
-        for orths in table.values():
-            for o in orths:
-                if o.entrez:
-                    entrez[sp].add(o.entrez)
-    return _Evidence(entrez={k: frozenset(v) for k, v in entrez.items()}, symbol_only=sym)
+    t = _ortholog_columns()  # members' own ortholog ids are evidence too (the rows of
+    for sp, hgnc_id, e in zip(t["species"], t["hgnc_id"], t["entrez"]):  # _orthologs())
+        if e:
+            entrez.setdefault(sp, set()).add(e)
+    return _Evidence(entrez={k: _keyset(v) for k, v in entrez.items()}, symbol_only=sym)
 
 
 @dataclass(frozen=True)
