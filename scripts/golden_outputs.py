@@ -89,14 +89,15 @@ def _human_variants() -> dict[str, pd.Series]:
 
 
 def _rodent_symbols(species: str) -> pd.Series:
-    from mamsets.ids.tables import _orthologs
+    from mamsets.ids.tables import _Ortholog, _orthologs
 
     genes, _ = _human_universe(6000, seed=11)
     orth = _orthologs()[species]
     from mamsets.ids.tables import _human
 
     h = _human()
-    syms = [o.symbol for g in genes for o in orth.get(h.symbol.get(g, ""), ())[:1] if o.symbol]
+    syms = [o.symbol for g in genes
+            for o in map(_Ortholog._make, orth.get(h.symbol.get(g, ""), ())[:1]) if o.symbol]
     return _scores(sorted(set(syms)), 6 if species == "mouse" else 8)
 
 

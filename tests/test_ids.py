@@ -799,7 +799,7 @@ def test_ortholog_table_agrees_with_library_identity_table() -> None:
     """The library's identity table (built separately) names the same mouse and rat genes."""
     from pathlib import Path
 
-    from mamsets.ids.tables import _orthologs
+    from mamsets.ids.tables import _Ortholog, _orthologs
 
     path = Path(__file__).resolve().parents[1] / "genesets" / "identity.tsv"
     if not path.is_file():
@@ -809,7 +809,7 @@ def test_ortholog_table_agrees_with_library_identity_table() -> None:
     for sp in ("mouse", "rat"):
         for h, ent in zip(ident["hgnc_id"], ident[f"{sp}_entrez"]):
             if ent:
-                assert ent in {o.entrez for o in orth[sp].get(h, ())}, (sp, h, ent)
+                assert ent in {_Ortholog._make(o).entrez for o in orth[sp].get(h, ())}, (sp, h, ent)
             else:  # no ortholog in the library's table: none in the genome-wide one either
                 assert h not in orth[sp], (sp, h)
 
@@ -1234,10 +1234,11 @@ def test_plain_mouse_entrez_gmt_on_human_symbol_ranking_just_works() -> None:
     """Issue 13: ms.gsea(human_ranking, mouse_entrez_gmt) maps instead of finding nothing."""
     import mamsets as ms
     from mamsets.ids import spaces_differ
-    from mamsets.ids.tables import _human, _orthologs
+    from mamsets.ids.tables import _human, _Ortholog, _orthologs
 
     hu, mouse = _human(), _orthologs()["mouse"]
-    by_entrez = {o[0].entrez: hu.to_symbol[h] for h, o in sorted(mouse.items()) if len(o) == 1}
+    by_entrez = {_Ortholog._make(o[0]).entrez: hu.to_symbol[h] for h, o in sorted(mouse.items())
+                 if len(o) == 1}
     pairs = [(s, e) for e, s in by_entrez.items() if e][:600]
     rng = np.random.default_rng(1)
     ranking = pd.Series(rng.normal(size=len(pairs)), index=[p[0] for p in pairs])

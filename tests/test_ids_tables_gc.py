@@ -33,12 +33,25 @@ def test_detection_builds_no_ortholog_objects_and_tracks_no_key_sets() -> None:
     assert out.stdout.split() == ["0", "[]"], out.stdout + out.stderr
 
 
+def test_ortholog_rows_are_untracked_by_the_collector_after_a_collection() -> None:
+    import gc
+
+    rows = T._orthologs()
+    gc.collect()
+    gc.collect()
+    for sp in ("mouse", "rat"):
+        table = rows[sp]
+        some = [table[h] for h in list(table)[:200]]
+        assert not any(gc.is_tracked(group) or any(gc.is_tracked(r) for r in group) for group in some)
+        assert all(type(r) is tuple and len(r) == len(T._Ortholog._fields) for g in some for r in g)
+
+
 def test_entrez_evidence_equals_the_ortholog_objects_own_ids() -> None:
     listed, _ = T._species_evidence()
     want = {"human": set(T._human().entrez), **{k: set(v) for k, v in listed.items()}}
     for sp, table in T._orthologs().items():
         for orths in table.values():
-            want[sp].update(o.entrez for o in orths if o.entrez)
+            want[sp].update(o.entrez for o in map(T._Ortholog._make, orths) if o.entrez)
     got = T._evidence().entrez
     assert set(got) == set(want)
     assert all(set(got[sp]) == want[sp] for sp in want)

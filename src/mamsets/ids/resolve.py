@@ -13,7 +13,7 @@ import functools
 from collections import defaultdict
 
 from .patterns import _ensembl_key, _entrez_key
-from .tables import _human, _orthologs, _rodent
+from .tables import _human, _Ortholog, _orthologs, _rodent
 from .vocabulary import _HOW_CODE, HOWS
 
 
@@ -140,7 +140,7 @@ def _ortholog_targets(
     ``only``: restrict to these MGI/RGD ids (a mouse member on mouse data of another
     id type reaches its own gene, not its paralogs through the human gene).
     """
-    orths = _orthologs().get(species, {}).get(hgnc_id, ())
+    orths = tuple(map(_Ortholog._make, _orthologs().get(species, {}).get(hgnc_id, ())))
     if only:
         orths = tuple(o for o in orths if o.org_id in only)
     if not orths:

@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 from importlib import resources
 
 import pandas as pd
@@ -137,14 +138,20 @@ def _human() -> _Human:
     )
 
 
-@dataclass(frozen=True)
-class _Ortholog:
+class _Ortholog(NamedTuple):
+    """One mouse or rat ortholog of a human gene (a view of a row of :func:`_orthologs`)."""
+
     symbol: str
     entrez: str
     ensembl: tuple[str, ...]
     synonyms: tuple[str, ...]
     ambiguous_synonyms: tuple[str, ...]
     org_id: str = ""  # MGI or RGD id
+
+
+#: A row of :func:`_orthologs`: the fields of :class:`_Ortholog` as a plain tuple, which the
+#: garbage collector stops tracking (a NamedTuple or dataclass instance it walks for good).
+OrthologRow = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...], str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -160,29 +167,23 @@ def _ortholog_columns() -> dict[str, tuple[str, ...]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _orthologs() -> dict[str, dict[str, tuple[_Ortholog, ...]]]:
-    """``{species: {hgnc_id: (orthologs...)}}``; a human gene without ortholog is absent.
+def _orthologs() -> dict[str, dict[str, tuple[OrthologRow, ...]]]:
+    """``{species: {hgnc_id: (ortholog rows...)}}``; a human gene without ortholog is absent.
 
     Genome-wide, under the one ortholog rule of ``scripts/build_idtables.py`` (see
-    :func:`mamsets.ids.map_ids`, Notes).
+    :func:`mamsets.ids.map_ids`, Notes). Rows are plain tuples (``_Ortholog._make(row)``
+    names their fields): ~43,000 objects the garbage collector would otherwise walk at
+    every full collection for the rest of the process.
     """
     t = _ortholog_columns()
-    out: dict[str, dict[str, list[_Ortholog]]] = {"mouse": {}, "rat": {}}
+    out: dict[str, dict[str, list[OrthologRow]]] = {"mouse": {}, "rat": {}}
     rows = zip(t["species"], t["hgnc_id"], t["symbol"], t["entrez"], t["ensembl"], t["org_id"],
                t["synonyms"], t["ambiguous_synonyms"])
     for species, hgnc_id, symbol, entrez, ensembl, org_id, synonyms, ambiguous in rows:
         lst = out.setdefault(species, {}).setdefault(hgnc_id, [])
         if symbol or entrez or ensembl:
-            lst.append(
-                _Ortholog(
-                    org_id=org_id,
-                    symbol=symbol,
-                    entrez=entrez,
-                    ensembl=tuple(_split(ensembl)),
-                    synonyms=tuple(_split(synonyms)),
-                    ambiguous_synonyms=tuple(_split(ambiguous)),
-                )
-            )
+            lst.append((symbol, entrez, tuple(_split(ensembl)), tuple(_split(synonyms)),
+                        tuple(_split(ambiguous)), org_id))
     return {sp: {k: tuple(v) for k, v in d.items()} for sp, d in out.items()}
 
 
@@ -246,7 +247,7 @@ def _rodent(species: str) -> _Rodent:
             maps[kind][key].append(pair)
 
     for hid, orths in _orthologs().get(species, {}).items():
-        for o in orths:
+        for o in map(_Ortholog._make, orths):
             pair = (hid, o.org_id)
             add("symbol", o.symbol, pair)
             add("symbol_ci", o.symbol.upper(), pair)

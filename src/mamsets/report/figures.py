@@ -251,7 +251,7 @@ def _genome_symbols(ids: set[str]) -> dict[str, str]:
     if not wanted:
         return {}
     try:
-        from ..ids.tables import _human, _orthologs
+        from ..ids.tables import _human, _Ortholog, _orthologs
     except Exception:  # noqa: BLE001 - labels are cosmetic
         return {}
     out: dict[str, str] = {}
@@ -264,7 +264,7 @@ def _genome_symbols(ids: set[str]) -> dict[str, str]:
     if rest:
         for orths in _orthologs().values():
             for group in orths.values():
-                for o in group:
+                for o in map(_Ortholog._make, group):
                     if o.entrez in rest:
                         out[o.entrez] = o.symbol
                     for e in o.ensembl:
