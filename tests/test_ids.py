@@ -1052,7 +1052,6 @@ def test_several_orthologs_per_member_and_shared_identifiers(monkeypatch) -> Non
     from mamsets.ids import resolve
     from mamsets.ids import tables as mids
 
-    mids._evidence()  # cache the real evidence before patching the ortholog table
     real = mids._orthologs()
     hu = mids._human()
     mfn2, fis1 = hu.symbol["MFN2"], hu.symbol["FIS1"]

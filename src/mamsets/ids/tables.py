@@ -28,7 +28,9 @@ from .patterns import _HUMAN_ONLY_CODING
 
 
 #: A set of identifiers for membership tests (``key in keyset``): a dict whose values are
-#: None, which the garbage collector does not track (see the module docstring).
+#: None, which the garbage collector does not track (see the module docstring). Unlike the
+#: frozensets they replace they could be changed: they are shared by the per-process caches
+#: below, so callers only read them.
 KeySet = dict[str, None]
 
 
@@ -156,14 +158,15 @@ OrthologRow = tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, ...],
 
 @functools.lru_cache(maxsize=1)
 def _ortholog_columns() -> dict[str, tuple[str, ...]]:
-    """The shipped ortholog table as one list of str per column (read once per process).
+    """The columns of the shipped ortholog table that :func:`_orthologs` and :func:`_evidence`
+    read, as one tuple of str each (read once per process: ~0.1 s).
 
-    Detection needs only its Entrez column (:func:`_evidence`); reading it here spares that
-    path the ~80,000 objects of :func:`_orthologs`, which the garbage collector would walk
-    at every full collection for the rest of the process (~0.04 s each, measured).
+    Detection needs only the species and Entrez columns (:func:`_evidence`); reading them
+    here spares that path building :func:`_orthologs`. Tuples of str, because the garbage
+    collector stops tracking those after its first pass (it would walk lists for good).
     """
-    # tuples of str: the collector stops tracking them after its first pass (lists it walks)
-    return {c: tuple(v) for c, v in _read_columns("orthologs.tsv.gz").items()}
+    t = _read_columns("orthologs.tsv.gz")
+    return {c: tuple(v) for c, v in t.items() if c != "source"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -217,8 +220,8 @@ def _evidence() -> _Evidence:
     """Entrez ids and species-specific symbols per species (read once per process)."""
     listed, sym = _species_evidence()
     entrez: dict[str, set[str]] = {"human": set(_human().entrez), **{k: set(v) for k, v in listed.items()}}
-    t = _ortholog_columns()  # members' own ortholog ids are evidence too (the rows of
-    for sp, hgnc_id, e in zip(t["species"], t["hgnc_id"], t["entrez"]):  # _orthologs())
+    t = _ortholog_columns()  # the orthologs' own Entrez ids are evidence too
+    for sp, e in zip(t["species"], t["entrez"]):
         if e:
             entrez.setdefault(sp, set()).add(e)
     return _Evidence(entrez={k: _keyset(v) for k, v in entrez.items()}, symbol_only=sym)
