@@ -82,16 +82,20 @@ def alias_groups_by_key(ids: Sequence[str], keys: Sequence[Hashable]) -> tuple[l
     E.g. the bytes of each set's increasing member positions, which hash faster than a
     frozenset of its members.
     """
-    groups: dict[Hashable, list[int]] = {}
+    # a list only for groups of two or more: one per set would be thousands of container
+    # objects for the garbage collector, for a large GMT with no duplicates at all
+    first: dict[Hashable, int] = {}
+    groups: dict[int, list[int]] = {}
     for i, k in enumerate(keys):
-        groups.setdefault(k, []).append(i)
-    keep: list[int] = []
+        j = first.setdefault(k, i)
+        if j != i:
+            groups.setdefault(j, [j]).append(i)
+    keep = [i for i in first.values() if i not in groups]
     aliases: dict[str, tuple[str, ...]] = {}
     for idx in groups.values():
         rep = min(idx, key=lambda i: ids[i])
         keep.append(rep)
-        if len(idx) > 1:
-            aliases[ids[rep]] = tuple(sorted(ids[i] for i in idx if i != rep))
+        aliases[ids[rep]] = tuple(sorted(ids[i] for i in idx if i != rep))
     return sorted(keep), aliases
 
 
