@@ -376,6 +376,17 @@ def test_n_jobs_bit_identical() -> None:
     pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
 
 
+def test_n_jobs_minus_one_means_the_cores_this_process_may_use(monkeypatch) -> None:
+    """-1 counts the process's CPU affinity (a batch job's or container's cpuset), not the host's."""
+    import os
+
+    from mamsets.engines._gsea_inputs import _resolve_jobs, usable_cores
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert usable_cores() == 1 and _resolve_jobs(-1) == 1 and _resolve_jobs(3) == 3
+
+
 @needs_multilevel
 def test_n_jobs_bit_identical_multilevel() -> None:
     r, col = toy()

@@ -148,9 +148,19 @@ def _check_int(name: str, value: Any, low: int) -> int:
     return int(value)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity: a batch job's or a container's
+    cpuset), not all of the machine's (``os.cpu_count``). A CPU quota without a cpuset
+    (``docker --cpus``) is not seen."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity on macOS and Windows
+        return max(1, os.cpu_count() or 1)
+
+
 def _resolve_jobs(n_jobs: Any) -> int:
     if isinstance(n_jobs, (int, np.integer)) and not isinstance(n_jobs, bool) and n_jobs == -1:
-        return max(1, os.cpu_count() or 1)
+        return usable_cores()
     return _check_int("n_jobs", n_jobs, 1)
 
 

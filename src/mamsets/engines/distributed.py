@@ -18,7 +18,6 @@ standard way Python users scale out, to many machines with dask-jobqueue (SLURM,
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import uuid
 import warnings
@@ -27,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..errors import InputError
+from ._gsea_inputs import usable_cores
 
 __all__ = ["as_client", "close", "imap_ordered", "local_cluster", "reemit", "run_capturing",
            "send", "share"]
@@ -47,7 +47,7 @@ def local_cluster(n_workers: int | None = None) -> Any:
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise InputError("scheduler='local' needs Dask: pip install 'mamsets[dask]'") from None
-    n = n_workers if n_workers is not None else max(1, os.cpu_count() or 1)
+    n = n_workers if n_workers is not None else usable_cores()
     try:
         return Client(LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                    dashboard_address=None))
