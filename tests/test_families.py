@@ -98,6 +98,26 @@ def test_alias_choice_does_not_depend_on_order() -> None:
     assert nested_in(["x", "y", "z"], [[1], [1, 2], [3]]) == {"x": ("y",), "y": (), "z": ()}
 
 
+def test_alias_groups_match_a_plain_grouping() -> None:
+    """Groups of one to five identical sets, interleaved, against a dict-of-lists oracle."""
+    import random
+
+    from mamsets.engines._families import alias_groups_by_key
+
+    rnd = random.Random(4)
+    keys = [rnd.randrange(40) for _ in range(120)]
+    ids = [f"S{rnd.randrange(10**6):06d}_{i}" for i in range(len(keys))]
+    groups: dict[int, list[int]] = {}
+    for i, k in enumerate(keys):
+        groups.setdefault(k, []).append(i)
+    reps = {k: min(v, key=lambda i: ids[i]) for k, v in groups.items()}
+    want_aliases = {ids[reps[k]]: tuple(sorted(ids[i] for i in v if i != reps[k]))
+                    for k, v in groups.items() if len(v) > 1}
+    keep, aliases = alias_groups_by_key(ids, keys)
+    assert keep == sorted(reps.values()) and aliases == want_aliases
+    assert any(len(v) >= 4 for v in groups.values()) and any(len(v) == 1 for v in groups.values())
+
+
 def test_notebook_repr_is_compact(male) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
