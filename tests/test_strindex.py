@@ -12,7 +12,6 @@ from itertools import chain
 
 import numpy as np
 import pytest
-
 from mamsets._strindex import index_members
 
 

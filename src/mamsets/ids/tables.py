@@ -18,14 +18,13 @@ import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import resources
 from itertools import chain
 from typing import NamedTuple
-from importlib import resources
 
 import pandas as pd
 
 from .patterns import _HUMAN_ONLY_CODING
-
 
 #: A set of identifiers for membership tests (``key in keyset``): a dict whose values are
 #: None, which the garbage collector does not track (see the module docstring). Unlike the
