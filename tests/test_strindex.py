@@ -125,3 +125,15 @@ def test_an_error_in_equality_propagates() -> None:
 
     with pytest.raises(RuntimeError, match="no comparison"):
         index_members([(Bad(), Bad())], np.zeros(2, dtype=np.int32))
+
+
+def test_a_missing_build_says_how_to_fix_it(monkeypatch) -> None:
+    import sys
+
+    from mamsets.errors import MamsetsError
+    from mamsets.model import GeneSetCollection
+
+    monkeypatch.setitem(sys.modules, "mamsets._strindex", None)  # import now fails
+    col = GeneSetCollection.from_dict({"A": ["x", "y"]})
+    with pytest.raises(MamsetsError, match="pip install -e ."):
+        col.member_index
