@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_speed import synthetic_case  # noqa: E402 - issue 15's case, drawn in one place
 
 _GC_CHILD = r"""
 import gc, json, statistics, time
@@ -61,14 +63,10 @@ print(json.dumps(out))
 
 
 def collection_pairs(n_sets: int, seed: int) -> list[tuple[str, ...]]:
-    """Member tuples of ``n_sets`` random sets of 15-500 of 20,000 genes (issue 15's recipe
-    for ``n_sets=5000, seed=20240601``)."""
-    rng = np.random.default_rng(seed)
-    genes = np.array([f"G{i:05d}" for i in range(1, 20001)])
-    rng.standard_normal(20000)  # the synthetic case's scores, drawn first
-    sizes = rng.integers(15, 500, size=n_sets, endpoint=True)
-    return [tuple(genes[np.sort(rng.choice(20000, size=int(k), replace=False))].tolist())
-            for k in sizes]
+    """Member tuples of :func:`bench_speed.synthetic_case` (issue 15's case for
+    ``n_sets=5000, seed=20240601``), made afresh: new str objects on every call."""
+    _, sets = synthetic_case(n_sets, seed)
+    return [tuple(members) for members in sets.values()]
 
 
 def codes_factorize(groups: list[tuple[str, ...]]) -> tuple[np.ndarray, list[str]]:

@@ -60,12 +60,13 @@ GSEAPY_OVER_FGSEA = {"fgsea": 1.20, "synthetic": 3.05}
 SIMPLE_OVER_MULTILEVEL = {"fgsea": 2.6 / 4.6, "synthetic": 6.2 / 8.7}
 
 
-def synthetic_case() -> tuple[pd.Series, dict[str, list[str]]]:
-    """Issue 15's synthetic case, exactly as specified there."""
-    rng = np.random.default_rng(20240601)
+def synthetic_case(n_sets: int = 5000, seed: int = 20240601) -> tuple[pd.Series, dict[str, list[str]]]:
+    """Issue 15's synthetic case, exactly as specified there (the defaults); other ``n_sets``
+    and ``seed`` draw a collection of another size by the same recipe."""
+    rng = np.random.default_rng(seed)
     genes = np.array([f"G{i:05d}" for i in range(1, 20001)])
     scores = rng.standard_normal(20000)
-    sizes = rng.integers(15, 500, size=5000, endpoint=True)
+    sizes = rng.integers(15, 500, size=n_sets, endpoint=True)
     sets = {f"S{i + 1:04d}": genes[np.sort(rng.choice(20000, size=int(k), replace=False))].tolist()
             for i, k in enumerate(sizes)}
     return pd.Series(scores, index=genes), sets

@@ -26,6 +26,16 @@ class MamsetsError(Exception):
     """Base class of all mamsets errors."""
 
 
+def not_built(module: str, exc: ImportError) -> MamsetsError:
+    """The error for a compiled extension of mamsets that cannot be imported (the package was
+    installed without a C compiler, or its build is stale), saying how to rebuild it."""
+    return MamsetsError(
+        f"mamsets' compiled code ({module}) is missing: the package was not built. Reinstall it "
+        "with a C compiler present: `pip install --force-reinstall --no-deps .` (from the "
+        f"checkout) or `pip install -e .` for development. ({exc})"
+    )
+
+
 class InputError(MamsetsError, ValueError):
     """A user-supplied value cannot be used; the message says which and how to fix it."""
 

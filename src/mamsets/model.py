@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
-from .errors import InputError, MamsetsError
+from .errors import InputError, not_built
 
 if TYPE_CHECKING:
     import numpy as np
@@ -273,11 +273,7 @@ class GeneSetCollection:
         try:
             from ._strindex import index_members
         except ImportError as exc:  # only on a broken install (no C compiler at install time)
-            raise MamsetsError(
-                "mamsets' compiled member index (mamsets._strindex) is missing: the package was "
-                "not built. Reinstall it with a C compiler present: `pip install --force-reinstall "
-                f"--no-deps .` (from the checkout) or `pip install -e .` for development. ({exc})"
-            ) from exc
+            raise not_built("mamsets._strindex", exc) from exc
 
         sets = self.sets
         sizes = np.fromiter((len(gs.genes) for gs in sets), dtype=np.int64, count=len(sets))

@@ -29,8 +29,6 @@ HGNC_FILE = Path("geneids") / "hgnc_complete_set_2024-10.txt.gz"
 _HERE = Path(__file__).resolve().parent / "data"
 
 
-
-
 def _split(value: str) -> list[str]:
     """Items of a ``|``-separated HGNC name cell, whose whole value may be quoted."""
     return [v for v in value.strip('"').split("|") if v]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from mamsets.errors import MamsetsError
+from mamsets.errors import MamsetsError, not_built
 
 __all__ = ["LIB", "declare", "ptr", "f64p", "i64p", "u64p", "i32p", "u8p"]
 
@@ -25,11 +25,7 @@ def _load() -> ctypes.CDLL:
     try:
         from mamsets.engines import _ckernels
     except ImportError as exc:  # pragma: no cover - only on a broken install
-        raise MamsetsError(
-            "mamsets' compiled kernels (mamsets.engines._ckernels) are missing: the package was "
-            "not built. Reinstall it with a C compiler present: `pip install --force-reinstall "
-            f"--no-deps .` (from the checkout) or `pip install -e .` for development. ({exc})"
-        ) from exc
+        raise not_built("mamsets.engines._ckernels", exc) from exc
     lib = ctypes.CDLL(_ckernels.__file__)
     lib.mamsets_abi_version.restype = ctypes.c_int64
     lib.mamsets_abi_version.argtypes = []

@@ -317,7 +317,6 @@ static double screen_draw(const double *tb, int64_t j, int64_t k, int64_t n, int
     return sg > 0 ? x : -x;
 }
 
-
 /* Pass 1: the oriented score of every draw of the unit's sign into xs (exact where the screen
  * cannot tell the sign; then band 0), band into ds, and sgn[j] = 1 for the unit's sign.
  * Returns M, the number of such draws. */
